@@ -1,0 +1,85 @@
+# anjian — the two commands: `make run` (platform + demo data) and `make test`.
+# Everything they need is installed on first use; later runs reuse it (stamp files).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || ls $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1)
+VENV := .venv
+BIN := $(VENV)/bin
+ANJIAN := $(BIN)/anjian
+PYTEST_ARGS ?=
+PG_URL ?= postgres://postgres@127.0.0.1:5432/anjian
+
+.PHONY: help run test test-pg test-browser bench lint format deps deps-dev assets chromium services clean
+
+help:
+	@echo "make run      — 安装依赖、迁移、生成演示数据并启动 http://127.0.0.1:8000"
+	@echo "make test     — 在 SQLite 上运行全部测试（含浏览器测试）"
+	@echo "make test-pg  — 在 PostgreSQL 上运行全部测试（DATABASE_URL，默认 $(PG_URL)）"
+	@echo "make bench    — 运行 bench/ 下的性能测试（需 PostgreSQL）"
+	@echo "make lint     — ruff check + ruff format --check"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "需要 Python 3.12（pyenv install 3.12 或 apt-get install python3.12）"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.deps: $(BIN)/python requirements.txt pyproject.toml
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $@
+
+$(VENV)/.deps-dev: $(VENV)/.deps requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@touch $@
+
+deps: $(VENV)/.deps
+deps-dev: $(VENV)/.deps-dev
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "需要 Node.js 和 npm（apt-get install nodejs npm）"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build/static/vendor/.stamp: node_modules/.package-lock.json scripts/vendor.py $(VENV)/.deps
+	$(BIN)/python scripts/vendor.py
+	@touch $@
+
+STATIC_SOURCES := $(shell find anjian -path '*/static/*' -type f 2>/dev/null)
+build/collected/staticfiles.json: build/static/vendor/.stamp $(STATIC_SOURCES)
+	$(ANJIAN) collectstatic --noinput -v0
+
+assets: build/collected/staticfiles.json
+
+run: deps assets
+	$(ANJIAN) migrate --noinput -v0
+	$(ANJIAN) demo --if-empty
+	$(ANJIAN) run
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "安装 Debian 的 chromium（浏览器测试用）…"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null; }
+
+test: deps-dev assets chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+services:
+	@scripts/services.sh postgres
+
+test-pg: deps-dev assets chromium services
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: deps-dev services
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anjian_bench} $(BIN)/python bench/registry.py
+
+lint: deps-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: deps-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf build .pytest_cache

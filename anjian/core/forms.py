@@ -1,0 +1,42 @@
+from urllib.parse import quote
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class ImportUploadForm(forms.Form):
+    """Upload of an Excel file for a registry import, with the error-handling mode."""
+
+    file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"))
+    mode = forms.ChoiceField(label=gettext_lazy("遇到错误时"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, modes: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].choices = list(modes.items())
+        self.fields["mode"].initial = next(iter(modes))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size == 0:
+            raise forms.ValidationError(_("文件是空的"))
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("文件超过 %(mb)d MB，请拆分后分批导入")
+                % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 .xlsx 格式的文件（旧版 .xls 请先另存为 .xlsx）"))
+        head = upload.read(4)
+        upload.seek(0)
+        if head != XLSX_MAGIC:
+            raise forms.ValidationError(_("文件内容不是有效的 .xlsx 表格"))
+        return upload
+
+
+def attachment(response, filename: str) -> None:
+    """Mark a response as a download named ``filename`` (UTF-8 safe for Chinese names)."""
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

@@ -1,0 +1,113 @@
+"""Shared base models and the platform's own bookkeeping tables."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimeStampedModel):
+    """A record edited by several people: every update bumps ``version``.
+
+    Services compare the version the editor started from with the stored one
+    under a row lock; a mismatch is a Conflict, so the second writer never
+    silently overwrites the first.
+    """
+
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class SiteFlag(models.Model):
+    """Facts about this installation, e.g. that its data is a synthetic demo."""
+
+    DEMO_DATA = "demo_data"
+
+    key = models.CharField(max_length=64, primary_key=True)
+    value = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class BackgroundJob(models.Model):
+    """A long job a user started (import, large export), with progress they can watch.
+
+    The work itself runs as a django.tasks task; this row is what the UI polls.
+    """
+
+    kind = models.CharField(_("类型"), max_length=64)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    report = models.JSONField(_("结果"), default=dict, blank=True)
+    input_file = models.FileField(_("上传文件"), upload_to="jobs/input/%Y/%m/", blank=True)
+    output_file = models.FileField(_("结果文件"), upload_to="jobs/output/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="job_by_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class PeriodicRun(models.Model):
+    """One row per (periodic job, time slot): whoever inserts it first enqueues the job.
+
+    The unique constraint is what makes several schedulers safe to run at once.
+    """
+
+    job = models.CharField(max_length=100)
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="periodic_run_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job}@{self.slot:%Y-%m-%d %H:%M}"

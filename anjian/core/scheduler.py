@@ -1,0 +1,56 @@
+"""The periodic-job scheduler: enqueue each declared job once per time slot.
+
+``schedule_tick`` is one step, called in a loop by ``anjian worker`` and directly by
+tests. It is safe to run in several processes at once: the PeriodicRun row for
+(job, slot) is inserted first, and only the process whose insert succeeds enqueues.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from anjian.core.models import PeriodicRun
+
+logger = logging.getLogger(__name__)
+EPOCH = datetime(2020, 1, 1, tzinfo=timezone.get_fixed_timezone(8 * 60))
+
+
+@dataclass(frozen=True)
+class Periodic:
+    task_path: str
+    every: timedelta
+    why: str
+
+    @property
+    def name(self) -> str:
+        return self.task_path.rsplit(".", 1)[-1]
+
+    def slot(self, now: datetime) -> datetime:
+        """Start of the slot ``now`` falls in (slots are aligned to Shanghai midnight)."""
+        periods = (now - EPOCH) // self.every
+        return EPOCH + periods * self.every
+
+
+def schedule_tick(now: datetime | None = None, jobs: list[Periodic] | None = None) -> list[str]:
+    """Enqueue every job whose current slot has not been enqueued yet. Returns their names."""
+    if jobs is None:
+        from config.schedule import PERIODIC_JOBS
+
+        jobs = PERIODIC_JOBS
+    now = now or timezone.now()
+    enqueued = []
+    for job in jobs:
+        slot = job.slot(now)
+        try:
+            with transaction.atomic():
+                PeriodicRun.objects.create(job=job.name, slot=slot)
+                import_string(job.task_path).enqueue()
+        except IntegrityError:
+            continue  # another scheduler took this slot
+        logger.info("enqueued periodic job %s for slot %s", job.name, slot)
+        enqueued.append(job.name)
+    return enqueued

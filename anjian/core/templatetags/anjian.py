@@ -1,0 +1,52 @@
+from django import forms, template
+from django.http import QueryDict
+
+register = template.Library()
+
+
+@register.filter
+def widget_class(bound_field) -> str:
+    """The Tabler class a field's widget needs."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(
+        widget, forms.CheckboxSelectMultiple
+    ):
+        return "form-select"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return ""
+    return "form-control"
+
+
+@register.simple_tag
+def render_widget(bound_field, **attrs):
+    css = widget_class(bound_field)
+    if bound_field.errors:
+        css += " is-invalid"
+    extra = {"class": css.strip(), **{k.replace("_", "-"): v for k, v in attrs.items()}}
+    return bound_field.as_widget(attrs=extra)
+
+
+@register.filter
+def is_checkbox(bound_field) -> bool:
+    return isinstance(bound_field.field.widget, forms.CheckboxInput)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (or removed when None)."""
+    query: QueryDict = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+@register.filter
+def can(user, action: str) -> bool:
+    """``{% if user|can:"enterprise.add" %}`` — the same role → action map the views check."""
+    return bool(getattr(user, "is_authenticated", False) and user.can(action))

@@ -1,0 +1,38 @@
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from anjian.core.access import requires
+from anjian.core.models import BackgroundJob
+
+JOB_VIEW = "job.view"
+
+JOB_TITLES = {
+    "enterprise_import": "生产经营单位导入",
+    "enterprise_export": "生产经营单位导出",
+}
+
+
+def _own_job(request, pk: int) -> BackgroundJob:
+    # A job is visible to the person who started it, nobody else.
+    return get_object_or_404(BackgroundJob, pk=pk, created_by=request.user)
+
+
+@require_GET
+@requires(JOB_VIEW)
+def job_detail(request, pk: int):
+    job = _own_job(request, pk)
+    context = {"job": job, "title": JOB_TITLES.get(job.kind, job.kind)}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "core/job.html#status", context)
+    return render(request, "core/job.html", context)
+
+
+@require_GET
+@requires(JOB_VIEW)
+def job_download(request, pk: int):
+    job = _own_job(request, pk)
+    if not job.output_file:
+        raise Http404
+    name = job.output_file.name.rsplit("/", 1)[-1]
+    return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=name)

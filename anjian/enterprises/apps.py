@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "anjian.enterprises"
+    label = "enterprises"
+    verbose_name = _("生产经营单位")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from anjian.enterprises.models import Enterprise, EnterpriseUser
+
+        auditlog.register(
+            Enterprise,
+            exclude_fields=["search_document", "search_tokens", "updated_at", "version"],
+        )
+        auditlog.register(EnterpriseUser)
+
+        from anjian.enterprises import jobs, receivers  # noqa: F401  (register handlers)

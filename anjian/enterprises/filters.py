@@ -1,0 +1,170 @@
+"""The registry's filters, shared by the list page, the map, the Excel export and the API."""
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anjian.enterprises.choices import (
+    KEY_FLAGS,
+    Scale,
+    StandardisationGrade,
+    Status,
+    SupervisionGrade,
+)
+from anjian.enterprises.models import Enterprise
+from anjian.regions import selectors as region_selectors
+
+EXPIRY_SOON_DAYS = 90
+
+
+class ExpiryState:
+    CHOICES = [
+        ("valid", _("有效")),
+        ("soon", _("90天内到期")),
+        ("expired", _("已过期")),
+        ("none", _("未填写")),
+    ]
+
+
+def filter_expiry(queryset, field: str, value: str):
+    today = timezone.localdate()
+    if value == "valid":
+        return queryset.filter(**{f"{field}__gte": today})
+    if value == "soon":
+        return queryset.filter(
+            **{f"{field}__gte": today, f"{field}__lte": today + timedelta(days=EXPIRY_SOON_DAYS)}
+        )
+    if value == "expired":
+        return queryset.filter(**{f"{field}__lt": today})
+    if value == "none":
+        return queryset.filter(**{f"{field}__isnull": True})
+    return queryset
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("搜索"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": _("名称、信用代码、地址、负责人")}),
+    )
+    street = django_filters.ModelChoiceFilter(
+        label=_("街镇"), queryset=None, to_field_name="code", empty_label=_("全部街镇")
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("监管行业"), queryset=None, to_field_name="code", empty_label=_("全部行业")
+    )
+    supervision_grade = django_filters.ChoiceFilter(
+        label=_("监管等级"), choices=SupervisionGrade.choices, empty_label=_("全部等级")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("经营状态"), choices=Status.choices, empty_label=_("全部状态")
+    )
+    scale = django_filters.ChoiceFilter(
+        label=_("规模"), choices=Scale.choices, empty_label=_("全部规模")
+    )
+    standardisation_grade = django_filters.ChoiceFilter(
+        label=_("标准化等级"),
+        choices=[("none", _("未达标")), *StandardisationGrade.choices[1:]],
+        empty_label=_("全部"),
+        method="filter_standardisation",
+    )
+    flag = django_filters.MultipleChoiceFilter(
+        label=_("重点对象"),
+        choices=list(KEY_FLAGS.items()),
+        method="filter_flags",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("监管部门"),
+        queryset=None,
+        field_name="supervising_department",
+        empty_label=_("全部部门"),
+    )
+    insurance = django_filters.ChoiceFilter(
+        label=_("安责险"),
+        choices=ExpiryState.CHOICES,
+        method="filter_insurance",
+        empty_label=_("全部"),
+    )
+    standardisation_expiry = django_filters.ChoiceFilter(
+        label=_("标准化有效期"),
+        choices=ExpiryState.CHOICES,
+        method="filter_standardisation_expiry",
+        empty_label=_("全部"),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(
+            ("name", "name"),
+            ("credit_code", "credit_code"),
+            ("street", "street"),
+            ("industry", "industry"),
+            ("employees", "employees"),
+            ("supervision_grade", "supervision_grade"),
+            ("status", "status"),
+            ("updated_at", "updated_at"),
+        ),
+        field_labels={
+            "name": _("名称"),
+            "credit_code": _("信用代码"),
+            "street": _("街镇"),
+            "industry": _("行业"),
+            "employees": _("从业人员"),
+            "supervision_grade": _("监管等级"),
+            "status": _("状态"),
+            "updated_at": _("更新时间"),
+        },
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.user = user
+        self.filters["street"].queryset = region_selectors.streets_for(user)
+        self.filters["industry"].queryset = region_selectors.industries_for(user)
+        self.filters["department"].queryset = region_selectors.departments_for(user)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_standardisation(self, queryset, name, value):
+        return queryset.filter(standardisation_grade="" if value == "none" else value)
+
+    def filter_flags(self, queryset, name, values):
+        condition = Q()
+        for flag in values:
+            if flag in KEY_FLAGS:
+                condition &= Q(**{flag: True})
+        return queryset.filter(condition)
+
+    def filter_insurance(self, queryset, name, value):
+        return filter_expiry(queryset, "insured_until", value)
+
+    def filter_standardisation_expiry(self, queryset, name, value):
+        return filter_expiry(queryset, "standardisation_expires", value)
+
+    @property
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(label, value) pairs of the filters in use, for "showing N matching …" lines."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        shown = []
+        for name, value in self.form.cleaned_data.items():
+            if name == "sort" or value in (None, "", [], ()):
+                continue
+            field = self.form.fields[name]
+            if hasattr(field, "choices") and not hasattr(value, "pk"):
+                choices = dict(field.choices)
+                if isinstance(value, list):
+                    value = "、".join(str(choices.get(v, v)) for v in value)
+                else:
+                    value = choices.get(value, value)
+            shown.append((str(field.label), str(value)))
+        return shown

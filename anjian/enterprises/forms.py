@@ -1,0 +1,211 @@
+"""The enterprise form: one set of field rules for the edit page, the API and Excel import."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anjian.enterprises.models import Enterprise
+from anjian.enterprises.services import RELATION_FIELDS, SELF_MAINTAINED_FIELDS
+from anjian.enterprises.validators import normalize_credit_code, normalize_economic_code
+from anjian.regions import selectors as region_selectors
+
+GOVERNMENT_FIELDS = [
+    "name",
+    "credit_code",
+    "legal_representative",
+    "principal_name",
+    "principal_phone",
+    "safety_manager_name",
+    "safety_manager_phone",
+    "address",
+    "latitude",
+    "longitude",
+    "street",
+    "grid",
+    "industry",
+    "economic_code",
+    "employees",
+    "scale",
+    "supervision_grade",
+    "standardisation_grade",
+    "standardisation_expires",
+    "insured_until",
+    "status",
+    "department_overridden",
+    "supervising_department",
+    "involves_hazchem",
+    "dust_explosion",
+    "ammonia_refrigeration",
+    "confined_space",
+    "fire_key_unit",
+    "crowded_place",
+]
+
+# The edit page groups fields into these sections, in this order.
+SECTIONS = [
+    (gettext_lazy("基本信息"), ["name", "credit_code", "legal_representative", "status"]),
+    (
+        gettext_lazy("联系人"),
+        ["principal_name", "principal_phone", "safety_manager_name", "safety_manager_phone"],
+    ),
+    (gettext_lazy("位置"), ["street", "grid", "address", "latitude", "longitude"]),
+    (
+        gettext_lazy("行业与规模"),
+        [
+            "industry",
+            "economic_code",
+            "employees",
+            "scale",
+            "department_overridden",
+            "supervising_department",
+        ],
+    ),
+    (
+        gettext_lazy("监管信息"),
+        ["supervision_grade", "standardisation_grade", "standardisation_expires", "insured_until"],
+    ),
+    (
+        gettext_lazy("重点对象标识"),
+        [
+            "involves_hazchem",
+            "dust_explosion",
+            "ammonia_refrigeration",
+            "confined_space",
+            "fire_key_unit",
+            "crowded_place",
+        ],
+    ),
+]
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that can resolve values from a prebuilt dict (bulk import)."""
+
+    def __init__(self, *args, lookup: dict | None = None, **kwargs):
+        self.lookup = lookup
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if self.lookup is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            return self.lookup[str(value)]
+        except KeyError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class EnterpriseForm(forms.ModelForm):
+    """Government users' form. ``user`` narrows the street, industry and department choices."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Enterprise
+        fields = GOVERNMENT_FIELDS
+        field_classes = {
+            "street": CodeChoiceField,
+            "grid": CodeChoiceField,
+            "industry": CodeChoiceField,
+            "supervising_department": CodeChoiceField,
+        }
+        widgets = {
+            "standardisation_expires": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "insured_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
+            "longitude": forms.NumberInput(attrs={"step": "0.000001"}),
+        }
+        error_messages = {
+            "street": {"invalid_choice": gettext_lazy("街镇不存在或不在您的管辖范围内")},
+            "grid": {"invalid_choice": gettext_lazy("网格/社区不存在或不属于所选街镇")},
+            "industry": {"invalid_choice": gettext_lazy("监管行业不存在或不在您的监管范围内")},
+            "supervising_department": {
+                "invalid_choice": gettext_lazy("监管部门不存在或不在您的管辖范围内")
+            },
+        }
+
+    def __init__(self, *args, user, lookups: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        fields = self.fields
+        fields["street"].queryset = region_selectors.streets_for(user)
+        fields["street"].to_field_name = "code"
+        street_code = self._street_code()
+        fields["grid"].queryset = region_selectors.grids_for(user, street_code)
+        fields["grid"].to_field_name = "code"
+        fields["industry"].queryset = region_selectors.industries_for(user)
+        fields["industry"].to_field_name = "code"
+        fields["supervising_department"].queryset = region_selectors.departments_for(user)
+        if lookups:
+            for name, lookup in lookups.items():
+                fields[name].lookup = lookup
+        if self.instance.pk and "version" in fields:
+            fields["version"].initial = self.instance.version
+
+    def _street_code(self) -> str | None:
+        if self.is_bound:
+            return self.data.get(self.add_prefix("street")) or None
+        if self.instance.pk:
+            return self.instance.street_id
+        return self.initial.get("street")
+
+    def clean_credit_code(self):
+        return normalize_credit_code(self.cleaned_data["credit_code"])
+
+    def clean_economic_code(self):
+        return normalize_economic_code(self.cleaned_data["economic_code"])
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if latitude is not None and longitude is not None:
+            bounds = region_selectors.deployment_bounds()
+            if not bounds.contains(float(latitude), float(longitude)):
+                self.add_error(
+                    "latitude",
+                    _("坐标（%(lat)s, %(lon)s）不在%(area)s范围内，请使用WGS-84经纬度")
+                    % {"lat": latitude, "lon": longitude, "area": bounds.name},
+                )
+        if not cleaned.get("department_overridden"):
+            cleaned["supervising_department"] = None
+        return cleaned
+
+    def service_data(self) -> dict:
+        """Field values for the service (everything but the version)."""
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
+        }
+
+
+class EnterpriseSelfForm(EnterpriseForm):
+    """An enterprise user's form: only what the enterprise itself keeps up to date."""
+
+    class Meta(EnterpriseForm.Meta):
+        fields = list(SELF_MAINTAINED_FIELDS)
+
+    def __init__(self, *args, user, lookups=None, **kwargs):
+        forms.ModelForm.__init__(self, *args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        return forms.ModelForm.clean(self)
+
+
+class EnterpriseImportForm(EnterpriseForm):
+    """One Excel row. Relations resolve from dicts and the credit-code duplicate check is
+    done once for the whole file, so a 10,000-row file costs no query per row."""
+
+    version = None
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() | set(RELATION_FIELDS)
+
+    def validate_unique(self):
+        return None
+
+
+def form_class_for(user) -> type[EnterpriseForm]:
+    return EnterpriseForm if user.can("enterprise.change") else EnterpriseSelfForm

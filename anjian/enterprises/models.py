@@ -1,0 +1,268 @@
+"""The registry of 生产经营单位: one row per enterprise, the fact every other module reuses."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from anjian.accounts.models import phone_validator
+from anjian.core import search
+from anjian.core.models import VersionedModel
+from anjian.core.scoping import ScopedQuerySet, ScopePaths
+from anjian.enterprises.choices import (
+    KEY_FLAGS,
+    Scale,
+    StandardisationGrade,
+    Status,
+    SupervisionGrade,
+)
+from anjian.enterprises.validators import validate_credit_code, validate_economic_code
+from anjian.regions.choices import RegionLevel
+
+
+class EnterpriseQuerySet(ScopedQuerySet):
+    def search(self, query: str) -> "EnterpriseQuerySet":
+        return search.search(self, query)
+
+
+class Enterprise(VersionedModel):
+    """A 生产经营单位 under supervision.
+
+    Invariants kept by ``clean``/``save`` for any writer: the credit code passes the
+    GB 32100 check; the grid lies under the street; ``scope_region_code`` is the most
+    specific region (grid, else street) and is what scope filters on; the search
+    columns are derived from the named fields.
+    """
+
+    scope_paths = ScopePaths(region="scope_region_code", industry="industry_id", enterprise="pk")
+
+    name = models.CharField(_("单位名称"), max_length=200)
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        error_messages={"unique": _("统一社会信用代码已存在")},
+    )
+    legal_representative = models.CharField(_("法定代表人"), max_length=40)
+    principal_name = models.CharField(_("主要负责人"), max_length=40)
+    principal_phone = models.CharField(
+        _("主要负责人电话"), max_length=20, validators=[phone_validator]
+    )
+    safety_manager_name = models.CharField(_("安全管理人员"), max_length=40, blank=True)
+    safety_manager_phone = models.CharField(
+        _("安全管理人员电话"), max_length=20, blank=True, validators=[phone_validator]
+    )
+    address = models.CharField(_("生产经营地址"), max_length=200)
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("WGS-84"),
+    )
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("WGS-84"),
+    )
+    street = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": RegionLevel.STREET},
+        verbose_name=_("所属街镇"),
+    )
+    grid = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level__in": (RegionLevel.COMMUNITY, RegionLevel.GRID)},
+        verbose_name=_("所属网格/社区"),
+    )
+    scope_region_code = models.CharField(max_length=24, editable=False, db_index=True)
+    industry = models.ForeignKey(
+        "regions.Industry", on_delete=models.PROTECT, related_name="+", verbose_name=_("监管行业")
+    )
+    economic_code = models.CharField(
+        _("国民经济行业代码"),
+        max_length=5,
+        validators=[validate_economic_code],
+        help_text=_("GB/T 4754-2017，如 C2614"),
+    )
+    employees = models.PositiveIntegerField(
+        _("从业人员数"), validators=[MaxValueValidator(1_000_000)]
+    )
+    scale = models.CharField(_("规模"), max_length=8, choices=Scale.choices)
+    supervising_department = models.ForeignKey(
+        "regions.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("监管部门"),
+    )
+    department_overridden = models.BooleanField(
+        _("手工指定监管部门"),
+        default=False,
+        help_text=_("否则按监管行业自动确定（管行业必须管安全）"),
+    )
+    supervision_grade = models.CharField(
+        _("分级分类监管等级"), max_length=1, choices=SupervisionGrade.choices
+    )
+    standardisation_grade = models.CharField(
+        _("安全生产标准化等级"),
+        max_length=1,
+        choices=StandardisationGrade.choices,
+        blank=True,
+        default=StandardisationGrade.NONE,
+    )
+    standardisation_expires = models.DateField(_("标准化有效期至"), null=True, blank=True)
+    insured_until = models.DateField(
+        _("安责险有效期至"), null=True, blank=True, help_text=_("安全生产责任保险")
+    )
+    status = models.CharField(
+        _("经营状态"), max_length=16, choices=Status.choices, default=Status.OPERATING
+    )
+    involves_hazchem = models.BooleanField(KEY_FLAGS["involves_hazchem"], default=False)
+    dust_explosion = models.BooleanField(KEY_FLAGS["dust_explosion"], default=False)
+    ammonia_refrigeration = models.BooleanField(KEY_FLAGS["ammonia_refrigeration"], default=False)
+    confined_space = models.BooleanField(KEY_FLAGS["confined_space"], default=False)
+    fire_key_unit = models.BooleanField(KEY_FLAGS["fire_key_unit"], default=False)
+    crowded_place = models.BooleanField(KEY_FLAGS["crowded_place"], default=False)
+
+    search_document = models.TextField(editable=False, default="")
+    search_tokens = models.TextField(editable=False, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("创建人"),
+    )
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("生产经营单位")
+        verbose_name_plural = _("生产经营单位")
+        ordering = ["name", "id"]
+        indexes = [
+            # The list's default order, and its paging, read this index in order.
+            models.Index(fields=["name", "id"], name="enterprise_name_id"),
+            # Home-page counts group scope rows by these; the region prefix leads.
+            models.Index(
+                fields=["scope_region_code", "industry"],
+                name="enterprise_region_industry",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            ),
+            models.Index(
+                fields=["scope_region_code", "supervision_grade"],
+                name="enterprise_region_grade",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["industry", "scope_region_code"], name="enterprise_industry_region"
+            ),
+            models.Index(fields=["status"], name="enterprise_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(scope_region_code=""), name="enterprise_scope_region_set"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.street_id and self.street.level != RegionLevel.STREET:
+            errors["street"] = _("请选择街道或镇")
+        if self.grid_id and self.street_id and not self.grid_id.startswith(self.street_id):
+            errors["grid"] = _("网格/社区不属于所选街镇")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = _(
+                "经度和纬度需同时填写"
+            )
+        if self.standardisation_grade and not self.standardisation_expires:
+            errors["standardisation_expires"] = _("已达标的单位请填写标准化有效期")
+        if not self.standardisation_grade and self.standardisation_expires:
+            errors["standardisation_expires"] = _("未达标的单位不应填写有效期")
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_derived_fields(self) -> None:
+        self.scope_region_code = self.grid_id or self.street_id or ""
+        self.search_document, self.search_tokens = search.document(
+            self.name,
+            self.credit_code,
+            self.address,
+            self.legal_representative,
+            self.principal_name,
+            self.safety_manager_name,
+        )
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "scope_region_code",
+                "search_document",
+                "search_tokens",
+            }
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    @property
+    def key_flags(self) -> list[str]:
+        return [str(label) for field, label in KEY_FLAGS.items() if getattr(self, field)]
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class EnterpriseUser(models.Model):
+    """Links an enterprise-role account to its one enterprise (the enterprise user's scope)."""
+
+    class Position(models.TextChoices):
+        PRINCIPAL = "principal", _("主要负责人")
+        SAFETY_MANAGER = "safety_manager", _("安全管理人员")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enterprise_link",
+        verbose_name=_("用户"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="members", verbose_name=_("单位")
+    )
+    position = models.CharField(
+        _("职务"), max_length=20, choices=Position.choices, default=Position.SAFETY_MANAGER
+    )
+
+    class Meta:
+        verbose_name = _("企业用户")
+        verbose_name_plural = _("企业用户")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.enterprise}"

@@ -1,0 +1,120 @@
+"""Reads of the registry, always through the user's scope."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from anjian.enterprises.choices import KEY_FLAGS, Status, SupervisionGrade
+from anjian.enterprises.filters import EnterpriseFilterSet
+from anjian.enterprises.models import Enterprise
+from anjian.regions.models import Industry, Region
+
+LIST_RELATIONS = ("street", "industry", "supervising_department")
+
+
+def enterprise_queryset(user) -> QuerySet[Enterprise]:
+    return Enterprise.objects.for_user(user)
+
+
+def enterprise_filter(user, params) -> EnterpriseFilterSet:
+    """The filtered registry for ``user``; ``.qs`` is what the list, export, map and API show."""
+    queryset = enterprise_queryset(user).select_related(*LIST_RELATIONS)
+    return EnterpriseFilterSet(params or None, queryset=queryset, user=user)
+
+
+def enterprise_get(user, pk: int) -> Enterprise:
+    """The enterprise if the user may see it; 404 otherwise (whether or not it exists)."""
+    return get_object_or_404(
+        enterprise_queryset(user).select_related(*LIST_RELATIONS, "grid", "created_by"), pk=pk
+    )
+
+
+@dataclass(frozen=True)
+class CountRow:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RegistryCounts:
+    total: int
+    operating: int
+    by_industry: list[CountRow]
+    by_street: list[CountRow]
+    by_grade: list[CountRow]
+    flags: list[CountRow]
+    insurance_expired: int
+    standardised: int
+
+
+def registry_counts(user) -> RegistryCounts:
+    """The home page's figures: one pass per grouping over the user's scope."""
+    scoped = enterprise_queryset(user)
+    today = timezone.localdate()
+    totals = scoped.aggregate(
+        total=Count("id"),
+        operating=Count("id", filter=Q(status=Status.OPERATING)),
+        insurance_expired=Count(
+            "id",
+            filter=Q(status=Status.OPERATING)
+            & (Q(insured_until__lt=today) | Q(insured_until__isnull=True)),
+        ),
+        standardised=Count("id", filter=~Q(standardisation_grade="")),
+        **{flag: Count("id", filter=Q(**{flag: True})) for flag in KEY_FLAGS},
+    )
+    industries = dict(Industry.objects.values_list("id", "code"))
+    industry_names = dict(Industry.objects.values_list("id", "name"))
+    by_industry = [
+        CountRow(industries[row["industry"]], industry_names[row["industry"]], row["n"])
+        for row in scoped.values("industry").annotate(n=Count("id")).order_by("-n")
+    ]
+    # Group by the street code itself; a grid-scoped user still counts under their street.
+    street_rows = list(scoped.values("street").annotate(n=Count("id")).order_by("-n"))
+    street_names = dict(
+        Region.objects.filter(code__in=[r["street"] for r in street_rows]).values_list(
+            "code", "name"
+        )
+    )
+    by_street = [
+        CountRow(r["street"], street_names.get(r["street"], r["street"]), r["n"])
+        for r in street_rows
+    ]
+    grade_counts = dict(
+        scoped.values_list("supervision_grade")
+        .annotate(n=Count("id"))
+        .values_list("supervision_grade", "n")
+    )
+    by_grade = [
+        CountRow(grade.value, str(grade.label), grade_counts.get(grade.value, 0))
+        for grade in SupervisionGrade
+    ]
+    flags = [CountRow(flag, str(label), totals[flag]) for flag, label in KEY_FLAGS.items()]
+    return RegistryCounts(
+        total=totals["total"],
+        operating=totals["operating"],
+        by_industry=by_industry,
+        by_street=by_street,
+        by_grade=by_grade,
+        flags=flags,
+        insurance_expired=totals["insurance_expired"],
+        standardised=totals["standardised"],
+    )
+
+
+MAP_POINT_LIMIT = 50_000
+
+
+def map_points(queryset: QuerySet[Enterprise]) -> tuple[list[list], int]:
+    """Compact [id, lat, lon, name, grade, industry] rows for the map, and the full count."""
+    located = queryset.filter(latitude__isnull=False).order_by()
+    total = located.count()
+    rows = located.values_list(
+        "id", "latitude", "longitude", "name", "supervision_grade", "industry__name"
+    )[:MAP_POINT_LIMIT]
+    return [
+        [pk, float(lat), float(lon), name, grade, industry]
+        for pk, lat, lon, name, grade, industry in rows
+    ], total

@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from anjian.regions.choices import RegionLevel
+from anjian.regions.models import Department, Industry
+
+
+class RegionChildForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=64)
+    level = forms.TypedChoiceField(
+        label=gettext_lazy("层级"),
+        coerce=int,
+        choices=[
+            (RegionLevel.COMMUNITY, RegionLevel.COMMUNITY.label),
+            (RegionLevel.GRID, RegionLevel.GRID.label),
+        ],
+    )
+    latitude = forms.DecimalField(
+        label=gettext_lazy("标注点纬度"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+    )
+    longitude = forms.DecimalField(
+        label=gettext_lazy("标注点经度"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+    )
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "short_name", "is_comprehensive", "industries", "sort_order", "is_active"]
+        widgets = {"industries": forms.CheckboxSelectMultiple}
+
+
+class IndustryForm(forms.ModelForm):
+    class Meta:
+        model = Industry
+        fields = ["code", "name", "group", "sort_order", "is_active"]

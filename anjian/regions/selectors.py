@@ -1,0 +1,118 @@
+"""Reads of the region tree, industries and departments."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from anjian.regions.choices import RegionLevel
+from anjian.regions.models import Department, Industry, Region
+
+
+@dataclass(frozen=True)
+class Bounds:
+    south: float
+    west: float
+    north: float
+    east: float
+    name: str
+
+    def contains(self, latitude: float, longitude: float) -> bool:
+        return self.south <= latitude <= self.north and self.west <= longitude <= self.east
+
+
+# China's extreme points, for deployments whose region outlines are not loaded.
+CHINA = Bounds(3.8, 73.4, 53.6, 135.1, "中国")
+MARGIN_DEGREES = 0.05
+
+
+def _rings(geometry: dict):
+    if geometry["type"] == "Polygon":
+        yield from geometry["coordinates"]
+    elif geometry["type"] == "MultiPolygon":
+        for polygon in geometry["coordinates"]:
+            yield from polygon
+
+
+@lru_cache(maxsize=1)
+def deployment_bounds() -> Bounds:
+    """A box around the districts this deployment serves, from their outlines (with a margin)."""
+    root = Region.objects.filter(code=settings.REGION_ROOT).first()
+    boundaries = Region.objects.filter(
+        level=RegionLevel.DISTRICT, code__startswith=settings.REGION_ROOT, boundary__isnull=False
+    ).values_list("boundary", flat=True)
+    points = [point for geometry in boundaries for ring in _rings(geometry) for point in ring]
+    if not points or root is None:
+        return CHINA
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    return Bounds(
+        min(lats) - MARGIN_DEGREES,
+        min(lons) - MARGIN_DEGREES,
+        max(lats) + MARGIN_DEGREES,
+        max(lons) + MARGIN_DEGREES,
+        root.full_name,
+    )
+
+
+def streets_for(user) -> QuerySet[Region]:
+    """Active streets inside the user's scope (a grid-scoped user gets their own street)."""
+    streets = Region.objects.streets().active()
+    scope = user.scope
+    if scope.everything:
+        return streets.filter(code__startswith=settings.REGION_ROOT)
+    if scope.region_prefix is None:
+        return streets.none()
+    prefix = scope.region_prefix
+    if len(prefix) >= 9:
+        return streets.filter(code=prefix[:9])
+    return streets.filter(code__startswith=prefix)
+
+
+def grids_for(user, street_code: str | None) -> QuerySet[Region]:
+    grids = Region.objects.active().filter(level__in=(RegionLevel.COMMUNITY, RegionLevel.GRID))
+    if not street_code:
+        return grids.none()
+    grids = grids.filter(code__startswith=street_code)
+    scope = user.scope
+    if not scope.everything and scope.region_prefix and len(scope.region_prefix) > 9:
+        grids = grids.filter(code__startswith=scope.region_prefix)
+    return grids
+
+
+def industries_for(user) -> QuerySet[Industry]:
+    industries = Industry.objects.filter(is_active=True)
+    scope = user.scope
+    if scope.industry_ids is not None:
+        industries = industries.filter(id__in=scope.industry_ids)
+    return industries
+
+
+def departments_for(user) -> QuerySet[Department]:
+    """Departments of the regions above and inside the user's scope."""
+    departments = Department.objects.filter(is_active=True).select_related("region")
+    scope = user.scope
+    if scope.everything:
+        return departments
+    if scope.region_prefix is None:
+        return departments.none()
+    from anjian.regions.models import ancestor_codes
+
+    return departments.filter(
+        region_id__in=ancestor_codes(scope.region_prefix)
+    ) | departments.filter(region__code__startswith=scope.region_prefix)
+
+
+def districts_in(user) -> QuerySet[Region]:
+    """Districts whose outline a map for this user should draw."""
+    districts = Region.objects.filter(level=RegionLevel.DISTRICT)
+    scope = user.scope
+    if scope.everything:
+        return districts.filter(code__startswith=settings.REGION_ROOT)
+    if scope.region_prefix is None:
+        return districts.none()
+    prefix = scope.region_prefix
+    if len(prefix) >= 6:
+        return districts.filter(code=prefix[:6])
+    return districts.filter(code__startswith=prefix)

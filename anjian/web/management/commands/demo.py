@@ -1,0 +1,214 @@
+"""anjian demo — build the synthetic demo district (杨浦区) or a city-scale registry.
+
+anjian demo                       # 杨浦区 with ~2,000 enterprises (and a few in 虹口区)
+anjian demo --enterprises 200000  # the whole city, for benchmarks
+"""
+
+import itertools
+
+from auditlog.context import set_actor
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from anjian.accounts.models import User
+from anjian.accounts.roles import Role
+from anjian.accounts.services import user_create_basic
+from anjian.core.models import SiteFlag
+from anjian.enterprises import fixtures as enterprise_fixtures
+from anjian.enterprises.models import Enterprise, EnterpriseUser
+from anjian.enterprises.services import enterprise_bulk_create, enterprise_link_user
+from anjian.regions import fixtures as region_fixtures
+from anjian.regions import services as region_services
+from anjian.regions.choices import RegionLevel
+from anjian.regions.models import Department, Region
+
+DEFAULT_PASSWORD = "Anquan@2026"
+CITY_SCALE_THRESHOLD = 20_000
+BATCH = 5_000
+
+
+class Command(BaseCommand):
+    help = "生成合成演示数据：杨浦区（默认约2000家单位）或全市规模的单位库（用于性能测试）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--enterprises", type=int, default=2000, help="单位数量（默认 2000）")
+        parser.add_argument("--seed", type=int, default=2026, help="随机种子，相同种子生成相同数据")
+        parser.add_argument(
+            "--password", default=DEFAULT_PASSWORD, help=f"演示账号密码（默认 {DEFAULT_PASSWORD}）"
+        )
+        parser.add_argument(
+            "--append", action="store_true", help="数据库已有单位时仍追加生成（不重建账号）"
+        )
+        parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="数据库已有数据时什么也不做（make run 用）"
+        )
+
+    def handle(self, *args, **options):
+        count = options["enterprises"]
+        if count < 0:
+            raise CommandError("--enterprises 不能为负数")
+        if options["if_empty"] and (Enterprise.objects.exists() or User.objects.exists()):
+            self.stdout.write("数据库已有数据，跳过演示数据生成。")
+            return
+        if Enterprise.objects.exists() and not options["append"]:
+            raise CommandError(
+                "数据库中已有单位数据；演示数据只在空库中生成。"
+                "追加请加 --append，重建请先删除数据库。"
+            )
+        root = settings.REGION_ROOT
+        if not region_fixtures.DEMO_DISTRICT.startswith(root):
+            raise CommandError(f"演示区（杨浦区 310110）不在 ANJIAN_REGION_ROOT={root} 之下")
+        self.stdout.write("载入行政区划（GB/T 2260 数据包）…")
+        region_services.regions_load(root=root)
+        region_services.regions_load_boundaries(root=root)
+        city_scale = count >= CITY_SCALE_THRESHOLD
+        district_codes = self._districts(city_scale)
+        admin = self._admin(options["password"])
+        with set_actor(admin):
+            for code in district_codes:
+                district = Region.objects.get(code=code)
+                region_services.departments_seed(region=district)
+                region_fixtures.place_street_labels(
+                    district, enterprise_fixtures.random.Random(code)
+                )
+            region_fixtures.add_demo_grids(
+                Region.objects.get(code=region_fixtures.DEMO_DISTRICT), by=admin
+            )
+            self._enterprises(admin, district_codes, count, options)
+            accounts = self._users(options["password"]) if not options["append"] else []
+        SiteFlag.objects.update_or_create(
+            key=SiteFlag.DEMO_DATA,
+            defaults={
+                "value": {
+                    "built_at": timezone.now().isoformat(),
+                    "enterprises": Enterprise.objects.count(),
+                    "district": region_fixtures.DEMO_DISTRICT,
+                    "seed": options["seed"],
+                }
+            },
+        )
+        self._print_accounts(accounts, options["password"])
+
+    def _districts(self, city_scale: bool) -> list[str]:
+        if city_scale:
+            return list(
+                Region.objects.filter(
+                    level=RegionLevel.DISTRICT,
+                    code__startswith=settings.REGION_ROOT,
+                    boundary__isnull=False,
+                ).values_list("code", flat=True)
+            )
+        return [region_fixtures.DEMO_DISTRICT, region_fixtures.NEIGHBOUR_DISTRICT]
+
+    def _admin(self, password: str) -> User:
+        admin = User.objects.filter(username="admin").first()
+        if admin is None:
+            admin = User.objects.create_superuser(
+                "admin", password=password, name="系统管理员", is_demo=True
+            )
+        return admin
+
+    def _enterprises(self, admin, district_codes, count, options):
+        if count == 0:
+            return
+        places = enterprise_fixtures.load_places(district_codes)
+        if len(district_codes) == 2:
+            weights = [0.95, 0.05]  # the demo district, and a few in its neighbour
+        else:
+            weights = [
+                1.0 + 0.5 * (p.district.code == region_fixtures.DEMO_DISTRICT) for p in places
+            ]
+        rows = enterprise_fixtures.generate(
+            by=admin, places=places, weights=weights, count=count, seed=options["seed"]
+        )
+        with tqdm(total=count, desc="生成单位", unit="家", disable=options["no_progress"]) as bar:
+            while batch := list(itertools.islice(rows, BATCH)):
+                with transaction.atomic():
+                    enterprise_bulk_create(by=admin, enterprises=batch)
+                bar.update(len(batch))
+
+    def _users(self, password: str) -> list[tuple[str, str, str]]:
+        district = Region.objects.get(code=region_fixtures.DEMO_DISTRICT)
+        neighbour = Region.objects.get(code=region_fixtures.NEIGHBOUR_DISTRICT)
+        yinhang = Region.objects.get(parent=district, name="殷行街道")
+        grid = yinhang.children.filter(level=RegionLevel.GRID).order_by("code").first()
+        emergency = Department.objects.get(region=district, name=f"{district.name}应急管理局")
+        housing = Department.objects.get(region=district, name=f"{district.name}建设和管理委员会")
+        neighbour_emergency = Department.objects.get(
+            region=neighbour, name=f"{neighbour.name}应急管理局"
+        )
+        specs = [
+            ("yp_yjj", "王建国", Role.SUPERVISOR, district, emergency, "杨浦区应急局（综合监管）"),
+            (
+                "yp_zjw",
+                "李明",
+                Role.DEPARTMENT,
+                district,
+                housing,
+                "杨浦区建管委（建筑施工、燃气）",
+            ),
+            ("yp_street", "陈静", Role.STREET, yinhang, None, "殷行街道安全办"),
+            ("yp_grid", "刘洋", Role.STREET, grid, None, f"殷行街道{grid.name}网格员"),
+            ("yp_inspector", "赵磊", Role.INSPECTOR, district, emergency, "杨浦区应急局执法人员"),
+            ("yp_leader", "孙伟", Role.LEADER, district, None, "杨浦区分管领导（只读）"),
+            (
+                "hk_yjj",
+                "周敏",
+                Role.SUPERVISOR,
+                neighbour,
+                neighbour_emergency,
+                "虹口区应急局（相邻区）",
+            ),
+            ("expert", "吴涛", Role.EXPERT, None, None, "安全生产专家"),
+        ]
+        accounts = [("admin", "系统管理员", "全部数据、用户与部门管理")]
+        for username, name, role, region, department, note in specs:
+            if not User.objects.filter(username=username).exists():
+                user_create_basic(
+                    username=username,
+                    name=name,
+                    phone="",
+                    role=role,
+                    password=password,
+                    region=region,
+                    department=department,
+                    is_demo=True,
+                )
+            accounts.append((username, name, note))
+        enterprise = (
+            Enterprise.objects.filter(
+                street=yinhang, industry__code="hazchem", status="operating"
+            ).first()
+            or Enterprise.objects.filter(street__parent=district).order_by("pk").first()
+        )
+        if (
+            enterprise is not None
+            and not EnterpriseUser.objects.filter(user__username="qy_manager").exists()
+        ):
+            manager = user_create_basic(
+                username="qy_manager",
+                name=enterprise.safety_manager_name or "安全员",
+                phone="",
+                role=Role.ENTERPRISE,
+                password=password,
+                is_demo=True,
+            )
+            admin = User.objects.get(username="admin")
+            enterprise_link_user(
+                by=admin, enterprise=enterprise, user=manager, position="safety_manager"
+            )
+            accounts.append(("qy_manager", manager.name, f"企业安全管理人员：{enterprise.name}"))
+        return accounts
+
+    def _print_accounts(self, accounts, password: str) -> None:
+        total = Enterprise.objects.count()
+        self.stdout.write(self.style.SUCCESS(f"演示数据已生成：{total} 家单位（合成数据）"))
+        if not accounts:
+            return
+        self.stdout.write(f"演示账号（仅用于演示环境，密码均为 {password}）：")
+        for username, name, note in accounts:
+            self.stdout.write(f"  {username:<14} {name:<6} {note}")

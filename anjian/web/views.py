@@ -1,0 +1,33 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from anjian.accounts import permissions as perms
+from anjian.core.access import public, requires
+from anjian.enterprises import selectors as enterprise_selectors
+
+
+@requires(perms.HOME_VIEW)
+def home(request):
+    user = request.user
+    counts = None
+    charts = None
+    if user.can(perms.ENTERPRISE_VIEW) and not user.scope.is_empty:
+        counts = enterprise_selectors.registry_counts(user)
+        list_url = reverse("enterprises:enterprise_list")
+        charts = {
+            "listUrl": list_url,
+            "industry": [[r.key, r.label, r.count] for r in counts.by_industry],
+            "street": [[r.key, r.label, r.count] for r in counts.by_street],
+            "grade": [[r.key, r.label, r.count] for r in counts.by_grade],
+        }
+    return render(request, "web/home.html", {"counts": counts, "charts": charts})
+
+
+@public
+def healthz(request):
+    """Liveness and database reachability, for load balancers and `make run`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,74 @@
+"""The integration API at /api/v1 (django-ninja), documented at /api/v1/docs.
+
+Two ways in: the browser session (with CSRF) for pages that call the API, and
+``Authorization: Bearer aj_…`` tokens for integrations (issued on the profile page;
+resolved by ``ApiTokenMiddleware`` before anything else sees the request). Every
+operation also declares the action it needs (``api_requires``); scope decides rows.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, SessionAuth
+
+from anjian.accounts.api import router as accounts_router
+from anjian.core.api import FormInvalid, validation_detail
+from anjian.core.exceptions import Conflict, OutOfScope
+from anjian.enterprises.api import router as enterprises_router
+from anjian.regions.api import router as regions_router
+
+
+class ApiTokenBearer(HttpBearer):
+    """``Authorization: Bearer aj_…`` — an API token created on the profile page."""
+
+    def authenticate(self, request, token):
+        return getattr(request, "api_token", None)
+
+
+api = NinjaAPI(
+    title="安监 anjian API",
+    version="1.0.0",
+    description=(
+        "安全生产监管与应急管理平台接口。认证：在“个人设置”页面创建 API 令牌，"
+        "以 `Authorization: Bearer <令牌>` 调用；浏览器会话亦可调用（需 CSRF）。"
+        "用户只能读写其管辖范围内的记录，范围外的记录一律返回 404。"
+    ),
+    urls_namespace="api",
+    auth=[ApiTokenBearer(), SessionAuth()],
+    docs_url="/docs",
+)
+
+api.add_router("/regions", regions_router)
+api.add_router("/", accounts_router)
+api.add_router("/enterprises", enterprises_router)
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(OutOfScope)
+def on_out_of_scope(request, exc):
+    return api.create_response(request, {"detail": "未找到"}, status=404)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": "未找到"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "需要登录或提供有效的 API 令牌"}, status=401)
+
+
+@api.exception_handler(FormInvalid)
+def on_form_invalid(request, exc):
+    return api.create_response(request, {"detail": exc.detail}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_validation_error(request, exc):
+    return api.create_response(request, {"detail": validation_detail(exc)}, status=422)

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("anjian.web.urls")),
+    path("accounts/", include("anjian.accounts.urls")),
+    path("enterprises/", include("anjian.enterprises.urls")),
+    path("regions/", include("anjian.regions.urls")),
+    path("", include("anjian.core.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "anjian.web.errors.forbidden"
+handler404 = "anjian.web.errors.not_found"
+handler500 = "anjian.web.errors.server_error"

@@ -1,0 +1,84 @@
+"""Screenshots of the key pages at phone and desktop widths, for looking at what users see.
+
+    .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000] [--user yp_yjj]
+
+Uses Debian's /usr/bin/chromium (no browser download). Writes screenshots/<name>-<width>.png
+and prints any console errors each page logged.
+"""
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = [
+    ("home", "/"),
+    ("list", "/enterprises/"),
+    ("list-filtered", "/enterprises/?industry=hazchem&supervision_grade=A"),
+    ("map", "/enterprises/map/"),
+    ("new", "/enterprises/new/"),
+    ("import", "/enterprises/import/"),
+    ("regions", "/regions/"),
+    ("departments", "/regions/departments/"),
+    ("profile", "/accounts/profile/"),
+    ("api-docs", "/api/v1/docs"),
+]
+WIDTHS = {"phone": (390, 844), "desktop": (1366, 900)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--user", default="yp_yjj")
+    parser.add_argument("--password", default="Anquan@2026")
+    parser.add_argument("--only", nargs="*", help="page names to shoot")
+    parser.add_argument("--detail", action="store_true", help="also the first enterprise's pages")
+    args = parser.parse_args()
+    out = Path("screenshots")
+    out.mkdir(exist_ok=True)
+    pages = [p for p in PAGES if not args.only or p[0] in args.only]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        for label, (width, height) in WIDTHS.items():
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, locale="zh-CN"
+            )
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc, e=errors: e.append(f"page error: {exc}"))
+            page.goto(args.base + "/accounts/login/")
+            page.fill("#id_username", args.user)
+            page.fill("#id_password", args.password)
+            page.click("button[type=submit]")
+            page.wait_for_load_state("networkidle")
+            targets = list(pages)
+            if args.detail:
+                page.goto(args.base + "/enterprises/")
+                href = page.locator("#results table tbody tr a").first.get_attribute("href")
+                targets += [("detail", href), ("edit", href + "edit/")]
+            for name, path in targets:
+                errors.clear()
+                page.goto(args.base + path)
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(400)
+                file = out / f"{name}-{label}.png"
+                page.screenshot(path=str(file), full_page=True)
+                print(f"{file}  {'; '.join(errors) if errors else 'no console errors'}")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
