@@ -1,0 +1,62 @@
+"""Session-wide test set-up: the shared world of regions, departments, actors and enterprises.
+
+The world is built once per test database (see anjian/core/testing/world.py); each
+test runs inside a transaction that is rolled back, so tests never see each other's
+writes. Actors are fixtures by name: ``def test_x(street_officer, client_for): …``.
+"""
+
+import pytest
+
+from anjian.core.testing import world
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        world.build_world()
+
+
+def _actor_fixture(name: str):
+    @pytest.fixture(name=name)
+    def fixture(db):
+        return world.actor(name)
+
+    fixture.__doc__ = f"The named actor {name!r} (see anjian/core/testing/world.py)."
+    return fixture
+
+
+for _name in world.ACTORS:
+    globals()[f"_fixture_{_name}"] = _actor_fixture(_name)
+
+
+@pytest.fixture
+def enterprises(db):
+    """The world's enterprises by name."""
+    return {name: world.enterprise(name) for name in world.ENTERPRISES}
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(actor)`` — a test client logged in as that user (a fresh one per call)."""
+    from django.test import Client
+
+    def login(user):
+        fresh = Client()
+        fresh.force_login(user)
+        return fresh
+
+    return login
+
+
+@pytest.fixture
+def api_client_for(db):
+    """``api_client_for(actor)`` — a client that calls /api/v1 with a real bearer token."""
+    from django.test import Client
+
+    from anjian.accounts.models import ApiToken
+
+    def issue(user):
+        _token, raw = ApiToken.issue(user=user, name="pytest")
+        return Client(headers={"authorization": f"Bearer {raw}"})
+
+    return issue
