@@ -23,10 +23,11 @@ ENTERPRISE_CHANGE = "enterprise.change"  # every field
 ENTERPRISE_CHANGE_OWN = "enterprise.change_own"  # an enterprise's own contacts and headcount
 ENTERPRISE_IMPORT = "enterprise.import"
 ENTERPRISE_EXPORT = "enterprise.export"
+ENTERPRISE_ACCOUNTS = "enterprise.accounts"  # create/disable an enterprise's own logins
 
 _EVERY_USER = {HOME_VIEW, PROFILE, JOB_VIEW}
 _REGISTRY_READ = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, REGION_VIEW, DEPARTMENT_VIEW, AUDIT_VIEW}
-_REGISTRY_WRITE = {ENTERPRISE_ADD, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT}
+_REGISTRY_WRITE = {ENTERPRISE_ADD, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT, ENTERPRISE_ACCOUNTS}
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(

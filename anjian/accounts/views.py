@@ -9,8 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anjian.accounts import permissions as perms
 from anjian.accounts import selectors, services
 from anjian.accounts.forms import TokenForm, UserForm
-from anjian.accounts.models import ApiToken
+from anjian.accounts.models import ApiToken, User
 from anjian.core.access import PUBLIC, requires
+from anjian.core.models import SiteFlag
 
 
 class LoginForm(AuthenticationForm):
@@ -25,6 +26,14 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if SiteFlag.objects.filter(key=SiteFlag.DEMO_DATA).exists():
+            context["demo_accounts"] = User.objects.filter(is_demo=True, is_active=True).order_by(
+                "pk"
+            )
+        return context
 
 
 class LogoutView(auth_views.LogoutView):

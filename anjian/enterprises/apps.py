@@ -12,10 +12,10 @@ class EnterprisesConfig(AppConfig):
 
         from anjian.enterprises.models import Enterprise, EnterpriseUser
 
-        auditlog.register(
-            Enterprise,
-            exclude_fields=["search_document", "search_tokens", "updated_at", "version"],
-        )
+        from anjian.enterprises.forms import GOVERNMENT_FIELDS
+
+        # What an official reads in the history: the fields of the form, nothing derived.
+        auditlog.register(Enterprise, include_fields=GOVERNMENT_FIELDS)
         auditlog.register(EnterpriseUser)
 
         from anjian.enterprises import jobs, receivers  # noqa: F401  (register handlers)

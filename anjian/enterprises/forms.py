@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises.models import Enterprise, EnterpriseUser
 from anjian.enterprises.services import RELATION_FIELDS, SELF_MAINTAINED_FIELDS
 from anjian.enterprises.validators import normalize_credit_code, normalize_economic_code
 from anjian.regions import selectors as region_selectors
@@ -209,3 +209,58 @@ class EnterpriseImportForm(EnterpriseForm):
 
 def form_class_for(user) -> type[EnterpriseForm]:
     return EnterpriseForm if user.can("enterprise.change") else EnterpriseSelfForm
+
+
+class EnterpriseAccountForm(forms.Form):
+    """A login for the enterprise's own safety manager or principal."""
+
+    username = forms.RegexField(
+        label=gettext_lazy("用户名"),
+        max_length=150,
+        regex=r"^[A-Za-z0-9_.@+-]+$",
+        error_messages={"invalid": gettext_lazy("用户名只能包含字母、数字和 _ . @ + -")},
+    )
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=40)
+    phone = forms.CharField(label=gettext_lazy("手机"), max_length=20, required=False)
+    position = forms.ChoiceField(
+        label=gettext_lazy("职务"), choices=EnterpriseUser.Position.choices
+    )
+    password1 = forms.CharField(
+        label=gettext_lazy("初始密码"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=gettext_lazy("至少10位，不能全为数字；请线下告知本人并提醒其修改"),
+    )
+    password2 = forms.CharField(
+        label=gettext_lazy("确认密码"), widget=forms.PasswordInput, strip=False
+    )
+
+    def clean_username(self):
+        from anjian.accounts.models import User
+
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("用户名“%(u)s”已被使用") % {"u": username})
+        return username
+
+    def clean_phone(self):
+        from anjian.accounts.models import phone_validator
+
+        phone = self.cleaned_data["phone"].strip()
+        if phone:
+            phone_validator(phone)
+        return phone
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("两次输入的密码不一致"))
+        elif first:
+            try:
+                validate_password(first)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

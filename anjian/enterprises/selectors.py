@@ -118,3 +118,22 @@ def map_points(queryset: QuerySet[Enterprise]) -> tuple[list[list], int]:
         [pk, float(lat), float(lon), name, grade, industry]
         for pk, lat, lon, name, grade, industry in rows
     ], total
+
+
+def detail_map_context(enterprise: Enterprise) -> dict | None:
+    """What the small map on a detail page draws: the point, its district and street labels."""
+    if not enterprise.has_location:
+        return None
+    district = enterprise.street.parent
+    streets = Region.objects.filter(parent=district, latitude__isnull=False) if district else []
+    return {
+        "name": enterprise.name,
+        "lat": float(enterprise.latitude),
+        "lon": float(enterprise.longitude),
+        "districts": [{"name": district.name, "geometry": district.boundary}]
+        if district is not None and district.boundary
+        else [],
+        "streets": [
+            {"name": s.name, "lat": float(s.latitude), "lon": float(s.longitude)} for s in streets
+        ],
+    }

@@ -243,3 +243,34 @@ def enterprises_rederive_departments(*, region_code: str, industry_ids: set[int]
             .update(supervising_department_id=department_id)
         )
     return changed
+
+
+@transaction.atomic
+def enterprise_account_create(
+    *,
+    by,
+    enterprise: Enterprise,
+    username: str,
+    name: str,
+    phone: str,
+    position: str,
+    password: str,
+):
+    """Create a login for an enterprise's own staff, bound to that enterprise only."""
+    from anjian.accounts.roles import Role
+    from anjian.accounts.services import user_create_basic
+
+    ensure_in_scope(by, enterprise)
+    user = user_create_basic(
+        username=username, name=name, phone=phone, role=Role.ENTERPRISE, password=password
+    )
+    EnterpriseUser.objects.create(user=user, enterprise=enterprise, position=position)
+    return user
+
+
+@transaction.atomic
+def enterprise_account_set_active(*, by, link: EnterpriseUser, active: bool) -> None:
+    """Disable (or re-enable) an enterprise login; accounts are never deleted."""
+    ensure_in_scope(by, link.enterprise)
+    link.user.is_active = active
+    link.user.save(update_fields=["is_active", "updated_at"])

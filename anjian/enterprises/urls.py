@@ -16,4 +16,10 @@ urlpatterns = [
     path("grid-options/", views.grid_options, name="grid_options"),
     path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
+    path("<int:pk>/accounts/", views.enterprise_account_create, name="enterprise_account_create"),
+    path(
+        "<int:pk>/accounts/<int:link_pk>/toggle/",
+        views.enterprise_account_toggle,
+        name="enterprise_account_toggle",
+    ),
 ]

@@ -3,10 +3,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from anjian.accounts import permissions as perms
@@ -17,7 +17,12 @@ from anjian.core.exceptions import Conflict, ValidationError
 from anjian.core.forms import ImportUploadForm, attachment
 from anjian.core.jobs import job_start
 from anjian.enterprises import exporter, selectors, services
-from anjian.enterprises.forms import SECTIONS, EnterpriseForm, form_class_for
+from anjian.enterprises.forms import (
+    SECTIONS,
+    EnterpriseAccountForm,
+    EnterpriseForm,
+    form_class_for,
+)
 from anjian.enterprises.importer import MODES
 from anjian.enterprises.jobs import EXPORT, IMPORT
 from anjian.enterprises.ledger import COLUMNS
@@ -50,7 +55,12 @@ def enterprise_list(request):
 @require_GET
 @requires(perms.ENTERPRISE_VIEW)
 def enterprise_detail(request, pk: int):
-    enterprise = selectors.enterprise_get(request.user, pk)
+    return _render_detail(request, selectors.enterprise_get(request.user, pk))
+
+
+def _render_detail(request, enterprise, *, account_form=None, status=200):
+    user = request.user
+    can_manage_accounts = user.can(perms.ENTERPRISE_ACCOUNTS)
     return render(
         request,
         "enterprises/detail.html",
@@ -58,9 +68,13 @@ def enterprise_detail(request, pk: int):
             "enterprise": enterprise,
             "history": audit.history(enterprise),
             "members": enterprise.members.select_related("user"),
-            "can_edit": request.user.can(perms.ENTERPRISE_CHANGE)
-            or request.user.can(perms.ENTERPRISE_CHANGE_OWN),
+            "can_edit": user.can(perms.ENTERPRISE_CHANGE) or user.can(perms.ENTERPRISE_CHANGE_OWN),
+            "can_manage_accounts": can_manage_accounts,
+            "account_form": account_form
+            or (EnterpriseAccountForm() if can_manage_accounts else None),
+            "map_context": selectors.detail_map_context(enterprise),
         },
+        status=status,
     )
 
 
@@ -81,6 +95,41 @@ def _apply_service_errors(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+@require_POST
+@requires(perms.ENTERPRISE_ACCOUNTS)
+def enterprise_account_create(request, pk: int):
+    enterprise = selectors.enterprise_get(request.user, pk)
+    form = EnterpriseAccountForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        user = services.enterprise_account_create(
+            by=request.user,
+            enterprise=enterprise,
+            username=data["username"],
+            name=data["name"],
+            phone=data["phone"],
+            position=data["position"],
+            password=data["password1"],
+        )
+        messages.success(request, _("已为本单位创建账号 %(u)s") % {"u": user.username})
+        return redirect(enterprise)
+    return _render_detail(request, enterprise, account_form=form, status=422)
+
+
+@require_POST
+@requires(perms.ENTERPRISE_ACCOUNTS)
+def enterprise_account_toggle(request, pk: int, link_pk: int):
+    enterprise = selectors.enterprise_get(request.user, pk)
+    link = get_object_or_404(enterprise.members.select_related("user"), pk=link_pk)
+    active = not link.user.is_active
+    services.enterprise_account_set_active(by=request.user, link=link, active=active)
+    messages.success(
+        request,
+        (_("已启用账号 %(u)s") if active else _("已停用账号 %(u)s")) % {"u": link.user.username},
+    )
+    return redirect(enterprise)
 
 
 @require_http_methods(["GET", "POST"])

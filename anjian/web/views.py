@@ -13,6 +13,9 @@ def home(request):
     user = request.user
     counts = None
     charts = None
+    if user.scope.enterprise_id is not None:
+        own = enterprise_selectors.enterprise_get(user, user.scope.enterprise_id)
+        return render(request, "web/home_enterprise.html", {"enterprise": own})
     if user.can(perms.ENTERPRISE_VIEW) and not user.scope.is_empty:
         counts = enterprise_selectors.registry_counts(user)
         list_url = reverse("enterprises:enterprise_list")

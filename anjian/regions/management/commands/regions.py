@@ -1,9 +1,9 @@
 """anjian regions — load the GB/T 2260 region tree and district outlines from the data packages.
 
-    anjian regions                      # the tree under ANJIAN_REGION_ROOT (default 31 上海市)
-    anjian regions --root 3201          # another city
-    anjian regions --with-communities   # also 社区/村 (12-digit codes)
-    anjian regions --seed-departments 310110   # default departments for a district
+anjian regions                      # the tree under ANJIAN_REGION_ROOT (default 31 上海市)
+anjian regions --root 3201          # another city
+anjian regions --with-communities   # also 社区/村 (12-digit codes)
+anjian regions --seed-departments 310110   # default departments for a district
 """
 
 from django.conf import settings
