@@ -16,6 +16,7 @@ help:
 	@echo "make run      — 安装依赖、迁移、生成演示数据并启动 http://127.0.0.1:8000"
 	@echo "make test     — 在 SQLite 上运行全部测试（含浏览器测试）"
 	@echo "make test-pg  — 在 PostgreSQL 上运行全部测试（DATABASE_URL，默认 $(PG_URL)）"
+	@echo "make test-browser — 只运行浏览器测试（无头 Chromium）"
 	@echo "make bench    — 运行 bench/ 下的性能测试（需 PostgreSQL）"
 	@echo "make lint     — ruff check + ruff format --check"
 
@@ -61,8 +62,12 @@ chromium:
 	  echo "安装 Debian 的 chromium（浏览器测试用）…"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null; }
 
+# SQLite even when the shell has a DATABASE_URL; the browser tests build their own database.
 test: deps-dev assets chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: deps-dev assets chromium
+	env -u DATABASE_URL $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 services:
 	@scripts/services.sh postgres

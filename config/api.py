@@ -9,11 +9,12 @@ operation also declares the action it needs (``api_requires``); scope decides ro
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from anjian.accounts.api import router as accounts_router
-from anjian.core.api import FormInvalid, validation_detail
+from anjian.core.api import FormInvalid, schema_error_detail, validation_detail
 from anjian.core.exceptions import Conflict, OutOfScope
 from anjian.enterprises.api import router as enterprises_router
 from anjian.regions.api import router as regions_router
@@ -72,3 +73,17 @@ def on_form_invalid(request, exc):
 @api.exception_handler(DjangoValidationError)
 def on_validation_error(request, exc):
     return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(SchemaValidationError)
+def on_schema_error(request, exc):
+    """Payloads that do not even fit the schema: same shape and language as form errors."""
+    return api.create_response(request, {"detail": schema_error_detail(exc.errors)}, status=422)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = "请求体不是有效的 JSON"
+    return api.create_response(request, {"detail": message}, status=exc.status_code)

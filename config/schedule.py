@@ -29,6 +29,7 @@ PERIODIC_JOBS: list[Periodic] = [
     Periodic(
         "anjian.core.tasks.prune_login_attempts",
         every=timedelta(days=1),
-        why="Failed-login records older than 90 days no longer matter for throttling.",
+        why="Login records (with addresses) older than 90 days no longer matter for throttling "
+        "or investigation; keeping them longer only keeps personal data.",
     ),
 ]

@@ -98,10 +98,9 @@ if DATABASE_URL:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
-    if DATABASES["default"]["ENGINE"] not in (
-        "django.db.backends.postgresql",
-        "django.db.backends.sqlite3",
-    ):
+    # SQLite is the default when DATABASE_URL is unset (with the WAL options below);
+    # the variable itself is for PostgreSQL only.
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://…)")
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:

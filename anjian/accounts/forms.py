@@ -54,6 +54,11 @@ class UserForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not self.by.scope.everything and not cleaned.get("region"):
+            self.add_error(
+                "region",
+                _("请选择管辖区划：您只能创建本辖区内的用户（专家等全市用户由市级管理员创建）"),
+            )
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first or second:
             if first != second:

@@ -34,3 +34,42 @@ class FormInvalid(HttpError):
             for field, errors in form.errors.items()
             for message in errors
         ]
+
+
+# Pydantic error types → what an integrator reads.
+_SCHEMA_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "list_type": "应为数组",
+    "model_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+    "json_invalid": "不是有效的 JSON",
+    "extra_forbidden": "不允许的字段",
+}
+# Ninja nests a body under the parameter's name; integrators send the fields directly.
+_WRAPPERS = {"payload", "filters"}
+
+
+def schema_error_detail(errors: list[dict]) -> list[dict]:
+    detail = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        location = (
+            [location[0], *[p for p in location[1:] if p not in _WRAPPERS]] if location else []
+        )
+        kind = error.get("type", "value_error")
+        message = _SCHEMA_MESSAGES.get(kind, "格式不正确")
+        detail.append({"loc": location, "msg": message, "type": kind})
+    return detail

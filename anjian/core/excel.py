@@ -6,6 +6,7 @@ imports tomorrow and officials see the same fixed columns they keep on paper.
 """
 
 import datetime
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -149,7 +150,14 @@ def read_rows(source: BinaryIO, *, columns: list[Column], max_rows: int) -> Shee
     """
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+    ) as exc:
         raise ExcelError(
             _("无法读取文件：请上传由模板填写的 .xlsx 文件（%(e)s）") % {"e": exc}
         ) from None

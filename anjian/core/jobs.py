@@ -51,6 +51,8 @@ class JobProgress:
         self.job.done = done
         fields = {"done": done}
         if message:
+            # Kept on the instance too, so the handler's final save does not erase it.
+            self.job.message = message
             fields["message"] = message
         BackgroundJob.objects.filter(pk=self.job.pk).update(**fields)
 

@@ -46,9 +46,10 @@ def purge_job_files() -> int:
 
 @task
 def prune_login_attempts() -> int:
-    from axes.models import AccessAttempt, AccessFailureLog
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     cutoff = timezone.now() - timedelta(days=90)
     deleted = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
     deleted += AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    deleted += AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
     return deleted

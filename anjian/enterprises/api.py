@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from anjian.accounts import permissions as perms
@@ -179,12 +179,32 @@ def _current_data(enterprise: Enterprise, fields) -> dict:
     return data
 
 
+class RegistryPagination(PageNumberPagination):
+    """Page-number pagination that skips the COUNT when the page itself gives the total.
+
+    A page shorter than a full one is the last page, so the total is its offset plus
+    its length — the usual answer to a search for one credit code or a narrow filter,
+    whose COUNT would repeat the page's search. Full pages still COUNT.
+    """
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page_size = min(pagination.page_size or self.page_size, self.max_page_size)
+        offset = (pagination.page - 1) * page_size
+        items = list(queryset[offset : offset + page_size])
+        if len(items) < page_size and (items or offset == 0):
+            count = offset + len(items)
+        else:
+            count = queryset.count()
+        return {self.items_attribute: items, "count": count}
+
+
 @router.get("/", response=list[EnterpriseOut], summary="单位列表（按筛选条件，分页）")
 @api_requires(perms.ENTERPRISE_VIEW)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(RegistryPagination, page_size=50)
 def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]):
     filterset = selectors.enterprise_filter(request.user, request.GET)
-    if not filterset.form.is_valid():
+    # No query string leaves the filterset unbound, and an unbound form is never "valid".
+    if filterset.is_bound and not filterset.form.is_valid():
         raise FormInvalid(filterset.form, location="query")
     return filterset.qs.select_related("grid")
 
@@ -207,7 +227,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn):
     if not form.is_valid():
         raise FormInvalid(form)
     enterprise = services.enterprise_create(by=request.user, data=form.service_data())
-    return 201, selectors.enterprise_get(request.user, enterprise.pk)
+    return Status(201, selectors.enterprise_get(request.user, enterprise.pk))
 
 
 @router.patch(
@@ -237,4 +257,4 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
         data={key: form.cleaned_data[key] for key in fields if key in form.cleaned_data},
         expected_version=version,
     )
-    return 200, selectors.enterprise_get(request.user, updated.pk)
+    return Status(200, selectors.enterprise_get(request.user, updated.pk))

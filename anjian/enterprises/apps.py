@@ -10,9 +10,8 @@ class EnterprisesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from anjian.enterprises.models import Enterprise, EnterpriseUser
-
         from anjian.enterprises.forms import GOVERNMENT_FIELDS
+        from anjian.enterprises.models import Enterprise, EnterpriseUser
 
         # What an official reads in the history: the fields of the form, nothing derived.
         auditlog.register(Enterprise, include_fields=GOVERNMENT_FIELDS)

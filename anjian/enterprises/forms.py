@@ -1,11 +1,16 @@
 """The enterprise form: one set of field rules for the edit page, the API and Excel import."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.enterprises.models import Enterprise, EnterpriseUser
-from anjian.enterprises.services import RELATION_FIELDS, SELF_MAINTAINED_FIELDS
+from anjian.enterprises.services import (
+    RELATION_FIELDS,
+    SELF_MAINTAINED_FIELDS,
+    duplicate_credit_code_message,
+)
 from anjian.enterprises.validators import normalize_credit_code, normalize_economic_code
 from anjian.regions import selectors as region_selectors
 
@@ -40,6 +45,10 @@ GOVERNMENT_FIELDS = [
     "fire_key_unit",
     "crowded_place",
 ]
+
+# A credit code as people paste it ("9131 0110 …", "91310110-…") before clean_credit_code
+# compacts it; the model's GB 32100 validator then checks the 18 characters.
+CREDIT_CODE_INPUT_LENGTH = 32
 
 # The edit page groups fields into these sections, in this order.
 SECTIONS = [
@@ -129,19 +138,33 @@ class EnterpriseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         fields = self.fields
-        fields["street"].queryset = region_selectors.streets_for(user)
-        fields["street"].to_field_name = "code"
-        street_code = self._street_code()
-        fields["grid"].queryset = region_selectors.grids_for(user, street_code)
-        fields["grid"].to_field_name = "code"
-        fields["industry"].queryset = region_selectors.industries_for(user)
-        fields["industry"].to_field_name = "code"
-        fields["supervising_department"].queryset = region_selectors.departments_for(user)
-        if lookups:
-            for name, lookup in lookups.items():
-                fields[name].lookup = lookup
+        # A relation with a lookup (bulk import: dicts built once per file from the same
+        # selectors) resolves from it; building its per-row queryset would only cost time.
+        lookups = lookups or {}
+        if "street" not in lookups:
+            fields["street"].queryset = region_selectors.streets_for(user)
+        if "grid" not in lookups:
+            fields["grid"].queryset = region_selectors.grids_for(user, self._street_code())
+        if "industry" not in lookups:
+            fields["industry"].queryset = region_selectors.industries_for(user)
+        if "supervising_department" not in lookups:
+            fields["supervising_department"].queryset = region_selectors.departments_for(user)
+        for name in ("street", "grid", "industry"):
+            fields[name].to_field_name = "code"
+        credit_code = fields["credit_code"]
+        credit_code.max_length = CREDIT_CODE_INPUT_LENGTH
+        credit_code.validators = [
+            v for v in credit_code.validators if not isinstance(v, MaxLengthValidator)
+        ]
+        credit_code.widget.attrs["maxlength"] = str(CREDIT_CODE_INPUT_LENGTH)
+        for name, lookup in lookups.items():
+            fields[name].lookup = lookup
         if self.instance.pk and "version" in fields:
             fields["version"].initial = self.instance.version
+        if self.instance.industry_id and not self.is_bound:
+            # The industry options are keyed by code; the instance holds the pk, which
+            # matches no option, so the edit page would show "请选择" and fail to save.
+            self.initial["industry"] = self.instance.industry.code
 
     def _street_code(self) -> str | None:
         if self.is_bound:
@@ -155,6 +178,24 @@ class EnterpriseForm(forms.ModelForm):
 
     def clean_economic_code(self):
         return normalize_economic_code(self.cleaned_data["economic_code"])
+
+    def validate_unique(self):
+        """Name the enterprise that already holds the credit code, as the service does."""
+        exclude = self._get_validation_exclusions() | {"credit_code"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+        code = self.cleaned_data.get("credit_code")
+        if code and "credit_code" not in self.errors:
+            existing = (
+                Enterprise.objects.select_related("street")
+                .filter(credit_code=code)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if existing is not None:
+                self.add_error("credit_code", duplicate_credit_code_message(existing))
 
     def clean(self):
         cleaned = super().clean()
@@ -205,6 +246,13 @@ class EnterpriseImportForm(EnterpriseForm):
 
     def validate_unique(self):
         return None
+
+
+# Relations of an import row resolve from the lookups, which the region selectors already
+# limit (streets; communities and grids). The Exists() filter that ``limit_choices_to``
+# would add to each row's unused queryset cost more time than validating the row.
+for _relation in RELATION_FIELDS:
+    EnterpriseImportForm.base_fields[_relation].limit_choices_to = None
 
 
 def form_class_for(user) -> type[EnterpriseForm]:

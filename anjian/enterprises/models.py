@@ -23,8 +23,48 @@ from anjian.regions.choices import RegionLevel
 
 
 class EnterpriseQuerySet(ScopedQuerySet):
+    _ids_first = False
+
     def search(self, query: str) -> "EnterpriseQuerySet":
         return search.search(self, query)
+
+    def ids_first(self) -> "EnterpriseQuerySet":
+        """This queryset, whose slices (the list's pages) are read in two steps.
+
+        ``qs[offset:offset + 50]`` first selects the page's ids — same filters, order,
+        LIMIT and OFFSET, but from the enterprise table alone — then loads those rows
+        with their joins, in the same order. PostgreSQL otherwise fetches and joins
+        every skipped row of a deep page (OFFSET 100000 → 100,050 rows joined to
+        streets, industries and departments), and where its row estimate is far off —
+        a search's LIKE and bigram conditions are one condition it counts twice — it
+        picks joins that compare every row with every region. Same rows, same order.
+        """
+        clone = self._chain()
+        clone._ids_first = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._ids_first = self._ids_first
+        return clone
+
+    def __getitem__(self, k):
+        if (
+            self._ids_first
+            and isinstance(k, slice)
+            and k.stop is not None
+            and k.step is None
+            and self._result_cache is None
+            and not self.query.is_sliced
+            and self._iterable_class is models.query.ModelIterable
+            and not self.query.distinct
+            and not self.query.combinator
+            and self.query.group_by is None
+            and not self.query.select_for_update
+        ):
+            ids = list(self.values_list("pk", flat=True)[k])
+            return self.filter(pk__in=ids)
+        return super().__getitem__(k)
 
 
 class Enterprise(VersionedModel):
@@ -173,10 +213,45 @@ class Enterprise(VersionedModel):
                 name="enterprise_region_grade",
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
+            # Counting scope rows with any other filter: registry_counts' totals and street
+            # GROUP BY, and the paginator's COUNT of a filtered list (industry + grade,
+            # flags, insurance …). The region prefix leads; then every column those queries
+            # filter or group on, so they are index-only scans of this index instead of
+            # reads of the wide table. Key columns, not INCLUDE, so SQLite can use it too.
+            models.Index(
+                fields=[
+                    "scope_region_code",
+                    "industry",
+                    "supervision_grade",
+                    "street",
+                    "status",
+                    "scale",
+                    "standardisation_grade",
+                    "supervising_department",
+                    "insured_until",
+                    "standardisation_expires",
+                    *KEY_FLAGS,
+                ],
+                name="enterprise_scope_counts",
+                opclasses=[
+                    "varchar_pattern_ops",
+                    "int8_ops",
+                    *["varchar_ops"] * 5,
+                    "int8_ops",
+                    *["date_ops"] * 2,
+                    *["bool_ops"] * len(KEY_FLAGS),
+                ],
+            ),
             models.Index(
                 fields=["industry", "scope_region_code"], name="enterprise_industry_region"
             ),
             models.Index(fields=["status"], name="enterprise_status"),
+            # The list sorted by a column (?sort=…, the table's headers): without an index
+            # PostgreSQL sorts the whole scope to return 50 rows. name, credit_code, street,
+            # industry and status already lead an index; these are the others.
+            models.Index(fields=["updated_at"], name="enterprise_updated_at"),
+            models.Index(fields=["employees"], name="enterprise_employees"),
+            models.Index(fields=["supervision_grade"], name="enterprise_grade"),
         ]
         constraints = [
             models.CheckConstraint(

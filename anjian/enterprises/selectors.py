@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -19,8 +19,11 @@ def enterprise_queryset(user) -> QuerySet[Enterprise]:
 
 
 def enterprise_filter(user, params) -> EnterpriseFilterSet:
-    """The filtered registry for ``user``; ``.qs`` is what the list, export, map and API show."""
-    queryset = enterprise_queryset(user).select_related(*LIST_RELATIONS)
+    """The filtered registry for ``user``; ``.qs`` is what the list, export, map and API show.
+
+    Pages of it are read ids first (``EnterpriseQuerySet.ids_first``).
+    """
+    queryset = enterprise_queryset(user).select_related(*LIST_RELATIONS).ids_first()
     return EnterpriseFilterSet(params or None, queryset=queryset, user=user)
 
 
@@ -50,29 +53,38 @@ class RegistryCounts:
     standardised: int
 
 
+def _count(condition: Q | None = None) -> Count:
+    return Count(Value(1), filter=condition)
+
+
 def registry_counts(user) -> RegistryCounts:
-    """The home page's figures: one pass per grouping over the user's scope."""
+    """The home page's figures: one pass per grouping over the user's scope.
+
+    Rows are counted with COUNT(1), not COUNT(id): the same figures, but no column is
+    read, so PostgreSQL answers from the region-prefixed indexes alone (index-only
+    scans) instead of visiting every row of the scope in the table.
+    """
     scoped = enterprise_queryset(user)
     today = timezone.localdate()
     totals = scoped.aggregate(
-        total=Count("id"),
-        operating=Count("id", filter=Q(status=Status.OPERATING)),
-        insurance_expired=Count(
-            "id",
-            filter=Q(status=Status.OPERATING)
-            & (Q(insured_until__lt=today) | Q(insured_until__isnull=True)),
+        total=_count(),
+        operating=_count(Q(status=Status.OPERATING)),
+        insurance_expired=_count(
+            Q(status=Status.OPERATING)
+            & (Q(insured_until__lt=today) | Q(insured_until__isnull=True))
         ),
-        standardised=Count("id", filter=~Q(standardisation_grade="")),
-        **{flag: Count("id", filter=Q(**{flag: True})) for flag in KEY_FLAGS},
+        standardised=_count(~Q(standardisation_grade="")),
+        **{flag: _count(Q(**{flag: True})) for flag in KEY_FLAGS},
     )
-    industries = dict(Industry.objects.values_list("id", "code"))
-    industry_names = dict(Industry.objects.values_list("id", "name"))
+    industries = {
+        pk: (code, name) for pk, code, name in Industry.objects.values_list("id", "code", "name")
+    }
     by_industry = [
-        CountRow(industries[row["industry"]], industry_names[row["industry"]], row["n"])
-        for row in scoped.values("industry").annotate(n=Count("id")).order_by("-n")
+        CountRow(*industries[row["industry"]], row["n"])
+        for row in scoped.values("industry").annotate(n=_count()).order_by("-n")
     ]
     # Group by the street code itself; a grid-scoped user still counts under their street.
-    street_rows = list(scoped.values("street").annotate(n=Count("id")).order_by("-n"))
+    street_rows = list(scoped.values("street").annotate(n=_count()).order_by("-n"))
     street_names = dict(
         Region.objects.filter(code__in=[r["street"] for r in street_rows]).values_list(
             "code", "name"
@@ -84,7 +96,7 @@ def registry_counts(user) -> RegistryCounts:
     ]
     grade_counts = dict(
         scoped.values_list("supervision_grade")
-        .annotate(n=Count("id"))
+        .annotate(n=_count())
         .values_list("supervision_grade", "n")
     )
     by_grade = [

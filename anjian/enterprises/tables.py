@@ -16,7 +16,11 @@ def badge(value, label):
 
 class EnterpriseTable(tables.Table):
     name = tables.Column(
-        linkify=True, verbose_name=_("单位名称"), attrs={"td": {"class": "text-wrap"}}
+        linkify=True,
+        verbose_name=_("单位名称"),
+        # The results card boosts its sort and page links into #results; the detail
+        # link is a whole-page navigation.
+        attrs={"td": {"class": "text-wrap"}, "a": {"hx-boost": "false"}},
     )
     credit_code = tables.Column(
         verbose_name=_("统一社会信用代码"),

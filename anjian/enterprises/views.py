@@ -203,7 +203,7 @@ def grid_options(request):
 @requires(perms.ENTERPRISE_VIEW)
 def enterprise_map(request):
     filterset = selectors.enterprise_filter(request.user, request.GET)
-    districts = region_selectors.districts_in(request.user).exclude(boundary=None)
+    districts = region_selectors.districts_in(request.user).exclude(boundary__isnull=True)
     streets = region_selectors.streets_for(request.user).exclude(latitude=None)
     return render(
         request,

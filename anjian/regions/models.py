@@ -105,14 +105,14 @@ class Region(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def compose_full_name(self) -> str:
-        names = [self.name]
+        names = [] if self.name in ("市辖区", "县") else [self.name]
         node = self.parent
         while node is not None:
             # Municipalities list a placeholder city "市辖区" that nobody writes.
             if node.name not in ("市辖区", "县"):
                 names.append(node.name)
             node = node.parent
-        return "".join(reversed(names))
+        return "".join(reversed(names)) or self.name
 
     def ancestor_codes(self) -> list[str]:
         """Codes of this region and its ancestors, deepest first."""

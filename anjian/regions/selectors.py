@@ -71,14 +71,23 @@ def streets_for(user) -> QuerySet[Region]:
 
 
 def grids_for(user, street_code: str | None) -> QuerySet[Region]:
+    """Grids and communities under ``street_code`` that lie inside the user's scope."""
     grids = Region.objects.active().filter(level__in=(RegionLevel.COMMUNITY, RegionLevel.GRID))
     if not street_code:
         return grids.none()
     grids = grids.filter(code__startswith=street_code)
     scope = user.scope
-    if not scope.everything and scope.region_prefix and len(scope.region_prefix) > 9:
-        grids = grids.filter(code__startswith=scope.region_prefix)
-    return grids
+    if scope.everything:
+        return grids
+    if scope.region_prefix is None:
+        return grids.none()
+    # Either the street lies inside the scope (district, street users) or the scope lies
+    # inside the street (grid users): keep whichever of the two prefixes is longer.
+    if street_code.startswith(scope.region_prefix):
+        return grids
+    if scope.region_prefix.startswith(street_code):
+        return grids.filter(code__startswith=scope.region_prefix)
+    return grids.none()
 
 
 def industries_for(user) -> QuerySet[Industry]:
@@ -91,7 +100,11 @@ def industries_for(user) -> QuerySet[Industry]:
 
 def departments_for(user) -> QuerySet[Department]:
     """Departments of the regions above and inside the user's scope."""
-    departments = Department.objects.filter(is_active=True).select_related("region")
+    # Not the region's outline: a district's GeoJSON, decoded once per department, was
+    # most of the time spent rendering a city-wide filter form's department choices.
+    departments = (
+        Department.objects.filter(is_active=True).select_related("region").defer("region__boundary")
+    )
     scope = user.scope
     if scope.everything:
         return departments
@@ -102,6 +115,17 @@ def departments_for(user) -> QuerySet[Department]:
     return departments.filter(
         region_id__in=ancestor_codes(scope.region_prefix)
     ) | departments.filter(region__code__startswith=scope.region_prefix)
+
+
+def departments_managed_by(user) -> QuerySet[Department]:
+    """Departments the user may edit: those inside their scope (not the ones above it)."""
+    departments = Department.objects.select_related("region").defer("region__boundary")
+    scope = user.scope
+    if scope.everything:
+        return departments
+    if scope.region_prefix is None:
+        return departments.none()
+    return departments.filter(region__code__startswith=scope.region_prefix)
 
 
 def districts_in(user) -> QuerySet[Region]:

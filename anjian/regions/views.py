@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +14,7 @@ from anjian.core.exceptions import ValidationError
 from anjian.regions import services
 from anjian.regions.forms import DepartmentForm, IndustryForm, RegionChildForm
 from anjian.regions.models import Industry, Region
-from anjian.regions.selectors import departments_for
+from anjian.regions.selectors import departments_for, departments_managed_by
 
 
 def _visible_region(user, code: str) -> Region:
@@ -86,14 +87,19 @@ def region_add_child(request, code: str):
 @require_GET
 @requires(perms.DEPARTMENT_VIEW)
 def department_list(request):
-    departments = departments_for(request.user).prefetch_related("industries")
+    can_manage = request.user.can(perms.DEPARTMENT_MANAGE)
+    departments = departments_for(request.user)
+    if can_manage:
+        # Deactivated departments stay listed for those who can switch them back on.
+        departments = departments | departments_managed_by(request.user).filter(is_active=False)
     return render(
         request,
         "regions/departments.html",
         {
-            "departments": departments,
+            "departments": departments.prefetch_related("industries"),
             "industries": Industry.objects.all(),
-            "can_manage": request.user.can(perms.DEPARTMENT_MANAGE),
+            "can_manage": can_manage,
+            "can_manage_industries": can_manage and request.user.scope.everything,
         },
     )
 
@@ -101,7 +107,8 @@ def department_list(request):
 @require_http_methods(["GET", "POST"])
 @requires(perms.DEPARTMENT_MANAGE)
 def department_edit(request, pk: int):
-    department = get_object_or_404(departments_for(request.user), pk=pk)
+    # Seen: the departments above the user's scope too; changed: only those inside it.
+    department = get_object_or_404(departments_managed_by(request.user), pk=pk)
     form = DepartmentForm(request.POST or None, instance=department)
     if request.method == "POST" and form.is_valid():
         services.department_update(by=request.user, form=form)
@@ -121,6 +128,10 @@ def department_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @requires(perms.DEPARTMENT_MANAGE)
 def industry_edit(request, pk: int | None = None):
+    # The industry catalogue is shared by every region: only administrators of the whole
+    # deployment change it.
+    if not request.user.scope.everything:
+        raise PermissionDenied
     industry = get_object_or_404(Industry, pk=pk) if pk else None
     form = IndustryForm(request.POST or None, instance=industry)
     if request.method == "POST" and form.is_valid():

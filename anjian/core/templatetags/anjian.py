@@ -1,3 +1,5 @@
+import copy
+
 from django import forms, template
 from django.http import QueryDict
 
@@ -24,8 +26,15 @@ def render_widget(bound_field, **attrs):
     css = widget_class(bound_field)
     if bound_field.errors:
         css += " is-invalid"
+    widget = None
+    input_type = attrs.pop("type", None)
+    if input_type:
+        # An input's type comes from the widget; an extra attribute would be a second,
+        # ignored type="…" (the browser keeps the first).
+        widget = copy.copy(bound_field.field.widget)
+        widget.input_type = input_type
     extra = {"class": css.strip(), **{k.replace("_", "-"): v for k, v in attrs.items()}}
-    return bound_field.as_widget(attrs=extra)
+    return bound_field.as_widget(widget=widget, attrs=extra)
 
 
 @register.filter

@@ -11,12 +11,66 @@ import threading
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
+from django.db.utils import OperationalError
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from anjian.core.scheduler import schedule_tick
 
 logger = logging.getLogger("anjian.worker")
+
+
+def recycle_connections() -> None:
+    """Drop broken or expired database connections between tasks, like Django does between
+    requests — except one inside a transaction its caller holds.
+
+    ``close_old_connections`` treats a connection whose autocommit is off as unusable and
+    closes it. Inside a caller's ``atomic()`` (a test, or ``call_command("worker",
+    batch=True)`` from transactional code) that would close the caller's connection under
+    it: on PostgreSQL its transaction is lost ("the connection is closed"); an in-memory
+    SQLite database ignores close(), which is why only PostgreSQL showed it.
+    """
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
+class StepWorker(Worker):
+    """django-tasks-db's worker, plus one step that a caller or a test can run directly."""
+
+    def step(self) -> bool | None:
+        """Claim and run one ready task: True if one ran, False if none is ready, None if the
+        (SQLite) database was locked and the caller should try again."""
+        tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+        try:
+            with exclusive_transaction(tasks.db):
+                task_result = tasks.get_locked()
+                if task_result is not None:
+                    task_result.claim(self.worker_id)
+        except OperationalError as exc:
+            if is_locked_database_exception(exc):
+                return None
+            raise
+        if task_result is None:
+            return False
+        self.run_task(task_result)
+        return True
+
+    def drain(self) -> int:
+        """Run ready tasks until none is left (``--batch``). Returns how many ran."""
+        ran = 0
+        while self.running:
+            recycle_connections()
+            outcome = self.step()
+            if outcome is False:
+                break
+            if outcome is None:
+                time.sleep(self.interval)
+                continue
+            ran += 1
+        return ran
 
 
 class Command(BaseCommand):
@@ -32,7 +86,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not options["no_scheduler"] and not options["batch"]:
             threading.Thread(target=self._schedule_forever, daemon=True, name="scheduler").start()
-        worker = Worker(
+        worker = StepWorker(
             queue_names=["*"],
             interval=options["interval"],
             batch=options["batch"],
@@ -42,8 +96,10 @@ class Command(BaseCommand):
             worker_id=f"{socket.gethostname()}-{os.getpid()}"[:64],
             excluded_queue_names=[],
         )
-        if not options["batch"]:
-            worker.configure_signals()
+        if options["batch"]:
+            worker.drain()
+            return
+        worker.configure_signals()
         worker.run()
 
     def _schedule_forever(self, every: float = 30.0) -> None:

@@ -17,6 +17,22 @@
       link.href = url.pathname + url.search;
     });
   }
+  // A sort chosen from a column header survives the next filter change.
+  function keepSort() {
+    var sort = new URLSearchParams(window.location.search).get("sort");
+    document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+      var input = form.querySelector("input[name=sort]");
+      if (!sort) { if (input) { input.remove(); } return; }
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "sort";
+        form.appendChild(input);
+      }
+      input.value = sort;
+    });
+  }
+  document.addEventListener("htmx:pushedIntoHistory", keepSort);
   document.addEventListener("htmx:pushedIntoHistory", keepQuery);
   document.addEventListener("htmx:historyRestore", keepQuery);
 

@@ -1,0 +1,68 @@
+"""Sessions end after the idle timeout: the cookie age is the timeout, renewed on every request."""
+
+import time
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+from anjian.core.testing import world
+
+
+def sign_in(client):
+    response = client.post(
+        reverse("accounts:login"), {"username": "leader", "password": world.PASSWORD}
+    )
+    assert response.status_code == 302
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_the_session_age_is_the_idle_timeout_renewed_on_every_request():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_a_new_session_expires_one_idle_timeout_from_now(client, leader):
+    session = sign_in(client)
+    remaining = (session.expire_date - timezone.now()).total_seconds()
+    assert 30 * 60 - 60 < remaining <= 30 * 60
+    assert client.session.get_expiry_age() == 30 * 60
+
+
+def test_every_request_pushes_the_expiry_forward(client, leader):
+    first = sign_in(client).expire_date
+    time.sleep(1.1)
+    assert client.get(reverse("web:home")).status_code == 200
+    second = Session.objects.get(session_key=client.session.session_key).expire_date
+    assert second > first
+
+
+def test_the_session_cookie_dies_with_the_browser(client, leader):
+    response = client.post(
+        reverse("accounts:login"), {"username": "leader", "password": world.PASSWORD}
+    )
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == ""
+    assert cookie["expires"] == ""
+
+
+def test_an_idle_session_is_logged_out(client, leader, settings):
+    settings.SESSION_COOKIE_AGE = 1
+    sign_in(client)
+    assert client.get(reverse("web:home")).status_code == 200
+    time.sleep(2.1)
+    response = client.get(reverse("web:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_an_active_session_outlives_the_timeout_while_requests_keep_coming(
+    client, leader, settings
+):
+    settings.SESSION_COOKIE_AGE = 3
+    sign_in(client)
+    for _ in range(4):
+        time.sleep(1)
+        assert client.get(reverse("web:home")).status_code == 200

@@ -1,0 +1,219 @@
+"""Excel ledgers and imports (anjian/core/excel.py): the header check and its Chinese errors."""
+
+import datetime
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from anjian.core.excel import (
+    Column,
+    ExcelError,
+    SheetRows,
+    error_report,
+    read_rows,
+    write_ledger,
+    write_template,
+)
+
+COLUMNS = [
+    Column("name", "单位名称", required=True, example="上海示例有限公司"),
+    Column("code", "统一社会信用代码", required=True, example="91310110MA1G000000"),
+    Column("grade", "监管等级", choices=("A", "B", "C"), example="B"),
+    Column("employees", "从业人数", example=10),
+    Column("id", "系统编号", importable=False),
+]
+
+
+def xlsx(*rows) -> BytesIO:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(list(row))
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def read(*rows, max_rows=100) -> SheetRows:
+    return read_rows(xlsx(*rows), columns=COLUMNS, max_rows=max_rows)
+
+
+def error_of(*rows, max_rows=100) -> str:
+    with pytest.raises(ExcelError) as caught:
+        read(*rows, max_rows=max_rows)
+    return str(caught.value)
+
+
+def test_it_reads_rows_keyed_by_header_with_their_excel_row_numbers():
+    sheet = read(
+        ["单位名称", "统一社会信用代码", "监管等级"],
+        ["甲公司", "A1", "B"],
+        ["乙公司", "A2", None],
+    )
+    assert sheet.headers == ["单位名称", "统一社会信用代码", "监管等级"]
+    assert sheet.rows == [
+        (2, {"单位名称": "甲公司", "统一社会信用代码": "A1", "监管等级": "B"}),
+        (3, {"单位名称": "乙公司", "统一社会信用代码": "A2", "监管等级": None}),
+    ]
+
+
+def test_blank_rows_are_skipped_but_row_numbers_stay_those_of_the_sheet():
+    sheet = read(
+        ["单位名称", "统一社会信用代码"],
+        ["甲公司", "A1"],
+        [None, "  "],
+        ["丙公司", "A3"],
+    )
+    assert [number for number, _values in sheet.rows] == [2, 4]
+
+
+def test_required_marks_and_spaces_in_headers_are_ignored():
+    sheet = read([" 单位名称* ", "统一社会信用代码*"], ["甲公司", "A1"])
+    assert sheet.headers == ["单位名称", "统一社会信用代码"]
+
+
+def test_export_only_columns_are_accepted_and_optional_columns_may_be_missing():
+    sheet = read(["系统编号", "单位名称", "统一社会信用代码"], [17, "甲公司", "A1"])
+    assert sheet.rows[0][1]["系统编号"] == 17
+
+
+def test_a_file_that_is_not_xlsx_is_refused():
+    for content in (b"hello, this is text", b"PK\x03\x04 not really a zip", b""):
+        with pytest.raises(ExcelError) as caught:
+            read_rows(BytesIO(content), columns=COLUMNS, max_rows=10)
+        assert str(caught.value).startswith("无法读取文件：请上传由模板填写的 .xlsx 文件")
+
+
+def test_an_empty_workbook_is_refused():
+    assert error_of() == "文件为空：第一行应为表头"
+
+
+def test_a_blank_header_row_is_refused():
+    assert error_of([None, None], ["甲公司", "A1"]) == "文件为空：第一行应为表头"
+
+
+def test_a_header_row_without_data_is_refused():
+    assert error_of(["单位名称", "统一社会信用代码"]) == "文件中没有数据行（表头以下为空）"
+    assert error_of(["单位名称", "统一社会信用代码"], [None, ""]) == (
+        "文件中没有数据行（表头以下为空）"
+    )
+
+
+def test_missing_required_columns_are_named():
+    message = error_of(["单位名称", "监管等级"], ["甲公司", "B"])
+    assert message.startswith("表头与模板不一致。")
+    assert "缺少必填列：统一社会信用代码" in message
+    assert message.endswith("。请下载最新模板。")
+
+
+def test_unknown_columns_are_named():
+    message = error_of(["单位名称", "统一社会信用代码", "备注", "负责人"], ["甲公司", "A1", "", ""])
+    assert "无法识别的列：备注、负责人" in message
+    assert "缺少必填列" not in message
+
+
+def test_duplicate_columns_are_named():
+    message = error_of(["单位名称", "统一社会信用代码", "单位名称"], ["甲公司", "A1", "甲"])
+    assert "重复的列：单位名称" in message
+
+
+def test_every_header_problem_is_reported_at_once():
+    message = error_of(["单位名称", "单位名称", "备注"], ["甲", "乙", "丙"])
+    assert "缺少必填列：统一社会信用代码" in message
+    assert "无法识别的列：备注" in message
+    assert "重复的列：单位名称" in message
+
+
+def test_a_file_with_too_many_rows_is_refused():
+    rows = [["单位名称", "统一社会信用代码"]] + [[f"公司{i}", f"A{i}"] for i in range(4)]
+    assert read(*rows, max_rows=4).rows[-1][0] == 5
+    assert error_of(*rows, max_rows=3) == "文件超过 3 行，请拆分后分批导入"
+
+
+def test_blank_rows_do_not_count_towards_the_row_limit():
+    rows = [
+        ["单位名称", "统一社会信用代码"],
+        ["甲", "A1"],
+        [None, None],
+        [None, None],
+        ["乙", "A2"],
+    ]
+    assert len(read(*rows, max_rows=2).rows) == 2
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def test_a_ledger_has_fixed_columns_and_an_about_sheet_and_reads_back():
+    class Row:
+        def __init__(self, name, code, employees):
+            self.name, self.code, self.employees = name, code, employees
+
+    columns = [
+        Column("name", "单位名称", required=True, export=lambda r: r.name),
+        Column("code", "统一社会信用代码", required=True, export=lambda r: r.code),
+        Column("employees", "从业人数", export=lambda r: r.employees),
+        Column("id", "系统编号", importable=False, export=lambda r: 1),
+    ]
+    buffer = BytesIO()
+    count = write_ledger(
+        buffer,
+        title="台账",
+        columns=columns,
+        objects=[Row("甲公司", "A1", Decimal("12")), Row("乙公司", "A2", None)],
+        about=[("导出人", "测试")],
+    )
+    assert count == 2
+    workbook = load_workbook(BytesIO(buffer.getvalue()))
+    assert workbook.sheetnames == ["台账", "导出说明"]
+    values = list(workbook["台账"].iter_rows(values_only=True))
+    assert values[0] == ("单位名称", "统一社会信用代码", "从业人数", "系统编号")
+    assert values[1] == ("甲公司", "A1", 12, 1)
+    assert list(workbook["导出说明"].iter_rows(values_only=True)) == [
+        ("导出人", "测试"),
+        ("记录数", "2"),
+    ]
+    buffer.seek(0)
+    sheet = read_rows(buffer, columns=columns, max_rows=10)
+    assert [values["单位名称"] for _number, values in sheet.rows] == ["甲公司", "乙公司"]
+
+
+def test_ledger_datetimes_are_written_in_shanghai_time():
+    columns = [Column("at", "时间", export=lambda r: r)]
+    moment = datetime.datetime(2026, 1, 1, 16, 30, tzinfo=datetime.UTC)
+    buffer = BytesIO()
+    write_ledger(buffer, title="t", columns=columns, objects=[moment], about=[])
+    sheet = load_workbook(BytesIO(buffer.getvalue())).worksheets[0]
+    assert sheet["A2"].value == datetime.datetime(2026, 1, 2, 0, 30)
+
+
+def test_a_template_has_the_importable_headers_an_example_and_the_notes():
+    content = write_template(
+        title="导入", columns=COLUMNS, notes=["第一行为表头"], lists={"监管等级": ["A", "B", "C"]}
+    )
+    workbook = load_workbook(BytesIO(content))
+    assert workbook.sheetnames == ["导入", "可选值", "填写说明"]
+    rows = list(workbook["导入"].iter_rows(values_only=True))
+    assert rows[0] == ("单位名称", "统一社会信用代码", "监管等级", "从业人数")
+    assert rows[1] == ("上海示例有限公司", "91310110MA1G000000", "B", 10)
+    validations = workbook["导入"].data_validations.dataValidation
+    assert [str(v.sqref) for v in validations] == ["C2:C20001"]
+    guide = list(workbook["填写说明"].iter_rows(values_only=True))
+    assert ("单位名称（必填）", None) in guide  # no note: an empty cell
+    assert (None, "第一行为表头") in guide
+    # The template itself passes the importer's header check.
+    sheet = read_rows(BytesIO(content), columns=COLUMNS, max_rows=10)
+    assert sheet.rows[0][0] == 2
+
+
+def test_the_error_report_lists_only_failed_rows_with_their_messages():
+    sheet = read(["单位名称", "统一社会信用代码"], ["甲公司", "A1"], ["乙公司", "A2"])
+    content = error_report(columns=COLUMNS, sheet=sheet, errors={3: ["代码无效", "名称重复"]})
+    rows = list(load_workbook(BytesIO(content)).worksheets[0].iter_rows(values_only=True))
+    assert rows == [
+        ("原行号", "单位名称", "统一社会信用代码", "错误说明"),
+        (3, "乙公司", "A2", "代码无效；名称重复"),
+    ]

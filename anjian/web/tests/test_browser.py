@@ -1,0 +1,392 @@
+"""The pages in a real browser: Debian's headless Chromium against a real server.
+
+The module builds its own database (SQLite in a temporary ANJIAN_VAR_DIR, or — when
+DATABASE_URL points at PostgreSQL — a throwaway PostgreSQL database), loads the demo
+data and starts ``anjian run`` (gunicorn and the job worker) on a free port. It does not
+use pytest-django's live server: that flushes the shared test world after each test.
+
+Every page is watched for console errors and uncaught exceptions; a Content-Security-
+Policy violation is reported by Chromium as a console error, so inline scripts or styles
+fail these tests too.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "Anquan@2026"  # anjian demo's default password
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+ENTERPRISES = 300
+
+
+# --- the server -------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def _database(env: dict[str, str]):
+    """A fresh, empty database for the server: the environment points at it."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        env.pop("DATABASE_URL", None)  # SQLite in var_dir
+        yield
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"anjian_browser_{os.getpid()}"
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    try:
+        yield
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Server:
+    def __init__(self, url: str, log: Path):
+        self.url = url
+        self.log = log
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def assert_no_server_errors(self) -> None:
+        text = self.log.read_text(errors="replace")
+        assert "Traceback" not in text, self.log_tail()
+        assert not re.search(r'" 5\d\d ', text), self.log_tail()
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
+    _check_collected_static()
+    anjian = [sys.executable, "-m", "anjian"]
+    with tempfile.TemporaryDirectory(prefix="anjian-browser-") as tmp:
+        var_dir = Path(tmp)
+        env = {**os.environ, "ANJIAN_VAR_DIR": str(var_dir)}
+        for name in ("REDIS_URL", "ANJIAN_BIND", "ANJIAN_SECRET_KEY", "ANJIAN_MEDIA_ROOT"):
+            env.pop(name, None)
+        with _database(env):
+            for command in (
+                ["migrate", "--noinput", "-v0"],
+                ["demo", "--enterprises", str(ENTERPRISES), "--no-progress"],
+            ):
+                done = subprocess.run(
+                    anjian + command, env=env, capture_output=True, text=True, timeout=300
+                )
+                assert done.returncode == 0, f"anjian {command[0]}:\n{done.stdout}{done.stderr}"
+            port = _free_port()
+            log = var_dir / "server.log"
+            with log.open("wb") as out:
+                process = subprocess.Popen(
+                    [*anjian, "run", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its own process group: gunicorn and the worker
+                )
+            running = Server(f"http://127.0.0.1:{port}", log)
+            try:
+                _wait_healthy(running, process)
+                yield running
+            finally:
+                _stop(process)
+
+
+def _check_collected_static() -> None:
+    """The server serves build/collected (``make assets``), not the sources: stale copies
+    would test yesterday's JavaScript."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        pytest.fail(f"no collected static files in {settings.STATIC_ROOT}: run `make assets`")
+    collected = manifest.stat().st_mtime
+    sources = [*settings.STATICFILES_DIRS, *Path(settings.BASE_DIR, "anjian").glob("*/static")]
+    for folder in sources:
+        for file in Path(folder).rglob("*"):
+            if file.is_file() and file.stat().st_mtime > collected:
+                pytest.fail(f"{file} is newer than the collected static files: run `make assets`")
+
+
+def _wait_healthy(server: Server, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"anjian run exited with {process.returncode}:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(server.url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"anjian run did not answer /healthz within 60 s:\n{server.log_tail()}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    with suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=20)
+    with suppress(ProcessLookupError):  # anything left in the group (gunicorn workers, worker)
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=5)
+
+
+# --- the browser ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=10_000)  # a loaded CI machine can take a few seconds
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Problems:
+    """Console errors and uncaught exceptions a page reports."""
+
+    def __init__(self, page):
+        self.seen: list[str] = []
+        self.expected: list[re.Pattern] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.seen.append(f"page error: {error}"))
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.seen.append(f"console error: {message.text} ({message.location.get('url')})")
+
+    def expect_one(self, pattern: str) -> None:
+        """Let one console error matching ``pattern`` pass (Chromium logs a 4xx page as a
+        failed resource load). Console events arrive asynchronously, so this is settled
+        at the end, not by timing."""
+        self.expected.append(re.compile(pattern))
+
+    def assert_none(self) -> None:
+        unexpected = list(self.seen)
+        for pattern in self.expected:
+            for problem in unexpected:
+                if problem.startswith("console error: ") and pattern.search(problem):
+                    unexpected.remove(problem)
+                    break
+        assert not unexpected, "\n".join(unexpected)
+
+
+@contextmanager
+def _session(browser, server: Server, username: str, viewport: dict):
+    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = Problems(page)
+    try:
+        page.goto(server.url + "/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(server.url + "/")
+        try:
+            yield page, problems
+        except Exception:
+            print("\n".join(problems.seen))  # shown with the failure: often the cause
+            raise
+        page.wait_for_load_state("networkidle")
+        page.evaluate("0")  # a round trip: console events sent before it have arrived
+        problems.assert_none()
+        server.assert_no_server_errors()
+    finally:
+        context.close()
+
+
+def _results_total(page) -> int:
+    footer = page.locator("#results .card-footer").inner_text()
+    match = re.search(r"共\s*([\d,]+)\s*条", footer)
+    assert match, footer
+    return int(match.group(1).replace(",", ""))
+
+
+def _column(page, index: int) -> list[str]:
+    """The text of one column of the results table (hidden phone columns included)."""
+    cells = page.locator(f"#results tbody tr td:nth-child({index})")
+    return [text.strip() for text in cells.all_text_contents()]
+
+
+def _query(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+# --- the tests --------------------------------------------------------------------
+
+
+def test_supervisor_filters_edits_and_maps_on_a_phone(browser, server):
+    from playwright.sync_api import expect
+
+    with _session(browser, server, "yp_yjj", PHONE) as (page, problems):
+        # The registry list, at phone width: no sideways scrolling.
+        page.goto(server.url + "/enterprises/")
+        expect(page.locator("h2.page-title")).to_have_text("生产经营单位")
+        everything = _results_total(page)
+        assert 0 < everything <= ENTERPRISES
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+        # Filter by industry: htmx swaps the table, the address bar follows.
+        table = page.locator("#results").element_handle()
+        page.locator("#id_industry").select_option(label="危险化学品")
+        expect(page).to_have_url(re.compile(r"[?&]industry=hazchem(&|$)"))
+        expect(page.locator("#results .card-header")).to_contain_text("监管行业：危险化学品")
+        assert table.evaluate("node => !node.isConnected"), "the results were not swapped"
+        hazchem = _results_total(page)
+        assert 0 < hazchem < everything
+        assert set(_column(page, 4)) == {"危险化学品"}
+        expect(page.locator("#map-link")).to_have_attribute(
+            "href", re.compile(r"^/enterprises/map/\?.*industry=hazchem")
+        )
+
+        # A Chinese search narrows it further as one types.
+        name = _column(page, 1)[0]
+        term = name[2:6] if name.startswith("上海") else name[:4]
+        page.locator("#id_q").fill(term)
+        expect(page).to_have_url(re.compile(r"[?&]q=%"))
+        expect(page.locator("#results .card-header")).to_contain_text(f"搜索：{term}")
+        assert _query(page)["q"] == [term]
+        assert _query(page)["industry"] == ["hazchem"]
+        assert 0 < _results_total(page) <= hazchem
+        assert name in _column(page, 1)
+
+        # The detail page, with its audit history.
+        page.get_by_role("link", name=name, exact=True).click()
+        expect(page).to_have_url(re.compile(r"/enterprises/\d+/$"))
+        detail_url = page.url
+        expect(page.locator("h2.page-title")).to_contain_text(name)
+        history = page.locator("#history")
+        expect(history).to_contain_text("变更记录")
+        expect(history.locator("[data-audit-entry]")).to_have_count(1)
+        expect(history.locator("[data-audit-entry]").first).to_contain_text("创建")
+
+        # Edit: a bad credit code and an emptied required field come back as Chinese
+        # field errors (422), and what else was typed is kept.
+        page.get_by_role("link", name="编辑").click()
+        expect(page).to_have_url(detail_url + "edit/")
+        expect(page.locator("#id_industry")).to_have_value("hazchem")
+        credit_code = page.locator("#id_credit_code").input_value()
+        legal = page.locator("#id_legal_representative").input_value()
+        old_principal = page.locator("#id_principal_name").input_value()
+        new_principal = "浏览器测试员" if old_principal != "浏览器测试员" else "浏览器测试"
+        page.locator("#id_credit_code").fill("91310110ABCDEFGHIO")
+        page.locator("#id_legal_representative").fill("")
+        page.locator("#id_principal_name").fill(new_principal)
+        problems.expect_one(r"status of 422")
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.get_by_role("button", name="保存").click()
+        assert posted.value.status == 422
+        page.wait_for_load_state()
+        expect(page.locator("[data-form-errors]")).to_contain_text("有 2 处需要修改")
+        expect(page.locator("#id_credit_code")).to_have_class(re.compile(r"\bis-invalid\b"))
+        expect(page.locator("#id_credit_code ~ .invalid-feedback")).to_contain_text(
+            "统一社会信用代码"
+        )
+        expect(page.locator("#id_legal_representative ~ .invalid-feedback")).to_contain_text("必填")
+        expect(page.locator("#id_principal_name")).to_have_value(new_principal)
+        expect(page.locator("#id_credit_code")).to_have_value("91310110ABCDEFGHIO")
+        expect(page.locator("#id_industry")).to_have_value("hazchem")
+
+        # Fixed, it saves, and the change shows in the history.
+        page.locator("#id_credit_code").fill(credit_code)
+        page.locator("#id_legal_representative").fill(legal)
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.get_by_role("button", name="保存").click()
+        assert posted.value.status == 302
+        expect(page).to_have_url(detail_url)
+        expect(page.get_by_role("alert").filter(has_text="已保存")).to_be_visible()
+        entries = history.locator("[data-audit-entry]")
+        expect(entries).to_have_count(2)
+        latest = entries.first
+        expect(latest).to_contain_text("修改")
+        expect(latest).to_contain_text("yp_yjj")
+        change = latest.locator("tbody tr")
+        expect(change).to_have_count(1)
+        expect(change).to_contain_text("主要负责人")
+        expect(change.locator("td").nth(1)).to_have_text(old_principal)
+        expect(change.locator("td").nth(2)).to_have_text(new_principal)
+
+        # The map loads the registry's points, and follows its filter form.
+        page.goto(server.url + "/enterprises/map/")
+        map_element = page.locator("#map")
+        expect(map_element).to_have_attribute("data-loaded", re.compile(r"^[1-9]\d*$"))
+        shown = int(map_element.get_attribute("data-loaded"))
+        assert shown <= everything
+        expect(page.locator("#map-status")).to_contain_text(f"地图上显示 {shown:,} 家单位")
+        assert page.locator("#map .marker-cluster").count() > 0  # single points are on canvas
+        with page.expect_response(re.compile(r"/enterprises/map/points\.json\?")):
+            page.locator("#id_industry").select_option("hazchem")
+        expect(map_element).not_to_have_attribute("data-loaded", str(shown))
+        assert 0 < int(map_element.get_attribute("data-loaded")) <= hazchem
+        assert _query(page)["industry"] == ["hazchem"]
+
+
+def test_enterprise_user_sees_only_their_own_enterprise(browser, server):
+    from playwright.sync_api import expect
+
+    with _session(browser, server, "qy_manager", DESKTOP) as (page, problems):
+        page.goto(server.url + "/enterprises/")
+        rows = page.locator("#results tbody tr")
+        expect(rows).to_have_count(1)
+        assert _results_total(page) == 1
+        own = rows.first.locator("a")
+        own_name = own.inner_text().strip()
+        own_url = own.get_attribute("href")
+        expect(page.get_by_role("link", name="新增单位")).to_have_count(0)
+
+        own.click()
+        expect(page).to_have_url(server.url + own_url)
+        expect(page.locator("h2.page-title")).to_contain_text(own_name)
+
+        own_pk = int(re.search(r"/enterprises/(\d+)/", own_url).group(1))
+        other = own_pk + 1 if own_pk < ENTERPRISES else own_pk - 1
+        problems.expect_one(r"status of 404")
+        response = page.goto(f"{server.url}/enterprises/{other}/")
+        assert response.status == 404
+
+        page.goto(server.url + "/enterprises/map/")
+        expect(page.locator("#map")).to_have_attribute("data-loaded", "1")
