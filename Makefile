@@ -10,14 +10,15 @@ ANJIAN := $(BIN)/anjian
 PYTEST_ARGS ?=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/anjian
 
-.PHONY: help run test test-pg test-browser bench lint format deps deps-dev assets chromium services clean
+.PHONY: help run test test-pg test-browser bench bench-registry bench-clearing lint format deps deps-dev assets chromium services clean
 
 help:
 	@echo "make run      — 安装依赖、迁移、生成演示数据并启动 http://127.0.0.1:8000"
 	@echo "make test     — 在 SQLite 上运行全部测试（含浏览器测试）"
 	@echo "make test-pg  — 在 PostgreSQL 上运行全部测试（DATABASE_URL，默认 $(PG_URL)）"
 	@echo "make test-browser — 只运行浏览器测试（无头 Chromium）"
-	@echo "make bench    — 运行 bench/ 下的性能测试（需 PostgreSQL）"
+	@echo "make bench    — 运行 bench/ 下的全部性能测试（需 PostgreSQL）"
+	@echo "make bench-clearing — 只运行隐患动态清零数字的性能测试（500 万条隐患）"
 	@echo "make lint     — ruff check + ruff format --check"
 
 $(BIN)/python:
@@ -75,8 +76,15 @@ services:
 test-pg: deps-dev assets chromium services
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: deps-dev services
-	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anjian_bench} $(BIN)/python bench/registry.py
+BENCH_URL = $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anjian_bench}
+
+bench: bench-registry bench-clearing
+
+bench-registry: deps-dev services
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/registry.py
+
+bench-clearing: deps-dev services
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/clearing.py
 
 lint: deps-dev
 	$(BIN)/ruff check .

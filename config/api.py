@@ -15,9 +15,15 @@ from ninja.security import HttpBearer, SessionAuth
 
 from anjian.accounts.api import router as accounts_router
 from anjian.core.api import FormInvalid, schema_error_detail, validation_detail
-from anjian.core.exceptions import Conflict, OutOfScope
+from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope
 from anjian.enterprises.api import router as enterprises_router
+from anjian.hazards.api import router as hazards_router
+from anjian.hazards.library.api import router as hazard_standards_router
 from anjian.regions.api import router as regions_router
+from anjian.risks.api import band_tables_router as risk_band_tables_router
+from anjian.risks.api import library_router as risk_library_router
+from anjian.risks.api import register_router as risk_register_router
+from anjian.risks.api import router as risk_points_router
 
 
 class ApiTokenBearer(HttpBearer):
@@ -43,11 +49,22 @@ api = NinjaAPI(
 api.add_router("/regions", regions_router)
 api.add_router("/", accounts_router)
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/risk-points", risk_points_router)
+api.add_router("/risk-register", risk_register_router)
+api.add_router("/risk-band-tables", risk_band_tables_router)
+api.add_router("/risk-library", risk_library_router)
+api.add_router("/hazards", hazards_router)
+api.add_router("/hazard-standards", hazard_standards_router)
 
 
 @api.exception_handler(Conflict)
 def on_conflict(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(NotPermitted)
+def on_not_permitted(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=403)
 
 
 @api.exception_handler(OutOfScope)

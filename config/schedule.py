@@ -32,4 +32,29 @@ PERIODIC_JOBS: list[Periodic] = [
         why="Login records (with addresses) older than 90 days no longer matter for throttling "
         "or investigation; keeping them longer only keeps personal data.",
     ),
+    Periodic(
+        "anjian.risks.tasks.remind_reassessment",
+        every=timedelta(hours=6),
+        why="An enterprise's users are told 30 days before a risk point's re-assessment is "
+        "due (or when it is already overdue); four times a day so a date set today is "
+        "reminded today. Once per risk point and due date (reminded_for claim).",
+    ),
+    Periodic(
+        "anjian.hazards.tasks.remind_hazard_deadlines",
+        every=timedelta(hours=1),
+        why="Owners are told a few days before a hazard's deadline; hourly so a deadline set "
+        "today is reminded today. Once per deadline (reminded_for).",
+    ),
+    Periodic(
+        "anjian.hazards.tasks.escalate_overdue_hazards",
+        every=timedelta(minutes=15),
+        why="Overdue hazards climb the ladder owner → department → 安委办 by days overdue; "
+        "every 15 minutes so a rung is reached soon after midnight, each rung once.",
+    ),
+    Periodic(
+        "anjian.hazards.tasks.schedule_hazard_revisits",
+        every=timedelta(days=1),
+        why="Closed major hazards (and a sample of general ones) get their 回头看 scheduled and "
+        "the district reminded of revisits due within 30 days; daily is enough for dates.",
+    ),
 ]

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "anjian.regions",
     "anjian.accounts",
     "anjian.enterprises",
+    "anjian.risks",
+    "anjian.hazards",
     "anjian.web",
 ]
 
@@ -259,6 +261,16 @@ REGION_ROOT = env_str("ANJIAN_REGION_ROOT", "31")
 if not REGION_ROOT.isdigit() or len(REGION_ROOT) not in (2, 4, 6):
     raise ImproperlyConfigured("ANJIAN_REGION_ROOT must be a 2-, 4- or 6-digit GB/T 2260 code")
 WEB_CONCURRENCY = env_int("ANJIAN_WEB_WORKERS", 2, minimum=1)
+
+# Hazards (隐患排查治理).
+PHOTO_MAX_BYTES = env_int("ANJIAN_PHOTO_MAX_MB", 10, minimum=1) * 1024 * 1024
+HAZARD_REMIND_DAYS = env_int("ANJIAN_HAZARD_REMIND_DAYS", 3, minimum=0)
+HAZARD_REVISIT_DAYS = env_int("ANJIAN_HAZARD_REVISIT_DAYS", 180, minimum=1)
+HAZARD_REVISIT_SAMPLE_PERCENT = env_int("ANJIAN_HAZARD_REVISIT_SAMPLE_PERCENT", 10, minimum=0)
+if HAZARD_REVISIT_DAYS > 365:
+    raise ImproperlyConfigured("ANJIAN_HAZARD_REVISIT_DAYS: 回头看须在销号后一年内完成（≤365）")
+if HAZARD_REVISIT_SAMPLE_PERCENT > 100:
+    raise ImproperlyConfigured("ANJIAN_HAZARD_REVISIT_SAMPLE_PERCENT must be 0–100")
 LOG_LEVEL = env_choice("ANJIAN_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 
 LOGGING = {

@@ -6,7 +6,11 @@ urlpatterns = [
     path("", include("anjian.web.urls")),
     path("accounts/", include("anjian.accounts.urls")),
     path("enterprises/", include("anjian.enterprises.urls")),
+    path("risks/", include("anjian.risks.urls")),
     path("regions/", include("anjian.regions.urls")),
+    path("hazards/standards/", include("anjian.hazards.library.urls")),
+    path("hazards/self-checks/", include("anjian.hazards.selfcheck.urls")),
+    path("hazards/", include("anjian.hazards.urls")),
     path("", include("anjian.core.urls")),
     path("api/v1/", api.urls),
 ]

@@ -27,6 +27,10 @@ PAGES = [
     ("map", "/enterprises/map/"),
     ("new", "/enterprises/new/"),
     ("import", "/enterprises/import/"),
+    ("hazards", "/hazards/"),
+    ("hazards-overdue", "/hazards/?progress=overdue"),
+    ("figures", "/hazards/figures/"),
+    ("listings", "/hazards/listings/"),
     ("regions", "/regions/"),
     ("departments", "/regions/departments/"),
     ("profile", "/accounts/profile/"),
@@ -68,6 +72,12 @@ def main() -> None:
                 page.goto(args.base + "/enterprises/")
                 href = page.locator("#results table tbody tr a").first.get_attribute("href")
                 targets += [("detail", href), ("edit", href + "edit/")]
+                enterprise_id = href.rstrip("/").rsplit("/", 1)[-1]
+                targets.append(("hazard-report", f"/hazards/report/?enterprise={enterprise_id}"))
+                page.goto(args.base + "/hazards/?progress=open&grade=major")
+                rows = page.locator("#results table tbody tr td a")
+                if rows.count():
+                    targets.append(("hazard-detail", rows.first.get_attribute("href")))
             for name, path in targets:
                 errors.clear()
                 page.goto(args.base + path)

@@ -25,24 +25,65 @@ ENTERPRISE_IMPORT = "enterprise.import"
 ENTERPRISE_EXPORT = "enterprise.export"
 ENTERPRISE_ACCOUNTS = "enterprise.accounts"  # create/disable an enterprise's own logins
 
-_EVERY_USER = {HOME_VIEW, PROFILE, JOB_VIEW}
+RISK_VIEW = "risk.view"  # risk points, assessments, regional risk list and map
+RISK_MANAGE = "risk.manage"  # an enterprise's own risk points, assessments and measures
+RISK_CONFIGURE = "risk.configure"  # LEC/LS band tables and the industry risk library
+
+HAZARD_VIEW = "hazard.view"
+HAZARD_EXPORT = "hazard.export"
+HAZARD_REPORT = "hazard.report"  # record a hazard (self-check, inspection, patrol, tip-off …)
+HAZARD_RECTIFY = "hazard.rectify"  # register, rectify, submit, request extensions (owner side)
+HAZARD_SUPERVISE = "hazard.supervise"  # accept, void, merge, approve extensions (government)
+HAZARD_LIST = "hazard.list"  # 挂牌督办 and revisits (回头看)
+HAZARD_STANDARDS = "hazard.standards"  # edit and import the major-hazard standards library
+SELFCHECK_MANAGE = "selfcheck.manage"  # an enterprise's check plans and check records
+
+NOTIFICATION_VIEW = "notification.view"
+
+_EVERY_USER = {HOME_VIEW, PROFILE, JOB_VIEW, NOTIFICATION_VIEW}
 _REGISTRY_READ = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, REGION_VIEW, DEPARTMENT_VIEW, AUDIT_VIEW}
 _REGISTRY_WRITE = {ENTERPRISE_ADD, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT, ENTERPRISE_ACCOUNTS}
+_PREVENTION_READ = {RISK_VIEW, HAZARD_VIEW, HAZARD_EXPORT}
+_GOVERNMENT_HAZARDS = {HAZARD_REPORT, HAZARD_RECTIFY, HAZARD_SUPERVISE, HAZARD_LIST}
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
         _EVERY_USER
         | _REGISTRY_READ
         | _REGISTRY_WRITE
+        | _PREVENTION_READ
+        | _GOVERNMENT_HAZARDS
         | {USER_MANAGE, REGION_MANAGE, DEPARTMENT_MANAGE}
+        | {HAZARD_STANDARDS, RISK_CONFIGURE}
     ),
-    Role.SUPERVISOR: frozenset(_EVERY_USER | _REGISTRY_READ | _REGISTRY_WRITE | {REGION_MANAGE}),
-    Role.DEPARTMENT: frozenset(_EVERY_USER | _REGISTRY_READ | _REGISTRY_WRITE),
-    Role.STREET: frozenset(_EVERY_USER | _REGISTRY_READ | _REGISTRY_WRITE | {REGION_MANAGE}),
-    Role.INSPECTOR: frozenset(_EVERY_USER | _REGISTRY_READ),
-    Role.ENTERPRISE: frozenset(_EVERY_USER | {ENTERPRISE_VIEW, ENTERPRISE_CHANGE_OWN, AUDIT_VIEW}),
+    Role.SUPERVISOR: frozenset(
+        _EVERY_USER
+        | _REGISTRY_READ
+        | _REGISTRY_WRITE
+        | _PREVENTION_READ
+        | _GOVERNMENT_HAZARDS
+        | {REGION_MANAGE}
+    ),
+    Role.DEPARTMENT: frozenset(
+        _EVERY_USER | _REGISTRY_READ | _REGISTRY_WRITE | _PREVENTION_READ | _GOVERNMENT_HAZARDS
+    ),
+    Role.STREET: frozenset(
+        _EVERY_USER
+        | _REGISTRY_READ
+        | _REGISTRY_WRITE
+        | _PREVENTION_READ
+        | _GOVERNMENT_HAZARDS
+        | {REGION_MANAGE}
+    ),
+    Role.INSPECTOR: frozenset(_EVERY_USER | _REGISTRY_READ | _PREVENTION_READ | {HAZARD_REPORT}),
+    Role.ENTERPRISE: frozenset(
+        _EVERY_USER
+        | {ENTERPRISE_VIEW, ENTERPRISE_CHANGE_OWN, AUDIT_VIEW}
+        | {RISK_VIEW, RISK_MANAGE, HAZARD_VIEW, HAZARD_EXPORT, HAZARD_REPORT, HAZARD_RECTIFY}
+        | {SELFCHECK_MANAGE}
+    ),
     Role.EXPERT: frozenset(_EVERY_USER),
-    Role.LEADER: frozenset(_EVERY_USER | _REGISTRY_READ),
+    Role.LEADER: frozenset(_EVERY_USER | _REGISTRY_READ | _PREVENTION_READ),
 }
 
 ALL_ACTIONS: frozenset[str] = frozenset().union(*ROLE_ACTIONS.values())

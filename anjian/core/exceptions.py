@@ -23,4 +23,11 @@ class Conflict(Exception):
         super().__init__(message or _("该记录已被他人修改，请刷新页面后重新编辑。"))
 
 
-__all__ = ["Conflict", "OutOfScope", "ValidationError"]
+class NotPermitted(Exception):
+    """The user may see the record but their role may not do this to it (pages: 403)."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("您无权执行此操作"))
+
+
+__all__ = ["Conflict", "NotPermitted", "OutOfScope", "ValidationError"]

@@ -111,3 +111,45 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job}@{self.slot:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one user (reminder, escalation, alarm …), read on the inbox page.
+
+    ``dedupe_key`` makes a sweep that runs twice (or on two workers at once) notify once:
+    a (recipient, key) pair is unique. Channels beyond the inbox (SMS, e-mail) read from here.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("类型"), max_length=40)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), max_length=2000, blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    dedupe_key = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"],
+                name="notification_unread",
+                condition=models.Q(read_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,7 @@
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
 from anjian.core.access import requires
 from anjian.core.models import BackgroundJob
@@ -36,3 +37,29 @@ def job_download(request, pk: int):
         raise Http404
     name = job.output_file.name.rsplit("/", 1)[-1]
     return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=name)
+
+
+@require_GET
+@requires("notification.view")
+def notification_list(request):
+    from django.core.paginator import Paginator
+
+    from anjian.core.notifications import inbox
+
+    page = Paginator(inbox(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@require_POST
+@requires("notification.view")
+def notification_read(request, pk: int | None = None):
+    """Mark one notice (and follow its link) or all notices read."""
+    from anjian.core.models import Notification
+    from anjian.core.notifications import mark_read
+
+    mark_read(user=request.user, notification_id=pk)
+    if pk is not None:
+        notice = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        if notice.url and url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None):
+            return redirect(notice.url)
+    return redirect("core:notification_list")

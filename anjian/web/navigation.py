@@ -1,5 +1,6 @@
 """The one navigation file. A module appears here when it exists; an entry shows only to
-users whose role grants its action."""
+users whose role grants its action, and a URL listed twice (one entry per action that
+opens it) shows once: the first entry the user's role grants."""
 
 from dataclasses import dataclass
 
@@ -34,6 +35,44 @@ MENU: list[MenuItem] = [
         "bi-geo-alt",
         "enterprises-map",
     ),
+    MenuItem(
+        _("隐患治理"),
+        "hazards:hazard_list",
+        perms.HAZARD_VIEW,
+        "bi-exclamation-triangle",
+        "hazards",
+    ),
+    MenuItem(
+        _("动态清零"),
+        "hazards:clearing_figures",
+        perms.HAZARD_VIEW,
+        "bi-bar-chart-line",
+        "hazards-figures",
+    ),
+    # 企业自查: enterprises keep their plans and run checks; government users in scope read
+    # them (the same page). An entry shows once per URL, so enterprise users see one.
+    MenuItem(
+        _("企业自查"),
+        "selfcheck:plan_list",
+        perms.SELFCHECK_MANAGE,
+        "bi-ui-checks",
+        "selfcheck",
+    ),
+    MenuItem(_("企业自查"), "selfcheck:plan_list", perms.HAZARD_VIEW, "bi-ui-checks", "selfcheck"),
+    MenuItem(
+        _("判定标准"),
+        "standards:document_list",
+        perms.HAZARD_VIEW,
+        "bi-journal-check",
+        "standards",
+    ),
+    MenuItem(
+        _("风险管控"),
+        "risks:risk_point_list",
+        perms.RISK_VIEW,
+        "bi-exclamation-diamond",
+        "risks",
+    ),
     MenuItem(_("区划与网格"), "regions:region_list", perms.REGION_VIEW, "bi-diagram-3", "regions"),
     MenuItem(
         _("部门与行业"), "regions:department_list", perms.DEPARTMENT_VIEW, "bi-bank", "departments"
@@ -45,13 +84,17 @@ MENU: list[MenuItem] = [
 def menu_for(user, current_section: str) -> list[dict]:
     if not user.is_authenticated:
         return []
-    return [
-        {
-            "label": item.label,
-            "url": reverse(item.url_name),
-            "icon": item.icon,
-            "active": item.section == current_section,
-        }
-        for item in MENU
-        if user.can(item.action)
-    ]
+    entries, seen = [], set()
+    for item in MENU:
+        if item.url_name in seen or not user.can(item.action):
+            continue
+        seen.add(item.url_name)
+        entries.append(
+            {
+                "label": item.label,
+                "url": reverse(item.url_name),
+                "icon": item.icon,
+                "active": item.section == current_section,
+            }
+        )
+    return entries

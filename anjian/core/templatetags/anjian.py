@@ -59,3 +59,12 @@ def query_with(context, **changes) -> str:
 def can(user, action: str) -> bool:
     """``{% if user|can:"enterprise.add" %}`` — the same role → action map the views check."""
     return bool(getattr(user, "is_authenticated", False) and user.can(action))
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ labels|get_item:name }}`` — a dictionary lookup with a variable key."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

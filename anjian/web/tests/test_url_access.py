@@ -10,6 +10,7 @@ role grants the page's declared action and 403 when it does not (and login for a
 
 import inspect
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 
 import pytest
@@ -23,7 +24,7 @@ from anjian.accounts.models import ApiToken, User
 from anjian.accounts.permissions import ALL_ACTIONS, ROLE_ACTIONS
 from anjian.accounts.roles import Role
 from anjian.core.access import PUBLIC, declared_access
-from anjian.core.models import BackgroundJob, JobStatus
+from anjian.core.models import BackgroundJob, JobStatus, Notification
 from anjian.core.testing import world
 from anjian.enterprises.models import Enterprise, EnterpriseUser
 from anjian.enterprises.services import enterprise_link_user
@@ -234,6 +235,16 @@ class Setup:
     token: ApiToken
     job: BackgroundJob
     link: EnterpriseUser
+    notification: Notification
+    hazard: object = None
+    hazard_photo: object = None
+    extension: object = None
+    listing: object = None
+    revisit: object = None
+    duplicate: object = None
+    measure: object = None
+    risk_point: object = None
+    risk_measure: object = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +268,38 @@ def account_data(setup: Setup) -> dict:
         "password1": ACCOUNT_PASSWORD,
         "password2": ACCOUNT_PASSWORD,
     }
+
+
+def selfcheck_plan(setup: Setup, name: str = "自查计划"):
+    """A self-check plan of the actor's enterprise (one item), made directly."""
+    from anjian.hazards.models import CheckPlan
+
+    plan, created = CheckPlan.objects.get_or_create(
+        enterprise=setup.enterprise,
+        name=name,
+        defaults={"frequency": "daily", "created_by": world.actor("admin")},
+    )
+    if created:
+        plan.items.create(text="安全出口畅通", sort_order=10)
+    return plan
+
+
+def selfcheck_record(setup: Setup):
+    plan = selfcheck_plan(setup)
+    return plan.records.first() or plan.records.create(
+        enterprise=plan.enterprise, performed_by=world.actor("admin")
+    )
+
+
+def standard(setup: Setup):
+    """A shipped standard of the library (reference data: the same for every actor)."""
+    from anjian.hazards.models import StandardDocument
+
+    return StandardDocument.objects.get(code="应急管理部令第10号")
+
+
+def standard_clause(setup: Setup):
+    return standard(setup).clauses.get(code="DUST-03")
 
 
 PAGES: dict[str, Page] = {
@@ -299,6 +342,94 @@ PAGES: dict[str, Page] = {
     "regions:industry_edit": Page(args=lambda s: [Industry.objects.get(code="hazchem").pk]),
     "core:job_detail": Page(args=lambda s: [s.job.pk]),
     "core:job_download": Page(args=lambda s: [s.job.pk]),
+    "hazards:hazard_list": Page(),
+    "hazards:hazard_export": Page(),
+    "hazards:hazard_report": Page(),
+    "hazards:clearing_figures": Page(),
+    "hazards:listing_list": Page(),
+    "hazards:revisit_list": Page(),
+    "hazards:hazard_detail": Page(args=lambda s: [s.hazard.pk]),
+    "hazards:measure_list": Page(),
+    "hazards:measure_create": Page(),
+    "hazards:measure_export": Page(),
+    # 制度措施 belong to a street or district: a grid member's or an enterprise user's scope
+    # never holds one (404, as for any record outside scope); the rest are let in.
+    "hazards:measure_detail": Page(args=lambda s: [s.measure.pk], ok=(200, 404)),
+    "hazards:measure_edit": Page(args=lambda s: [s.measure.pk], ok=(200, 404)),
+    # Transitions and side actions: an empty POST is let in (the role may) and answered
+    # with the form's errors (422) or a conflict with the state (409), never performed.
+    **{
+        f"hazards:{name}": Page(method="post", args=lambda s: [s.hazard.pk], ok=(409, 422))
+        for name in (
+            "hazard_register",
+            "hazard_start",
+            "hazard_submit",
+            "hazard_accept",
+            "hazard_reject",
+            "hazard_close_on_spot",
+            "hazard_void",
+            "hazard_add_photos",
+            "extension_request",
+            "listing_create",
+        )
+    },
+    "hazards:hazard_photo": Page(args=lambda s: [s.hazard.pk, s.hazard_photo.pk]),
+    "hazards:extension_decide": Page(
+        method="post", args=lambda s: [s.hazard.pk, s.extension.pk], ok=(302, 409, 422)
+    ),
+    "hazards:listing_sign_off": Page(
+        method="post", args=lambda s: [s.hazard.pk, s.listing.pk], ok=(409, 422)
+    ),
+    "hazards:revisit_complete": Page(
+        method="post", args=lambda s: [s.revisit.hazard_id, s.revisit.pk], ok=(409, 422)
+    ),
+    "hazards:duplicate_merge": Page(
+        method="post", args=lambda s: [s.hazard.pk, s.duplicate.pk], ok=(302, 409)
+    ),
+    "hazards:duplicate_dismiss": Page(method="post", args=lambda s: [s.hazard.pk, s.duplicate.pk]),
+    "core:notification_list": Page(),
+    "core:notification_read_all": Page(method="post"),
+    "core:notification_read": Page(method="post", args=lambda s: [s.notification.pk]),
+    "selfcheck:plan_list": Page(),
+    "selfcheck:plan_create": Page(),
+    "selfcheck:plan_detail": Page(args=lambda s: [selfcheck_plan(s).pk]),
+    "selfcheck:plan_edit": Page(args=lambda s: [selfcheck_plan(s).pk]),
+    "selfcheck:plan_deactivate": Page(method="post", args=lambda s: [selfcheck_plan(s, "停用").pk]),
+    "selfcheck:plan_activate": Page(method="post", args=lambda s: [selfcheck_plan(s).pk]),
+    "selfcheck:check_perform": Page(args=lambda s: [selfcheck_plan(s).pk]),
+    "selfcheck:record_list": Page(),
+    "selfcheck:record_detail": Page(args=lambda s: [selfcheck_record(s).pk]),
+    "standards:document_list": Page(),
+    "standards:document_import": Page(),
+    "standards:import_template": Page(),
+    "standards:clause_picker": Page(query={"q": "除尘器没有泄爆片"}),
+    "standards:document_detail": Page(args=lambda s: [standard(s).pk]),
+    "standards:document_edit": Page(args=lambda s: [standard(s).pk]),
+    "standards:document_export": Page(args=lambda s: [standard(s).pk]),
+    "standards:clause_create": Page(args=lambda s: [standard(s).pk]),
+    "standards:clause_edit": Page(args=lambda s: [standard_clause(s).pk]),
+    "standards:clause_deactivate": Page(method="post", args=lambda s: [standard_clause(s).pk]),
+    "standards:clause_activate": Page(method="post", args=lambda s: [standard_clause(s).pk]),
+    "risks:risk_point_list": Page(),
+    "risks:risk_point_create": Page(),
+    "risks:risk_point_export": Page(),
+    "risks:risk_point_from_library": Page(),
+    "risks:risk_register": Page(),
+    "risks:risk_register_export": Page(),
+    "risks:risk_map": Page(),
+    "risks:risk_map_data": Page(),
+    "risks:risk_concentration": Page(),
+    "risks:library_list": Page(),
+    "risks:band_table_list": Page(),
+    "risks:band_table_publish": Page(args=lambda s: ["lec"]),
+    "risks:risk_point_detail": Page(args=lambda s: [s.risk_point.pk]),
+    "risks:risk_point_edit": Page(args=lambda s: [s.risk_point.pk]),
+    "risks:risk_point_retire": Page(args=lambda s: [s.risk_point.pk]),
+    "risks:risk_point_assess": Page(args=lambda s: [s.risk_point.pk]),
+    "risks:risk_point_card": Page(args=lambda s: [s.risk_point.pk]),
+    "risks:measure_create": Page(args=lambda s: [s.risk_point.pk]),
+    "risks:measure_edit": Page(args=lambda s: [s.risk_measure.pk]),
+    "risks:measure_deactivate": Page(args=lambda s: [s.risk_measure.pk]),
 }
 
 
@@ -330,7 +461,13 @@ def build_setup(name: str) -> Setup:
     # A second login of the enterprise, to toggle (no password: hashing is slow and irrelevant).
     member = User.objects.create(username=f"member_{name}", name="成员", role=Role.ENTERPRISE)
     link = enterprise_link_user(by=admin, enterprise=enterprise, user=member, position="principal")
+    notification = Notification.objects.create(
+        recipient=user, kind="test", title="测试通知", url="/"
+    )
+    hazards = hazard_setup(enterprise)
     return Setup(
+        **hazards,
+        **risk_setup(enterprise),
         user=user,
         enterprise=enterprise,
         region_code=region_code,
@@ -338,7 +475,75 @@ def build_setup(name: str) -> Setup:
         token=token,
         job=job,
         link=link,
+        notification=notification,
     )
+
+
+def risk_setup(enterprise) -> dict:
+    """An assessed risk point of ``enterprise`` with one measure (the risk pages' objects)."""
+    from anjian.risks.services import measure_add
+    from anjian.risks.tests.factories import make_point
+
+    admin = world.actor("admin")
+    point = make_point(enterprise, assess=("lec", {"L": 3, "E": 6, "C": 15}))
+    measure = measure_add(
+        by=admin,
+        risk_point_id=point.pk,
+        data={"kind": "ppe", "text": "佩戴防护用品", "level": "post", "owner_name": "李四"},
+    )
+    return {"risk_point": point, "risk_measure": measure}
+
+
+def hazard_setup(enterprise) -> dict:
+    """A hazard of ``enterprise`` with a photo, a pending extension, an active listing, a
+    revisit and a duplicate flag — the objects the hazard pages are requested with."""
+    from anjian.hazards import services as hazard_services
+    from anjian.hazards.choices import Grade
+    from anjian.hazards.models import DuplicateCandidate, Revisit
+    from anjian.hazards.tests.factories import hazard_in, report
+
+    admin = world.actor("admin")
+    hazard = hazard_in("rectifying", grade=Grade.MAJOR, by=admin, enterprise=enterprise)
+    extension = hazard_services.extension_request(
+        by=admin,
+        hazard_id=hazard.pk,
+        requested_deadline=hazard.deadline + timedelta(days=30),
+        reason="设备到货延迟",
+    )
+    listing = hazard_services.listing_create(
+        by=admin,
+        hazard_id=hazard.pk,
+        level="district",
+        authority="区安委办",
+        document_number="安委办督〔2026〕1号",
+        deadline=hazard.deadline,
+    )
+    twin = report(by=admin, enterprise=enterprise)
+    duplicate, _created = DuplicateCandidate.objects.get_or_create(
+        hazard=hazard, other=twin, defaults={"similarity": 0.9}
+    )
+    closed = hazard_in("closed", by=admin, enterprise=enterprise)
+    revisit = Revisit.objects.create(hazard=closed, due_on=hazard.deadline)
+    from anjian.hazards.models import SystemMeasure
+
+    measure = SystemMeasure.objects.create(
+        region=enterprise.street,
+        industry=enterprise.industry,
+        problem="电动自行车违规充电屡查屡犯",
+        measure="建立集中充电点并纳入日常巡查",
+        lead_unit="街道安全办",
+        deadline=hazard.deadline,
+        created_by=admin,
+    )
+    return {
+        "measure": measure,
+        "hazard": hazard,
+        "hazard_photo": hazard.photos.first(),
+        "extension": extension,
+        "listing": listing,
+        "revisit": revisit,
+        "duplicate": duplicate,
+    }
 
 
 def request_page(client: Client, name: str, setup: Setup):
@@ -401,6 +606,24 @@ API_READS = {
     "/api/v1/regions/{code}",
     "/api/v1/enterprises/",
     "/api/v1/enterprises/{int:enterprise_id}",
+    "/api/v1/hazards/",
+    "/api/v1/hazards/figures",
+    "/api/v1/hazards/{int:hazard_id}",
+    "/api/v1/hazards/{int:hazard_id}/timeline",
+    "/api/v1/hazards/{int:hazard_id}/extensions",
+    "/api/v1/hazards/{int:hazard_id}/listings",
+    "/api/v1/hazards/{int:hazard_id}/revisits",
+    "/api/v1/hazards/{int:hazard_id}/duplicates",
+    "/api/v1/hazard-standards/",
+    "/api/v1/hazard-standards/suggest",
+    "/api/v1/hazard-standards/clauses/{int:clause_id}",
+    "/api/v1/hazard-standards/{int:document_id}",
+    "/api/v1/risk-points/",
+    "/api/v1/risk-points/{int:risk_point_id}",
+    "/api/v1/risk-points/{int:risk_point_id}/measures",
+    "/api/v1/risk-register/",
+    "/api/v1/risk-band-tables/",
+    "/api/v1/risk-library/",
 }
 
 
@@ -414,8 +637,13 @@ def api_get_operations() -> dict[str, object]:
 
 
 def api_url(template_path: str, setup: Setup) -> str:
-    return template_path.replace("{code}", setup.region_code).replace(
-        "{int:enterprise_id}", str(setup.enterprise.pk)
+    return (
+        template_path.replace("{code}", setup.region_code)
+        .replace("{int:enterprise_id}", str(setup.enterprise.pk))
+        .replace("{int:hazard_id}", str(setup.hazard.pk))
+        .replace("{int:document_id}", str(standard(setup).pk))
+        .replace("{int:clause_id}", str(standard_clause(setup).pk))
+        .replace("{int:risk_point_id}", str(setup.risk_point.pk))
     )
 
 

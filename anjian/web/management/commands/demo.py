@@ -42,6 +42,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--append", action="store_true", help="数据库已有单位时仍追加生成（不重建账号）"
         )
+        parser.add_argument(
+            "--hazards",
+            type=int,
+            default=None,
+            help="演示隐患数量（默认为单位数的三分之一；全市规模时为 0）",
+        )
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
         parser.add_argument(
             "--if-empty", action="store_true", help="数据库已有数据时什么也不做（make run 用）"
@@ -79,7 +85,9 @@ class Command(BaseCommand):
                 Region.objects.get(code=region_fixtures.DEMO_DISTRICT), by=admin
             )
             self._enterprises(admin, district_codes, count, options)
+            self._risks(admin, city_scale, options)
             accounts = self._users(options["password"]) if not options["append"] else []
+            self._hazards(admin, count, city_scale, options)
         SiteFlag.objects.update_or_create(
             key=SiteFlag.DEMO_DATA,
             defaults={
@@ -130,6 +138,54 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     enterprise_bulk_create(by=admin, enterprises=batch)
                 bar.update(len(batch))
+
+    def _risks(self, admin, city_scale: bool, options) -> None:
+        """2–6 assessed risk points with measures for every enterprise (not at city scale)."""
+        import random
+
+        from anjian.risks.fixtures import build_demo_risks
+
+        if city_scale:
+            return
+        enterprises = Enterprise.objects.filter(risk_points__isnull=True).order_by("pk")
+        with tqdm(
+            total=enterprises.count(), desc="生成风险点", unit="家", disable=options["no_progress"]
+        ) as bar:
+            build_demo_risks(
+                by=admin,
+                enterprises=list(enterprises),
+                rng=random.Random(options["seed"]),
+                progress=bar.update,
+            )
+
+    def _hazards(self, admin, count: int, city_scale: bool, options) -> None:
+        from anjian.hazards.fixtures import build_demo_hazards
+        from anjian.hazards.sweeps import escalate_overdue
+
+        wanted = options["hazards"]
+        if wanted is None:
+            wanted = 0 if city_scale else count // 3
+        if wanted <= 0:
+            return
+        district = region_fixtures.DEMO_DISTRICT
+        enterprises = Enterprise.objects.filter(
+            scope_region_code__startswith=district, status="operating"
+        ).select_related("street")
+        with tqdm(total=wanted, desc="生成隐患", unit="条", disable=options["no_progress"]) as bar:
+            build_demo_hazards(
+                by=admin,
+                enterprises=enterprises,
+                count=wanted,
+                seed=options["seed"],
+                progress=bar.update,
+            )
+        own = EnterpriseUser.objects.filter(user__username="qy_manager").first()
+        if own is not None:
+            # The demo enterprise manager's own company: one hazard at every state.
+            build_demo_hazards(
+                by=admin, enterprises=[own.enterprise], count=12, seed=options["seed"] + 1
+            )
+        escalate_overdue()
 
     def _users(self, password: str) -> list[tuple[str, str, str]]:
         district = Region.objects.get(code=region_fixtures.DEMO_DISTRICT)

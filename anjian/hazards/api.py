@@ -1,0 +1,604 @@
+"""/api/v1/hazards — the ledger for integrations: the pages' validation, scope and lifecycle.
+
+Transitions are ``POST /api/v1/hazards/{id}/<verb>`` with the ``version`` read earlier
+(409 when someone was first). Photos are sent as multipart to ``/{id}/photos``; a
+transition that needs a photo (submit, close-on-spot) uses the photos already attached.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from anjian.accounts import permissions as perms
+from anjian.core.access import api_requires
+from anjian.core.api import FormInvalid
+from anjian.enterprises.models import Enterprise
+from anjian.hazards import selectors, services
+from anjian.hazards.choices import Grade, ListingLevel, PhotoStage, Source
+from anjian.hazards.models import Hazard
+
+router = Router(tags=["隐患排查治理"])
+
+
+class ClauseRef(Schema):
+    id: int
+    code: str
+    citation: str
+    text: str
+
+
+class PhotoOut(Schema):
+    id: int
+    stage: str
+    taken_at: datetime | None
+    uploaded_at: datetime
+
+
+class HazardOut(Schema):
+    id: int
+    number: str = Field(description="隐患编号")
+    enterprise_id: int
+    enterprise_name: str = Field(alias="enterprise.name")
+    scope_region_code: str = Field(description="所属区划（网格或街镇）代码")
+    industry: str = Field(alias="industry.code", description="监管行业代码")
+    source: str = Field(description="、".join(f"{s.value} {s.label}" for s in Source))
+    title: str
+    description: str
+    location: str
+    category: str
+    found_at: datetime
+    grade: str = Field(description="空=未定级, general 一般, major 重大")
+    state: str = Field(
+        description="reported 待上账 / registered 已上账 / rectifying 整改中 / "
+        "awaiting_acceptance 待验收 / closed 已销号 / void 已作废"
+    )
+    overdue: bool
+    overdue_days: int
+    deadline: date | None
+    owner_name: str
+    owner_phone: str
+    measures: str
+    funds: Decimal | None
+    contingency_plan: str
+    interim_measures: str
+    rectification_note: str
+    acceptance_note: str
+    closed_at: datetime | None
+    closed_on_time: bool | None
+    fixed_on_spot: bool
+    void_reason: str
+    escalation_level: int
+    version: int = Field(description="执行操作时原样带回，用于并发冲突检测")
+
+    @staticmethod
+    def resolve_overdue(obj: Hazard) -> bool:
+        return obj.is_overdue()
+
+
+class HazardDetailOut(HazardOut):
+    clauses: list[ClauseRef]
+    photos: list[PhotoOut]
+
+    @staticmethod
+    def resolve_clauses(obj: Hazard):
+        return [
+            {"id": c.pk, "code": c.code, "citation": c.citation, "text": c.text}
+            for c in obj.clauses.select_related("document")
+        ]
+
+    @staticmethod
+    def resolve_photos(obj: Hazard):
+        return list(obj.photos.all())
+
+
+class HazardFilters(Schema):
+    q: str | None = Field(None, description="搜索：编号、名称、描述、部位、单位")
+    street: str | None = Field(None, description="街镇（或网格）区划代码前缀")
+    district: str | None = Field(None, description="区区划代码")
+    industry: str | None = Field(None, description="监管行业代码")
+    enterprise: int | None = None
+    state: list[str] = Field([], description="状态，可多个")
+    grade: str | None = None
+    source: str | None = None
+    progress: str | None = Field(
+        None, description="open/overdue/due_soon/closed/on_time/late/on_spot/listed/escalated"
+    )
+    month_from: str | None = Field(None, description="发现月份自 YYYY-MM")
+    month_to: str | None = Field(None, description="发现月份至 YYYY-MM")
+    sort: str | None = None
+
+
+class ReportIn(Schema):
+    enterprise_id: int
+    source: str
+    title: str
+    description: str
+    location: str
+    category: str = ""
+    found_at: datetime | None = None
+    clause_ids: list[int] = Field([], description="符合的重大事故隐患判定条款；任一即为重大")
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class VersionIn(Schema):
+    version: int | None = Field(None, description="读取时的 version；省略则不检查")
+
+
+class RegisterIn(VersionIn):
+    grade: str = Field(description="general / major")
+    deadline: date
+    owner_name: str
+    owner_phone: str = ""
+    measures: str
+    clause_ids: list[int] | None = None
+    funds: Decimal | None = Field(None, description="整改资金（万元），重大隐患必填")
+    contingency_plan: str = ""
+    interim_measures: str = ""
+
+
+class SubmitIn(VersionIn):
+    rectification_note: str
+
+
+class AcceptIn(VersionIn):
+    acceptance_note: str
+
+
+class ReasonIn(VersionIn):
+    reason: str
+
+
+class ExtensionIn(Schema):
+    requested_deadline: date
+    reason: str
+
+
+class DecisionIn(Schema):
+    approve: bool
+    reason: str = ""
+
+
+class ListingIn(Schema):
+    level: str = Field(description="、".join(f"{x.value} {x.label}" for x in ListingLevel))
+    authority: str
+    document_number: str
+    deadline: date
+    requirements: str = ""
+
+
+class ExtensionOut(Schema):
+    id: int
+    hazard_id: int
+    current_deadline: date
+    requested_deadline: date
+    reason: str
+    state: str
+    decision_reason: str
+
+
+class ListingOut(Schema):
+    id: int
+    hazard_id: int
+    level: str
+    authority: str
+    document_number: str
+    listed_on: date
+    deadline: date
+    state: str
+
+
+class FiguresOut(Schema):
+    found: int
+    voided: int
+    registered: int
+    closed: int
+    closed_on_time: int
+    open: int
+    major: int
+    major_open: int
+    on_spot: int
+    overdue: int
+    overdue_major: int
+    due_soon: int
+    registered_rate: float | None = Field(description="上账率 %")
+    rectification_rate: float | None = Field(description="整改率 %")
+    on_time_rate: float | None = Field(description="按期整改率 %")
+    average_days: float | None = Field(description="平均整改用时（天）")
+    by_source: dict[str, dict[str, int]]
+
+
+class ErrorOut(Schema):
+    detail: str | list[dict]
+
+
+def _hazard(request, hazard_id: int) -> Hazard:
+    return selectors.hazard_get(request.user, hazard_id)
+
+
+@router.get("/", response=list[HazardOut], summary="隐患列表（按筛选条件，分页）")
+@api_requires(perms.HAZARD_VIEW)
+@paginate(PageNumberPagination, page_size=50)
+def list_hazards(request: HttpRequest, filters: Query[HazardFilters]):
+    filterset = selectors.hazard_filter(request.user, request.GET)
+    if filterset.is_bound and not filterset.form.is_valid():
+        raise FormInvalid(filterset.form, location="query")
+    return filterset.qs
+
+
+@router.get("/figures", response=FiguresOut, summary="动态清零统计")
+@api_requires(perms.HAZARD_VIEW)
+def figures(
+    request: HttpRequest,
+    region: str = "",
+    industry: str = "",
+    month_from: str = "",
+    month_to: str = "",
+):
+    from anjian.hazards.figures_page import _month
+    from anjian.regions.selectors import industries_for
+
+    industry_id = None
+    if industry:
+        found = industries_for(request.user).filter(code=industry).first()
+        if found is None:
+            raise HttpError(422, "未知的监管行业代码")
+        industry_id = found.pk
+    if region and not region.isdigit():
+        raise HttpError(422, "区划代码应为数字")
+    bad = [m for m in (month_from, month_to) if m and _month(m) is None]
+    if bad:
+        raise HttpError(422, "月份格式应为 YYYY-MM")
+    result = selectors.clearing_figures(
+        request.user,
+        selectors.FigureFilters(
+            region=region,
+            industry_id=industry_id,
+            month_from=_month(month_from) if month_from else None,
+            month_to=_month(month_to) if month_to else None,
+        ),
+    )
+    return {
+        **{name: getattr(result, name) for name in FiguresOut.model_fields if name != "by_source"},
+        "by_source": {key: {"found": f, "closed": c} for key, _l, f, c in result.by_source},
+    }
+
+
+@router.get("/{int:hazard_id}", response=HazardDetailOut, summary="隐患详情")
+@api_requires(perms.HAZARD_VIEW)
+def get_hazard(request: HttpRequest, hazard_id: int):
+    return _hazard(request, hazard_id)
+
+
+@router.post("/", response={201: HazardDetailOut, 422: ErrorOut}, summary="登记隐患")
+@api_requires(perms.HAZARD_REPORT)
+def report_hazard(request: HttpRequest, payload: ReportIn):
+    enterprise = Enterprise.objects.for_user(request.user).filter(pk=payload.enterprise_id).first()
+    if enterprise is None:
+        raise HttpError(404, "未找到")
+    hazard = services.hazard_report(
+        by=request.user,
+        enterprise=enterprise,
+        source=payload.source,
+        title=payload.title,
+        description=payload.description,
+        location=payload.location,
+        category=payload.category,
+        found_at=payload.found_at,
+        clauses=payload.clause_ids,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+    )
+    return Status(201, _hazard(request, hazard.pk))
+
+
+@router.post(
+    "/{int:hazard_id}/photos",
+    response={201: list[PhotoOut], 422: ErrorOut},
+    summary="上传隐患照片（multipart）",
+)
+@api_requires(perms.HAZARD_REPORT, perms.HAZARD_RECTIFY)
+def upload_photos(
+    request: HttpRequest,
+    hazard_id: int,
+    stage: Form[str],
+    photos: File[list[UploadedFile]],
+):
+    _hazard(request, hazard_id)
+    if stage not in PhotoStage.values:
+        raise HttpError(422, "环节应为 " + "/".join(PhotoStage.values))
+    stored = services.hazard_add_photos(
+        by=request.user, hazard_id=hazard_id, stage=stage, photos=photos
+    )
+    return Status(201, stored)
+
+
+def _transition(request, hazard_id: int, call):
+    _hazard(request, hazard_id)
+    hazard = call()
+    return _hazard(request, hazard.pk)
+
+
+TRANSITION_RESPONSES = {200: HazardDetailOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.post("/{int:hazard_id}/register", response=TRANSITION_RESPONSES, summary="上账")
+@api_requires(perms.HAZARD_RECTIFY)
+def register(request: HttpRequest, hazard_id: int, payload: RegisterIn):
+    return _transition(
+        request,
+        hazard_id,
+        lambda: services.hazard_register(
+            by=request.user,
+            hazard_id=hazard_id,
+            expected_version=payload.version,
+            grade=payload.grade if payload.grade in Grade.values else "",
+            deadline=payload.deadline,
+            owner_name=payload.owner_name,
+            owner_phone=payload.owner_phone,
+            measures=payload.measures,
+            clauses=payload.clause_ids,
+            funds=payload.funds,
+            contingency_plan=payload.contingency_plan,
+            interim_measures=payload.interim_measures,
+        ),
+    )
+
+
+@router.post("/{int:hazard_id}/start", response=TRANSITION_RESPONSES, summary="开始整改")
+@api_requires(perms.HAZARD_RECTIFY)
+def start(request: HttpRequest, hazard_id: int, payload: VersionIn):
+    return _transition(
+        request,
+        hazard_id,
+        lambda: services.hazard_start(
+            by=request.user, hazard_id=hazard_id, expected_version=payload.version
+        ),
+    )
+
+
+@router.post(
+    "/{int:hazard_id}/submit",
+    response=TRANSITION_RESPONSES,
+    summary="提请验收",
+    description="须先通过 /photos 上传 stage=after 的整改后照片。",
+)
+@api_requires(perms.HAZARD_RECTIFY)
+def submit(request: HttpRequest, hazard_id: int, payload: SubmitIn):
+    return _transition(
+        request,
+        hazard_id,
+        lambda: services.hazard_submit(
+            by=request.user,
+            hazard_id=hazard_id,
+            expected_version=payload.version,
+            rectification_note=payload.rectification_note,
+        ),
+    )
+
+
+@router.post("/{int:hazard_id}/accept", response=TRANSITION_RESPONSES, summary="验收销号")
+@api_requires(perms.HAZARD_RECTIFY)
+def accept(request: HttpRequest, hazard_id: int, payload: AcceptIn):
+    return _transition(
+        request,
+        hazard_id,
+        lambda: services.hazard_accept(
+            by=request.user,
+            hazard_id=hazard_id,
+            expected_version=payload.version,
+            acceptance_note=payload.acceptance_note,
+        ),
+    )
+
+
+@router.post("/{int:hazard_id}/reject", response=TRANSITION_RESPONSES, summary="验收不通过")
+@api_requires(perms.HAZARD_RECTIFY)
+def reject(request: HttpRequest, hazard_id: int, payload: ReasonIn):
+    return _transition(
+        request,
+        hazard_id,
+        lambda: services.hazard_reject(
+            by=request.user,
+            hazard_id=hazard_id,
+            expected_version=payload.version,
+            reason=payload.reason,
+        ),
+    )
+
+
+@router.post(
+    "/{int:hazard_id}/close-on-spot",
+    response=TRANSITION_RESPONSES,
+    summary="即查即改销号",
+    description="须先上传 stage=before（或登记时的 found）与 stage=after 照片。",
+)
+@api_requires(perms.HAZARD_REPORT)
+def close_on_spot(request: HttpRequest, hazard_id: int, payload: SubmitIn):
+    return _transition(
+        request,
+        hazard_id,
+        lambda: services.hazard_close_on_spot(
+            by=request.user,
+            hazard_id=hazard_id,
+            expected_version=payload.version,
+            rectification_note=payload.rectification_note,
+        ),
+    )
+
+
+@router.post("/{int:hazard_id}/void", response=TRANSITION_RESPONSES, summary="作废")
+@api_requires(perms.HAZARD_SUPERVISE)
+def void(request: HttpRequest, hazard_id: int, payload: ReasonIn):
+    return _transition(
+        request,
+        hazard_id,
+        lambda: services.hazard_void(
+            by=request.user,
+            hazard_id=hazard_id,
+            expected_version=payload.version,
+            reason=payload.reason,
+        ),
+    )
+
+
+@router.post(
+    "/{int:hazard_id}/extensions",
+    response={201: ExtensionOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="申请延期",
+)
+@api_requires(perms.HAZARD_RECTIFY)
+def request_extension(request: HttpRequest, hazard_id: int, payload: ExtensionIn):
+    _hazard(request, hazard_id)
+    extension = services.extension_request(
+        by=request.user,
+        hazard_id=hazard_id,
+        requested_deadline=payload.requested_deadline,
+        reason=payload.reason,
+    )
+    return Status(201, extension)
+
+
+@router.post(
+    "/{int:hazard_id}/extensions/{int:extension_id}/decide",
+    response={200: ExtensionOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="审批延期",
+)
+@api_requires(perms.HAZARD_SUPERVISE)
+def decide_extension(request: HttpRequest, hazard_id: int, extension_id: int, payload: DecisionIn):
+    hazard = _hazard(request, hazard_id)
+    if not hazard.extensions.filter(pk=extension_id).exists():
+        raise HttpError(404, "未找到")
+    return services.extension_decide(
+        by=request.user,
+        extension_id=extension_id,
+        approve=payload.approve,
+        reason=payload.reason,
+    )
+
+
+@router.post(
+    "/{int:hazard_id}/listings",
+    response={201: ListingOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="挂牌督办",
+)
+@api_requires(perms.HAZARD_LIST)
+def create_listing(request: HttpRequest, hazard_id: int, payload: ListingIn):
+    _hazard(request, hazard_id)
+    listing = services.listing_create(by=request.user, hazard_id=hazard_id, **payload.dict())
+    return Status(201, listing)
+
+
+class SignOffIn(Schema):
+    note: str
+
+
+class RevisitIn(Schema):
+    result: str = Field(description="sustained 整改成效巩固 / relapsed 隐患反弹")
+    note: str
+
+
+class RevisitOut(Schema):
+    id: int
+    hazard_id: int
+    due_on: date
+    sampled: bool
+    state: str
+    result: str
+    note: str
+
+
+class DuplicateOut(Schema):
+    id: int
+    hazard_id: int
+    other_id: int
+    similarity: float
+    state: str
+
+
+class HazardEventOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    by: str | None = Field(None, alias="by.username")
+    at: datetime
+    reason: str
+    data: dict
+
+
+@router.get(
+    "/{int:hazard_id}/timeline", response=list[HazardEventOut], summary="处理记录（时间线）"
+)
+@api_requires(perms.HAZARD_VIEW)
+def timeline(request: HttpRequest, hazard_id: int):
+    return list(_hazard(request, hazard_id).transitions.select_related("by"))
+
+
+@router.get("/{int:hazard_id}/extensions", response=list[ExtensionOut], summary="延期申请及审批")
+@api_requires(perms.HAZARD_VIEW)
+def list_extensions(request: HttpRequest, hazard_id: int):
+    return list(_hazard(request, hazard_id).extensions.all())
+
+
+@router.get("/{int:hazard_id}/listings", response=list[ListingOut], summary="挂牌督办记录")
+@api_requires(perms.HAZARD_VIEW)
+def list_listings(request: HttpRequest, hazard_id: int):
+    return list(_hazard(request, hazard_id).listings.all())
+
+
+@router.post(
+    "/{int:hazard_id}/listings/{int:listing_id}/sign-off",
+    response={200: ListingOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="摘牌（隐患销号后）",
+)
+@api_requires(perms.HAZARD_LIST)
+def sign_off_listing(request: HttpRequest, hazard_id: int, listing_id: int, payload: SignOffIn):
+    hazard = _hazard(request, hazard_id)
+    if not hazard.listings.filter(pk=listing_id).exists():
+        raise HttpError(404, "未找到")
+    return services.listing_sign_off(by=request.user, listing_id=listing_id, note=payload.note)
+
+
+@router.get("/{int:hazard_id}/revisits", response=list[RevisitOut], summary="回头看")
+@api_requires(perms.HAZARD_VIEW)
+def list_revisits(request: HttpRequest, hazard_id: int):
+    return list(_hazard(request, hazard_id).revisits.all())
+
+
+@router.post(
+    "/{int:hazard_id}/revisits/{int:revisit_id}/complete",
+    response={200: RevisitOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="记录回头看（反弹时自动登记新隐患）",
+)
+@api_requires(perms.HAZARD_LIST)
+def complete_revisit(request: HttpRequest, hazard_id: int, revisit_id: int, payload: RevisitIn):
+    hazard = _hazard(request, hazard_id)
+    if not hazard.revisits.filter(pk=revisit_id).exists():
+        raise HttpError(404, "未找到")
+    return services.revisit_complete(
+        by=request.user, revisit_id=revisit_id, result=payload.result, note=payload.note
+    )
+
+
+@router.get("/{int:hazard_id}/duplicates", response=list[DuplicateOut], summary="疑似重复")
+@api_requires(perms.HAZARD_VIEW)
+def list_duplicates(request: HttpRequest, hazard_id: int):
+    return list(_hazard(request, hazard_id).duplicate_flags.all())
+
+
+@router.post(
+    "/{int:hazard_id}/merge-into/{int:other_id}",
+    response={200: HazardDetailOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="把本隐患作为重复记录合并到另一条隐患",
+)
+@api_requires(perms.HAZARD_SUPERVISE)
+def merge(request: HttpRequest, hazard_id: int, other_id: int):
+    _hazard(request, hazard_id)
+    _hazard(request, other_id)
+    kept = services.hazard_merge(by=request.user, duplicate_id=hazard_id, into_id=other_id)
+    return _hazard(request, kept.pk)

@@ -1,0 +1,138 @@
+"""The figures page's context: filters from the query string, figures, drill-down links."""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anjian.hazards import selectors
+from anjian.regions import selectors as region_selectors
+
+PERIODS = [
+    ("year", _("本年")),
+    ("quarter", _("本季度")),
+    ("month", _("本月")),
+    ("12m", _("近12个月")),
+    ("all", _("全部")),
+]
+
+
+def _month(value: str) -> date | None:
+    try:
+        year, month = value.split("-")[:2]
+        return date(int(year), int(month), 1)
+    except (ValueError, AttributeError):
+        return None
+
+
+def period_months(period: str, today: date) -> tuple[date | None, date | None]:
+    this_month = today.replace(day=1)
+    if period == "month":
+        return this_month, this_month
+    if period == "quarter":
+        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), this_month
+    if period == "12m":
+        if today.month == 12:
+            start = date(today.year, 1, 1)
+        else:
+            start = date(today.year - 1, today.month + 1, 1)
+        return start, this_month
+    if period == "all":
+        return None, None
+    return date(today.year, 1, 1), this_month
+
+
+def figures_context(user, params) -> dict:
+    today = timezone.localdate()
+    period = params.get("period") or "year"
+    month_from, month_to = period_months(period, today)
+    if params.get("month_from") or params.get("month_to"):
+        period = "custom"
+        month_from, month_to = (
+            _month(params.get("month_from", "")),
+            _month(params.get("month_to", "")),
+        )
+    region = (params.get("region") or "").strip()
+    if region and not region.isdigit():
+        region = ""
+    industries = list(region_selectors.industries_for(user))
+    industry = next((i for i in industries if i.code == params.get("industry")), None)
+    filters = selectors.FigureFilters(
+        region=region,
+        industry_id=industry.pk if industry else None,
+        month_from=month_from,
+        month_to=month_to,
+    )
+    figures = selectors.clearing_figures(user, filters)
+    scope = user.scope
+    enterprise_scope = scope.enterprise_id is not None
+    region_group = (
+        "district" if (scope.everything or len(scope.region_prefix or "") < 6) else "street"
+    )
+    if region and len(region) >= 6:
+        region_group = "street"
+    base = filters.query()
+    list_url = reverse("hazards:hazard_list")
+
+    def link(**extra) -> str:
+        query = {**base, **{k: v for k, v in extra.items() if v not in (None, "")}}
+        return f"{list_url}?{urlencode(query, doseq=True)}"
+
+    current = {k: v for k, v in base.items() if not k.startswith("month")}
+
+    def current_link(**extra) -> str:
+        return f"{list_url}?{urlencode({**current, **extra}, doseq=True)}"
+
+    breakdowns = {}
+    if not enterprise_scope:
+        breakdowns["region"] = selectors.clearing_breakdown(user, region_group, filters)
+        breakdowns["industry"] = selectors.clearing_breakdown(user, "industry", filters)
+    breakdowns["month"] = selectors.clearing_breakdown(user, "month", filters)
+    codes = {str(i.pk): i.code for i in industries}
+    for row in breakdowns.get("region", []):
+        row.url = link(**{region_group: row.key})
+    for row in breakdowns.get("industry", []):
+        row.url = link(industry=codes.get(row.key, ""))
+    regions = (
+        []
+        if enterprise_scope
+        else list(region_selectors.districts_in(user)) + list(region_selectors.streets_for(user))
+    )
+    return {
+        "figures": figures,
+        "filters": filters,
+        "period": period,
+        "periods": PERIODS,
+        "region": region,
+        "regions": regions,
+        "industry": industry,
+        "industries": industries,
+        "region_group": region_group,
+        "breakdowns": breakdowns,
+        "link": link,
+        "links": {
+            "found": link(),
+            "registered": link(state=["registered", "rectifying", "awaiting_acceptance", "closed"]),
+            "closed": link(progress="closed"),
+            "on_time": link(progress="on_time"),
+            "open": link(progress="open"),
+            "major": link(grade="major"),
+            "major_open": current_link(grade="major", progress="open"),
+            "overdue": current_link(progress="overdue"),
+            "overdue_major": current_link(progress="overdue", grade="major"),
+            "due_soon": current_link(progress="due_soon"),
+            "reported": link(state="reported"),
+            "on_spot": link(progress="on_spot"),
+            "void": link(state="void"),
+        },
+        "month_from": month_from.strftime("%Y-%m") if month_from else "",
+        "month_to": month_to.strftime("%Y-%m") if month_to else "",
+        "chart": {
+            "months": [f.key[:7] for f in breakdowns["month"]],
+            "found": [f.found for f in breakdowns["month"]],
+            "closed": [f.closed for f in breakdowns["month"]],
+            "open": [f.open for f in breakdowns["month"]],
+        },
+    }

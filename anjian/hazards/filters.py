@@ -1,0 +1,154 @@
+"""The ledger's filters: the list page, the figures' drill-downs, the export and the API."""
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anjian.hazards.choices import DEADLINE_STATES, OPEN_STATES, Grade, Source, State
+from anjian.hazards.models import Hazard
+from anjian.regions import selectors as region_selectors
+
+DUE_SOON_DAYS = 7
+
+PROGRESS_CHOICES = [
+    ("open", _("未销号（全部在办）")),
+    ("overdue", _("已逾期")),
+    ("due_soon", _("7天内到期")),
+    ("closed", _("已销号")),
+    ("on_time", _("按期销号")),
+    ("late", _("逾期销号")),
+    ("on_spot", _("即查即改")),
+    ("listed", _("挂牌督办中")),
+    ("escalated", _("已督促")),
+]
+
+
+class HazardFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("搜索"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": _("编号、名称、描述、部位、单位")}),
+    )
+    street = django_filters.CharFilter(label=_("街镇"), method="filter_region")
+    district = django_filters.CharFilter(label=_("区"), method="filter_region")
+    industry = django_filters.ModelChoiceFilter(
+        label=_("监管行业"), queryset=None, to_field_name="code", empty_label=_("全部行业")
+    )
+    enterprise = django_filters.NumberFilter(label=_("单位"), field_name="enterprise_id")
+    state = django_filters.MultipleChoiceFilter(
+        label=_("状态"), choices=State.choices, widget=forms.CheckboxSelectMultiple
+    )
+    grade = django_filters.ChoiceFilter(
+        label=_("等级"), choices=Grade.choices[1:], empty_label=_("全部等级")
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("来源"), choices=Source.choices, empty_label=_("全部来源")
+    )
+    progress = django_filters.ChoiceFilter(
+        label=_("整改进度"),
+        choices=PROGRESS_CHOICES,
+        method="filter_progress",
+        empty_label=_("全部"),
+    )
+    month_from = django_filters.DateFilter(
+        label=_("发现月份自"),
+        field_name="found_month",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "month"}),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+    month_to = django_filters.DateFilter(
+        label=_("至"),
+        field_name="found_month",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "month"}),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(
+            ("found_at", "found_at"),
+            ("deadline", "deadline"),
+            ("number", "number"),
+            ("state", "state"),
+            ("grade", "grade"),
+        ),
+        field_labels={
+            "found_at": _("发现时间"),
+            "deadline": _("整改期限"),
+            "number": _("编号"),
+            "state": _("状态"),
+            "grade": _("等级"),
+        },
+    )
+
+    class Meta:
+        model = Hazard
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.user = user
+        self.filters["industry"].queryset = region_selectors.industries_for(user)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_region(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(scope_region_code__startswith=value)
+
+    def filter_progress(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "open":
+            return queryset.filter(state__in=OPEN_STATES)
+        if value == "overdue":
+            return queryset.filter(state__in=DEADLINE_STATES, deadline__lt=today)
+        if value == "due_soon":
+            return queryset.filter(
+                state__in=DEADLINE_STATES,
+                deadline__gte=today,
+                deadline__lte=today + timedelta(days=DUE_SOON_DAYS),
+            )
+        if value == "closed":
+            return queryset.filter(state=State.CLOSED)
+        if value == "on_time":
+            return queryset.filter(state=State.CLOSED, closed_on_time=True)
+        if value == "late":
+            return queryset.filter(state=State.CLOSED, closed_on_time=False)
+        if value == "on_spot":
+            return queryset.filter(state=State.CLOSED, fixed_on_spot=True)
+        if value == "listed":
+            return queryset.filter(listings__state="listed").distinct()
+        if value == "escalated":
+            return queryset.filter(state__in=OPEN_STATES, escalation_level__gt=0)
+        return queryset
+
+    @property
+    def active_filters(self) -> list[tuple[str, str]]:
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        shown = []
+        for name, value in self.form.cleaned_data.items():
+            if name == "sort" or value in (None, "", [], ()):
+                continue
+            field = self.form.fields[name]
+            if hasattr(field, "choices") and not hasattr(value, "pk"):
+                choices = dict(field.choices)
+                if isinstance(value, list):
+                    value = "、".join(str(choices.get(v, v)) for v in value)
+                else:
+                    value = choices.get(value, value)
+            if hasattr(value, "strftime"):
+                value = value.strftime("%Y-%m")
+            shown.append((str(field.label), str(value)))
+        return shown
+
+
+def month_param(value) -> str:
+    return value.strftime("%Y-%m") if value else ""

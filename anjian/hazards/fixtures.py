@@ -1,0 +1,207 @@
+"""Demo hazards at every lifecycle state, built through the services so each has a real history.
+
+Every hazard is reported and walked to its state with the same calls a person's clicks
+make (photos, 五落实, acceptance …). Then the whole record — its timestamps, deadline,
+timeline and photos — is moved back in time by one offset per hazard, so that the demo
+shows months of history, overdue hazards and revisits; order and intervals inside a
+record stay as they happened. The clearing tally is rebuilt from the ledger afterwards.
+"""
+
+import random
+from datetime import timedelta
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from anjian.hazards import services, tally
+from anjian.hazards.choices import Grade, ListingLevel, Source, State
+from anjian.hazards.library.selectors import clauses_for_enterprise, suggest_clauses
+from anjian.hazards.models import Hazard, HazardPhoto, HazardTransition, Revisit, StandardClause
+
+TEMPLATES = [
+    ("配电箱门未关闭、线路裸露", "车间配电箱门敞开，内部线路绝缘层破损", "生产车间东侧"),
+    ("消防通道堆放杂物", "消防通道内堆放纸箱、托盘，影响疏散", "一楼消防通道"),
+    ("灭火器过期未检", "灭火器压力表指针在红区，检验日期已过", "仓库门口"),
+    ("安全出口指示灯损坏", "疏散指示标志不亮，应急照明无法启动", "二楼走廊"),
+    ("特种作业人员无证上岗", "焊接作业人员未能出示特种作业操作证", "维修车间"),
+    ("有限空间未设警示标识", "污水井未设置有限空间警示标识，未建立台账", "厂区污水井"),
+    ("粉尘清扫不及时", "打磨工位积尘厚度超过规定，未按制度清扫", "打磨车间"),
+    ("危化品未分区分类存放", "氧化剂与易燃液体混存于同一仓间", "危化品仓库"),
+    ("可燃气体报警器失效", "储罐区可燃气体检测报警器离线，未及时修复", "储罐区"),
+    ("脚手架连墙件缺失", "外脚手架第5至7层连墙件缺失，立杆悬空", "3号楼外架"),
+    ("电动自行车室内充电", "员工在楼道内为电动自行车充电", "宿舍楼一层楼道"),
+    ("安全阀超期未校验", "蒸汽管道安全阀铅封缺失、超过校验期", "锅炉房"),
+]
+# (state, share) — most hazards end closed, as in a working district.
+STATES = [
+    (State.CLOSED, 0.62),
+    (State.RECTIFYING, 0.12),
+    (State.REGISTERED, 0.08),
+    (State.AWAITING_ACCEPTANCE, 0.06),
+    (State.REPORTED, 0.08),
+    (State.VOID, 0.04),
+]
+SOURCES = [
+    (Source.SELF_CHECK, 0.5),
+    (Source.INSPECTION, 0.2),
+    (Source.PATROL, 0.15),
+    (Source.TIPOFF, 0.08),
+    (Source.OTHER, 0.07),
+]
+
+
+def _photo(rng: random.Random, label: str) -> SimpleUploadedFile:
+    image = Image.new("RGB", (320, 240), tuple(rng.randrange(40, 220) for _ in range(3)))
+    ImageDraw.Draw(image).text((12, 12), f"DEMO {label}", fill=(255, 255, 255))
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=70)
+    return SimpleUploadedFile(f"{label}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _pick(rng: random.Random, weighted):
+    return rng.choices([v for v, _w in weighted], [w for _v, w in weighted])[0]
+
+
+def _walk(by, hazard: Hazard, state: str, grade: str, rng: random.Random) -> Hazard:
+    if state == State.REPORTED:
+        return hazard
+    if state == State.VOID:
+        return services.hazard_void(
+            by=by, hazard_id=hazard.pk, expected_version=None, reason="核实后不属于隐患（演示）"
+        )
+    if state == State.CLOSED and grade == Grade.GENERAL and rng.random() < 0.3:
+        return services.hazard_close_on_spot(
+            by=by,
+            hazard_id=hazard.pk,
+            expected_version=None,
+            rectification_note="现场立即整改完毕",
+            after_photos=[_photo(rng, "after")],
+        )
+    extra = {}
+    if grade == Grade.MAJOR:
+        extra = {
+            "funds": rng.choice([5, 12, 30, 80]),
+            "contingency_plan": "启动现场处置方案，明确应急联络人",
+            "interim_measures": "设置警戒区域，停用相关设备，专人值守",
+        }
+    hazard = services.hazard_register(
+        by=by,
+        hazard_id=hazard.pk,
+        expected_version=None,
+        grade=grade,
+        deadline=timezone.localdate() + timedelta(days=rng.choice([7, 15, 30, 60])),
+        owner_name=hazard.enterprise.safety_manager_name or hazard.enterprise.principal_name,
+        owner_phone=hazard.enterprise.safety_manager_phone or hazard.enterprise.principal_phone,
+        measures="制定整改方案，落实责任人，按期完成整改并复查",
+        **extra,
+    )
+    if state == State.REGISTERED:
+        return hazard
+    hazard = services.hazard_start(by=by, hazard_id=hazard.pk, expected_version=None)
+    if state == State.RECTIFYING:
+        return hazard
+    hazard = services.hazard_submit(
+        by=by,
+        hazard_id=hazard.pk,
+        expected_version=None,
+        rectification_note="已按整改方案完成整改",
+        photos=[_photo(rng, "after")],
+    )
+    if state == State.AWAITING_ACCEPTANCE:
+        return hazard
+    return services.hazard_accept(
+        by=by, hazard_id=hazard.pk, expected_version=None, acceptance_note="现场复查，整改到位"
+    )
+
+
+def _age(hazard: Hazard, days: int, took: int = 0, late_by: int = 0) -> None:
+    """Move one hazard's whole record ``days`` into the past; it was found ``took`` days
+    before it was first handled (the rectification time the figures average)."""
+    if days <= 0 and took <= 0 and late_by <= 0:
+        return
+    shift = timedelta(days=days)
+    updates = {"found_at": F("found_at") - shift - timedelta(days=took)}
+    for field in ("registered_at", "submitted_at", "closed_at"):
+        if getattr(hazard, field) is not None:
+            updates[field] = F(field) - shift
+    if hazard.deadline is not None:
+        updates["deadline"] = F("deadline") - shift
+    Hazard.objects.filter(pk=hazard.pk).update(**updates)
+    HazardTransition.objects.filter(hazard=hazard).update(at=F("at") - shift)
+    HazardPhoto.objects.filter(hazard=hazard).update(uploaded_at=F("uploaded_at") - shift)
+    hazard.refresh_from_db()
+    facts = {"found_month": timezone.localtime(hazard.found_at).date().replace(day=1)}
+    if hazard.closed_at is not None:
+        closed_day = timezone.localtime(hazard.closed_at).date()
+        if late_by and hazard.deadline is not None:
+            # A late close: the deadline had passed ``late_by`` days before acceptance.
+            hazard.deadline = max(
+                timezone.localtime(hazard.found_at).date(), closed_day - timedelta(days=late_by)
+            )
+            facts["deadline"] = hazard.deadline
+        facts["days_to_close"] = (closed_day - timezone.localtime(hazard.found_at).date()).days
+        facts["closed_on_time"] = hazard.deadline is None or closed_day <= hazard.deadline
+    Hazard.objects.filter(pk=hazard.pk).update(**facts)
+    Revisit.objects.filter(hazard=hazard).update(due_on=F("due_on") - shift)
+
+
+def build_demo_hazards(*, by, enterprises, count: int, seed: int = 2026, progress=None) -> int:
+    """``count`` hazards spread over ``enterprises``, at every state; returns how many."""
+    rng = random.Random(seed)
+    enterprises = list(enterprises)
+    if not enterprises or count <= 0:
+        return 0
+    any_clauses = StandardClause.objects.filter(is_active=True).exists()
+    built = 0
+    for index in range(count):
+        enterprise = rng.choice(enterprises)
+        title, description, location = rng.choice(TEMPLATES)
+        state = _pick(rng, STATES)
+        major = any_clauses and state != State.VOID and rng.random() < 0.06
+        clauses = list(clauses_for_enterprise(enterprise)) if major else []
+        if clauses:
+            suggested = [c for c, _score in suggest_clauses(enterprise, f"{title} {description}")]
+            clauses = suggested or clauses
+        major = bool(clauses)
+        grade = Grade.MAJOR if major else Grade.GENERAL
+        source = _pick(rng, SOURCES)
+        with transaction.atomic():
+            hazard = services.hazard_report(
+                by=by,
+                enterprise=enterprise,
+                source=source,
+                title=title,
+                description=description,
+                location=location,
+                photos=[_photo(rng, "found")],
+                clauses=[rng.choice(clauses)] if major else (),
+                flag_duplicates=index % 10 == 0,
+            )
+            hazard = _walk(by, hazard, state, grade, rng)
+            # Open hazards are mostly recent; some are well past their deadline (overdue).
+            if state in (State.CLOSED, State.VOID):
+                days = rng.randrange(5, 330)
+            else:
+                days = rng.choice([0, 0, 1, 3, 10, 20, 45, 70])
+            took = 0 if hazard.fixed_on_spot else rng.choice([1, 3, 5, 8, 12, 20])
+            late = state == State.CLOSED and not hazard.fixed_on_spot and rng.random() < 0.15
+            _age(hazard, days, took, late_by=rng.choice([2, 5, 9]) if late else 0)
+            if major and hazard.is_open and state != State.REPORTED and rng.random() < 0.6:
+                services.listing_create(
+                    by=by,
+                    hazard_id=hazard.pk,
+                    level=rng.choice([ListingLevel.DISTRICT, ListingLevel.STREET]),
+                    authority="杨浦区安全生产委员会办公室",
+                    document_number=f"杨安委办督〔{timezone.localdate():%Y}〕{index + 1}号",
+                    deadline=max(hazard.deadline, timezone.localdate()),
+                    requirements="按期完成整改，整改期间落实临时安全措施（演示）",
+                )
+        built += 1
+        if progress:
+            progress(1)
+    tally.rebuild()
+    return built

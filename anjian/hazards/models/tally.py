@@ -1,0 +1,74 @@
+"""The dynamic-clearing summary (动态清零): counters maintained by the services.
+
+One row per (scope region code, industry, month found). Every service that changes a
+hazard applies, in the same transaction, the difference between the hazard's
+contribution before and after (``hazards.tally``), so the figures are exact at every
+commit. ``anjian hazards tally --rebuild`` recomputes the table from the ledger.
+"""
+
+from django.db import models
+
+from anjian.core.scoping import ScopePaths
+from anjian.hazards.choices import Source
+
+COUNTERS = (
+    "found",  # valid hazards found (void ones excluded)
+    "voided",
+    "registered",  # found and 上账 (every state but 待上账)
+    "closed",
+    "closed_on_time",
+    "close_days",  # sum of days from found to closed, over closed hazards
+    "major",
+    "major_closed",
+    "on_spot",
+    *(f"found_{s}" for s in Source.values),
+    *(f"closed_{s}" for s in Source.values),
+)
+
+
+# Not ``scope_paths``: no page lists tally rows; the figures selectors filter with these.
+TALLY_SCOPE_PATHS = ScopePaths(region="scope_region_code", industry="industry_id")
+
+
+class HazardTally(models.Model):
+    scope_region_code = models.CharField(max_length=24)
+    industry = models.ForeignKey("regions.Industry", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    found = models.IntegerField(default=0)
+    voided = models.IntegerField(default=0)
+    registered = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
+    close_days = models.IntegerField(default=0)
+    major = models.IntegerField(default=0)
+    major_closed = models.IntegerField(default=0)
+    on_spot = models.IntegerField(default=0)
+    found_self_check = models.IntegerField(default=0)
+    found_inspection = models.IntegerField(default=0)
+    found_patrol = models.IntegerField(default=0)
+    found_tipoff = models.IntegerField(default=0)
+    found_alarm = models.IntegerField(default=0)
+    found_other = models.IntegerField(default=0)
+    closed_self_check = models.IntegerField(default=0)
+    closed_inspection = models.IntegerField(default=0)
+    closed_patrol = models.IntegerField(default=0)
+    closed_tipoff = models.IntegerField(default=0)
+    closed_alarm = models.IntegerField(default=0)
+    closed_other = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_region_code", "industry", "month"], name="hazard_tally_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["scope_region_code", "month"],
+                name="hazard_tally_scope_month",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_region_code}/{self.industry_id}/{self.month:%Y-%m}"

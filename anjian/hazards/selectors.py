@@ -1,0 +1,254 @@
+"""Reads of the hazard ledger and the clearing figures, always through the user's scope."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Substr
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from anjian.core.scoping import scope_of, scope_q
+from anjian.hazards import tally
+from anjian.hazards.choices import DEADLINE_STATES, Source
+from anjian.hazards.filters import DUE_SOON_DAYS, HazardFilterSet
+from anjian.hazards.models import COUNTERS, TALLY_SCOPE_PATHS, Hazard, HazardTally
+from anjian.regions.models import Industry, Region
+
+LIST_RELATIONS = ("enterprise", "industry")
+
+
+def hazard_queryset(user):
+    return Hazard.objects.for_user(user)
+
+
+def hazard_filter(user, params) -> HazardFilterSet:
+    """The filtered ledger for ``user``: what the list, the export and the API show."""
+    queryset = hazard_queryset(user).select_related(*LIST_RELATIONS)
+    return HazardFilterSet(params or None, queryset=queryset, user=user)
+
+
+def hazard_get(user, pk: int) -> Hazard:
+    """The hazard if the user may see it; 404 otherwise (whether or not it exists)."""
+    return get_object_or_404(
+        hazard_queryset(user).select_related(
+            "enterprise", "enterprise__street", "industry", "reported_by", "accepted_by"
+        ),
+        pk=pk,
+    )
+
+
+# --- the dynamic-clearing figures (动态清零) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureFilters:
+    """What a figures request narrows to: a region code prefix, an industry, found months."""
+
+    region: str = ""
+    industry_id: int | None = None
+    enterprise_id: int | None = None
+    month_from: date | None = None
+    month_to: date | None = None
+
+    def query(self) -> dict:
+        """The ledger filters (HazardFilterSet parameters) that show the records behind."""
+        params = {}
+        if self.region:
+            params["street" if len(self.region) >= 9 else "district"] = self.region
+        if self.industry_id:
+            params["industry"] = Industry.objects.get(pk=self.industry_id).code
+        if self.enterprise_id:
+            params["enterprise"] = self.enterprise_id
+        if self.month_from:
+            params["month_from"] = self.month_from.strftime("%Y-%m")
+        if self.month_to:
+            params["month_to"] = self.month_to.strftime("%Y-%m")
+        return params
+
+
+@dataclass
+class Figures:
+    key: str = ""
+    label: str = ""
+    url: str = ""
+    counters: dict = field(default_factory=dict)
+    overdue: int = 0
+    overdue_major: int = 0
+    due_soon: int = 0
+
+    def __getattr__(self, name):
+        counters = self.__dict__.get("counters", {})
+        if name in counters:
+            return counters[name] or 0
+        raise AttributeError(name)
+
+    @property
+    def open(self) -> int:
+        return self.found - self.closed
+
+    @property
+    def unregistered(self) -> int:
+        return self.found - self.registered
+
+    @property
+    def major_open(self) -> int:
+        return self.major - self.major_closed
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def registered_rate(self):
+        return self._rate(self.registered, self.found)
+
+    @property
+    def rectification_rate(self):
+        return self._rate(self.closed, self.found)
+
+    @property
+    def on_time_rate(self):
+        return self._rate(self.closed_on_time, self.closed)
+
+    @property
+    def average_days(self):
+        return round(self.close_days / self.closed, 1) if self.closed else None
+
+    @property
+    def by_source(self) -> list[tuple[str, str, int, int]]:
+        return [
+            (
+                s.value,
+                str(s.label),
+                self.counters.get(f"found_{s.value}") or 0,
+                self.counters.get(f"closed_{s.value}") or 0,
+            )
+            for s in Source
+        ]
+
+
+GROUPINGS = ("district", "street", "industry", "month")
+
+
+def _tally_rows(user, filters: FigureFilters, group: str | None):
+    """Counter sums: from the summary table for region scopes, from the ledger itself for an
+    enterprise's own figures (a few hundred rows; the summary has no enterprise column)."""
+    scope = scope_of(user)
+    if scope.enterprise_id is not None or filters.enterprise_id:
+        rows = Hazard.objects.for_user(user).order_by()
+        if filters.enterprise_id:
+            rows = rows.filter(enterprise_id=filters.enterprise_id)
+        month = "found_month"
+        sums = tally.aggregates()
+    else:
+        rows = HazardTally.objects.filter(scope_q(scope, TALLY_SCOPE_PATHS)).order_by()
+        month = "month"
+        sums = {c: Sum(c) for c in COUNTERS}
+    if filters.region:
+        rows = rows.filter(scope_region_code__startswith=filters.region)
+    if filters.industry_id:
+        rows = rows.filter(industry_id=filters.industry_id)
+    if filters.month_from:
+        rows = rows.filter(**{f"{month}__gte": filters.month_from})
+    if filters.month_to:
+        rows = rows.filter(**{f"{month}__lte": filters.month_to})
+    if group is None:
+        return [rows.aggregate(**sums)]
+    key = _group_expression(group, month)
+    return list(rows.annotate(key=key).values("key").annotate(**sums))
+
+
+def _group_expression(group: str, month: str):
+    if group == "district":
+        return Substr("scope_region_code", 1, 6)
+    if group == "street":
+        return Substr("scope_region_code", 1, 9)
+    if group == "industry":
+        return F("industry_id")
+    if group == "month":
+        return F(month)
+    raise ValueError(group)
+
+
+def _deadline_rows(user, filters: FigureFilters, group: str | None):
+    """Overdue and due-soon counts: time-dependent, so read from the open hazards' partial
+    index (``hazard_open_deadline``) instead of the summary."""
+    today = timezone.localdate()
+    rows = Hazard.objects.for_user(user).filter(state__in=DEADLINE_STATES).order_by()
+    if filters.enterprise_id:
+        rows = rows.filter(enterprise_id=filters.enterprise_id)
+    if filters.region:
+        rows = rows.filter(scope_region_code__startswith=filters.region)
+    if filters.industry_id:
+        rows = rows.filter(industry_id=filters.industry_id)
+    if filters.month_from:
+        rows = rows.filter(found_month__gte=filters.month_from)
+    if filters.month_to:
+        rows = rows.filter(found_month__lte=filters.month_to)
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    counts = {
+        "overdue": Count(Value(1), filter=Q(deadline__lt=today)),
+        "overdue_major": Count(Value(1), filter=Q(deadline__lt=today, grade="major")),
+        "due_soon": Count(Value(1), filter=Q(deadline__gte=today, deadline__lte=soon)),
+    }
+    rows = rows.filter(deadline__lte=soon)
+    if group is None:
+        return [rows.aggregate(**counts)]
+    key = _group_expression(group, "found_month")
+    return list(rows.annotate(key=key).values("key").annotate(**counts))
+
+
+def clearing_figures(user, filters: FigureFilters | None = None) -> Figures:
+    filters = filters or FigureFilters()
+    counters = _tally_rows(user, filters, None)[0]
+    deadlines = _deadline_rows(user, filters, None)[0]
+    return Figures(
+        counters={c: counters.get(c) or 0 for c in COUNTERS},
+        overdue=deadlines["overdue"] or 0,
+        overdue_major=deadlines["overdue_major"] or 0,
+        due_soon=deadlines["due_soon"] or 0,
+    )
+
+
+def clearing_breakdown(user, group: str, filters: FigureFilters | None = None) -> list[Figures]:
+    """The figures per district, street, industry or month found, largest first."""
+    if group not in GROUPINGS:
+        raise ValueError(group)
+    filters = filters or FigureFilters()
+    deadlines = {row["key"]: row for row in _deadline_rows(user, filters, group)}
+    result = []
+    for row in _tally_rows(user, filters, group):
+        key = row["key"]
+        extra = deadlines.get(key, {})
+        result.append(
+            Figures(
+                key=str(key),
+                counters={c: row.get(c) or 0 for c in COUNTERS},
+                overdue=extra.get("overdue") or 0,
+                overdue_major=extra.get("overdue_major") or 0,
+                due_soon=extra.get("due_soon") or 0,
+            )
+        )
+    _label(result, group)
+    if group == "month":
+        result.sort(key=lambda f: f.key)
+    else:
+        result.sort(key=lambda f: (-f.found, f.key))
+    return [f for f in result if f.found or f.voided]
+
+
+def _label(rows: list[Figures], group: str) -> None:
+    if group in ("district", "street"):
+        names = dict(
+            Region.objects.filter(code__in=[r.key for r in rows]).values_list("code", "name")
+        )
+        for row in rows:
+            row.label = names.get(row.key, row.key)
+    elif group == "industry":
+        names = {str(pk): name for pk, name in Industry.objects.values_list("id", "name")}
+        for row in rows:
+            row.label = names.get(row.key, row.key)
+    else:
+        for row in rows:
+            row.label = row.key[:7]

@@ -1,0 +1,135 @@
+"""Forms of the self-check pages. They read what a browser sends; services decide the rest.
+
+The checklist is edited as text, one item per line; a line may end with ``｜条款编号``
+(or ``|``) to link the item to a clause of a major-hazard determination standard.
+"""
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anjian.hazards.choices import CheckFrequency
+from anjian.hazards.selfcheck.selectors import clause_by_code
+from anjian.hazards.selfcheck.services import ItemSpec
+
+SEPARATOR = re.compile(r"\s*[|｜]\s*")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def items_text(items) -> str:
+    """The textarea form of a checklist (``ItemSpec`` or ``CheckItem`` objects)."""
+    lines = []
+    for item in items:
+        clause = item.clause
+        lines.append(f"{item.text}｜{clause.code}" if clause is not None else item.text)
+    return "\n".join(lines)
+
+
+def parse_items(text: str, enterprise) -> tuple[list[ItemSpec], list[str]]:
+    """(items, errors) from the textarea: blank lines skipped, clause codes resolved."""
+    specs, errors = [], []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = SEPARATOR.split(line, maxsplit=1)
+        text_part = parts[0].strip()
+        code = parts[1].strip() if len(parts) > 1 else ""
+        clause = None
+        if code:
+            found = clause_by_code(code, enterprise)
+            if not found:
+                errors.append(
+                    _("第 %(n)s 行：未找到判定条款“%(code)s”（条款编号见下方列表）")
+                    % {"n": number, "code": code}
+                )
+            elif len(found) > 1:
+                errors.append(
+                    _("第 %(n)s 行：条款编号“%(code)s”对应多部判定标准，请联系管理员")
+                    % {"n": number, "code": code}
+                )
+            else:
+                clause = found[0]
+        if not text_part:
+            errors.append(_("第 %(n)s 行：请填写检查内容") % {"n": number})
+            continue
+        specs.append(ItemSpec(text_part, clause))
+    return specs, errors
+
+
+class PlanForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("计划名称"), max_length=80)
+    frequency = forms.ChoiceField(label=gettext_lazy("频次"), choices=CheckFrequency.choices)
+    scope_note = forms.CharField(
+        label=gettext_lazy("检查范围"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("如：罐区、装卸区、仓库。不合格项生成的隐患以此为隐患部位。"),
+    )
+    items = forms.CharField(
+        label=gettext_lazy("检查内容"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=gettext_lazy(
+            "每行一项，写应当达到的状态（如“安全出口畅通”）。对应重大事故隐患判定条款的，"
+            "在行末加“｜条款编号”，如：可燃气体报警装置完好｜HG-12；该项不合格即为重大隐患。"
+        ),
+    )
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+
+    def clean_items(self):
+        specs, errors = parse_items(self.cleaned_data["items"], self.enterprise)
+        if errors:
+            raise forms.ValidationError(errors)
+        if not specs:
+            raise forms.ValidationError(_("请至少填写一项检查内容"))
+        return specs
+
+
+class RecordForm(forms.Form):
+    """The record's own fields on the check page; the items are read by ``results_from``."""
+
+    performed_at = forms.DateTimeField(
+        label=gettext_lazy("检查时间"),
+        required=False,
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("备注"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    @staticmethod
+    def initial_now() -> dict:
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        return {"performed_at": now}
+
+
+def field_names(item_id: int) -> dict[str, str]:
+    prefix = f"item-{item_id}"
+    return {"passed": f"{prefix}-passed", "note": f"{prefix}-note", "photos": f"{prefix}-photos"}
+
+
+def results_from(items, data, files) -> list[dict]:
+    """One ``{item_id, passed, note, photos}`` per item from the check page's POST."""
+    results = []
+    for item in items:
+        names = field_names(item.pk)
+        choice = data.get(names["passed"])
+        results.append(
+            {
+                "item_id": item.pk,
+                "passed": {"1": True, "0": False}.get(choice),
+                "note": data.get(names["note"], ""),
+                "photos": files.getlist(names["photos"]),
+            }
+        )
+    return results

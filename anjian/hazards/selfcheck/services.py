@@ -1,0 +1,446 @@
+"""Writes of enterprise self-checks. Pages, API, demo and CLI call these.
+
+Plans: ``plan_create``, ``plan_update`` (the checklist is given whole: items are added,
+reordered, reworded or removed by comparing texts), ``plan_deactivate`` /
+``plan_activate`` (a plan is never deleted: its records stay with it),
+``plan_create_from_checklist`` (start from a typical checklist of ``checklists``).
+
+Checks: ``check_record_submit`` records one run of a plan, all or nothing: every failed
+item raises one hazard in the ledger through ``hazards.services.hazard_report`` (source
+企业自查, linked back to the record, 重大 when the item names a determination clause).
+
+Every write needs the ``selfcheck.manage`` action, looks its plan up through the writer's
+scope (out of scope = ``CheckPlan.DoesNotExist``, which pages answer with 404) and
+re-checks scope after writing, inside its transaction.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anjian.accounts.permissions import SELFCHECK_MANAGE
+from anjian.core.exceptions import NotPermitted, OutOfScope, ValidationError
+from anjian.core.scoping import ensure_in_scope
+from anjian.enterprises.models import Enterprise
+from anjian.hazards.choices import CheckFrequency, Source
+from anjian.hazards.models import (
+    CheckItem,
+    CheckPlan,
+    CheckRecord,
+    CheckResult,
+    StandardClause,
+)
+from anjian.hazards.photos import prepare_photos
+from anjian.hazards.selfcheck import checklists
+from anjian.hazards.selfcheck.selectors import clause_by_code
+from anjian.hazards.services import hazard_report
+
+FUTURE_TOLERANCE = timedelta(minutes=10)
+MAX_ITEMS = 100
+MAX_PHOTOS_PER_ITEM = 9
+ITEM_TEXT_MAX = CheckItem._meta.get_field("text").max_length
+RESULT_NOTE_MAX = CheckResult._meta.get_field("note").max_length
+HAZARD_TITLE_MAX = 120
+HAZARD_LOCATION_MAX = 120
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One line of a checklist as the writer gives it."""
+
+    text: str
+    clause: StandardClause | None = None
+
+
+def result_key(item_id: int) -> str:
+    """The ValidationError key of one item's errors in ``check_record_submit``."""
+    return f"item-{item_id}"
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _require(by) -> None:
+    if not by.can(SELFCHECK_MANAGE):
+        raise NotPermitted()
+
+
+def _enterprise_in_scope(by, enterprise: Enterprise) -> Enterprise:
+    found = Enterprise.objects.for_user(by).filter(pk=getattr(enterprise, "pk", enterprise))
+    found = found.select_related("industry").first()
+    if found is None:
+        raise OutOfScope(field="enterprise")
+    return found
+
+
+def _plan_for_write(by, plan_id: int) -> CheckPlan:
+    return (
+        CheckPlan.objects.for_user(by)
+        .select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=plan_id)
+    )
+
+
+def _item_specs(items: Sequence) -> list[ItemSpec]:
+    specs = []
+    for item in items or ():
+        if isinstance(item, ItemSpec):
+            specs.append(ItemSpec((item.text or "").strip(), item.clause))
+        elif isinstance(item, dict):
+            specs.append(ItemSpec((item.get("text") or "").strip(), item.get("clause")))
+        else:
+            specs.append(ItemSpec(str(item).strip()))
+    return specs
+
+
+def _check_plan_fields(errors: dict, *, name: str, frequency: str, scope_note: str) -> None:
+    if not (name or "").strip():
+        errors["name"] = _("请填写检查计划名称")
+    elif len(name.strip()) > CheckPlan._meta.get_field("name").max_length:
+        errors["name"] = _("检查计划名称过长")
+    if frequency not in CheckFrequency.values:
+        errors["frequency"] = _("请选择检查频次")
+    if len((scope_note or "").strip()) > CheckPlan._meta.get_field("scope_note").max_length:
+        errors["scope_note"] = _("检查范围过长")
+
+
+def _check_items(errors: dict, specs: list[ItemSpec]) -> None:
+    messages = []
+    if not specs:
+        messages.append(_("请至少填写一项检查内容"))
+    if len(specs) > MAX_ITEMS:
+        messages.append(_("一个计划最多 %(n)s 项检查内容") % {"n": MAX_ITEMS})
+    seen = set()
+    for number, spec in enumerate(specs, start=1):
+        if not spec.text:
+            messages.append(_("第 %(n)s 项检查内容为空") % {"n": number})
+        elif len(spec.text) > ITEM_TEXT_MAX:
+            messages.append(
+                _("第 %(n)s 项检查内容超过 %(max)s 字") % {"n": number, "max": ITEM_TEXT_MAX}
+            )
+        if spec.text in seen:
+            messages.append(_("检查内容重复：“%(t)s”") % {"t": spec.text})
+        seen.add(spec.text)
+        clause = spec.clause
+        if clause is not None and not (
+            isinstance(clause, StandardClause)
+            and StandardClause.objects.filter(
+                pk=clause.pk, is_active=True, document__is_active=True
+            ).exists()
+        ):
+            messages.append(_("“%(t)s”所选判定条款不存在或已停用") % {"t": spec.text})
+    if messages:
+        errors["items"] = messages
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _retire_items(items: Sequence[CheckItem]) -> None:
+    """Take items off a plan's checklist.
+
+    An item no check has used yet is deleted. An item with results is part of what past
+    records say was checked and cannot go (its results PROTECT it): CheckItem has no
+    ``is_active`` flag yet, so removing or rewording such an item is refused, naming it.
+    """
+    used = set(CheckResult.objects.filter(item__in=items).values_list("item_id", flat=True))
+    kept = [item for item in items if item.pk in used]
+    if kept:
+        raise ValidationError(
+            {
+                "items": _(
+                    "以下检查项已有检查记录，为保持记录真实不能删除或改写：%(items)s。"
+                    "如需调整，请停用本计划，再“复制为新计划”后修改。"
+                )
+                % {"items": "、".join(f"“{item.text}”" for item in kept)}
+            }
+        )
+    CheckItem.objects.filter(pk__in=[item.pk for item in items]).delete()
+
+
+# --- plans --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    by,
+    enterprise: Enterprise,
+    name: str,
+    frequency: str,
+    scope_note: str = "",
+    items: Sequence,
+) -> CheckPlan:
+    """Create an active plan of ``enterprise`` with its checklist (in the order given)."""
+    _require(by)
+    enterprise = _enterprise_in_scope(by, enterprise)
+    specs = _item_specs(items)
+    errors: dict = {}
+    _check_plan_fields(errors, name=name, frequency=frequency, scope_note=scope_note)
+    _check_items(errors, specs)
+    _raise(errors)
+    plan = CheckPlan(
+        enterprise=enterprise,
+        name=name.strip(),
+        frequency=frequency,
+        scope_note=(scope_note or "").strip(),
+        created_by=by,
+    )
+    plan.full_clean()
+    plan.save()
+    CheckItem.objects.bulk_create(
+        CheckItem(plan=plan, text=spec.text, clause=spec.clause, sort_order=(number + 1) * 10)
+        for number, spec in enumerate(specs)
+    )
+    ensure_in_scope(by, plan, field="enterprise")
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    by,
+    plan_id: int,
+    name: str,
+    frequency: str,
+    scope_note: str = "",
+    items: Sequence,
+) -> CheckPlan:
+    """Change a plan and set its whole checklist, in the order given.
+
+    Items are matched by their text: a matching item keeps its identity (and its results)
+    and takes the new position and clause; a new text is a new item; an item whose text is
+    gone is retired (``_retire_items``: deleted if never used, refused otherwise).
+    """
+    _require(by)
+    plan = _plan_for_write(by, plan_id)
+    specs = _item_specs(items)
+    errors: dict = {}
+    _check_plan_fields(errors, name=name, frequency=frequency, scope_note=scope_note)
+    _check_items(errors, specs)
+    _raise(errors)
+    plan.name = name.strip()
+    plan.frequency = frequency
+    plan.scope_note = (scope_note or "").strip()
+    plan.full_clean()
+    plan.save()
+    existing = {item.text: item for item in plan.items.all()}
+    wanted = {spec.text for spec in specs}
+    _retire_items([item for text, item in existing.items() if text not in wanted])
+    for number, spec in enumerate(specs):
+        order = (number + 1) * 10
+        item = existing.get(spec.text)
+        if item is None:
+            CheckItem.objects.create(
+                plan=plan, text=spec.text, clause=spec.clause, sort_order=order
+            )
+        elif item.sort_order != order or item.clause_id != getattr(spec.clause, "pk", None):
+            item.sort_order = order
+            item.clause = spec.clause
+            item.save(update_fields=["sort_order", "clause"])
+    ensure_in_scope(by, plan)
+    return plan
+
+
+def _set_active(by, plan_id: int, active: bool) -> CheckPlan:
+    _require(by)
+    plan = _plan_for_write(by, plan_id)
+    if plan.is_active != active:
+        plan.is_active = active
+        plan.save(update_fields=["is_active"])
+    return plan
+
+
+@transaction.atomic
+def plan_deactivate(*, by, plan_id: int) -> CheckPlan:
+    """Stop a plan (it is no longer due or checkable); its records stay. Idempotent."""
+    return _set_active(by, plan_id, False)
+
+
+@transaction.atomic
+def plan_activate(*, by, plan_id: int) -> CheckPlan:
+    """Start a stopped plan again. Idempotent."""
+    return _set_active(by, plan_id, True)
+
+
+def checklist_items(key: str, enterprise) -> list[ItemSpec]:
+    """A typical checklist's items, linked to the clauses the library holds (others without)."""
+    checklist = checklists.checklist_get(key)
+    if checklist is None:
+        raise ValidationError({"checklist": _("没有这个检查表模板")})
+    specs = []
+    for item in checklist.items:
+        found = clause_by_code(item.clause_code, enterprise) if item.clause_code else []
+        specs.append(ItemSpec(str(item.text), found[0] if len(found) == 1 else None))
+    return specs
+
+
+def plan_create_from_checklist(
+    *, by, enterprise: Enterprise, key: str, name: str = "", frequency: str = ""
+) -> CheckPlan:
+    """Create a plan from a typical checklist (``checklists.CHECKLISTS``)."""
+    checklist = checklists.checklist_get(key)
+    if checklist is None:
+        raise ValidationError({"checklist": _("没有这个检查表模板")})
+    enterprise = _enterprise_in_scope(by, enterprise)
+    return plan_create(
+        by=by,
+        enterprise=enterprise,
+        name=name or str(checklist.name),
+        frequency=frequency or checklist.frequency,
+        scope_note=str(checklist.scope_note),
+        items=checklist_items(key, enterprise),
+    )
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Answer:
+    item: CheckItem
+    passed: bool
+    note: str
+    photos: Sequence
+
+
+def _answers(plan: CheckPlan, results: Sequence[dict], errors: dict) -> list[_Answer]:
+    """Match the submitted results to the plan's items and check each one."""
+    items = list(plan.items.select_related("clause", "clause__document"))
+    by_id = {item.pk: item for item in items}
+    given: dict[int, dict] = {}
+    for result in results or ():
+        try:
+            item_id = int(result.get("item_id"))
+        except (TypeError, ValueError):
+            item_id = None
+        if item_id not in by_id:
+            errors.setdefault("results", []).append(_("检查项不属于本计划"))
+        elif item_id in given:
+            errors.setdefault("results", []).append(
+                _("“%(t)s”提交了两次") % {"t": by_id[item_id].text}
+            )
+        else:
+            given[item_id] = result
+    answers = []
+    for item in items:
+        result = given.get(item.pk, {})
+        messages = []
+        passed = result.get("passed")
+        note = (result.get("note") or "").strip()
+        photos = [photo for photo in result.get("photos") or () if photo]
+        if passed is None:
+            messages.append(_("请选择“%(t)s”是否合格") % {"t": item.text})
+        elif not passed and not note:
+            messages.append(_("“%(t)s”不合格，请填写问题说明") % {"t": item.text})
+        if len(note) > RESULT_NOTE_MAX:
+            messages.append(
+                _("“%(t)s”的问题说明超过 %(max)s 字") % {"t": item.text, "max": RESULT_NOTE_MAX}
+            )
+        if passed is False:
+            if len(photos) > MAX_PHOTOS_PER_ITEM:
+                messages.append(
+                    _("“%(t)s”最多上传 %(n)s 张照片") % {"t": item.text, "n": MAX_PHOTOS_PER_ITEM}
+                )
+            else:
+                try:
+                    prepare_photos(photos)
+                except ValidationError as error:
+                    messages += [f"“{item.text}”：{m}" for m in error.message_dict["photos"]]
+        if messages:
+            errors[result_key(item.pk)] = messages
+        answers.append(_Answer(item, bool(passed), note, photos if passed is False else ()))
+    return answers
+
+
+def _check_performed_at(errors: dict, performed_at: datetime) -> None:
+    if timezone.is_naive(performed_at):
+        errors["performed_at"] = _("检查时间须带时区")
+    elif performed_at > timezone.now() + FUTURE_TOLERANCE:
+        errors["performed_at"] = _("检查时间不能晚于当前时间")
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _raise_hazard(*, by, plan: CheckPlan, record: CheckRecord, answer: _Answer):
+    item = answer.item
+    clause = item.clause
+    active = clause is not None and clause.is_active and clause.document.is_active
+    try:
+        return hazard_report(
+            by=by,
+            enterprise=plan.enterprise,
+            source=Source.SELF_CHECK,
+            title=_truncate(item.text, HAZARD_TITLE_MAX),
+            description=answer.note,
+            location=_truncate(plan.scope_note or plan.name, HAZARD_LOCATION_MAX),
+            found_at=record.performed_at,
+            photos=answer.photos,
+            clauses=[clause] if active else [],
+            source_object=record,
+        )
+    except ValidationError as error:
+        messages = [f"“{item.text}”：{m}" for m in error.messages]
+        raise ValidationError({result_key(item.pk): messages}) from None
+
+
+@transaction.atomic
+def check_record_submit(
+    *,
+    by,
+    plan_id: int,
+    results: Sequence[dict],
+    note: str = "",
+    performed_at: datetime | None = None,
+) -> CheckRecord:
+    """Record one run of a plan: a result for every item, all or nothing.
+
+    ``results``: one ``{item_id, passed, note, photos}`` per item of the plan (``photos``:
+    uploaded files; kept only for failed items, as the raised hazard's 发现时 photos).
+    Each failed item needs a note and raises one hazard (``hazard_report``; 重大 when the
+    item names an active clause). Errors: ValidationError keyed ``item-<id>`` per item
+    (``result_key``), ``performed_at``, ``note`` or ``results`` — and then nothing is
+    saved, no record and no hazard (every photo is checked before anything is written).
+
+    Submitting the same check twice (same plan, person and ``performed_at``, as a double
+    tap on the form does) returns the first record instead of recording it again.
+    """
+    _require(by)
+    plan = _plan_for_write(by, plan_id)
+    performed_at = performed_at or timezone.now()
+    if performed_at.tzinfo is not None:
+        earlier = CheckRecord.objects.filter(
+            plan=plan, performed_by=by, performed_at=performed_at
+        ).first()
+        if earlier is not None:
+            return earlier
+    errors: dict = {}
+    if not plan.is_active:
+        errors["plan"] = _("该检查计划已停用，不能再录入检查结果")
+    _check_performed_at(errors, performed_at)
+    note = (note or "").strip()
+    if len(note) > CheckRecord._meta.get_field("note").max_length:
+        errors["note"] = _("备注过长")
+    answers = _answers(plan, results, errors)
+    _raise(errors)
+    record = CheckRecord.objects.create(
+        plan=plan, enterprise=plan.enterprise, performed_by=by, performed_at=performed_at, note=note
+    )
+    for answer in answers:
+        hazard = None
+        if not answer.passed:
+            hazard = _raise_hazard(by=by, plan=plan, record=record, answer=answer)
+        CheckResult.objects.create(
+            record=record, item=answer.item, passed=answer.passed, note=answer.note, hazard=hazard
+        )
+    ensure_in_scope(by, record)
+    return record

@@ -1,0 +1,51 @@
+from django.urls import path
+
+from anjian.hazards import views
+
+app_name = "hazards"
+urlpatterns = [
+    path("", views.hazard_list, name="hazard_list"),
+    path("export.xlsx", views.hazard_export, name="hazard_export"),
+    path("report/", views.hazard_report, name="hazard_report"),
+    path("figures/", views.clearing_figures, name="clearing_figures"),
+    path("listings/", views.listing_list, name="listing_list"),
+    path("revisits/", views.revisit_list, name="revisit_list"),
+    path("measures/", views.measure_list, name="measure_list"),
+    path("measures/new/", views.measure_create, name="measure_create"),
+    path("measures/export.xlsx", views.measure_export, name="measure_export"),
+    path("measures/<int:pk>/", views.measure_detail, name="measure_detail"),
+    path("measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
+    path("<int:pk>/", views.hazard_detail, name="hazard_detail"),
+    path("<int:pk>/register/", views.hazard_register, name="hazard_register"),
+    path("<int:pk>/start/", views.hazard_start, name="hazard_start"),
+    path("<int:pk>/submit/", views.hazard_submit, name="hazard_submit"),
+    path("<int:pk>/accept/", views.hazard_accept, name="hazard_accept"),
+    path("<int:pk>/reject/", views.hazard_reject, name="hazard_reject"),
+    path("<int:pk>/close-on-spot/", views.hazard_close_on_spot, name="hazard_close_on_spot"),
+    path("<int:pk>/void/", views.hazard_void, name="hazard_void"),
+    path("<int:pk>/photos/", views.hazard_add_photos, name="hazard_add_photos"),
+    path("<int:pk>/photos/<int:photo_pk>/", views.hazard_photo, name="hazard_photo"),
+    path("<int:pk>/extension/", views.extension_request, name="extension_request"),
+    path(
+        "<int:pk>/extension/<int:extension_pk>/decide/",
+        views.extension_decide,
+        name="extension_decide",
+    ),
+    path("<int:pk>/listing/", views.listing_create, name="listing_create"),
+    path(
+        "<int:pk>/listing/<int:listing_pk>/sign-off/",
+        views.listing_sign_off,
+        name="listing_sign_off",
+    ),
+    path("<int:pk>/revisits/<int:revisit_pk>/", views.revisit_complete, name="revisit_complete"),
+    path(
+        "<int:pk>/duplicates/<int:candidate_pk>/merge/",
+        views.duplicate_merge,
+        name="duplicate_merge",
+    ),
+    path(
+        "<int:pk>/duplicates/<int:candidate_pk>/dismiss/",
+        views.duplicate_dismiss,
+        name="duplicate_dismiss",
+    ),
+]
