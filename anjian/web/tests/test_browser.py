@@ -10,6 +10,7 @@ Policy violation is reported by Chromium as a console error, so inline scripts o
 fail these tests too.
 """
 
+import datetime
 import os
 import re
 import signal
@@ -390,3 +391,63 @@ def test_enterprise_user_sees_only_their_own_enterprise(browser, server):
 
         page.goto(server.url + "/enterprises/map/")
         expect(page.locator("#map")).to_have_attribute("data-loaded", "1")
+
+
+def _jpeg(path: Path) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", (80, 60), (200, 80, 40)).save(path, "JPEG")
+    return path
+
+
+def test_a_hazard_is_reported_on_a_phone_and_counted_in_the_figures(browser, server, tmp_path):
+    from playwright.sync_api import expect
+
+    with _session(browser, server, "yp_yjj", DESKTOP) as (page, _problems):
+        page.goto(server.url + "/hazards/figures/?period=all")
+        found_before = int(page.locator("[data-figure=found] a.h1").inner_text().replace(",", ""))
+
+    with _session(browser, server, "qy_manager", PHONE) as (page, problems):
+        page.goto(server.url + "/hazards/report/")
+        expect(page.locator("#hazard-report-form")).to_be_visible()
+        # The clause picker is loaded with htmx for this enterprise's industry.
+        expect(page.locator("#clause-picker input[name=clauses]").first).to_be_attached()
+        camera = page.locator("#id_photos")
+        assert camera.get_attribute("capture") == "environment"
+
+        # Without a title the form comes back with a Chinese field error (422).
+        page.locator("#id_description").fill("二号车间配电箱门敞开，线路裸露")
+        page.locator("#id_location").fill("二号车间")
+        problems.expect_one(r"status of 422")
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.get_by_role("button", name="登记").click()
+        assert posted.value.status == 422
+        expect(page.locator("#id_title ~ .invalid-feedback")).to_contain_text("必填")
+
+        page.locator("#id_title").fill("配电箱门未关闭（浏览器测试）")
+        camera.set_input_files(str(_jpeg(tmp_path / "现场.jpg")))
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.get_by_role("button", name="登记").click()
+        assert posted.value.status == 302
+        expect(page.locator("[data-state=reported]")).to_be_visible()
+        expect(page.locator("#photos img.hazard-photo")).to_have_count(1)
+
+        # 上账 from the action card.
+        card = page.locator("#action-register")
+        card.locator("#id_deadline").fill(
+            (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+        )
+        card.locator("#id_owner_name").fill("周丽")
+        card.locator("#id_measures").fill("更换门锁并整理线路")
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            card.get_by_role("button").click()
+        assert posted.value.status == 302
+        expect(page.locator("[data-state=registered]")).to_be_visible()
+        expect(page.locator("#timeline [data-action=register]")).to_have_count(1)
+
+    with _session(browser, server, "yp_yjj", DESKTOP) as (page, _problems):
+        page.goto(server.url + "/hazards/figures/?period=all")
+        found = page.locator("[data-figure=found] a.h1")
+        expect(found).to_have_text(f"{found_before + 1:,}")
+        found.click()
+        expect(page.locator("#results")).to_contain_text("配电箱门未关闭（浏览器测试）")
