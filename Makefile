@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 ANJIAN := $(BIN)/anjian
 PYTEST_ARGS ?=
+# Both cores; a test file stays on one worker (the browser tests share one server per file).
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
 PG_URL ?= postgres://postgres@127.0.0.1:5432/anjian
 
 .PHONY: help run test test-pg test-browser bench bench-registry bench-clearing lint format deps deps-dev assets chromium services clean
@@ -65,7 +67,7 @@ chromium:
 
 # SQLite even when the shell has a DATABASE_URL; the browser tests build their own database.
 test: deps-dev assets chromium
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-browser: deps-dev assets chromium
 	env -u DATABASE_URL $(BIN)/pytest -m browser $(PYTEST_ARGS)
@@ -74,7 +76,7 @@ services:
 	@scripts/services.sh postgres
 
 test-pg: deps-dev assets chromium services
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 BENCH_URL = $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anjian_bench}
 

@@ -19,6 +19,7 @@ from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope
 from anjian.enterprises.api import router as enterprises_router
 from anjian.hazards.api import router as hazards_router
 from anjian.hazards.library.api import router as hazard_standards_router
+from anjian.hazards.selfcheck.api import router as selfcheck_router
 from anjian.regions.api import router as regions_router
 from anjian.risks.api import band_tables_router as risk_band_tables_router
 from anjian.risks.api import library_router as risk_library_router
@@ -54,6 +55,7 @@ api.add_router("/risk-register", risk_register_router)
 api.add_router("/risk-band-tables", risk_band_tables_router)
 api.add_router("/risk-library", risk_library_router)
 api.add_router("/hazards", hazards_router)
+api.add_router("/self-checks", selfcheck_router)
 api.add_router("/hazard-standards", hazard_standards_router)
 
 

@@ -40,3 +40,24 @@ class ImportUploadForm(forms.Form):
 def attachment(response, filename: str) -> None:
     """Mark a response as a download named ``filename`` (UTF-8 safe for Chinese names)."""
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
+def apply_service_errors(form, error) -> None:
+    """A service's ValidationError onto the form: field messages on their fields (or on
+    the form when the field is not in it, or not editable), the rest as form errors."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            editable = field in form.fields and not form.fields[field].disabled
+            target = field if editable else None
+            for item in field_errors:
+                form.add_error(target, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def is_htmx_partial(request, target: str) -> bool:
+    """An htmx request that swaps only ``#target`` (the list's results)."""
+    return (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == target
+    )

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.filters import ActiveFiltersMixin
 from anjian.enterprises.choices import (
     KEY_FLAGS,
     Scale,
@@ -45,7 +46,7 @@ def filter_expiry(queryset, field: str, value: str):
     return queryset
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+class EnterpriseFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("搜索"),
         method="filter_search",
@@ -149,22 +150,3 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     def filter_standardisation_expiry(self, queryset, name, value):
         return filter_expiry(queryset, "standardisation_expires", value)
-
-    @property
-    def active_filters(self) -> list[tuple[str, str]]:
-        """(label, value) pairs of the filters in use, for "showing N matching …" lines."""
-        if not self.is_bound or not self.form.is_valid():
-            return []
-        shown = []
-        for name, value in self.form.cleaned_data.items():
-            if name == "sort" or value in (None, "", [], ()):
-                continue
-            field = self.form.fields[name]
-            if hasattr(field, "choices") and not hasattr(value, "pk"):
-                choices = dict(field.choices)
-                if isinstance(value, list):
-                    value = "、".join(str(choices.get(v, v)) for v in value)
-                else:
-                    value = choices.get(value, value)
-            shown.append((str(field.label), str(value)))
-        return shown

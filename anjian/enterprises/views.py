@@ -14,7 +14,7 @@ from anjian.core import audit
 from anjian.core.access import requires
 from anjian.core.excel import write_ledger, write_template
 from anjian.core.exceptions import Conflict, ValidationError
-from anjian.core.forms import ImportUploadForm, attachment
+from anjian.core.forms import ImportUploadForm, apply_service_errors, attachment, is_htmx_partial
 from anjian.core.jobs import job_start
 from anjian.enterprises import exporter, selectors, services
 from anjian.enterprises.forms import (
@@ -34,12 +34,6 @@ from anjian.regions.models import Region
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _is_partial(request, target: str) -> bool:
-    return (
-        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == target
-    )
-
-
 @require_GET
 @requires(perms.ENTERPRISE_VIEW)
 def enterprise_list(request):
@@ -47,7 +41,7 @@ def enterprise_list(request):
     table = EnterpriseTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {"filterset": filterset, "table": table, "query": request.GET.urlencode()}
-    if _is_partial(request, "results"):
+    if is_htmx_partial(request, "results"):
         return render(request, "enterprises/list.html#results", context)
     return render(request, "enterprises/list.html", context)
 
@@ -84,17 +78,6 @@ def _sections(form):
         for title, names in SECTIONS
         if any(name in form.fields for name in names)
     ]
-
-
-def _apply_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in field_errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @require_POST
@@ -140,7 +123,7 @@ def enterprise_create(request):
         try:
             enterprise = services.enterprise_create(by=request.user, data=form.service_data())
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("已登记“%(name)s”") % {"name": enterprise.name})
             return redirect(enterprise)
@@ -171,7 +154,7 @@ def enterprise_edit(request, pk: int):
             conflict = True
             form.add_error(None, str(error))
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         except Enterprise.DoesNotExist:
             raise PermissionDenied from None
         else:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.filters import ActiveFiltersMixin
 from anjian.hazards.choices import DEADLINE_STATES, OPEN_STATES, Grade, Source, State
 from anjian.hazards.models import Hazard
 from anjian.regions import selectors as region_selectors
@@ -26,7 +27,7 @@ PROGRESS_CHOICES = [
 ]
 
 
-class HazardFilterSet(django_filters.FilterSet):
+class HazardFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("搜索"),
         method="filter_search",
@@ -128,26 +129,6 @@ class HazardFilterSet(django_filters.FilterSet):
         if value == "escalated":
             return queryset.filter(state__in=OPEN_STATES, escalation_level__gt=0)
         return queryset
-
-    @property
-    def active_filters(self) -> list[tuple[str, str]]:
-        if not self.is_bound or not self.form.is_valid():
-            return []
-        shown = []
-        for name, value in self.form.cleaned_data.items():
-            if name == "sort" or value in (None, "", [], ()):
-                continue
-            field = self.form.fields[name]
-            if hasattr(field, "choices") and not hasattr(value, "pk"):
-                choices = dict(field.choices)
-                if isinstance(value, list):
-                    value = "、".join(str(choices.get(v, v)) for v in value)
-                else:
-                    value = choices.get(value, value)
-            if hasattr(value, "strftime"):
-                value = value.strftime("%Y-%m")
-            shown.append((str(field.label), str(value)))
-        return shown
 
 
 def month_param(value) -> str:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from anjian.hazards import services, tally
-from anjian.hazards.choices import Grade, ListingLevel, Source, State
+from anjian.hazards.choices import Grade, ListingLevel, RevisitResult, Source, State
 from anjian.hazards.library.selectors import clauses_for_enterprise, suggest_clauses
 from anjian.hazards.models import Hazard, HazardPhoto, HazardTransition, Revisit, StandardClause
 
@@ -190,6 +190,15 @@ def build_demo_hazards(*, by, enterprises, count: int, seed: int = 2026, progres
             took = 0 if hazard.fixed_on_spot else rng.choice([1, 3, 5, 8, 12, 20])
             late = state == State.CLOSED and not hazard.fixed_on_spot and rng.random() < 0.15
             _age(hazard, days, took, late_by=rng.choice([2, 5, 9]) if late else 0)
+            if major and hazard.state == State.CLOSED and rng.random() < 0.5:
+                revisit = hazard.revisits.first()
+                if revisit is not None:
+                    services.revisit_complete(
+                        by=by,
+                        revisit_id=revisit.pk,
+                        result=RevisitResult.SUSTAINED,
+                        note="回头看：整改措施持续有效（演示）",
+                    )
             if major and hazard.is_open and state != State.REPORTED and rng.random() < 0.6:
                 services.listing_create(
                     by=by,

@@ -247,3 +247,35 @@ class SystemMeasureForm(forms.ModelForm):
         self.fields["industry"].to_field_name = "code"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+
+class EscalationRuleForm(forms.Form):
+    region = forms.ChoiceField(label=_("适用区划"), required=False)
+    grade = forms.ChoiceField(
+        label=_("适用等级"),
+        required=False,
+        choices=[("", _("全部等级")), *Grade.choices[1:]],
+    )
+    target = forms.ChoiceField(label=_("督促对象"))
+    days_overdue = forms.IntegerField(label=_("逾期天数"), min_value=0, max_value=365)
+
+    def __init__(self, *args, regions=(), city_wide: bool = False, **kwargs):
+        from anjian.hazards.choices import EscalationTarget
+
+        super().__init__(*args, **kwargs)
+        choices = [("", _("全市默认"))] if city_wide else []
+        self.fields["region"].choices = choices + [(r.code, r.name) for r in regions]
+        self.fields["target"].choices = EscalationTarget.choices
+
+
+class EscalateForm(forms.Form):
+    target = forms.ChoiceField(label=_("督促对象"))
+    note = forms.CharField(
+        label=_("督促要求"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from anjian.hazards.choices import EscalationTarget
+
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = EscalationTarget.choices

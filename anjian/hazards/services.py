@@ -1043,3 +1043,90 @@ def measure_update(*, by, measure_id: int, data: dict, expected_version: int):
     measure.save()
     _check_measure_scope(by, measure)
     return measure
+
+
+# --- the overdue ladder ------------------------------------------------------------------------
+
+
+def _ladder_region(by, region):
+    """Admins keep the city-wide ladder (no region); a district's supervisors keep their own."""
+    scope = by.scope
+    if region is None:
+        if not scope.everything:
+            raise NotPermitted(_("只有系统管理员可以修改全市默认督促规则"))
+        return None
+    if not scope.covers_region(region.code) or len(region.code) != 6:
+        raise ValidationError({"region": _("只能为您管辖的区设置督促规则")})
+    return region
+
+
+@transaction.atomic
+def escalation_rule_set(*, by, region, grade: str, target: str, days_overdue: int):
+    """Add or change one rung (region × grade × target) of the overdue ladder."""
+    from anjian.hazards.models import EscalationRule
+
+    if not (by.can("hazard.standards") or by.can("hazard.list")):
+        raise NotPermitted()
+    region = _ladder_region(by, region)
+    errors: dict = {}
+    if grade not in ("", Grade.GENERAL, Grade.MAJOR):
+        errors["grade"] = _("请选择适用等级")
+    if target not in {t for t, _l in EscalationRule._meta.get_field("target").choices}:
+        errors["target"] = _("请选择督促对象")
+    if days_overdue is None or days_overdue < 0 or days_overdue > 365:
+        errors["days_overdue"] = _("逾期天数应为 0–365")
+    _raise(errors)
+    rule, _created = EscalationRule.objects.update_or_create(
+        region=region, grade=grade, target=target, defaults={"days_overdue": days_overdue}
+    )
+    return rule
+
+
+@transaction.atomic
+def escalation_rule_remove(*, by, rule_id: int) -> None:
+    """Remove one rung (the ladder is configuration; its history is in the audit trail)."""
+    from anjian.hazards.models import EscalationRule
+
+    if not (by.can("hazard.standards") or by.can("hazard.list")):
+        raise NotPermitted()
+    rule = EscalationRule.objects.select_related("region").get(pk=rule_id)
+    _ladder_region(by, rule.region)
+    rule.delete()
+
+
+@transaction.atomic
+def hazard_escalate(*, by, hazard_id: int, target: str, note: str) -> Hazard:
+    """督促 by hand: an official presses the owner, the supervising department or the
+    district's 安委办 about an open hazard now, without waiting for the sweep's ladder."""
+    from anjian.hazards import sweeps
+    from anjian.hazards.choices import EscalationTarget
+
+    hazard = _hazard_for_write(by, hazard_id)
+    if not by.can("hazard.supervise"):
+        raise NotPermitted()
+    if hazard.state not in OPEN_STATES:
+        raise Conflict(_("隐患已销号或作废，无需督促"))
+    errors: dict = {}
+    if target not in EscalationTarget.values:
+        errors["target"] = _("请选择督促对象")
+    _check_text(errors, "note", note, _("请填写督促要求"))
+    _raise(errors)
+    level = sweeps.RUNG[target]
+    Hazard.objects.filter(pk=hazard.pk, escalation_level__lt=level).update(escalation_level=level)
+    told = sweeps.recipients(hazard, target)
+    notify(
+        users=told,
+        title=_("隐患督促：%(t)s") % {"t": hazard.title},
+        body=note.strip(),
+        url=hazard.get_absolute_url(),
+        kind="hazard_escalated",
+    )
+    _record(
+        hazard,
+        action="escalate",
+        by=by,
+        reason=note.strip(),
+        data={"level": level, "target": target, "told": len(told), "manual": True},
+    )
+    hazard.refresh_from_db()
+    return hazard

@@ -50,6 +50,10 @@ class Rung:
     def level(self) -> int:
         return RUNG[self.target]
 
+    @property
+    def target_label(self) -> str:
+        return str(EscalationTarget(self.target).label)
+
 
 def ladder(*, district: str, grade: str) -> list[Rung]:
     """The rungs that apply to a hazard of ``grade`` under ``district``: the district's own

@@ -10,6 +10,7 @@ urlpatterns = [
     path("figures/", views.clearing_figures, name="clearing_figures"),
     path("listings/", views.listing_list, name="listing_list"),
     path("revisits/", views.revisit_list, name="revisit_list"),
+    path("escalation-rules/", views.escalation_rules, name="escalation_rules"),
     path("measures/", views.measure_list, name="measure_list"),
     path("measures/new/", views.measure_create, name="measure_create"),
     path("measures/export.xlsx", views.measure_export, name="measure_export"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/void/", views.hazard_void, name="hazard_void"),
     path("<int:pk>/photos/", views.hazard_add_photos, name="hazard_add_photos"),
     path("<int:pk>/photos/<int:photo_pk>/", views.hazard_photo, name="hazard_photo"),
+    path("<int:pk>/escalate/", views.hazard_escalate, name="hazard_escalate"),
     path("<int:pk>/extension/", views.extension_request, name="extension_request"),
     path(
         "<int:pk>/extension/<int:extension_pk>/decide/",

@@ -7,6 +7,7 @@ hazard page with the form and its Chinese errors (422), a conflict with the reas
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.excel import write_ledger
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
-from anjian.core.forms import attachment
+from anjian.core.forms import apply_service_errors, attachment, is_htmx_partial
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import forms, lifecycle, selectors, services
 from anjian.hazards.choices import OPEN_STATES, DuplicateState, ExtensionState, Grade, State
@@ -37,23 +38,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SYNC_EXPORT_LIMIT = 50_000
 
 
-def _is_partial(request, target: str) -> bool:
-    return (
-        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == target
-    )
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in field_errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 # --- list, export -----------------------------------------------------------------------------
 
 
@@ -64,7 +48,7 @@ def hazard_list(request):
     table = HazardTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {"filterset": filterset, "table": table, "query": request.GET.urlencode()}
-    if _is_partial(request, "results"):
+    if is_htmx_partial(request, "results"):
         return render(request, "hazards/list.html#results", context)
     return render(request, "hazards/list.html", context)
 
@@ -134,7 +118,7 @@ def hazard_report(request):
             with transaction.atomic():  # a refused on-the-spot close undoes the report too
                 hazard = _report_and_maybe_close(user, enterprise, data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         except (NotPermitted, Conflict) as error:
             form.add_error(None, str(error))
         else:
@@ -204,6 +188,8 @@ def _action_forms(user, hazard: Hazard, bound: dict | None = None) -> dict:
         and not hazard.extensions.filter(state=ExtensionState.PENDING).exists()
     ):
         available["extension"] = bound.get("extension") or forms.ExtensionRequestForm()
+    if hazard.is_open and user.can(perms.HAZARD_SUPERVISE):
+        available["escalate"] = bound.get("escalate") or forms.EscalateForm()
     if hazard.is_major and hazard.is_open and user.can(perms.HAZARD_LIST):
         levels = services.listing_levels_for(user)
         if levels and not hazard.listings.filter(state="listed").exists():
@@ -328,7 +314,7 @@ def _transition_view(name: str):
         try:
             hazard = TRANSITION_CALLS[name](request.user, hazard, form.cleaned_data, request.FILES)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
             return _render_detail(request, hazard, bound={name: form}, status=422)
         except Conflict as error:
             return _render_detail(request, hazard, status=409, error=str(error))
@@ -358,7 +344,7 @@ def _side_action(request, hazard, key: str, form, call):
     try:
         call(form.cleaned_data)
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_service_errors(form, error)
         return _render_detail(request, hazard, bound={key: form}, status=422)
     except Conflict as error:
         return _render_detail(request, hazard, status=409, error=str(error))
@@ -400,6 +386,26 @@ def hazard_photo(request, pk: int, photo_pk: int):
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@require_POST
+@requires(perms.HAZARD_SUPERVISE)
+def hazard_escalate(request, pk: int):
+    hazard = selectors.hazard_get(request.user, pk)
+    form = forms.EscalateForm(request.POST)
+    refused = _side_action(
+        request,
+        hazard,
+        "escalate",
+        form,
+        lambda d: services.hazard_escalate(
+            by=request.user, hazard_id=hazard.pk, target=d["target"], note=d["note"]
+        ),
+    )
+    if refused:
+        return refused
+    messages.success(request, _("已发出督促"))
+    return redirect(hazard)
 
 
 @require_POST
@@ -646,7 +652,7 @@ def measure_create(request):
         try:
             measure = services.measure_create(by=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("已登记制度措施"))
             return redirect("hazards:measure_detail", pk=measure.pk)
@@ -678,7 +684,7 @@ def measure_edit(request, pk: int):
             form.add_error(None, str(error))
             status = 409
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("已保存"))
             return redirect("hazards:measure_detail", pk=pk)
@@ -687,4 +693,70 @@ def measure_edit(request, pk: int):
         "hazards/measure_form.html",
         {"form": form, "measure": SystemMeasure.objects.get(pk=pk)},
         status=status if status != 200 else (422 if form.errors else 200),
+    )
+
+
+# --- the overdue ladder ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@requires(perms.HAZARD_LIST)
+def escalation_rules(request):
+    """The overdue ladder in force for the user's districts, and its rungs to edit."""
+    from anjian.hazards import sweeps
+    from anjian.hazards.models import EscalationRule
+    from anjian.regions import selectors as region_selectors
+    from anjian.regions.models import Region
+
+    user = request.user
+    districts = list(region_selectors.districts_in(user))
+    city_wide = user.scope.everything
+    form = forms.EscalationRuleForm(request.POST or None, regions=districts, city_wide=city_wide)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            try:
+                services.escalation_rule_remove(by=user, rule_id=int(request.POST["remove"]))
+            except (EscalationRule.DoesNotExist, ValueError):
+                raise Http404 from None
+            except (NotPermitted, ValidationError) as error:
+                raise PermissionDenied(str(error)) from None
+            messages.success(request, _("已删除督促规则"))
+            return redirect("hazards:escalation_rules")
+        if form.is_valid():
+            data = form.cleaned_data
+            region = Region.objects.filter(code=data["region"]).first() if data["region"] else None
+            try:
+                services.escalation_rule_set(
+                    by=user,
+                    region=region,
+                    grade=data["grade"],
+                    target=data["target"],
+                    days_overdue=data["days_overdue"],
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            except NotPermitted as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("已保存督促规则"))
+                return redirect("hazards:escalation_rules")
+    codes = [d.code for d in districts]
+    rules = EscalationRule.objects.select_related("region").filter(
+        Q(region__isnull=True) | Q(region__code__in=codes)
+    )
+    ladders = [
+        {
+            "district": district,
+            "grades": [
+                (label, sweeps.ladder(district=district.code, grade=grade))
+                for grade, label in (("general", _("一般隐患")), ("major", _("重大隐患")))
+            ],
+        }
+        for district in districts[:20]
+    ]
+    return render(
+        request,
+        "hazards/escalation_rules.html",
+        {"form": form, "rules": rules, "ladders": ladders, "city_wide": city_wide},
+        status=422 if form.errors else 200,
     )

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.filters import ActiveFiltersMixin
 from anjian.enterprises.models import Enterprise
 from anjian.regions import selectors as region_selectors
 from anjian.risks.choices import DueState, Level, PointKind, PointStatus
@@ -31,7 +32,7 @@ def filter_due(queryset, value: str, today=None):
     return queryset
 
 
-class RiskPointFilterSet(django_filters.FilterSet):
+class RiskPointFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("搜索"),
         method="filter_search",
@@ -144,18 +145,3 @@ class RiskPointFilterSet(django_filters.FilterSet):
         if value == ALL_STATUSES:
             return queryset
         return queryset.filter(status=value)
-
-    @property
-    def active_filters(self) -> list[tuple[str, str]]:
-        """(label, value) pairs of the filters in use, for "showing N matching …" lines."""
-        if not self.is_bound or not self.form.is_valid():
-            return []
-        shown = []
-        for name, value in self.form.cleaned_data.items():
-            if name == "sort" or value in (None, "", [], ()):
-                continue
-            field = self.form.fields[name]
-            if hasattr(field, "choices") and not hasattr(value, "pk"):
-                value = dict(field.choices).get(value, value)
-            shown.append((str(field.label), str(value)))
-        return shown

@@ -13,7 +13,7 @@ from anjian.accounts import permissions as perms
 from anjian.core import audit
 from anjian.core.access import requires
 from anjian.core.exceptions import Conflict, ValidationError
-from anjian.core.forms import attachment
+from anjian.core.forms import apply_service_errors, attachment, is_htmx_partial
 from anjian.enterprises.models import Enterprise
 from anjian.regions import selectors as region_selectors
 from anjian.risks import grading, ledger, selectors, services
@@ -45,23 +45,6 @@ from anjian.risks.tables import RegisterTable, RiskPointTable
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _is_partial(request, target: str) -> bool:
-    return (
-        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == target
-    )
-
-
-def _apply_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in field_errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _status(form, conflict: bool = False) -> int:
     return 409 if conflict else 422 if form.errors else 200
 
@@ -91,7 +74,7 @@ def _list_page(request, *, register: bool):
         if filterset.form.is_valid()
         else None,
     }
-    if _is_partial(request, "results"):
+    if is_htmx_partial(request, "results"):
         return render(request, "risks/list.html#results", context)
     return render(request, "risks/list.html", context)
 
@@ -201,7 +184,7 @@ def risk_point_create(request):
                 data=form.service_data(),
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, _("已登记风险点“%(name)s”，请进行风险评估。") % {"name": point.name}
@@ -242,7 +225,7 @@ def risk_point_edit(request, pk: int):
             conflict = True
             form.add_error(None, str(error))
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         except RiskPoint.DoesNotExist:
             raise Http404 from None
         else:
@@ -281,7 +264,7 @@ def risk_point_retire(request, pk: int):
             conflict = True
             form.add_error(None, str(error))
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("已注销风险点“%(name)s”") % {"name": point.name})
             return redirect(point)
@@ -333,7 +316,7 @@ def risk_point_assess(request, pk: int):
                 reassess_due=data["reassess_due"],
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -384,7 +367,7 @@ def measure_create(request, pk: int):
         try:
             services.measure_add(by=request.user, risk_point_id=pk, data=form.service_data())
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("已增加管控措施"))
             return redirect(f"{point.get_absolute_url()}#measures")
@@ -417,7 +400,7 @@ def measure_edit(request, pk: int):
             conflict = True
             form.add_error(None, str(error))
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("已保存管控措施"))
             return redirect(f"{point.get_absolute_url()}#measures")
@@ -453,7 +436,7 @@ def measure_deactivate(request, pk: int):
             conflict = True
             form.add_error(None, str(error))
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("已停用该管控措施"))
             return redirect(f"{point.get_absolute_url()}#measures")
@@ -523,7 +506,7 @@ def risk_point_from_library(request):
                 assess_typical=data["assess_typical"],
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -689,7 +672,7 @@ def band_table_publish(request, method: str):
             conflict = True
             form.add_error(None, str(error))
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -15,7 +15,7 @@ from anjian.core import audit
 from anjian.core.access import requires
 from anjian.core.excel import write_ledger, write_template
 from anjian.core.exceptions import ValidationError
-from anjian.core.forms import attachment
+from anjian.core.forms import apply_service_errors, attachment
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.choices import StandardDomain
 from anjian.hazards.library import loader, selectors, services
@@ -25,17 +25,6 @@ from anjian.hazards.models import StandardClause
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATES = "hazards/standards"
-
-
-def _apply_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, field_errors in error.error_dict.items():
-            target = name if name in form.fields and not form.fields[name].disabled else None
-            for item in field_errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _industry_names(codes, vocabulary: Vocabulary) -> list[str]:
@@ -122,7 +111,7 @@ def document_edit(request, pk: int):
         try:
             services.document_update(by=request.user, document=document, data=form.service_data())
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("已保存“%(d)s”") % {"d": document.title})
             return redirect("standards:document_detail", pk=pk)
@@ -160,7 +149,7 @@ def clause_create(request, pk: int):
                 by=request.user, document=document, data=form.service_data()
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("已新增条款 %(c)s") % {"c": clause.code})
             return redirect(_clause_anchor(clause))
@@ -177,7 +166,7 @@ def clause_edit(request, pk: int):
         try:
             services.clause_update(by=request.user, clause=clause, data=form.service_data())
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("已保存条款 %(c)s") % {"c": clause.code})
             return redirect(_clause_anchor(clause))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.exceptions import NotPermitted, ValidationError
+from anjian.core.forms import apply_service_errors
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.choices import CheckFrequency
 from anjian.hazards.models import CheckItem, CheckPlan, Hazard
@@ -62,17 +63,6 @@ def _label_due(plans):
 
 def _page(request, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _apply_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, field_errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for item in field_errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # --- plans --------------------------------------------------------------------------------
@@ -167,7 +157,7 @@ def plan_create(request):
                 items=data["items"],
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("已新建检查计划“%(name)s”") % {"name": plan.name})
             return redirect("selfcheck:plan_detail", pk=plan.pk)
@@ -223,7 +213,7 @@ def plan_edit(request, pk: int):
                 items=data["items"],
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         except CheckPlan.DoesNotExist:
             raise Http404 from None
         else:

@@ -149,3 +149,53 @@ def test_the_periodic_jobs_are_declared_with_a_reason():
     names = {job.name: job for job in PERIODIC_JOBS}
     for name in ("remind_hazard_deadlines", "escalate_overdue_hazards", "schedule_hazard_revisits"):
         assert names[name].why
+
+
+def test_a_district_official_sets_the_ladder_of_their_district_on_its_page(
+    client_for, district_official
+):
+    from django.urls import reverse
+
+    client = client_for(district_official)
+    url = reverse("hazards:escalation_rules")
+    response = client.post(
+        url, {"region": world.YANGPU, "grade": "", "target": "committee", "days_overdue": "10"}
+    )
+    assert response.status_code == 302
+    rule = EscalationRule.objects.get(region_id=world.YANGPU, target="committee")
+    assert rule.days_overdue == 10
+    rungs = sweeps.ladder(district=world.YANGPU, grade=Grade.GENERAL)
+    assert [(r.days, r.target) for r in rungs] == [(10, "committee")]
+    assert "+10天" in client.get(url).content.decode()
+    assert client.post(url, {"remove": rule.pk}).status_code == 302
+    assert not EscalationRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_nobody_sets_the_ladder_of_another_district_or_the_city_default(
+    client_for, district_official, street_officer
+):
+    from django.urls import reverse
+
+    url = reverse("hazards:escalation_rules")
+    for user, region in (
+        (district_official, world.HONGKOU),
+        (district_official, ""),
+        (street_officer, world.YANGPU),
+    ):
+        response = client_for(user).post(
+            url, {"region": region, "grade": "", "target": "owner", "days_overdue": "1"}
+        )
+        assert response.status_code == 422, (user, region)
+    assert not EscalationRule.objects.exists()
+
+
+def test_a_negative_number_of_days_is_refused_in_chinese(client_for, admin):
+    from django.urls import reverse
+
+    response = client_for(admin).post(
+        reverse("hazards:escalation_rules"),
+        {"region": "", "grade": "major", "target": "owner", "days_overdue": "-1"},
+    )
+    assert response.status_code == 422
+    assert "0" in response.content.decode()
+    assert not EscalationRule.objects.exists()

@@ -189,3 +189,30 @@ def test_the_enterprise_home_shows_its_own_hazard_figures(client_for, enterprise
     hazard_in(State.RECTIFYING)
     page = client_for(enterprise_manager).get(reverse("web:home")).content.decode()
     assert 'id="hazard-summary"' in page
+
+
+def test_the_district_official_presses_the_department_about_an_overdue_major_hazard(
+    client_for, district_official
+):
+    from anjian.core.models import Notification
+
+    hazard = hazard_in(State.RECTIFYING, grade=Grade.MAJOR)
+    response = client_for(district_official).post(
+        reverse("hazards:hazard_escalate", args=[hazard.pk]),
+        {"target": "department", "note": "请三日内报送整改进展"},
+    )
+    assert response.status_code == 302
+    hazard.refresh_from_db()
+    assert hazard.escalation_level == 2
+    entry = hazard.transitions.get(action="escalate")
+    assert entry.by == district_official and entry.data["manual"]
+    assert Notification.objects.filter(kind="hazard_escalated", recipient__username="inspector")
+
+
+def test_an_escalation_without_a_note_is_refused(client_for, district_official):
+    hazard = hazard_in(State.RECTIFYING)
+    response = client_for(district_official).post(
+        reverse("hazards:hazard_escalate", args=[hazard.pk]), {"target": "owner", "note": ""}
+    )
+    assert response.status_code == 422
+    assert not hazard.transitions.filter(action="escalate").exists()

@@ -349,6 +349,7 @@ PAGES: dict[str, Page] = {
     "hazards:listing_list": Page(),
     "hazards:revisit_list": Page(),
     "hazards:hazard_detail": Page(args=lambda s: [s.hazard.pk]),
+    "hazards:escalation_rules": Page(),
     "hazards:measure_list": Page(),
     "hazards:measure_create": Page(),
     "hazards:measure_export": Page(),
@@ -370,6 +371,7 @@ PAGES: dict[str, Page] = {
             "hazard_void",
             "hazard_add_photos",
             "extension_request",
+            "hazard_escalate",
             "listing_create",
         )
     },
@@ -614,6 +616,9 @@ API_READS = {
     "/api/v1/hazards/{int:hazard_id}/listings",
     "/api/v1/hazards/{int:hazard_id}/revisits",
     "/api/v1/hazards/{int:hazard_id}/duplicates",
+    "/api/v1/self-checks/plans",
+    "/api/v1/self-checks/plans/{int:plan_id}",
+    "/api/v1/self-checks/records",
     "/api/v1/hazard-standards/",
     "/api/v1/hazard-standards/suggest",
     "/api/v1/hazard-standards/clauses/{int:clause_id}",
@@ -641,6 +646,7 @@ def api_url(template_path: str, setup: Setup) -> str:
         template_path.replace("{code}", setup.region_code)
         .replace("{int:enterprise_id}", str(setup.enterprise.pk))
         .replace("{int:hazard_id}", str(setup.hazard.pk))
+        .replace("{int:plan_id}", str(selfcheck_plan(setup).pk))
         .replace("{int:document_id}", str(standard(setup).pk))
         .replace("{int:clause_id}", str(standard_clause(setup).pk))
         .replace("{int:risk_point_id}", str(setup.risk_point.pk))

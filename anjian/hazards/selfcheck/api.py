@@ -1,0 +1,113 @@
+"""/api/v1/self-checks — enterprise check plans and records for integrations (e.g. an
+enterprise's own inspection app). Failed items raise hazards exactly as on the page."""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from anjian.accounts import permissions as perms
+from anjian.core.access import api_requires
+from anjian.hazards.models import CheckPlan, CheckRecord
+from anjian.hazards.selfcheck import services
+
+router = Router(tags=["企业自查"])
+READ = (perms.SELFCHECK_MANAGE, perms.HAZARD_VIEW)
+
+
+class ItemOut(Schema):
+    id: int
+    text: str
+    clause_id: int | None
+
+
+class PlanOut(Schema):
+    id: int
+    enterprise_id: int
+    name: str
+    frequency: str = Field(description="daily / weekly / monthly / special")
+    scope_note: str
+    is_active: bool
+    items: list[ItemOut]
+
+    @staticmethod
+    def resolve_items(obj: CheckPlan):
+        return list(obj.items.all())
+
+
+class ResultOut(Schema):
+    item_id: int
+    passed: bool
+    note: str
+    hazard_id: int | None
+
+
+class RecordOut(Schema):
+    id: int
+    plan_id: int
+    enterprise_id: int
+    performed_at: datetime
+    note: str
+    results: list[ResultOut]
+
+    @staticmethod
+    def resolve_results(obj: CheckRecord):
+        return list(obj.results.all())
+
+
+class ResultIn(Schema):
+    item_id: int
+    passed: bool
+    note: str = ""
+
+
+class RecordIn(Schema):
+    results: list[ResultIn]
+    note: str = ""
+    performed_at: datetime | None = None
+
+
+class ErrorOut(Schema):
+    detail: str | list[dict]
+
+
+@router.get("/plans", response=list[PlanOut], summary="自查计划")
+@api_requires(*READ)
+@paginate(PageNumberPagination, page_size=50)
+def list_plans(request: HttpRequest):
+    return CheckPlan.objects.for_user(request.user).prefetch_related("items")
+
+
+@router.get("/plans/{int:plan_id}", response=PlanOut, summary="自查计划详情")
+@api_requires(*READ)
+def get_plan(request: HttpRequest, plan_id: int):
+    return get_object_or_404(CheckPlan.objects.for_user(request.user), pk=plan_id)
+
+
+@router.get("/records", response=list[RecordOut], summary="自查记录")
+@api_requires(*READ)
+@paginate(PageNumberPagination, page_size=50)
+def list_records(request: HttpRequest):
+    return CheckRecord.objects.for_user(request.user).prefetch_related("results")
+
+
+@router.post(
+    "/plans/{int:plan_id}/records",
+    response={201: RecordOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="提交一次自查（不合格项自动登记隐患）",
+    description="每个检查项一条结果；不合格项须填写问题说明。照片请在隐患登记后通过 "
+    "/api/v1/hazards/{id}/photos 补充。",
+)
+@api_requires(perms.SELFCHECK_MANAGE)
+def submit_record(request: HttpRequest, plan_id: int, payload: RecordIn):
+    get_object_or_404(CheckPlan.objects.for_user(request.user), pk=plan_id)
+    record = services.check_record_submit(
+        by=request.user,
+        plan_id=plan_id,
+        results=[{**r.dict(), "photos": []} for r in payload.results],
+        note=payload.note,
+        performed_at=payload.performed_at,
+    )
+    return Status(201, record)
