@@ -1271,11 +1271,14 @@ def run(url: str, args) -> None:
     )
     raw_conn = psycopg.connect(_conninfo(url), autocommit=True, cursor_factory=psycopg.ClientCursor)
     cursor = raw_conn.cursor()
-    clients = {}
-    for _, username in SCOPES:
+
+    def logged_in(username: str) -> Client:
+        # Logged in just before use: the session expires after ANJIAN_SESSION_IDLE_MINUTES
+        # without a request, shorter than the city's measurements take.
         client = Client()
         client.force_login(User.objects.get(username=username))
-        clients[username] = client
+        return client
+
     log(
         f"\n每项 {args.warmup} 次预热 + {args.requests} 次计时（页面与 selectors 交替；"
         f"raw 约 {args.raw_budget:.0f} s 预算，至少 {args.raw_min} 次，穿插其间）"
@@ -1286,7 +1289,7 @@ def run(url: str, args) -> None:
     for scope, username in SCOPES:
         for period in args.periods:
             scenario = Scenario(scope, username, period)
-            measure_scope(scenario, clients[username], cursor, args)
+            measure_scope(scenario, logged_in(username), cursor, args)
             print_scenario(scenario)
             scenarios.append(scenario)
     log(

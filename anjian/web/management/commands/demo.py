@@ -185,6 +185,10 @@ class Command(BaseCommand):
             build_demo_hazards(
                 by=admin, enterprises=[own.enterprise], count=12, seed=options["seed"] + 1
             )
+            from anjian.hazards.selfcheck.fixtures import build_demo_checks
+
+            with set_actor(own.user):
+                build_demo_checks(user=own.user, enterprise=own.enterprise)
         escalate_overdue()
 
     def _users(self, password: str) -> list[tuple[str, str, str]]:
