@@ -299,3 +299,21 @@ def test_the_menu_has_one_self_check_entry_for_enterprises_and_officials(db, cli
         assert page.count(f'href="{url("plan_list")}"') == 1, actor
     page = html(client_for(world.actor("expert")).get(reverse("web:home")))
     assert url("plan_list") not in page
+
+
+def test_the_enterprise_home_lists_the_checks_due_now(client_for, enterprise_manager):
+    from django.urls import reverse
+
+    from anjian.core.testing import world
+    from anjian.hazards.selfcheck import services as selfcheck_services
+
+    plan = selfcheck_services.plan_create(
+        by=enterprise_manager,
+        enterprise=world.enterprise("yinhang_chemical"),
+        name="罐区每日巡检（首页）",
+        frequency="daily",
+        items=["呼吸阀完好"],
+    )
+    page = client_for(enterprise_manager).get(reverse("web:home")).content.decode()
+    assert "罐区每日巡检（首页）" in page
+    assert reverse("selfcheck:check_perform", args=[plan.pk]) in page
