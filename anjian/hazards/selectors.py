@@ -173,7 +173,9 @@ def _group_expression(group: str, month: str):
 
 def _deadline_rows(user, filters: FigureFilters, group: str | None):
     """Overdue and due-soon counts: time-dependent, so read from the open hazards' partial
-    index (``hazard_open_deadline``) instead of the summary."""
+    index (``hazard_open_deadline``) instead of the summary. They are *current* figures —
+    every open hazard past its deadline now, whenever it was found — so the period filter
+    does not apply (the figures page says so); that also keeps the scan on the index."""
     today = timezone.localdate()
     rows = Hazard.objects.for_user(user).filter(state__in=DEADLINE_STATES).order_by()
     if filters.enterprise_id:
@@ -182,10 +184,6 @@ def _deadline_rows(user, filters: FigureFilters, group: str | None):
         rows = rows.filter(scope_region_code__startswith=filters.region)
     if filters.industry_id:
         rows = rows.filter(industry_id=filters.industry_id)
-    if filters.month_from:
-        rows = rows.filter(found_month__gte=filters.month_from)
-    if filters.month_to:
-        rows = rows.filter(found_month__lte=filters.month_to)
     soon = today + timedelta(days=DUE_SOON_DAYS)
     counts = {
         "overdue": Count(Value(1), filter=Q(deadline__lt=today)),
@@ -216,7 +214,12 @@ def clearing_breakdown(user, group: str, filters: FigureFilters | None = None) -
     if group not in GROUPINGS:
         raise ValueError(group)
     filters = filters or FigureFilters()
-    deadlines = {row["key"]: row for row in _deadline_rows(user, filters, group)}
+    # Overdue is a current figure: by place and industry, not by the month found.
+    deadlines = (
+        {}
+        if group == "month"
+        else {row["key"]: row for row in _deadline_rows(user, filters, group)}
+    )
     result = []
     for row in _tally_rows(user, filters, group):
         key = row["key"]
