@@ -65,7 +65,8 @@ def figures_context(user, params) -> dict:
         month_from=month_from,
         month_to=month_to,
     )
-    figures = selectors.clearing_figures(user, filters)
+    report = selectors.ClearingReport(user, filters)
+    figures = report.figures()
     scope = user.scope
     enterprise_scope = scope.enterprise_id is not None
     region_group = (
@@ -87,9 +88,9 @@ def figures_context(user, params) -> dict:
 
     breakdowns = {}
     if not enterprise_scope:
-        breakdowns["region"] = selectors.clearing_breakdown(user, region_group, filters)
-        breakdowns["industry"] = selectors.clearing_breakdown(user, "industry", filters)
-    breakdowns["month"] = selectors.clearing_breakdown(user, "month", filters)
+        breakdowns["region"] = report.breakdown(region_group)
+        breakdowns["industry"] = report.breakdown("industry")
+    breakdowns["month"] = report.breakdown("month")
     codes = {str(i.pk): i.code for i in industries}
     for row in breakdowns.get("region", []):
         row.url = link(**{region_group: row.key})

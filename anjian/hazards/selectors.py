@@ -12,7 +12,14 @@ from anjian.core.scoping import scope_of, scope_q
 from anjian.hazards import tally
 from anjian.hazards.choices import DEADLINE_STATES, Source
 from anjian.hazards.filters import DUE_SOON_DAYS, HazardFilterSet
-from anjian.hazards.models import COUNTERS, TALLY_SCOPE_PATHS, Hazard, HazardTally
+from anjian.hazards.models import (
+    COUNTERS,
+    DISTRICT_TALLY_SCOPE_PATHS,
+    TALLY_SCOPE_PATHS,
+    Hazard,
+    HazardDistrictTally,
+    HazardTally,
+)
 from anjian.regions.models import Industry, Region
 
 LIST_RELATIONS = ("enterprise", "industry")
@@ -132,21 +139,32 @@ GROUPINGS = ("district", "street", "industry", "month")
 
 
 def _tally_rows(user, filters: FigureFilters, group: str | None):
-    """Counter sums: from the summary table for region scopes, from the ledger itself for an
-    enterprise's own figures (a few hundred rows; the summary has no enterprise column)."""
+    """Counter sums. City and district figures read the district roll-up (a few thousand
+    rows), street and grid figures the street-level summary, an enterprise's own figures the
+    ledger itself (a few hundred rows; the summaries have no enterprise column)."""
     scope = scope_of(user)
+    region = "scope_region_code"
     if scope.enterprise_id is not None or filters.enterprise_id:
         rows = Hazard.objects.for_user(user).order_by()
         if filters.enterprise_id:
             rows = rows.filter(enterprise_id=filters.enterprise_id)
         month = "found_month"
         sums = tally.aggregates()
+    elif (
+        (scope.everything or len(scope.region_prefix or "") <= 6)
+        and len(filters.region) <= 6
+        and group != "street"
+    ):
+        rows = HazardDistrictTally.objects.filter(scope_q(scope, DISTRICT_TALLY_SCOPE_PATHS))
+        rows = rows.order_by()
+        region, month = "district_code", "month"
+        sums = {c: Sum(c) for c in COUNTERS}
     else:
         rows = HazardTally.objects.filter(scope_q(scope, TALLY_SCOPE_PATHS)).order_by()
         month = "month"
         sums = {c: Sum(c) for c in COUNTERS}
     if filters.region:
-        rows = rows.filter(scope_region_code__startswith=filters.region)
+        rows = rows.filter(**{f"{region}__startswith": filters.region})
     if filters.industry_id:
         rows = rows.filter(industry_id=filters.industry_id)
     if filters.month_from:
@@ -155,15 +173,15 @@ def _tally_rows(user, filters: FigureFilters, group: str | None):
         rows = rows.filter(**{f"{month}__lte": filters.month_to})
     if group is None:
         return [rows.aggregate(**sums)]
-    key = _group_expression(group, month)
+    key = _group_expression(group, month, region)
     return list(rows.annotate(key=key).values("key").annotate(**sums))
 
 
-def _group_expression(group: str, month: str):
+def _group_expression(group: str, month: str, region: str = "scope_region_code"):
     if group == "district":
-        return Substr("scope_region_code", 1, 6)
+        return Substr(region, 1, 6)
     if group == "street":
-        return Substr("scope_region_code", 1, 9)
+        return Substr(region, 1, 9)
     if group == "industry":
         return F("industry_id")
     if group == "month":
@@ -171,11 +189,15 @@ def _group_expression(group: str, month: str):
     raise ValueError(group)
 
 
-def _deadline_rows(user, filters: FigureFilters, group: str | None):
-    """Overdue and due-soon counts: time-dependent, so read from the open hazards' partial
-    index (``hazard_open_deadline``) instead of the summary. They are *current* figures —
-    every open hazard past its deadline now, whenever it was found — so the period filter
-    does not apply (the figures page says so); that also keeps the scan on the index."""
+DEADLINE_COUNTS = ("overdue", "overdue_major", "due_soon")
+
+
+def _deadline_rows(user, filters: FigureFilters) -> list[dict]:
+    """Overdue and due-soon counts per (street, industry), in one scan of the open
+    hazards' partial index (``hazard_open_deadline``); totals and every breakdown are
+    summed from these few thousand rows. They are *current* figures — every open hazard
+    past its deadline now, whenever it was found — so the period does not apply (the
+    figures page says so)."""
     today = timezone.localdate()
     rows = Hazard.objects.for_user(user).filter(state__in=DEADLINE_STATES).order_by()
     if filters.enterprise_id:
@@ -190,55 +212,77 @@ def _deadline_rows(user, filters: FigureFilters, group: str | None):
         "overdue_major": Count(Value(1), filter=Q(deadline__lt=today, grade="major")),
         "due_soon": Count(Value(1), filter=Q(deadline__gte=today, deadline__lte=soon)),
     }
-    rows = rows.filter(deadline__lte=soon)
-    if group is None:
-        return [rows.aggregate(**counts)]
-    key = _group_expression(group, "found_month")
-    return list(rows.annotate(key=key).values("key").annotate(**counts))
+    return list(
+        rows.filter(deadline__lte=soon)
+        .annotate(street=Substr("scope_region_code", 1, 9))
+        .values("street", "industry_id")
+        .annotate(**counts)
+    )
+
+
+class ClearingReport:
+    """The figures of one scope and filter, and their breakdowns, sharing one scan of the
+    open hazards for the time-dependent counts."""
+
+    def __init__(self, user, filters: FigureFilters | None = None):
+        self.user = user
+        self.filters = filters or FigureFilters()
+        self._deadlines: list[dict] | None = None
+
+    def _deadline_sums(self, key_of) -> dict:
+        if self._deadlines is None:
+            self._deadlines = _deadline_rows(self.user, self.filters)
+        sums: dict = {}
+        for row in self._deadlines:
+            target = sums.setdefault(key_of(row), dict.fromkeys(DEADLINE_COUNTS, 0))
+            for name in DEADLINE_COUNTS:
+                target[name] += row[name]
+        return sums
+
+    def figures(self) -> Figures:
+        counters = _tally_rows(self.user, self.filters, None)[0]
+        deadlines = self._deadline_sums(lambda row: None).get(None, {})
+        return Figures(
+            counters={c: counters.get(c) or 0 for c in COUNTERS},
+            **{name: deadlines.get(name, 0) for name in DEADLINE_COUNTS},
+        )
+
+    def breakdown(self, group: str) -> list[Figures]:
+        """The figures per district, street, industry or month found, largest first."""
+        if group not in GROUPINGS:
+            raise ValueError(group)
+        # Overdue is a current figure: by place and industry, not by the month found.
+        key_of = {
+            "district": lambda row: row["street"][:6],
+            "street": lambda row: row["street"],
+            "industry": lambda row: str(row["industry_id"]),
+        }.get(group)
+        deadlines = self._deadline_sums(key_of) if key_of else {}
+        result = []
+        for row in _tally_rows(self.user, self.filters, group):
+            key = str(row["key"])
+            extra = deadlines.get(key, {})
+            result.append(
+                Figures(
+                    key=key,
+                    counters={c: row.get(c) or 0 for c in COUNTERS},
+                    **{name: extra.get(name, 0) for name in DEADLINE_COUNTS},
+                )
+            )
+        _label(result, group)
+        if group == "month":
+            result.sort(key=lambda f: f.key)
+        else:
+            result.sort(key=lambda f: (-f.found, f.key))
+        return [f for f in result if f.found or f.voided]
 
 
 def clearing_figures(user, filters: FigureFilters | None = None) -> Figures:
-    filters = filters or FigureFilters()
-    counters = _tally_rows(user, filters, None)[0]
-    deadlines = _deadline_rows(user, filters, None)[0]
-    return Figures(
-        counters={c: counters.get(c) or 0 for c in COUNTERS},
-        overdue=deadlines["overdue"] or 0,
-        overdue_major=deadlines["overdue_major"] or 0,
-        due_soon=deadlines["due_soon"] or 0,
-    )
+    return ClearingReport(user, filters).figures()
 
 
 def clearing_breakdown(user, group: str, filters: FigureFilters | None = None) -> list[Figures]:
-    """The figures per district, street, industry or month found, largest first."""
-    if group not in GROUPINGS:
-        raise ValueError(group)
-    filters = filters or FigureFilters()
-    # Overdue is a current figure: by place and industry, not by the month found.
-    deadlines = (
-        {}
-        if group == "month"
-        else {row["key"]: row for row in _deadline_rows(user, filters, group)}
-    )
-    result = []
-    for row in _tally_rows(user, filters, group):
-        key = row["key"]
-        extra = deadlines.get(key, {})
-        result.append(
-            Figures(
-                key=str(key),
-                counters={c: row.get(c) or 0 for c in COUNTERS},
-                overdue=extra.get("overdue") or 0,
-                overdue_major=extra.get("overdue_major") or 0,
-                due_soon=extra.get("due_soon") or 0,
-            )
-        )
-    _label(result, group)
-    if group == "month":
-        result.sort(key=lambda f: f.key)
-    else:
-        result.sort(key=lambda f: (-f.found, f.key))
-    return [f for f in result if f.found or f.voided]
+    return ClearingReport(user, filters).breakdown(group)
 
 
 def _label(rows: list[Figures], group: str) -> None:

@@ -6,6 +6,8 @@ that changes a hazard calls ``apply(before, after)`` with the contributions befo
 after the change, in the same transaction: the figures are then exact at every commit,
 and a transition costs one upsert (two if the row key changed). ``rebuild`` recomputes
 the table from the ledger (repair, and the tests' proof that the increments are right).
+Each change is also rolled up into ``HazardDistrictTally`` (one more upsert), which the
+city and district figures read.
 """
 
 from collections import Counter
@@ -14,9 +16,10 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, Sum, When
+from django.db.models.functions import Substr
 
 from anjian.hazards.choices import Grade, Source, State
-from anjian.hazards.models import COUNTERS, Hazard, HazardTally
+from anjian.hazards.models import COUNTERS, Hazard, HazardDistrictTally, HazardTally
 
 Key = tuple[str, int, date]
 
@@ -57,23 +60,36 @@ def apply(before: Contribution | None, after: Contribution | None) -> None:
         deltas.setdefault(after.key, Counter()).update(after.counters)
     if before is not None:
         deltas.setdefault(before.key, Counter()).subtract(before.counters)
-    for key, delta in deltas.items():
+    districts: dict[Key, Counter] = {}
+    for (code, industry_id, month), delta in deltas.items():
         if any(delta.values()):
-            _upsert(key, delta)
+            _upsert(_STREET_UPSERT, (code, industry_id, month), delta)
+            districts.setdefault((code[:6], industry_id, month), Counter()).update(delta)
+    for key, delta in districts.items():
+        if any(delta.values()):
+            _upsert(_DISTRICT_UPSERT, key, delta)
 
 
 _COLUMNS = ", ".join(COUNTERS)
-_UPDATES = ", ".join(f"{c} = hazards_hazardtally.{c} + excluded.{c}" for c in COUNTERS)
-_UPSERT = (
-    f"INSERT INTO hazards_hazardtally (scope_region_code, industry_id, month, {_COLUMNS}) "
-    f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(COUNTERS))}) "
-    f"ON CONFLICT (scope_region_code, industry_id, month) DO UPDATE SET {_UPDATES}"
-)
+_VALUES = ", ".join(["%s"] * len(COUNTERS))
 
 
-def _upsert(key: Key, delta: Counter) -> None:
+def _upsert_sql(table: str, region_column: str) -> str:
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
+    return (
+        f"INSERT INTO {table} ({region_column}, industry_id, month, {_COLUMNS}) "
+        f"VALUES (%s, %s, %s, {_VALUES}) "
+        f"ON CONFLICT ({region_column}, industry_id, month) DO UPDATE SET {updates}"
+    )
+
+
+_STREET_UPSERT = _upsert_sql("hazards_hazardtally", "scope_region_code")
+_DISTRICT_UPSERT = _upsert_sql("hazards_hazarddistricttally", "district_code")
+
+
+def _upsert(sql: str, key: Key, delta: Counter) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [*key, *(delta.get(c, 0) for c in COUNTERS)])
+        cursor.execute(sql, [*key, *(delta.get(c, 0) for c in COUNTERS)])
 
 
 def _count(condition: Q) -> Sum:
@@ -106,8 +122,10 @@ def aggregates() -> dict:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Recompute every tally row from the ledger; returns the number of rows."""
+    """Recompute every tally row (street and district level) from the ledger; returns the
+    number of street-level rows."""
     HazardTally.objects.all().delete()
+    HazardDistrictTally.objects.all().delete()
     rows = (
         Hazard.objects.order_by()
         .values("scope_region_code", "industry_id", "found_month")
@@ -122,6 +140,24 @@ def rebuild() -> int:
                 **{c: row[c] or 0 for c in COUNTERS},
             )
             for row in rows.iterator(chunk_size=5000)
+        ),
+        batch_size=5000,
+    )
+    district_rows = (
+        HazardTally.objects.order_by()
+        .annotate(district=Substr("scope_region_code", 1, 6))
+        .values("district", "industry_id", "month")
+        .annotate(**{c: Sum(c) for c in COUNTERS})
+    )
+    HazardDistrictTally.objects.bulk_create(
+        (
+            HazardDistrictTally(
+                district_code=row["district"],
+                industry_id=row["industry_id"],
+                month=row["month"],
+                **{c: row[c] or 0 for c in COUNTERS},
+            )
+            for row in district_rows.iterator(chunk_size=5000)
         ),
         batch_size=5000,
     )

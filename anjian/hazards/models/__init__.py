@@ -14,10 +14,17 @@ from anjian.hazards.models.supervision import (
     SupervisionListing,
     SystemMeasure,
 )
-from anjian.hazards.models.tally import COUNTERS, TALLY_SCOPE_PATHS, HazardTally
+from anjian.hazards.models.tally import (
+    COUNTERS,
+    DISTRICT_TALLY_SCOPE_PATHS,
+    TALLY_SCOPE_PATHS,
+    HazardDistrictTally,
+    HazardTally,
+)
 
 __all__ = [
     "COUNTERS",
+    "DISTRICT_TALLY_SCOPE_PATHS",
     "TALLY_SCOPE_PATHS",
     "CheckItem",
     "CheckPlan",
@@ -27,6 +34,7 @@ __all__ = [
     "DuplicateCandidate",
     "EscalationRule",
     "Hazard",
+    "HazardDistrictTally",
     "HazardPhoto",
     "HazardTally",
     "HazardTransition",

@@ -28,6 +28,7 @@ COUNTERS = (
 
 # Not ``scope_paths``: no page lists tally rows; the figures selectors filter with these.
 TALLY_SCOPE_PATHS = ScopePaths(region="scope_region_code", industry="industry_id")
+DISTRICT_TALLY_SCOPE_PATHS = ScopePaths(region="district_code", industry="industry_id")
 
 
 class HazardTally(models.Model):
@@ -72,3 +73,47 @@ class HazardTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope_region_code}/{self.industry_id}/{self.month:%Y-%m}"
+
+
+class HazardDistrictTally(models.Model):
+    """The same counters rolled up to the district (区): what city and district figures read.
+
+    A city's figures sum a few thousand rows here instead of the street-level table's
+    hundred thousand; street and grid scopes read ``HazardTally``. Kept by the same
+    ``tally.apply`` in the same transaction.
+    """
+
+    district_code = models.CharField(max_length=6)
+    industry = models.ForeignKey("regions.Industry", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    found = models.IntegerField(default=0)
+    voided = models.IntegerField(default=0)
+    registered = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
+    close_days = models.IntegerField(default=0)
+    major = models.IntegerField(default=0)
+    major_closed = models.IntegerField(default=0)
+    on_spot = models.IntegerField(default=0)
+    found_self_check = models.IntegerField(default=0)
+    found_inspection = models.IntegerField(default=0)
+    found_patrol = models.IntegerField(default=0)
+    found_tipoff = models.IntegerField(default=0)
+    found_alarm = models.IntegerField(default=0)
+    found_other = models.IntegerField(default=0)
+    closed_self_check = models.IntegerField(default=0)
+    closed_inspection = models.IntegerField(default=0)
+    closed_patrol = models.IntegerField(default=0)
+    closed_tipoff = models.IntegerField(default=0)
+    closed_alarm = models.IntegerField(default=0)
+    closed_other = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district_code", "industry", "month"], name="hazard_district_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_code}/{self.industry_id}/{self.month:%Y-%m}"
