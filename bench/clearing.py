@@ -17,14 +17,16 @@ figures and fails only if a figure is wrong. In one run it
    ``VACUUM (ANALYZE)``. Every phase is timed (rows/s). Existing data is reused;
 2. requests the figures, in-process through Django's test ``Client`` (/hazards/figures/,
    the whole middleware/session/view/template stack) and through the selectors the page
-   calls (``clearing_figures`` and the region, industry and month breakdowns it shows), as
+   calls (one ``selectors.ClearingReport``: the totals of ``clearing_figures`` and the
+   region, industry and month breakdowns of ``clearing_breakdown`` it shows), as
    ``admin`` (the city), ``yp_yjj`` (杨浦区 310110) and ``yp_street`` (殷行街道 310110016),
    for the page's default period (本年) and for 全部 (all 24 months);
 3. runs, interleaved with those requests, the same figures as raw SQL over the hazard
    table itself through a separate psycopg connection (COUNT … FILTER / SUM for found,
-   registered, closed, on time, close days, major, on the spot, per source, overdue,
-   overdue major, due soon; grouped by district or street, industry and month found as the
-   page shows — by default in one GROUPING SETS statement, one scan, the fastest plain SQL
+   registered, closed, on time, close days, major, on the spot, per source over the period;
+   overdue, overdue major, due soon as current figures, whenever found; grouped by district
+   or street, industry and month found as the page shows, no overdue per month) — by
+   default in one GROUPING SETS statement, one scan, the fastest plain SQL
    here; ``--raw separate`` runs one GROUP BY per breakdown) and checks that the
    application's figures equal them exactly (and the numbers shown on the page too);
 4. times real service transitions (上账 → 开始整改 → 提请验收 → 验收销号 through
@@ -696,25 +698,29 @@ def figure_keys() -> list[str]:
     return [*COUNTERS, "overdue", "overdue_major", "due_soon"]
 
 
-def raw_aggregates(today: date, soon: date) -> list[tuple[str, str]]:
+def raw_aggregates(period: str, today: date, soon: date) -> list[tuple[str, str]]:
+    """The figures as SQL aggregates. The counters cover hazards found in the period; the
+    deadline counts are current (every open hazard past its deadline now, whenever found),
+    as the page states and ``selectors._deadline_rows`` computes."""
     from anjian.hazards.choices import Source
 
     open_ = "state IN ('registered', 'rectifying', 'awaiting_acceptance')"
+    valid, closed = f"{period} AND state <> 'void'", f"{period} AND state = 'closed'"
     aggs = [
-        ("found", "count(*) FILTER (WHERE state <> 'void')"),
-        ("voided", "count(*) FILTER (WHERE state = 'void')"),
-        ("registered", "count(*) FILTER (WHERE state NOT IN ('void', 'reported'))"),
-        ("closed", "count(*) FILTER (WHERE state = 'closed')"),
-        ("closed_on_time", "count(*) FILTER (WHERE state = 'closed' AND closed_on_time)"),
-        ("close_days", "coalesce(sum(days_to_close) FILTER (WHERE state = 'closed'), 0)"),
-        ("major", "count(*) FILTER (WHERE state <> 'void' AND grade = 'major')"),
-        ("major_closed", "count(*) FILTER (WHERE state = 'closed' AND grade = 'major')"),
-        ("on_spot", "count(*) FILTER (WHERE state <> 'void' AND fixed_on_spot)"),
+        ("found", f"count(*) FILTER (WHERE {valid})"),
+        ("voided", f"count(*) FILTER (WHERE {period} AND state = 'void')"),
+        ("registered", f"count(*) FILTER (WHERE {valid} AND state <> 'reported')"),
+        ("closed", f"count(*) FILTER (WHERE {closed})"),
+        ("closed_on_time", f"count(*) FILTER (WHERE {closed} AND closed_on_time)"),
+        ("close_days", f"coalesce(sum(days_to_close) FILTER (WHERE {closed}), 0)"),
+        ("major", f"count(*) FILTER (WHERE {valid} AND grade = 'major')"),
+        ("major_closed", f"count(*) FILTER (WHERE {closed} AND grade = 'major')"),
+        ("on_spot", f"count(*) FILTER (WHERE {valid} AND fixed_on_spot)"),
     ]
     for s in Source.values:
-        aggs.append((f"found_{s}", f"count(*) FILTER (WHERE state <> 'void' AND source = '{s}')"))
+        aggs.append((f"found_{s}", f"count(*) FILTER (WHERE {valid} AND source = '{s}')"))
     for s in Source.values:
-        aggs.append((f"closed_{s}", f"count(*) FILTER (WHERE state = 'closed' AND source = '{s}')"))
+        aggs.append((f"closed_{s}", f"count(*) FILTER (WHERE {closed} AND source = '{s}')"))
     aggs += [
         ("overdue", f"count(*) FILTER (WHERE {open_} AND deadline < '{today}')"),
         (
@@ -729,8 +735,17 @@ def raw_aggregates(today: date, soon: date) -> list[tuple[str, str]]:
     return aggs
 
 
+DEADLINE_KEYS = ("overdue", "overdue_major", "due_soon")
+
+
 class RawFigures:
-    """The page's figures as hand-written SQL over hazards_hazard (no summary table)."""
+    """The page's figures as hand-written SQL over hazards_hazard (no summary table).
+
+    What the page shows: totals; per district or street and per industry the counters of
+    the period and the current overdue counts; per month found the counters only (no
+    overdue per month). A breakdown lists the groups with hazards found (or voided) in the
+    period.
+    """
 
     def __init__(self, cursor, user, filters, region_group: str, mode: str):
         from django.utils import timezone
@@ -738,9 +753,16 @@ class RawFigures:
         from anjian.hazards.filters import DUE_SOON_DAYS
 
         today = timezone.localdate()
+        soon = today + timedelta(days=DUE_SOON_DAYS)
         self.cursor = cursor
         self.keys = figure_keys()
-        aggs = raw_aggregates(today, today + timedelta(days=DUE_SOON_DAYS))
+        months = []
+        if filters.month_from:
+            months.append(f"found_month >= '{filters.month_from}'")
+        if filters.month_to:
+            months.append(f"found_month <= '{filters.month_to}'")
+        period = " AND ".join(months) or "true"
+        aggs = raw_aggregates(f"({period})", today, soon)
         assert [k for k, _ in aggs] == self.keys
         select = ",\n       ".join(f"{expr} AS {key}" for key, expr in aggs)
         where = []
@@ -749,10 +771,8 @@ class RawFigures:
             where.append(f"scope_region_code LIKE '{scope.region_prefix}%'")
             if scope.industry_ids is not None:
                 where.append(f"industry_id IN ({', '.join(map(str, sorted(scope.industry_ids)))})")
-        if filters.month_from:
-            where.append(f"found_month >= '{filters.month_from}'")
-        if filters.month_to:
-            where.append(f"found_month <= '{filters.month_to}'")
+        if months:
+            where.append(f"({period} OR (state IN {DEADLINE_STATES!r} AND deadline <= '{soon}'))")
         where_sql = f"\n WHERE {' AND '.join(where)}" if where else ""
         length = 6 if region_group == "district" else 9
         groups = {
@@ -799,24 +819,29 @@ class RawFigures:
                     which, key, values = "total", "", row
                 else:
                     which, key, values = kind, row[0], row[1:]
-                result[(which, "" if key is None else str(key))] = dict(
-                    zip(self.keys, (int(v or 0) for v in values), strict=True)
-                )
+                figures = dict(zip(self.keys, (int(v or 0) for v in values), strict=True))
+                if which != "total" and not (figures["found"] or figures["voided"]):
+                    continue  # nothing found in the period: the breakdown has no such row
+                if which == "month":
+                    figures.update(dict.fromkeys(DEADLINE_KEYS, 0))
+                result[(which, "" if key is None else str(key))] = figures
         return result
 
 
 def app_figures(username: str, filters, region_group: str):
-    """What the page computes: the totals and the three breakdowns it shows."""
+    """What the page computes (``figures_page.figures_context``): one ``ClearingReport``,
+    its totals and the three breakdowns the page shows."""
     from anjian.accounts.models import User
     from anjian.hazards import selectors
 
     # A fresh user per call, as each request has one (the scope is cached on it).
     user = User.objects.get(username=username)
-    figures = selectors.clearing_figures(user, filters)
+    report = selectors.ClearingReport(user, filters)
+    figures = report.figures()
     breakdowns = {
-        "region": selectors.clearing_breakdown(user, region_group, filters),
-        "industry": selectors.clearing_breakdown(user, "industry", filters),
-        "month": selectors.clearing_breakdown(user, "month", filters),
+        "region": report.breakdown(region_group),
+        "industry": report.breakdown("industry"),
+        "month": report.breakdown("month"),
     }
     return figures, breakdowns
 
