@@ -68,9 +68,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-# Photos stored by the transitions (提请验收) go to a throw-away directory.
-MEDIA_DIR = tempfile.mkdtemp(prefix="anjian-bench-media-")
-os.environ["ANJIAN_MEDIA_ROOT"] = MEDIA_DIR
 
 import psycopg  # noqa: E402
 from registry import Stats, _conninfo, drop_database, ensure_database, timed  # noqa: E402
@@ -1268,10 +1265,14 @@ def main() -> None:
         sys.exit("请设置 DATABASE_URL=postgres://postgres@127.0.0.1:5432/anjian_bench")
     log("命令：DATABASE_URL=" + url + " " + " ".join([sys.executable, *sys.argv]))
     log(f"负载（loadavg 1/5/15 分钟）开始时：{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    # Photos stored by the transitions (提请验收) go to a throw-away directory (set before
+    # Django reads its settings).
+    media = tempfile.mkdtemp(prefix="anjian-bench-media-")
+    os.environ["ANJIAN_MEDIA_ROOT"] = media
     try:
         run(url, args)
     finally:
-        shutil.rmtree(MEDIA_DIR, ignore_errors=True)
+        shutil.rmtree(media, ignore_errors=True)
 
 
 def run(url: str, args) -> None:
@@ -1291,7 +1292,7 @@ def run(url: str, args) -> None:
     log(
         "方式：页面 = 进程内 django.test.Client GET /hazards/figures/"
         "（完整中间件/会话/视图/模板）；"
-        "selectors = clearing_figures + 页面显示的 区域/行业/月份 三个分组；"
+        "selectors = ClearingReport 的合计 + 页面显示的 区域/行业/月份 三个分组；"
         f"raw = psycopg 直接对 hazards_hazard 聚合（{args.raw}），与应用交替执行"
     )
     raw_conn = psycopg.connect(_conninfo(url), autocommit=True, cursor_factory=psycopg.ClientCursor)

@@ -120,7 +120,7 @@ def figures_context(user, params) -> dict:
             "on_time": link(progress="on_time"),
             "open": link(progress="open"),
             "major": link(grade="major"),
-            "major_open": current_link(grade="major", progress="open"),
+            "major_open": link(grade="major", progress="open"),
             "overdue": current_link(progress="overdue"),
             "overdue_major": current_link(progress="overdue", grade="major"),
             "due_soon": current_link(progress="due_soon"),
