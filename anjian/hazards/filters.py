@@ -129,7 +129,3 @@ class HazardFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
         if value == "escalated":
             return queryset.filter(state__in=OPEN_STATES, escalation_level__gt=0)
         return queryset
-
-
-def month_param(value) -> str:
-    return value.strftime("%Y-%m") if value else ""

@@ -279,3 +279,27 @@ class EscalateForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = EscalationTarget.choices
+
+
+class DetailsForm(VersionedForm):
+    """Correcting what was recorded while the hazard is open (typos, a clearer place)."""
+
+    title = forms.CharField(label=_("隐患名称"), max_length=120)
+    description = forms.CharField(
+        label=_("隐患描述"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    location = forms.CharField(label=_("隐患部位"), max_length=120)
+    category = forms.ChoiceField(
+        label=_("危险有害因素类别"), choices=Category.choices, required=False
+    )
+
+    def __init__(self, *args, hazard=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hazard is not None and not self.is_bound:
+            self.initial.update(
+                version=hazard.version,
+                title=hazard.title,
+                description=hazard.description,
+                location=hazard.location,
+                category=hazard.category,
+            )

@@ -180,6 +180,7 @@ def _action_forms(user, hazard: Hazard, bound: dict | None = None) -> dict:
         user.can(perms.HAZARD_REPORT) or user.can(perms.HAZARD_RECTIFY)
     ):
         available["photos"] = bound.get("photos") or forms.PhotoForm()
+        available["details"] = bound.get("details") or forms.DetailsForm(hazard=hazard)
     if (
         hazard.deadline
         and hazard.is_open
@@ -337,8 +338,10 @@ hazard_close_on_spot = _transition_view("close_on_spot")
 hazard_void = _transition_view("void")
 
 
-def _side_action(request, hazard, key: str, form, call):
-    """Run a non-state action (photos, extension, listing …) the same way as a transition."""
+def _side_action(request, hazard, key: str, form, call, *, done: str):
+    """Run a non-state action (photos, extension, listing …) the way a transition runs:
+    a refusal re-renders the hazard with the form's Chinese errors (422) or the conflict
+    (409); success says ``done`` and returns to the hazard."""
     if not form.is_valid():
         return _render_detail(request, hazard, bound={key: form}, status=422)
     try:
@@ -350,7 +353,8 @@ def _side_action(request, hazard, key: str, form, call):
         return _render_detail(request, hazard, status=409, error=str(error))
     except (NotPermitted, OutOfScope) as error:
         raise PermissionDenied(str(error)) from None
-    return None
+    messages.success(request, done)
+    return redirect(hazard)
 
 
 @require_POST
@@ -358,7 +362,7 @@ def _side_action(request, hazard, key: str, form, call):
 def hazard_add_photos(request, pk: int):
     hazard = selectors.hazard_get(request.user, pk)
     form = forms.PhotoForm(request.POST, request.FILES)
-    refused = _side_action(
+    return _side_action(
         request,
         hazard,
         "photos",
@@ -366,11 +370,28 @@ def hazard_add_photos(request, pk: int):
         lambda d: services.hazard_add_photos(
             by=request.user, hazard_id=hazard.pk, stage=d["stage"], photos=d["photos"]
         ),
+        done=_("照片已上传"),
     )
-    if refused:
-        return refused
-    messages.success(request, _("照片已上传"))
-    return redirect(hazard)
+
+
+@require_POST
+@requires(perms.HAZARD_REPORT, perms.HAZARD_RECTIFY)
+def hazard_edit(request, pk: int):
+    hazard = selectors.hazard_get(request.user, pk)
+    form = forms.DetailsForm(request.POST)
+    return _side_action(
+        request,
+        hazard,
+        "details",
+        form,
+        lambda d: services.hazard_update_details(
+            by=request.user,
+            hazard_id=hazard.pk,
+            expected_version=d["version"] or 0,
+            data={k: d[k] for k in ("title", "description", "location", "category")},
+        ),
+        done=_("已修改登记信息"),
+    )
 
 
 @require_GET
@@ -393,7 +414,7 @@ def hazard_photo(request, pk: int, photo_pk: int):
 def hazard_escalate(request, pk: int):
     hazard = selectors.hazard_get(request.user, pk)
     form = forms.EscalateForm(request.POST)
-    refused = _side_action(
+    return _side_action(
         request,
         hazard,
         "escalate",
@@ -401,11 +422,8 @@ def hazard_escalate(request, pk: int):
         lambda d: services.hazard_escalate(
             by=request.user, hazard_id=hazard.pk, target=d["target"], note=d["note"]
         ),
+        done=_("已发出督促"),
     )
-    if refused:
-        return refused
-    messages.success(request, _("已发出督促"))
-    return redirect(hazard)
 
 
 @require_POST
@@ -413,7 +431,7 @@ def hazard_escalate(request, pk: int):
 def extension_request(request, pk: int):
     hazard = selectors.hazard_get(request.user, pk)
     form = forms.ExtensionRequestForm(request.POST)
-    refused = _side_action(
+    return _side_action(
         request,
         hazard,
         "extension",
@@ -424,11 +442,8 @@ def extension_request(request, pk: int):
             requested_deadline=d["requested_deadline"],
             reason=d["reason"],
         ),
+        done=_("延期申请已提交，等待审批"),
     )
-    if refused:
-        return refused
-    messages.success(request, _("延期申请已提交，等待审批"))
-    return redirect(hazard)
 
 
 @require_POST
@@ -437,7 +452,7 @@ def extension_decide(request, pk: int, extension_pk: int):
     hazard = selectors.hazard_get(request.user, pk)
     get_object_or_404(DeadlineExtension, pk=extension_pk, hazard=hazard)
     form = forms.ExtensionDecisionForm(request.POST)
-    refused = _side_action(
+    return _side_action(
         request,
         hazard,
         "decision",
@@ -448,11 +463,8 @@ def extension_decide(request, pk: int, extension_pk: int):
             approve=d["approve"],
             reason=d["decision_reason"],
         ),
+        done=_("延期申请已审批"),
     )
-    if refused:
-        return refused
-    messages.success(request, _("延期申请已审批"))
-    return redirect(hazard)
 
 
 @require_POST
@@ -460,17 +472,14 @@ def extension_decide(request, pk: int, extension_pk: int):
 def listing_create(request, pk: int):
     hazard = selectors.hazard_get(request.user, pk)
     form = forms.ListingForm(request.POST, levels=services.listing_levels_for(request.user))
-    refused = _side_action(
+    return _side_action(
         request,
         hazard,
         "listing",
         form,
         lambda d: services.listing_create(by=request.user, hazard_id=hazard.pk, **d),
+        done=_("已挂牌督办"),
     )
-    if refused:
-        return refused
-    messages.success(request, _("已挂牌督办"))
-    return redirect(hazard)
 
 
 @require_POST
@@ -479,7 +488,7 @@ def listing_sign_off(request, pk: int, listing_pk: int):
     hazard = selectors.hazard_get(request.user, pk)
     get_object_or_404(SupervisionListing, pk=listing_pk, hazard=hazard)
     form = forms.SignOffForm(request.POST)
-    refused = _side_action(
+    return _side_action(
         request,
         hazard,
         "sign_off",
@@ -487,11 +496,8 @@ def listing_sign_off(request, pk: int, listing_pk: int):
         lambda d: services.listing_sign_off(
             by=request.user, listing_id=listing_pk, note=d["sign_off_note"]
         ),
+        done=_("已摘牌"),
     )
-    if refused:
-        return refused
-    messages.success(request, _("已摘牌"))
-    return redirect(hazard)
 
 
 @require_POST
@@ -500,7 +506,7 @@ def revisit_complete(request, pk: int, revisit_pk: int):
     hazard = selectors.hazard_get(request.user, pk)
     get_object_or_404(Revisit, pk=revisit_pk, hazard=hazard)
     form = forms.RevisitForm(request.POST)
-    refused = _side_action(
+    return _side_action(
         request,
         hazard,
         "revisit",
@@ -508,11 +514,8 @@ def revisit_complete(request, pk: int, revisit_pk: int):
         lambda d: services.revisit_complete(
             by=request.user, revisit_id=revisit_pk, result=d["result"], note=d["note"]
         ),
+        done=_("回头看已记录"),
     )
-    if refused:
-        return refused
-    messages.success(request, _("回头看已记录"))
-    return redirect(hazard)
 
 
 @require_POST

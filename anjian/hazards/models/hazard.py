@@ -29,13 +29,6 @@ SCOPE_PATHS = ScopePaths(
 
 
 class HazardQuerySet(ScopedQuerySet):
-    def open(self) -> "HazardQuerySet":
-        return self.filter(state__in=OPEN_STATES)
-
-    def overdue(self, today=None) -> "HazardQuerySet":
-        today = today or timezone.localdate()
-        return self.filter(state__in=DEADLINE_STATES, deadline__lt=today)
-
     def search(self, query: str) -> "HazardQuerySet":
         return search.search(self, query)
 

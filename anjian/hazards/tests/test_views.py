@@ -216,3 +216,33 @@ def test_an_escalation_without_a_note_is_refused(client_for, district_official):
     )
     assert response.status_code == 422
     assert not hazard.transitions.filter(action="escalate").exists()
+
+
+def test_an_open_hazard_s_details_are_corrected_from_its_page(client_for, district_official):
+    hazard = hazard_in(State.REGISTERED)
+    response = client_for(district_official).post(
+        reverse("hazards:hazard_edit", args=[hazard.pk]),
+        {
+            "version": hazard.version,
+            "title": "配电箱门未关闭（已核实）",
+            "description": hazard.description,
+            "location": "二号车间西侧",
+            "category": "2",
+        },
+    )
+    assert response.status_code == 302
+    hazard.refresh_from_db()
+    assert hazard.title == "配电箱门未关闭（已核实）" and hazard.location == "二号车间西侧"
+    assert hazard.state == State.REGISTERED
+    assert hazard.transitions.filter(action="edit").exists()
+
+
+def test_editing_from_a_stale_page_is_a_conflict_and_changes_nothing(client_for, district_official):
+    hazard = hazard_in(State.REGISTERED)
+    response = client_for(district_official).post(
+        reverse("hazards:hazard_edit", args=[hazard.pk]),
+        {"version": hazard.version + 5, "title": "改", "description": "改", "location": "改"},
+    )
+    assert response.status_code == 409
+    hazard.refresh_from_db()
+    assert hazard.title == "配电箱门未关闭"

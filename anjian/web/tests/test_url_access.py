@@ -370,6 +370,7 @@ PAGES: dict[str, Page] = {
             "hazard_close_on_spot",
             "hazard_void",
             "hazard_add_photos",
+            "hazard_edit",
             "extension_request",
             "hazard_escalate",
             "listing_create",
