@@ -216,7 +216,7 @@ def build(url: str, args) -> None:
     from django.db import connection
 
     from anjian.hazards import tally
-    from anjian.hazards.models import HazardTally
+    from anjian.hazards.models import HazardOpenTally, HazardTally
 
     log("准备数据：")
     started = time.perf_counter()
@@ -233,12 +233,14 @@ def build(url: str, args) -> None:
         loaded = load_hazards(url, args.hazards - existing, existing)
     else:
         log(f"隐患台账已有 {existing:,} 条（≥ {args.hazards:,}），跳过生成")
-    if loaded or args.rebuild_tally or not HazardTally.objects.exists():
+    kept = HazardTally.objects.exists() and HazardOpenTally.objects.exists()
+    if loaded or args.rebuild_tally or not kept:
         started = time.perf_counter()
         rows = tally.rebuild()
         took = time.perf_counter() - started
         phase(
-            f"tally.rebuild()（{existing + loaded:,} 条隐患 → {rows:,} 行汇总）",
+            f"tally.rebuild()（{existing + loaded:,} 条隐患 → {rows:,} 行汇总，"
+            f"{HazardOpenTally.objects.count():,} 行未销号期限汇总）",
             took,
             existing + loaded,
         )

@@ -57,4 +57,10 @@ PERIODIC_JOBS: list[Periodic] = [
         why="Closed major hazards (and a sample of general ones) get their 回头看 scheduled and "
         "the district reminded of revisits due within 30 days; daily is enough for dates.",
     ),
+    Periodic(
+        "anjian.hazards.tasks.prune_open_tally",
+        every=timedelta(days=1),
+        why="Rows of the open-deadline summary whose last hazard closed stay at zero; they "
+        "count nothing but would accumulate one per place, industry and day. Idempotent.",
+    ),
 ]

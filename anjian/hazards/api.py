@@ -20,7 +20,7 @@ from anjian.core.api import FormInvalid
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import selectors, services
 from anjian.hazards.choices import Grade, ListingLevel, PhotoStage, Source
-from anjian.hazards.models import Hazard
+from anjian.hazards.models import Hazard, MeasureState
 
 router = Router(tags=["隐患排查治理"])
 
@@ -602,3 +602,112 @@ def merge(request: HttpRequest, hazard_id: int, other_id: int):
     _hazard(request, other_id)
     kept = services.hazard_merge(by=request.user, duplicate_id=hazard_id, into_id=other_id)
     return _hazard(request, kept.pk)
+
+
+# --- 制度措施清单 -------------------------------------------------------------------------------
+
+
+class MeasureOut(Schema):
+    id: int
+    region: str = Field(alias="region_id", description="区划代码")
+    region_name: str = Field(alias="region.name")
+    industry: str | None = Field(None, description="监管行业代码（可空：不限行业）")
+    problem: str = Field(description="共性问题/突出隐患")
+    measure: str = Field(description="制度措施")
+    lead_unit: str = Field(description="牵头单位")
+    partner_units: str = Field(description="责任单位")
+    deadline: date = Field(description="完成时限")
+    state: str = Field(description="、".join(f"{s.value} {s.label}" for s in MeasureState))
+    progress: str = Field(description="落实情况")
+    hazard_ids: list[int] = Field(description="关联隐患")
+    created_at: datetime
+    version: int = Field(description="修改时原样带回，用于并发冲突检测")
+
+    @staticmethod
+    def resolve_industry(obj) -> str | None:
+        return obj.industry.code if obj.industry_id else None
+
+    @staticmethod
+    def resolve_hazard_ids(obj) -> list[int]:
+        return [hazard.pk for hazard in obj.hazards.all()]
+
+
+class MeasureIn(Schema):
+    region: str = Field(description="区划代码（须在您的管辖范围内）")
+    industry: str | None = Field(None, description="监管行业代码；空=不限行业")
+    problem: str
+    measure: str
+    lead_unit: str
+    partner_units: str = ""
+    deadline: date
+    state: str = MeasureState.IN_PROGRESS
+    progress: str = ""
+    hazard_ids: list[int] = Field([], description="关联隐患（须在您的管辖范围内）")
+
+
+class MeasureUpdateIn(MeasureIn):
+    version: int = Field(description="读取时的 version")
+
+
+def _measure_form(request, payload: MeasureIn, instance=None):
+    from anjian.hazards.forms import SystemMeasureForm
+
+    data = payload.dict(exclude={"hazard_ids", "version"})
+    data["industry"] = data["industry"] or ""
+    data["deadline"] = data["deadline"].isoformat()
+    form = SystemMeasureForm(data, instance=instance, user=request.user)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    unknown = set(payload.hazard_ids) - set(
+        Hazard.objects.for_user(request.user)
+        .filter(pk__in=payload.hazard_ids)
+        .values_list("pk", flat=True)
+    )
+    if unknown:
+        raise HttpError(422, f"未找到关联隐患：{', '.join(map(str, sorted(unknown)))}")
+    return form
+
+
+@router.get("/measures", response=list[MeasureOut], summary="制度措施清单（分页）")
+@api_requires(perms.HAZARD_VIEW)
+@paginate(PageNumberPagination, page_size=50)
+def list_measures(request: HttpRequest, state: str = ""):
+    measures = selectors.measure_queryset(request.user)
+    if state:
+        if state not in MeasureState.values:
+            raise HttpError(422, "未知的状态：" + "、".join(MeasureState.values))
+        measures = measures.filter(state=state)
+    return measures
+
+
+@router.post(
+    "/measures",
+    response={201: MeasureOut, 403: ErrorOut, 422: ErrorOut},
+    summary="登记制度措施",
+)
+@api_requires(perms.HAZARD_SUPERVISE)
+def create_measure(request: HttpRequest, payload: MeasureIn):
+    form = _measure_form(request, payload)
+    measure = services.measure_create(
+        by=request.user, data=form.cleaned_data, hazards=payload.hazard_ids
+    )
+    return Status(201, selectors.measure_queryset(request.user).get(pk=measure.pk))
+
+
+@router.put(
+    "/measures/{int:measure_id}",
+    response={200: MeasureOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="修改制度措施（带 version；落实情况、状态等）",
+)
+@api_requires(perms.HAZARD_SUPERVISE)
+def update_measure(request: HttpRequest, measure_id: int, payload: MeasureUpdateIn):
+    measure = selectors.measure_get(request.user, measure_id)
+    form = _measure_form(request, payload, instance=measure)
+    services.measure_update(
+        by=request.user,
+        measure_id=measure_id,
+        data=form.cleaned_data,
+        expected_version=payload.version,
+        hazards=payload.hazard_ids,
+    )
+    return selectors.measure_queryset(request.user).get(pk=measure_id)

@@ -17,7 +17,9 @@ from anjian.hazards.models import (
     DISTRICT_TALLY_SCOPE_PATHS,
     TALLY_SCOPE_PATHS,
     Hazard,
+    HazardDistrictOpenTally,
     HazardDistrictTally,
+    HazardOpenTally,
     HazardTally,
 )
 from anjian.regions.models import Industry, Region
@@ -43,6 +45,21 @@ def hazard_get(user, pk: int) -> Hazard:
         ),
         pk=pk,
     )
+
+
+def measure_queryset(user):
+    """The 制度措施清单 in ``user``'s scope, with what the list and the API show."""
+    from anjian.hazards.models import SystemMeasure
+
+    return (
+        SystemMeasure.objects.for_user(user)
+        .select_related("region", "industry")
+        .prefetch_related("hazards")
+    )
+
+
+def measure_get(user, pk: int):
+    return get_object_or_404(measure_queryset(user), pk=pk)
 
 
 # --- the dynamic-clearing figures (动态清零) ---------------------------------------------------
@@ -150,11 +167,7 @@ def _tally_rows(user, filters: FigureFilters, group: str | None):
             rows = rows.filter(enterprise_id=filters.enterprise_id)
         month = "found_month"
         sums = tally.aggregates()
-    elif (
-        (scope.everything or len(scope.region_prefix or "") <= 6)
-        and len(filters.region) <= 6
-        and group != "street"
-    ):
+    elif _reads_district_rollup(user, filters, group):
         rows = HazardDistrictTally.objects.filter(scope_q(scope, DISTRICT_TALLY_SCOPE_PATHS))
         rows = rows.order_by()
         region, month = "district_code", "month"
@@ -192,30 +205,60 @@ def _group_expression(group: str, month: str, region: str = "scope_region_code")
 DEADLINE_COUNTS = ("overdue", "overdue_major", "due_soon")
 
 
-def _deadline_rows(user, filters: FigureFilters) -> list[dict]:
-    """Overdue and due-soon counts per (street, industry), in one scan of the open
-    hazards' partial index (``hazard_open_deadline``); totals and every breakdown are
-    summed from these few thousand rows. They are *current* figures — every open hazard
-    past its deadline now, whenever it was found — so the period does not apply (the
-    figures page says so)."""
-    today = timezone.localdate()
-    rows = Hazard.objects.for_user(user).filter(state__in=DEADLINE_STATES).order_by()
-    if filters.enterprise_id:
-        rows = rows.filter(enterprise_id=filters.enterprise_id)
+def _reads_district_rollup(user, filters: FigureFilters, group: str | None) -> bool:
+    """City and district figures that are not broken down by street read the district
+    roll-ups (a few thousand rows); the rest read the street-level summaries."""
+    scope = scope_of(user)
+    return (
+        scope.enterprise_id is None
+        and not filters.enterprise_id
+        and (scope.everything or len(scope.region_prefix or "") <= 6)
+        and len(filters.region) <= 6
+        and group != "street"
+    )
+
+
+def _deadline_rows(user, filters: FigureFilters, district_level: bool, today: date) -> list[dict]:
+    """Overdue and due-soon counts per (place, industry): summed from the open-deadline
+    summaries (``HazardOpenTally`` or its district roll-up) — rows by deadline, so the
+    counts are exact today and tomorrow — or, for an enterprise, from the open hazards
+    themselves. They are *current* figures — every open hazard past its deadline now,
+    whenever it was found — so the period does not apply (the figures page says so).
+    ``place`` is the street code (the district code for district-level rows)."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    if scope_of(user).enterprise_id is not None or filters.enterprise_id:
+        rows = Hazard.objects.for_user(user).filter(state__in=DEADLINE_STATES).order_by()
+        if filters.enterprise_id:
+            rows = rows.filter(enterprise_id=filters.enterprise_id)
+        region, one = "scope_region_code", Value(1)
+        counts = {
+            "overdue": Count(one, filter=Q(deadline__lt=today)),
+            "overdue_major": Count(one, filter=Q(deadline__lt=today, grade="major")),
+            "due_soon": Count(one, filter=Q(deadline__gte=today, deadline__lte=soon)),
+        }
+    else:
+        if district_level:
+            rows = HazardDistrictOpenTally.objects.filter(
+                scope_q(scope_of(user), DISTRICT_TALLY_SCOPE_PATHS)
+            )
+            region = "district_code"
+        else:
+            rows = HazardOpenTally.objects.filter(scope_q(scope_of(user), TALLY_SCOPE_PATHS))
+            region = "scope_region_code"
+        rows = rows.order_by()
+        counts = {
+            "overdue": Sum("open", filter=Q(deadline__lt=today), default=0),
+            "overdue_major": Sum("open", filter=Q(deadline__lt=today, major=True), default=0),
+            "due_soon": Sum("open", filter=Q(deadline__gte=today), default=0),
+        }
     if filters.region:
-        rows = rows.filter(scope_region_code__startswith=filters.region)
+        rows = rows.filter(**{f"{region}__startswith": filters.region})
     if filters.industry_id:
         rows = rows.filter(industry_id=filters.industry_id)
-    soon = today + timedelta(days=DUE_SOON_DAYS)
-    counts = {
-        "overdue": Count(Value(1), filter=Q(deadline__lt=today)),
-        "overdue_major": Count(Value(1), filter=Q(deadline__lt=today, grade="major")),
-        "due_soon": Count(Value(1), filter=Q(deadline__gte=today, deadline__lte=soon)),
-    }
     return list(
         rows.filter(deadline__lte=soon)
-        .annotate(street=Substr("scope_region_code", 1, 9))
-        .values("street", "industry_id")
+        .annotate(place=Substr(region, 1, 9))
+        .values("place", "industry_id")
         .annotate(**counts)
     )
 
@@ -224,16 +267,20 @@ class ClearingReport:
     """The figures of one scope and filter, and their breakdowns, sharing one scan of the
     open hazards for the time-dependent counts."""
 
-    def __init__(self, user, filters: FigureFilters | None = None):
+    def __init__(self, user, filters: FigureFilters | None = None, today: date | None = None):
         self.user = user
         self.filters = filters or FigureFilters()
-        self._deadlines: list[dict] | None = None
+        self.today = today or timezone.localdate()
+        self._deadlines: dict[bool, list[dict]] = {}
 
-    def _deadline_sums(self, key_of) -> dict:
-        if self._deadlines is None:
-            self._deadlines = _deadline_rows(self.user, self.filters)
+    def _deadline_sums(self, key_of, group: str | None = None) -> dict:
+        district_level = _reads_district_rollup(self.user, self.filters, group)
+        if district_level not in self._deadlines:
+            self._deadlines[district_level] = _deadline_rows(
+                self.user, self.filters, district_level, self.today
+            )
         sums: dict = {}
-        for row in self._deadlines:
+        for row in self._deadlines[district_level]:
             target = sums.setdefault(key_of(row), dict.fromkeys(DEADLINE_COUNTS, 0))
             for name in DEADLINE_COUNTS:
                 target[name] += row[name]
@@ -253,11 +300,11 @@ class ClearingReport:
             raise ValueError(group)
         # Overdue is a current figure: by place and industry, not by the month found.
         key_of = {
-            "district": lambda row: row["street"][:6],
-            "street": lambda row: row["street"],
+            "district": lambda row: row["place"][:6],
+            "street": lambda row: row["place"],
             "industry": lambda row: str(row["industry_id"]),
         }.get(group)
-        deadlines = self._deadline_sums(key_of) if key_of else {}
+        deadlines = self._deadline_sums(key_of, group) if key_of else {}
         result = []
         for row in _tally_rows(self.user, self.filters, group):
             key = str(row["key"])

@@ -750,14 +750,20 @@ def extension_decide(
     if decided == 0:
         raise Conflict(_("该延期申请已被处理"))
     if approve:
-        updated = Hazard.objects.filter(pk=hazard.pk, state__in=DEADLINE_STATES).update(
+        before = tally.contribution(hazard)
+        updated = Hazard.objects.filter(
+            pk=hazard.pk, state__in=DEADLINE_STATES, version=hazard.version
+        ).update(
             deadline=extension.requested_deadline,
             escalation_level=0,
             reminded_for=None,
             version=F("version") + 1,
         )
         if updated == 0:
-            raise Conflict(_("隐患已销号或作废，不能延期"))
+            raise Conflict(_("隐患已变更（可能已销号或作废），请刷新后再审批延期"))
+        hazard.deadline = extension.requested_deadline
+        hazard.version += 1
+        tally.apply(before, tally.contribution(hazard))
     _record(
         hazard,
         action="extension_approved" if approve else "extension_refused",
@@ -1027,7 +1033,11 @@ def measure_create(*, by, data: dict, hazards: Iterable = ()):
 
 
 @transaction.atomic
-def measure_update(*, by, measure_id: int, data: dict, expected_version: int):
+def measure_update(
+    *, by, measure_id: int, data: dict, expected_version: int, hazards: Iterable | None = None
+):
+    """Change a 制度措施 (progress, state, …) at ``expected_version``; ``hazards``, when
+    given, replaces the linked hazards (those in the writer's scope)."""
     from anjian.hazards.models import SystemMeasure
 
     if not by.can("hazard.supervise"):
@@ -1042,6 +1052,10 @@ def measure_update(*, by, measure_id: int, data: dict, expected_version: int):
     measure.version += 1
     measure.save()
     _check_measure_scope(by, measure)
+    if hazards is not None:
+        measure.hazards.set(
+            Hazard.objects.for_user(by).filter(pk__in=[getattr(h, "pk", h) for h in hazards])
+        )
     return measure
 
 

@@ -8,6 +8,12 @@ and a transition costs one upsert (two if the row key changed). ``rebuild`` reco
 the table from the ledger (repair, and the tests' proof that the increments are right).
 Each change is also rolled up into ``HazardDistrictTally`` (one more upsert), which the
 city and district figures read.
+
+A hazard open against a deadline (上账, 整改中, 待验收) also counts once in
+``HazardOpenTally`` under (scope region code, industry, deadline, major) and its district
+roll-up: overdue = the rows with a deadline before today, due soon = the rows within the
+next days. Only transitions that open or close a hazard, move its deadline or its grade
+touch those rows (two more upserts), and no job has to touch them as the days pass.
 """
 
 from collections import Counter
@@ -15,25 +21,42 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Q, Sum, When
+from django.db.models import BooleanField, Case, Count, IntegerField, Q, Sum, When
 from django.db.models.functions import Substr
 
-from anjian.hazards.choices import Grade, Source, State
-from anjian.hazards.models import COUNTERS, Hazard, HazardDistrictTally, HazardTally
+from anjian.hazards.choices import DEADLINE_STATES, Grade, Source, State
+from anjian.hazards.models import (
+    COUNTERS,
+    Hazard,
+    HazardDistrictOpenTally,
+    HazardDistrictTally,
+    HazardOpenTally,
+    HazardTally,
+)
 
 Key = tuple[str, int, date]
+OpenKey = tuple[str, int, date, bool]  # region code, industry, deadline, major
 
 
 @dataclass(frozen=True)
 class Contribution:
     key: Key
     counters: Counter
+    open_key: OpenKey | None = None  # set while the hazard is open against a deadline
 
 
 def contribution(hazard: Hazard) -> Contribution:
     key = (hazard.scope_region_code, hazard.industry_id, hazard.found_month)
     if hazard.state == State.VOID:
         return Contribution(key, Counter(voided=1))
+    open_key = None
+    if hazard.state in DEADLINE_STATES and hazard.deadline is not None:
+        open_key = (
+            hazard.scope_region_code,
+            hazard.industry_id,
+            hazard.deadline,
+            hazard.grade == Grade.MAJOR,
+        )
     counters = Counter({"found": 1, f"found_{hazard.source}": 1})
     if hazard.state != State.REPORTED:
         counters["registered"] = 1
@@ -50,7 +73,7 @@ def contribution(hazard: Hazard) -> Contribution:
             counters["closed_on_time"] = 1
         if major:
             counters["major_closed"] = 1
-    return Contribution(key, counters)
+    return Contribution(key, counters, open_key)
 
 
 def apply(before: Contribution | None, after: Contribution | None) -> None:
@@ -68,6 +91,17 @@ def apply(before: Contribution | None, after: Contribution | None) -> None:
     for key, delta in districts.items():
         if any(delta.values()):
             _upsert(_DISTRICT_UPSERT, key, delta)
+    opened = after.open_key if after is not None else None
+    was_open = before.open_key if before is not None else None
+    if opened != was_open:
+        for open_key, change in ((was_open, -1), (opened, 1)):
+            if open_key is not None:
+                code, industry_id, deadline, major = open_key
+                with connection.cursor() as cursor:
+                    cursor.execute(_OPEN_UPSERT, [code, industry_id, deadline, major, change])
+                    cursor.execute(
+                        _DISTRICT_OPEN_UPSERT, [code[:6], industry_id, deadline, major, change]
+                    )
 
 
 _COLUMNS = ", ".join(COUNTERS)
@@ -85,6 +119,19 @@ def _upsert_sql(table: str, region_column: str) -> str:
 
 _STREET_UPSERT = _upsert_sql("hazards_hazardtally", "scope_region_code")
 _DISTRICT_UPSERT = _upsert_sql("hazards_hazarddistricttally", "district_code")
+
+
+def _open_upsert_sql(table: str, region_column: str) -> str:
+    return (
+        f"INSERT INTO {table} ({region_column}, industry_id, deadline, major, open) "
+        "VALUES (%s, %s, %s, %s, %s) "
+        f"ON CONFLICT ({region_column}, industry_id, deadline, major) "
+        f"DO UPDATE SET open = {table}.open + excluded.open"
+    )
+
+
+_OPEN_UPSERT = _open_upsert_sql("hazards_hazardopentally", "scope_region_code")
+_DISTRICT_OPEN_UPSERT = _open_upsert_sql("hazards_hazarddistrictopentally", "district_code")
 
 
 def _upsert(sql: str, key: Key, delta: Counter) -> None:
@@ -122,10 +169,11 @@ def aggregates() -> dict:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Recompute every tally row (street and district level) from the ledger; returns the
-    number of street-level rows."""
+    """Recompute every tally row (street and district level, counters and open deadlines)
+    from the ledger; returns the number of street-level counter rows."""
     HazardTally.objects.all().delete()
     HazardDistrictTally.objects.all().delete()
+    _rebuild_open()
     rows = (
         Hazard.objects.order_by()
         .values("scope_region_code", "industry_id", "found_month")
@@ -162,3 +210,121 @@ def rebuild() -> int:
         batch_size=5000,
     )
     return HazardTally.objects.count()
+
+
+def _ledger_open_rows():
+    return (
+        Hazard.objects.filter(state__in=DEADLINE_STATES, deadline__isnull=False)
+        .order_by()
+        .annotate(
+            major=Case(
+                When(grade=Grade.MAJOR, then=True), default=False, output_field=BooleanField()
+            )
+        )
+        .values("scope_region_code", "industry_id", "deadline", "major")
+        .annotate(open=Count("id"))
+    )
+
+
+def _rebuild_open() -> None:
+    HazardOpenTally.objects.all().delete()
+    HazardDistrictOpenTally.objects.all().delete()
+    HazardOpenTally.objects.bulk_create(
+        (HazardOpenTally(**row) for row in _ledger_open_rows().iterator(chunk_size=5000)),
+        batch_size=5000,
+    )
+    district_rows = (
+        HazardOpenTally.objects.order_by()
+        .annotate(district_code=Substr("scope_region_code", 1, 6))
+        .values("district_code", "industry_id", "deadline", "major")
+        .annotate(total=Sum("open"))
+    )
+    HazardDistrictOpenTally.objects.bulk_create(
+        (
+            HazardDistrictOpenTally(
+                district_code=row["district_code"],
+                industry_id=row["industry_id"],
+                deadline=row["deadline"],
+                major=row["major"],
+                open=row["total"],
+            )
+            for row in district_rows.iterator(chunk_size=5000)
+        ),
+        batch_size=5000,
+    )
+
+
+def differences(limit: int = 20) -> list[str]:
+    """Where the kept summaries differ from the ledger (an empty list when they are exact):
+    the street-level counters per row, the open-deadline rows, and each district roll-up
+    against the sum of its streets. Reads the whole ledger: a repair tool, not a figure."""
+    found: list[str] = []
+
+    def compare(name: str, kept: dict, expected: dict) -> None:
+        for key in sorted(set(kept) | set(expected), key=str):
+            if kept.get(key, {}) != expected.get(key, {}):
+                found.append(f"{name} {key}: 汇总 {kept.get(key)} ≠ 台账 {expected.get(key)}")
+
+    def nonzero(values: dict) -> dict:
+        return {k: v for k, v in values.items() if v}
+
+    ledger = Hazard.objects.order_by().values("scope_region_code", "industry_id", "found_month")
+    expected = {
+        (r["scope_region_code"], r["industry_id"], r["found_month"]): nonzero(
+            {c: r[c] or 0 for c in COUNTERS}
+        )
+        for r in ledger.annotate(**aggregates())
+    }
+    kept = {
+        (r["scope_region_code"], r["industry_id"], r["month"]): nonzero({c: r[c] for c in COUNTERS})
+        for r in HazardTally.objects.values("scope_region_code", "industry_id", "month", *COUNTERS)
+    }
+    compare("HazardTally", _drop_empty(kept), _drop_empty(expected))
+    rolled: dict = {}
+    for (code, industry_id, month), counters in expected.items():
+        target = rolled.setdefault((code[:6], industry_id, month), Counter())
+        target.update(counters)
+    kept_districts = {
+        (r["district_code"], r["industry_id"], r["month"]): nonzero({c: r[c] for c in COUNTERS})
+        for r in HazardDistrictTally.objects.values(
+            "district_code", "industry_id", "month", *COUNTERS
+        )
+    }
+    compare(
+        "HazardDistrictTally",
+        _drop_empty(kept_districts),
+        _drop_empty({k: nonzero(dict(v)) for k, v in rolled.items()}),
+    )
+    open_expected = {
+        (r["scope_region_code"], r["industry_id"], r["deadline"], r["major"]): {"open": r["open"]}
+        for r in _ledger_open_rows()
+    }
+    open_kept = {
+        (r.scope_region_code, r.industry_id, r.deadline, r.major): {"open": r.open}
+        for r in HazardOpenTally.objects.exclude(open=0)
+    }
+    compare("HazardOpenTally", open_kept, open_expected)
+    open_rolled: dict = {}
+    for (code, industry_id, deadline, major), value in open_expected.items():
+        key = (code[:6], industry_id, deadline, major)
+        open_rolled[key] = {"open": open_rolled.get(key, {"open": 0})["open"] + value["open"]}
+    district_open_kept = {
+        (r.district_code, r.industry_id, r.deadline, r.major): {"open": r.open}
+        for r in HazardDistrictOpenTally.objects.exclude(open=0)
+    }
+    compare("HazardDistrictOpenTally", district_open_kept, open_rolled)
+    return found[:limit]
+
+
+def _drop_empty(rows: dict) -> dict:
+    return {key: value for key, value in rows.items() if value}
+
+
+def prune_open() -> int:
+    """Delete open-deadline rows whose count has fallen to zero; returns how many.
+
+    Safe beside the services: a concurrent upsert that finds its row deleted inserts it
+    again (``ON CONFLICT`` re-checks), and a row at zero contributes nothing."""
+    deleted, _ = HazardOpenTally.objects.filter(open=0).delete()
+    district_deleted, _ = HazardDistrictOpenTally.objects.filter(open=0).delete()
+    return deleted + district_deleted

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from anjian.hazards import sweeps
+from anjian.hazards import sweeps, tally
 
 
 @task
@@ -18,3 +18,8 @@ def escalate_overdue_hazards() -> int:
 @task
 def schedule_hazard_revisits() -> int:
     return sweeps.schedule_revisits() + sweeps.remind_revisits()
+
+
+@task
+def prune_open_tally() -> int:
+    return tally.prune_open()

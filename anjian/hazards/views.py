@@ -593,9 +593,7 @@ def revisit_list(request):
 
 
 def _measures(request):
-    from anjian.hazards.models import SystemMeasure
-
-    measures = SystemMeasure.objects.for_user(request.user).select_related("region", "industry")
+    measures = selectors.measure_queryset(request.user)
     state = request.GET.get("state", "")
     if state:
         measures = measures.filter(state=state)
@@ -626,7 +624,7 @@ def measure_export(request):
         response,
         title="制度措施清单",
         columns=MEASURE_COLUMNS,
-        objects=measures.prefetch_related("hazards").iterator(chunk_size=500),
+        objects=measures.iterator(chunk_size=500),
         about=[(_("范围"), str(request.user.scope.label))],
     )
     attachment(response, "制度措施清单.xlsx")

@@ -18,7 +18,9 @@ from anjian.hazards.models.tally import (
     COUNTERS,
     DISTRICT_TALLY_SCOPE_PATHS,
     TALLY_SCOPE_PATHS,
+    HazardDistrictOpenTally,
     HazardDistrictTally,
+    HazardOpenTally,
     HazardTally,
 )
 
@@ -34,7 +36,9 @@ __all__ = [
     "DuplicateCandidate",
     "EscalationRule",
     "Hazard",
+    "HazardDistrictOpenTally",
     "HazardDistrictTally",
+    "HazardOpenTally",
     "HazardPhoto",
     "HazardTally",
     "HazardTransition",

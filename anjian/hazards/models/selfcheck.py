@@ -44,7 +44,16 @@ class CheckPlan(models.Model):
         return self.name
 
 
+class CheckItemQuerySet(models.QuerySet):
+    def active(self):
+        """The items on the checklist now (retired items stay for the records that used them)."""
+        return self.filter(is_active=True)
+
+
 class CheckItem(models.Model):
+    """One line of a plan's checklist. An item that checks have used is never deleted:
+    taking it off the checklist retires it (``is_active`` false, ``retired_at`` set)."""
+
     plan = models.ForeignKey(CheckPlan, on_delete=models.CASCADE, related_name="items")
     text = models.CharField(_("检查内容"), max_length=300)
     clause = models.ForeignKey(
@@ -56,6 +65,10 @@ class CheckItem(models.Model):
         verbose_name=_("对应重大隐患条款"),
     )
     sort_order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    objects = CheckItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "sort_order", "id"]

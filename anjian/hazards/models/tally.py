@@ -1,9 +1,13 @@
-"""The dynamic-clearing summary (动态清零): counters maintained by the services.
+"""The dynamic-clearing summaries (动态清零): counters maintained by the services.
 
-One row per (scope region code, industry, month found). Every service that changes a
-hazard applies, in the same transaction, the difference between the hazard's
+``HazardTally``: one row per (scope region code, industry, month found). Every service that
+changes a hazard applies, in the same transaction, the difference between the hazard's
 contribution before and after (``hazards.tally``), so the figures are exact at every
-commit. ``anjian hazards tally --rebuild`` recomputes the table from the ledger.
+commit. ``HazardOpenTally``: the hazards open against a deadline, one row per (scope region
+code, industry, deadline, major); overdue and due-soon are sums over its rows before or
+after today, so they stay exact as the days pass without any job touching them. Each has a
+district roll-up that city and district figures read. ``anjian hazards tally --rebuild``
+recomputes all four from the ledger.
 """
 
 from django.db import models
@@ -31,10 +35,7 @@ TALLY_SCOPE_PATHS = ScopePaths(region="scope_region_code", industry="industry_id
 DISTRICT_TALLY_SCOPE_PATHS = ScopePaths(region="district_code", industry="industry_id")
 
 
-class HazardTally(models.Model):
-    scope_region_code = models.CharField(max_length=24)
-    industry = models.ForeignKey("regions.Industry", on_delete=models.PROTECT, related_name="+")
-    month = models.DateField()
+class TallyCounters(models.Model):
     found = models.IntegerField(default=0)
     voided = models.IntegerField(default=0)
     registered = models.IntegerField(default=0)
@@ -56,6 +57,15 @@ class HazardTally(models.Model):
     closed_tipoff = models.IntegerField(default=0)
     closed_alarm = models.IntegerField(default=0)
     closed_other = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class HazardTally(TallyCounters):
+    scope_region_code = models.CharField(max_length=24)
+    industry = models.ForeignKey("regions.Industry", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
 
     class Meta:
         constraints = [
@@ -75,7 +85,7 @@ class HazardTally(models.Model):
         return f"{self.scope_region_code}/{self.industry_id}/{self.month:%Y-%m}"
 
 
-class HazardDistrictTally(models.Model):
+class HazardDistrictTally(TallyCounters):
     """The same counters rolled up to the district (区): what city and district figures read.
 
     A city's figures sum a few thousand rows here instead of the street-level table's
@@ -86,27 +96,6 @@ class HazardDistrictTally(models.Model):
     district_code = models.CharField(max_length=6)
     industry = models.ForeignKey("regions.Industry", on_delete=models.PROTECT, related_name="+")
     month = models.DateField()
-    found = models.IntegerField(default=0)
-    voided = models.IntegerField(default=0)
-    registered = models.IntegerField(default=0)
-    closed = models.IntegerField(default=0)
-    closed_on_time = models.IntegerField(default=0)
-    close_days = models.IntegerField(default=0)
-    major = models.IntegerField(default=0)
-    major_closed = models.IntegerField(default=0)
-    on_spot = models.IntegerField(default=0)
-    found_self_check = models.IntegerField(default=0)
-    found_inspection = models.IntegerField(default=0)
-    found_patrol = models.IntegerField(default=0)
-    found_tipoff = models.IntegerField(default=0)
-    found_alarm = models.IntegerField(default=0)
-    found_other = models.IntegerField(default=0)
-    closed_self_check = models.IntegerField(default=0)
-    closed_inspection = models.IntegerField(default=0)
-    closed_patrol = models.IntegerField(default=0)
-    closed_tipoff = models.IntegerField(default=0)
-    closed_alarm = models.IntegerField(default=0)
-    closed_other = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -117,3 +106,56 @@ class HazardDistrictTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district_code}/{self.industry_id}/{self.month:%Y-%m}"
+
+
+class HazardOpenTally(models.Model):
+    """Hazards open against a deadline (上账 to 待验收) per place, industry, deadline and grade.
+
+    ``open`` may fall to zero when the last such hazard closes; the nightly
+    ``prune_open_tally`` sweep deletes those rows.
+    """
+
+    scope_region_code = models.CharField(max_length=24)
+    industry = models.ForeignKey("regions.Industry", on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField()
+    major = models.BooleanField()
+    open = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_region_code", "industry", "deadline", "major"],
+                name="hazard_open_tally_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["scope_region_code", "deadline"],
+                name="hazard_open_tally_scope",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_region_code}/{self.industry_id}/{self.deadline}: {self.open}"
+
+
+class HazardDistrictOpenTally(models.Model):
+    """``HazardOpenTally`` rolled up to the district, for city and district figures."""
+
+    district_code = models.CharField(max_length=6)
+    industry = models.ForeignKey("regions.Industry", on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField()
+    major = models.BooleanField()
+    open = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district_code", "industry", "deadline", "major"],
+                name="hazard_district_open_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_code}/{self.industry_id}/{self.deadline}: {self.open}"

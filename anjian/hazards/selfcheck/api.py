@@ -34,7 +34,7 @@ class PlanOut(Schema):
 
     @staticmethod
     def resolve_items(obj: CheckPlan):
-        return list(obj.items.all())
+        return list(obj.items.active())
 
 
 class ResultOut(Schema):

@@ -71,7 +71,8 @@ def due_condition(now: datetime | None = None) -> Q:
 def _with_figures(queryset: QuerySet, now: datetime | None) -> QuerySet:
     last = CheckRecord.objects.filter(plan=OuterRef("pk")).order_by("-performed_at")
     items = (
-        CheckItem.objects.filter(plan=OuterRef("pk"))
+        CheckItem.objects.active()
+        .filter(plan=OuterRef("pk"))
         .order_by()
         .values("plan")
         .annotate(n=Count("pk"))
@@ -127,7 +128,7 @@ def plan_get(user, pk: int, *, now: datetime | None = None) -> CheckPlan:
         "enterprise", "enterprise__industry", "created_by"
     )
     plan = get_object_or_404(queryset, pk=pk)
-    plan.item_list = list(plan.items.select_related("clause", "clause__document"))
+    plan.item_list = list(plan.items.active().select_related("clause", "clause__document"))
     return plan
 
 

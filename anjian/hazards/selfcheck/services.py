@@ -147,22 +147,14 @@ def _retire_items(items: Sequence[CheckItem]) -> None:
     """Take items off a plan's checklist.
 
     An item no check has used yet is deleted. An item with results is part of what past
-    records say was checked and cannot go (its results PROTECT it): CheckItem has no
-    ``is_active`` flag yet, so removing or rewording such an item is refused, naming it.
+    records say was checked (its results PROTECT it): it is retired instead — off the
+    checklist for new checks, still shown in the records that used it.
     """
     used = set(CheckResult.objects.filter(item__in=items).values_list("item_id", flat=True))
-    kept = [item for item in items if item.pk in used]
-    if kept:
-        raise ValidationError(
-            {
-                "items": _(
-                    "以下检查项已有检查记录，为保持记录真实不能删除或改写：%(items)s。"
-                    "如需调整，请停用本计划，再“复制为新计划”后修改。"
-                )
-                % {"items": "、".join(f"“{item.text}”" for item in kept)}
-            }
-        )
-    CheckItem.objects.filter(pk__in=[item.pk for item in items]).delete()
+    CheckItem.objects.filter(pk__in=[item.pk for item in items if item.pk in used]).update(
+        is_active=False, retired_at=timezone.now()
+    )
+    CheckItem.objects.filter(pk__in=[item.pk for item in items if item.pk not in used]).delete()
 
 
 # --- plans --------------------------------------------------------------------------------
@@ -216,8 +208,9 @@ def plan_update(
     """Change a plan and set its whole checklist, in the order given.
 
     Items are matched by their text: a matching item keeps its identity (and its results)
-    and takes the new position and clause; a new text is a new item; an item whose text is
-    gone is retired (``_retire_items``: deleted if never used, refused otherwise).
+    and takes the new position and clause — a retired item whose text comes back is in use
+    again; a new text is a new item; an item whose text is gone is retired
+    (``_retire_items``: deleted if never used, kept but off the checklist otherwise).
     """
     _require(by)
     plan = _plan_for_write(by, plan_id)
@@ -233,7 +226,9 @@ def plan_update(
     plan.save()
     existing = {item.text: item for item in plan.items.all()}
     wanted = {spec.text for spec in specs}
-    _retire_items([item for text, item in existing.items() if text not in wanted])
+    _retire_items(
+        [item for text, item in existing.items() if text not in wanted and item.is_active]
+    )
     for number, spec in enumerate(specs):
         order = (number + 1) * 10
         item = existing.get(spec.text)
@@ -241,10 +236,15 @@ def plan_update(
             CheckItem.objects.create(
                 plan=plan, text=spec.text, clause=spec.clause, sort_order=order
             )
-        elif item.sort_order != order or item.clause_id != getattr(spec.clause, "pk", None):
+        elif (
+            item.sort_order != order
+            or item.clause_id != getattr(spec.clause, "pk", None)
+            or not item.is_active
+        ):
             item.sort_order = order
             item.clause = spec.clause
-            item.save(update_fields=["sort_order", "clause"])
+            item.is_active, item.retired_at = True, None
+            item.save(update_fields=["sort_order", "clause", "is_active", "retired_at"])
     ensure_in_scope(by, plan)
     return plan
 
@@ -313,7 +313,7 @@ class _Answer:
 
 def _answers(plan: CheckPlan, results: Sequence[dict], errors: dict) -> list[_Answer]:
     """Match the submitted results to the plan's items and check each one."""
-    items = list(plan.items.select_related("clause", "clause__document"))
+    items = list(plan.items.active().select_related("clause", "clause__document"))
     by_id = {item.pk: item for item in items}
     given: dict[int, dict] = {}
     for result in results or ():

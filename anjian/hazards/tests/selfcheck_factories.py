@@ -63,7 +63,7 @@ def plan(
 def answers(check_plan: CheckPlan, failed: dict | None = None, **overrides) -> list[dict]:
     """All items passed, except ``failed``: {item position: note or a result dict}."""
     results = []
-    for position, item in enumerate(check_plan.items.order_by("sort_order", "id")):
+    for position, item in enumerate(check_plan.items.active().order_by("sort_order", "id")):
         result = {"item_id": item.pk, "passed": True, "note": "", "photos": []}
         if failed and position in failed:
             change = failed[position]

@@ -29,7 +29,8 @@ def media(settings, tmp_path):
 
 
 def item_texts(plan) -> list[str]:
-    return list(plan.items.order_by("sort_order", "id").values_list("text", flat=True))
+    """The checklist as a new check sees it (retired items left out)."""
+    return list(plan.items.active().order_by("sort_order", "id").values_list("text", flat=True))
 
 
 def error_of(excinfo) -> dict:
@@ -110,21 +111,57 @@ def test_updating_the_checklist_reorders_adds_and_drops_unused_items(db):
     assert kept.clause == clause  # the same item, now linked to a clause
 
 
-def test_an_item_that_was_checked_cannot_be_removed_or_reworded(db, media):
+def test_an_item_that_was_checked_is_retired_not_deleted_and_its_records_keep_it(db, media):
+    from anjian.hazards.models import CheckItem
+
     plan = make.plan()
-    make.submit(plan)
+    record = make.submit(plan, failed={0: "安全出口堆放杂物"})
+    used = {item.text: item.pk for item in plan.items.all()}
+    services.plan_update(
+        by=world.actor("enterprise_manager"),
+        plan_id=plan.pk,
+        name=plan.name,
+        frequency=plan.frequency,
+        items=[{"text": "安全出口畅通"}, {"text": "灭火器在有效期内（每月检查压力）"}],
+    )
+
+    assert item_texts(plan) == ["安全出口畅通", "灭火器在有效期内（每月检查压力）"]
+    retired = CheckItem.objects.get(pk=used["灭火器在有效期内"])
+    assert not retired.is_active and retired.retired_at is not None
+    # The record still says what was checked, item by item, the hazard still linked.
+    assert sorted(r.item.text for r in record.results.all()) == sorted(make.ITEMS)
+    assert record.results.exclude(hazard=None).count() == 1
+    # A new check sees only the current checklist; an answer for a retired item is refused.
+    results = make.answers(plan)
+    assert [r["item_id"] for r in results] == list(
+        plan.items.active().order_by("sort_order").values_list("pk", flat=True)
+    )
     with pytest.raises(ValidationError) as excinfo:
-        services.plan_update(
+        services.check_record_submit(
             by=world.actor("enterprise_manager"),
             plan_id=plan.pk,
-            name=plan.name,
-            frequency=plan.frequency,
-            items=[{"text": "安全出口畅通"}, {"text": "灭火器在有效期内（每月检查压力）"}],
+            results=[*results, {"item_id": retired.pk, "passed": True, "note": ""}],
         )
-    message = error_of(excinfo)["items"][0]
-    assert "“灭火器在有效期内”" in message and "“可燃气体报警器完好”" in message
-    assert "复制为新计划" in message
-    assert item_texts(plan) == list(make.ITEMS)
+    assert "检查项不属于本计划" in str(excinfo.value)
+
+
+def test_a_retired_item_whose_text_returns_is_in_use_again(db, media):
+    plan = make.plan()
+    make.submit(plan)
+    first = plan.items.get(text="灭火器在有效期内")
+    manager = world.actor("enterprise_manager")
+    fields = {"name": plan.name, "frequency": plan.frequency}
+    services.plan_update(by=manager, plan_id=plan.pk, items=[{"text": "安全出口畅通"}], **fields)
+    services.plan_update(
+        by=manager,
+        plan_id=plan.pk,
+        items=[{"text": "灭火器在有效期内"}, {"text": "安全出口畅通"}],
+        **fields,
+    )
+
+    first.refresh_from_db()
+    assert first.is_active and first.retired_at is None
+    assert item_texts(plan) == ["灭火器在有效期内", "安全出口畅通"]
 
 
 def test_a_deactivated_plan_keeps_its_records_and_cannot_be_checked_again(db, media):

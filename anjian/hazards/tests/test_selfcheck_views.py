@@ -139,11 +139,16 @@ def test_copying_a_plan_prefills_its_checklist(db, manager):
         assert text in page
 
 
-def test_editing_a_used_item_away_is_refused_with_the_reason(db, manager, media):
+def test_editing_a_used_item_away_retires_it_and_the_plan_page_shows_the_new_list(
+    db, manager, media
+):
     plan = make.plan()
-    make.submit(plan)
-    page = html(manager.post(url("plan_edit", plan.pk), plan_data(items="货架稳固")), 422)
-    assert "已有检查记录" in page and "复制为新计划" in page
+    record = make.submit(plan)
+    response = manager.post(url("plan_edit", plan.pk), plan_data(items="货架稳固"))
+    assert response.status_code == 302
+    page = html(manager.get(url("plan_detail", plan.pk)))
+    assert "货架稳固" in page and "灭火器在有效期内" not in page
+    assert "灭火器在有效期内" in html(manager.get(url("record_detail", record.pk)))
 
 
 def test_stopping_and_restarting_a_plan(db, manager):

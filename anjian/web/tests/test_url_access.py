@@ -611,6 +611,7 @@ API_READS = {
     "/api/v1/enterprises/{int:enterprise_id}",
     "/api/v1/hazards/",
     "/api/v1/hazards/figures",
+    "/api/v1/hazards/measures",
     "/api/v1/hazards/{int:hazard_id}",
     "/api/v1/hazards/{int:hazard_id}/timeline",
     "/api/v1/hazards/{int:hazard_id}/extensions",
