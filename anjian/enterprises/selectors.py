@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from anjian.core.exceptions import OutOfScope
 from anjian.enterprises.choices import KEY_FLAGS, Status, SupervisionGrade
 from anjian.enterprises.filters import EnterpriseFilterSet
 from anjian.enterprises.models import Enterprise
@@ -32,6 +33,20 @@ def enterprise_get(user, pk: int) -> Enterprise:
     return get_object_or_404(
         enterprise_queryset(user).select_related(*LIST_RELATIONS, "grid", "created_by"), pk=pk
     )
+
+
+def enterprise_for_write(user, enterprise) -> Enterprise:
+    """The enterprise (an instance or a pk) as a write about it sees it: re-read through
+    ``user``'s scope, else ``OutOfScope`` on the ``enterprise`` field."""
+    found = (
+        enterprise_queryset(user)
+        .select_related("industry")
+        .filter(pk=getattr(enterprise, "pk", enterprise))
+        .first()
+    )
+    if found is None:
+        raise OutOfScope(field="enterprise")
+    return found
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ class HazardsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from anjian.hazards import receivers  # noqa: F401  (follow enterprises that move)
         from anjian.hazards.models import (
             CheckItem,
             CheckPlan,

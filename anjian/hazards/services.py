@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core import search
-from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
+from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.notifications import notify
 from anjian.enterprises.models import Enterprise
+from anjian.enterprises.selectors import enterprise_for_write
 from anjian.hazards import duplicates, lifecycle, tally
 from anjian.hazards.choices import (
     DEADLINE_STATES,
@@ -60,13 +61,6 @@ ENTERPRISE_SOURCES = (Source.SELF_CHECK, Source.ALARM, Source.OTHER)
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _enterprise_in_scope(by, enterprise: Enterprise) -> Enterprise:
-    found = Enterprise.objects.for_user(by).filter(pk=enterprise.pk).first()
-    if found is None:
-        raise OutOfScope(field="enterprise")
-    return found
 
 
 def _hazard_for_write(by, hazard_id: int) -> Hazard:
@@ -227,7 +221,7 @@ def hazard_report(
     """
     if not by.can("hazard.report"):
         raise NotPermitted()
-    enterprise = _enterprise_in_scope(by, enterprise)
+    enterprise = enterprise_for_write(by, enterprise)
     now = timezone.now()
     found_at = found_at or now
     errors: dict = {}
@@ -359,6 +353,33 @@ def hazard_update_details(
     _record(hazard, action="edit", by=by, data={"fields": sorted(data)})
     tally.apply(before, tally.contribution(hazard))
     return hazard
+
+
+@transaction.atomic
+def hazards_follow_enterprise(enterprise: Enterprise) -> int:
+    """An enterprise moved street/grid or changed industry: its hazards go with it, open
+    and closed, so the officials who now supervise it see its whole ledger and the figures
+    count it where it is. The rows are locked and their versions bumped (a transition
+    begun on the old values gets a conflict); the summaries move in the same transaction.
+    Returns how many hazards moved."""
+    moved = list(
+        Hazard.objects.select_for_update()
+        .filter(enterprise_id=enterprise.pk)
+        .exclude(scope_region_code=enterprise.scope_region_code, industry_id=enterprise.industry_id)
+    )
+    changes = []
+    for hazard in moved:
+        before = tally.contribution(hazard)
+        hazard.scope_region_code = enterprise.scope_region_code
+        hazard.industry_id = enterprise.industry_id
+        changes.append((before, tally.contribution(hazard)))
+    Hazard.objects.filter(pk__in=[hazard.pk for hazard in moved]).update(
+        scope_region_code=enterprise.scope_region_code,
+        industry_id=enterprise.industry_id,
+        version=F("version") + 1,
+    )
+    tally.apply_many(changes)
+    return len(moved)
 
 
 # --- the lifecycle ---------------------------------------------------------------------------

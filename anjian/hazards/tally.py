@@ -17,6 +17,7 @@ touch those rows (two more upserts), and no job has to touch them as the days pa
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -78,11 +79,25 @@ def contribution(hazard: Hazard) -> Contribution:
 
 def apply(before: Contribution | None, after: Contribution | None) -> None:
     """Add ``after`` and take away ``before``, in the caller's transaction."""
+    apply_many([(before, after)])
+
+
+def apply_many(changes: Iterable[tuple[Contribution | None, Contribution | None]]) -> None:
+    """``apply`` for several hazards at once: one upsert per summary row touched."""
     deltas: dict[Key, Counter] = {}
-    if after is not None:
-        deltas.setdefault(after.key, Counter()).update(after.counters)
-    if before is not None:
-        deltas.setdefault(before.key, Counter()).subtract(before.counters)
+    opens: Counter = Counter()
+    for before, after in changes:
+        if after is not None:
+            deltas.setdefault(after.key, Counter()).update(after.counters)
+        if before is not None:
+            deltas.setdefault(before.key, Counter()).subtract(before.counters)
+        opened = after.open_key if after is not None else None
+        was_open = before.open_key if before is not None else None
+        if opened != was_open:
+            if was_open is not None:
+                opens[was_open] -= 1
+            if opened is not None:
+                opens[opened] += 1
     districts: dict[Key, Counter] = {}
     for (code, industry_id, month), delta in deltas.items():
         if any(delta.values()):
@@ -91,17 +106,15 @@ def apply(before: Contribution | None, after: Contribution | None) -> None:
     for key, delta in districts.items():
         if any(delta.values()):
             _upsert(_DISTRICT_UPSERT, key, delta)
-    opened = after.open_key if after is not None else None
-    was_open = before.open_key if before is not None else None
-    if opened != was_open:
-        for open_key, change in ((was_open, -1), (opened, 1)):
-            if open_key is not None:
-                code, industry_id, deadline, major = open_key
-                with connection.cursor() as cursor:
-                    cursor.execute(_OPEN_UPSERT, [code, industry_id, deadline, major, change])
-                    cursor.execute(
-                        _DISTRICT_OPEN_UPSERT, [code[:6], industry_id, deadline, major, change]
-                    )
+    district_opens: Counter = Counter()
+    with connection.cursor() as cursor:
+        for (code, industry_id, deadline, major), change in opens.items():
+            if change:
+                cursor.execute(_OPEN_UPSERT, [code, industry_id, deadline, major, change])
+                district_opens[(code[:6], industry_id, deadline, major)] += change
+        for key, change in district_opens.items():
+            if change:
+                cursor.execute(_DISTRICT_OPEN_UPSERT, [*key, change])
 
 
 _COLUMNS = ", ".join(COUNTERS)

@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.accounts.permissions import SELFCHECK_MANAGE
-from anjian.core.exceptions import NotPermitted, OutOfScope, ValidationError
+from anjian.core.exceptions import NotPermitted, ValidationError
 from anjian.core.scoping import ensure_in_scope
 from anjian.enterprises.models import Enterprise
+from anjian.enterprises.selectors import enterprise_for_write
 from anjian.hazards.choices import CheckFrequency, Source
 from anjian.hazards.models import (
     CheckItem,
@@ -67,14 +68,6 @@ def result_key(item_id: int) -> str:
 def _require(by) -> None:
     if not by.can(SELFCHECK_MANAGE):
         raise NotPermitted()
-
-
-def _enterprise_in_scope(by, enterprise: Enterprise) -> Enterprise:
-    found = Enterprise.objects.for_user(by).filter(pk=getattr(enterprise, "pk", enterprise))
-    found = found.select_related("industry").first()
-    if found is None:
-        raise OutOfScope(field="enterprise")
-    return found
 
 
 def _plan_for_write(by, plan_id: int) -> CheckPlan:
@@ -172,7 +165,7 @@ def plan_create(
 ) -> CheckPlan:
     """Create an active plan of ``enterprise`` with its checklist (in the order given)."""
     _require(by)
-    enterprise = _enterprise_in_scope(by, enterprise)
+    enterprise = enterprise_for_write(by, enterprise)
     specs = _item_specs(items)
     errors: dict = {}
     _check_plan_fields(errors, name=name, frequency=frequency, scope_note=scope_note)
@@ -289,7 +282,7 @@ def plan_create_from_checklist(
     checklist = checklists.checklist_get(key)
     if checklist is None:
         raise ValidationError({"checklist": _("没有这个检查表模板")})
-    enterprise = _enterprise_in_scope(by, enterprise)
+    enterprise = enterprise_for_write(by, enterprise)
     return plan_create(
         by=by,
         enterprise=enterprise,

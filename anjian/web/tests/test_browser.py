@@ -451,3 +451,19 @@ def test_a_hazard_is_reported_on_a_phone_and_counted_in_the_figures(browser, ser
         expect(found).to_have_text(f"{found_before + 1:,}")
         found.click()
         expect(page.locator("#results")).to_contain_text("配电箱门未关闭（浏览器测试）")
+
+
+def test_the_risk_map_shows_coloured_points_and_narrows_by_colour(browser, server):
+    from playwright.sync_api import expect
+
+    with _session(browser, server, "yp_yjj", DESKTOP) as (page, _problems):
+        page.goto(server.url + "/risks/map/")
+        map_element = page.locator("#map")
+        expect(map_element).to_have_attribute("data-loaded", re.compile(r"^[1-9]\d*$"))
+        everyone = int(map_element.get_attribute("data-loaded"))
+        expect(page.locator(".risk-cluster, path.leaflet-interactive").first).to_be_attached()
+
+        page.select_option("#id_level", "red")
+        expect(map_element).not_to_have_attribute("data-loaded", str(everyone))
+        assert int(map_element.get_attribute("data-loaded")) < everyone
+        assert "level=red" in page.url

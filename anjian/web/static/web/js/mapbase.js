@@ -36,5 +36,59 @@ window.AnjianMap = (function () {
     });
   }
 
-  return { create: create, drawDistricts: drawDistricts, drawStreetLabels: drawStreetLabels, GRADE_COLOURS: GRADE_COLOURS };
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+
+  // A page whose map shows the points of a filter form (form[data-map-filter]): the
+  // points come from context.pointsUrl + the form's query, drawn by options.marker(point,
+  // context) into a cluster layer (options.cluster: extra markerClusterGroup options).
+  function pointsPage(options) {
+    var context = JSON.parse(document.getElementById("map-context").textContent);
+    var status = document.getElementById("map-status");
+    var map = create("map");
+    var outline = context.districts.length ? drawDistricts(map, context.districts) : null;
+    drawStreetLabels(map, context.streets);
+    if (outline) { map.fitBounds(outline.getBounds(), { padding: [10, 10] }); } else { map.setView([31.23, 121.47], 10); }
+    var cluster = L.markerClusterGroup(Object.assign({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 }, options.cluster || {}));
+    map.addLayer(cluster);
+
+    function load(query) {
+      status.textContent = "加载中…";
+      fetch(context.pointsUrl + query, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status); }
+          return response.json();
+        })
+        .then(function (data) {
+          cluster.clearLayers();
+          cluster.addLayers(data.points.map(function (p) { return options.marker(p, context); }));
+          var text = "地图上显示 " + data.points.length.toLocaleString("zh-CN") + " 家单位";
+          if (data.total > data.points.length) { text += "（共 " + data.total.toLocaleString("zh-CN") + " 家，超出上限，请缩小筛选范围）"; }
+          status.textContent = text;
+          document.getElementById("map").setAttribute("data-loaded", String(data.points.length));
+        })
+        .catch(function (error) { status.textContent = "加载失败：" + error.message; });
+    }
+
+    var form = document.querySelector("form[data-map-filter]");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var query = "?" + new URLSearchParams(new FormData(form)).toString();
+      window.history.replaceState(null, "", query);
+      document.querySelectorAll("a[data-keep-query]").forEach(function (link) {
+        link.href = link.href.split("?")[0] + query;
+      });
+      load(query);
+    });
+    form.addEventListener("change", function () { form.requestSubmit(); });
+    load(window.location.search);
+  }
+
+  return {
+    create: create, drawDistricts: drawDistricts, drawStreetLabels: drawStreetLabels,
+    escapeHtml: escapeHtml, pointsPage: pointsPage, GRADE_COLOURS: GRADE_COLOURS
+  };
 })();
