@@ -213,4 +213,49 @@ def build_demo_hazards(*, by, enterprises, count: int, seed: int = 2026, progres
         if progress:
             progress(1)
     tally.rebuild()
+    _demo_measures(by, enterprises, rng)
     return built
+
+
+MEASURES = [
+    ("建立配电设施每日巡检和上锁制度，街道每季度抽查", "街道安全办", "in_progress"),
+    ("推行消防通道“划线定位”和每周清理登记，纳入网格巡查必查项", "区消防救援支队", "in_progress"),
+    ("气瓶集中存放、防倒链配置纳入动火作业审批前置条件", "区应急管理局", "done"),
+    ("对反复出现同类隐患的单位开展约谈和专项培训", "区安委办", "in_progress"),
+]
+
+
+def _demo_measures(by, enterprises, rng: random.Random) -> None:
+    """制度措施清单: one measure per recurring problem, linked to the hazards behind it."""
+    from django.db.models import Count
+
+    from anjian.hazards.models import SystemMeasure
+    from anjian.regions.models import Region
+
+    district = enterprises[0].scope_region_code[:6]
+    frequent = (
+        Hazard.objects.filter(scope_region_code__startswith=district)
+        .values("title")
+        .annotate(n=Count("id"))
+        .order_by("-n", "title")[: len(MEASURES)]
+    )
+    for (measure, lead_unit, state), row in zip(MEASURES, frequent, strict=False):
+        if SystemMeasure.objects.filter(measure=measure).exists():
+            continue
+        hazards = Hazard.objects.filter(
+            scope_region_code__startswith=district, title=row["title"]
+        ).values_list("pk", flat=True)[:20]
+        services.measure_create(
+            by=by,
+            data={
+                "region": Region.objects.get(code=district),
+                "problem": f"{row['title']}（{row['n']} 起，反复出现）",
+                "measure": measure,
+                "lead_unit": lead_unit,
+                "partner_units": "各街道、相关行业主管部门",
+                "deadline": timezone.localdate() + timedelta(days=rng.choice([30, 60, 90])),
+                "state": state,
+                "progress": "已印发并组织落实（演示）" if state == "done" else "",
+            },
+            hazards=list(hazards),
+        )

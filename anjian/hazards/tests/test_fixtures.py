@@ -1,0 +1,39 @@
+"""The demo hazards: built through the services, at every state, with exact figures."""
+
+import pytest
+
+from anjian.core.testing import world
+from anjian.hazards import tally
+from anjian.hazards.choices import State
+from anjian.hazards.fixtures import MEASURES, build_demo_hazards
+from anjian.hazards.models import Hazard, HazardTransition, SystemMeasure
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_demo_hazards_reach_every_state_with_a_history_and_exact_figures(db):
+    enterprises = [world.enterprise(n) for n in ("yinhang_chemical", "yinhang_site")]
+
+    built = build_demo_hazards(by=world.actor("admin"), enterprises=enterprises, count=60)
+
+    assert built == Hazard.objects.count() == 60
+    assert set(Hazard.objects.values_list("state", flat=True)) == set(State.values)
+    assert not Hazard.objects.exclude(
+        pk__in=HazardTransition.objects.values("hazard_id")
+    ).exists()  # every hazard has its timeline
+    assert tally.differences() == []
+    measures = SystemMeasure.objects.all()
+    assert 0 < measures.count() <= len(MEASURES)
+    for measure in measures:
+        assert measure.region_id == world.YANGPU
+        assert measure.hazards.exists()
+        assert set(measure.hazards.values_list("scope_region_code", flat=True)) <= {
+            e.scope_region_code for e in enterprises
+        }
+
+    # Building again adds hazards but no second copy of the measures.
+    build_demo_hazards(by=world.actor("admin"), enterprises=enterprises, count=5)
+    assert SystemMeasure.objects.count() == measures.count()
