@@ -14,12 +14,14 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from anjian.accounts.api import router as accounts_router
+from anjian.cap.api import router as cap_router
 from anjian.core.api import FormInvalid, schema_error_detail, validation_detail
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope
 from anjian.enterprises.api import router as enterprises_router
 from anjian.hazards.api import router as hazards_router
 from anjian.hazards.library.api import router as hazard_standards_router
 from anjian.hazards.selfcheck.api import router as selfcheck_router
+from anjian.monitoring.api import router as monitoring_router
 from anjian.regions.api import router as regions_router
 from anjian.risks.api import band_tables_router as risk_band_tables_router
 from anjian.risks.api import library_router as risk_library_router
@@ -57,6 +59,8 @@ api.add_router("/risk-library", risk_library_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/self-checks", selfcheck_router)
 api.add_router("/hazard-standards", hazard_standards_router)
+api.add_router("/monitoring", monitoring_router)
+api.add_router("/warnings", cap_router)
 
 
 @api.exception_handler(Conflict)

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "anjian.enterprises",
     "anjian.risks",
     "anjian.hazards",
+    "anjian.monitoring",
+    "anjian.cap",
     "anjian.web",
 ]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("hazards/standards/", include("anjian.hazards.library.urls")),
     path("hazards/self-checks/", include("anjian.hazards.selfcheck.urls")),
     path("hazards/", include("anjian.hazards.urls")),
+    path("monitoring/", include("anjian.monitoring.urls")),
+    path("warnings/", include("anjian.cap.urls")),
     path("", include("anjian.core.urls")),
     path("api/v1/", api.urls),
 ]

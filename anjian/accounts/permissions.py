@@ -40,11 +40,21 @@ SELFCHECK_MANAGE = "selfcheck.manage"  # an enterprise's check plans and check r
 
 NOTIFICATION_VIEW = "notification.view"
 
+MONITOR_VIEW = "monitor.view"  # devices, latest values, alarms, online rates (in scope)
+MONITOR_MANAGE = "monitor.manage"  # register devices, thresholds and duty persons (in scope)
+ALARM_HANDLE = "alarm.handle"  # acknowledge and dispose alarms, raise a hazard from one
+MONITOR_ADMIN = "monitor.admin"  # device types and metrics, the ingest dead-letter table
+
+WARNING_VIEW = "warning.view"  # public early warnings (CAP) inside the platform
+WARNING_COMPOSE = "warning.compose"  # draft, update and cancel a warning
+WARNING_APPROVE = "warning.approve"  # approve and publish a warning someone else drafted
+
 _EVERY_USER = {HOME_VIEW, PROFILE, JOB_VIEW, NOTIFICATION_VIEW}
 _REGISTRY_READ = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, REGION_VIEW, DEPARTMENT_VIEW, AUDIT_VIEW}
 _REGISTRY_WRITE = {ENTERPRISE_ADD, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT, ENTERPRISE_ACCOUNTS}
 _PREVENTION_READ = {RISK_VIEW, HAZARD_VIEW, HAZARD_EXPORT}
 _GOVERNMENT_HAZARDS = {HAZARD_REPORT, HAZARD_RECTIFY, HAZARD_SUPERVISE, HAZARD_LIST}
+_MONITORING = {MONITOR_VIEW, MONITOR_MANAGE, ALARM_HANDLE}
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
@@ -55,6 +65,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | _GOVERNMENT_HAZARDS
         | {USER_MANAGE, REGION_MANAGE, DEPARTMENT_MANAGE}
         | {HAZARD_STANDARDS, RISK_CONFIGURE}
+        | _MONITORING
+        | {MONITOR_ADMIN, WARNING_VIEW, WARNING_COMPOSE, WARNING_APPROVE}
     ),
     Role.SUPERVISOR: frozenset(
         _EVERY_USER
@@ -62,10 +74,17 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | _REGISTRY_WRITE
         | _PREVENTION_READ
         | _GOVERNMENT_HAZARDS
-        | {REGION_MANAGE}
+        | _MONITORING
+        | {REGION_MANAGE, WARNING_VIEW, WARNING_COMPOSE, WARNING_APPROVE}
     ),
     Role.DEPARTMENT: frozenset(
-        _EVERY_USER | _REGISTRY_READ | _REGISTRY_WRITE | _PREVENTION_READ | _GOVERNMENT_HAZARDS
+        _EVERY_USER
+        | _REGISTRY_READ
+        | _REGISTRY_WRITE
+        | _PREVENTION_READ
+        | _GOVERNMENT_HAZARDS
+        | _MONITORING
+        | {WARNING_VIEW}
     ),
     Role.STREET: frozenset(
         _EVERY_USER
@@ -73,17 +92,27 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | _REGISTRY_WRITE
         | _PREVENTION_READ
         | _GOVERNMENT_HAZARDS
-        | {REGION_MANAGE}
+        | _MONITORING
+        | {REGION_MANAGE, WARNING_VIEW}
     ),
-    Role.INSPECTOR: frozenset(_EVERY_USER | _REGISTRY_READ | _PREVENTION_READ | {HAZARD_REPORT}),
+    Role.INSPECTOR: frozenset(
+        _EVERY_USER | _REGISTRY_READ | _PREVENTION_READ | {HAZARD_REPORT, MONITOR_VIEW}
+    ),
     Role.ENTERPRISE: frozenset(
         _EVERY_USER
         | {ENTERPRISE_VIEW, ENTERPRISE_CHANGE_OWN, AUDIT_VIEW}
         | {RISK_VIEW, RISK_MANAGE, HAZARD_VIEW, HAZARD_EXPORT, HAZARD_REPORT, HAZARD_RECTIFY}
         | {SELFCHECK_MANAGE}
+        | _MONITORING
     ),
     Role.EXPERT: frozenset(_EVERY_USER),
-    Role.LEADER: frozenset(_EVERY_USER | _REGISTRY_READ | _PREVENTION_READ),
+    # Leaders read everything in scope and sign off (签发) public warnings.
+    Role.LEADER: frozenset(
+        _EVERY_USER
+        | _REGISTRY_READ
+        | _PREVENTION_READ
+        | {MONITOR_VIEW, WARNING_VIEW, WARNING_APPROVE}
+    ),
 }
 
 ALL_ACTIONS: frozenset[str] = frozenset().union(*ROLE_ACTIONS.values())
