@@ -63,4 +63,23 @@ PERIODIC_JOBS: list[Periodic] = [
         why="Rows of the open-deadline summary whose last hazard closed stay at zero; they "
         "count nothing but would accumulate one per place, industry and day. Idempotent.",
     ),
+    Periodic(
+        "anjian.monitoring.tasks.escalate_alarms",
+        every=timedelta(minutes=1),
+        why="Unacknowledged alarms are told to the street, then the district, after "
+        "minutes (MONITORING_ESCALATION_MINUTES); every minute so a rung is not late. "
+        "Each rung once (conditional UPDATE, dedupe keys).",
+    ),
+    Periodic(
+        "anjian.monitoring.tasks.detect_offline_devices",
+        every=timedelta(minutes=1),
+        why="A device silent longer than its offline_after_seconds is flagged offline and "
+        "its duty person told; every minute for a console that is minutes-accurate.",
+    ),
+    Periodic(
+        "anjian.monitoring.tasks.maintain_reading_partitions",
+        every=timedelta(days=1),
+        why="Monthly partitions of the readings table exist two months ahead and those "
+        "older than MONITORING_RETENTION_MONTHS are dropped; daily is plenty.",
+    ),
 ]

@@ -6,3 +6,17 @@ class MonitoringConfig(AppConfig):
     name = "anjian.monitoring"
     label = "monitoring"
     verbose_name = _("监测预警")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from anjian.monitoring import ingest, receivers  # noqa: F401  (signal receivers)
+        from anjian.monitoring.models import Device, DeviceType, DutyPerson, Metric, Threshold
+
+        # The registry and the limits are edited records with a change history (a changed
+        # threshold is also a data-quality flag on its device).
+        auditlog.register(DeviceType)
+        auditlog.register(Metric)
+        auditlog.register(Device, exclude_fields=["last_seen_at", "state", "version", "token_hash"])
+        auditlog.register(Threshold, exclude_fields=["version"])
+        auditlog.register(DutyPerson)

@@ -1,1 +1,498 @@
-"""Models of the monitoring app."""
+"""Monitoring and early warning (监测预警): devices, their readings, thresholds and alarms.
+
+Readings arrive by MQTT or HTTP (``monitoring.ingest``); each batch is stored, the latest
+value per device and metric is kept in ``LatestReading`` for the console, and the batch is
+evaluated against the device's thresholds as it arrives (``monitoring.engine``). On
+PostgreSQL ``monitoring_reading`` is partitioned by month (``monitoring.partitions``).
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anjian.core.models import VersionedModel
+from anjian.core.scoping import ScopedQuerySet, ScopePaths
+from anjian.monitoring.choices import (
+    OPEN_ALARM_STATES,
+    AlarmCause,
+    AlarmState,
+    Channel,
+    DeviceCategory,
+    DeviceState,
+    EscalationStep,
+    QualityKind,
+    RejectReason,
+    ThresholdLevel,
+)
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$",
+    _("编码只能由字母、数字、下划线、点和短横线组成（1–48 位，字母或数字开头）"),
+)
+
+DEVICE_PATHS = ScopePaths(
+    region="scope_region_code", industry="industry_id", enterprise="enterprise_id"
+)
+THROUGH_DEVICE = ScopePaths(
+    region="device__scope_region_code",
+    industry="device__industry_id",
+    enterprise="device__enterprise_id",
+)
+
+
+class DeviceType(models.Model):
+    """A kind of sensor or monitor and the metrics it reports (液位计: level, temperature)."""
+
+    code = models.CharField(_("编码"), max_length=48, unique=True, validators=[code_validator])
+    name = models.CharField(_("名称"), max_length=80)
+    category = models.CharField(_("类别"), max_length=16, choices=DeviceCategory.choices)
+
+    class Meta:
+        verbose_name = _("设备类型")
+        verbose_name_plural = _("设备类型")
+        ordering = ["category", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Metric(models.Model):
+    device_type = models.ForeignKey(DeviceType, on_delete=models.PROTECT, related_name="metrics")
+    code = models.CharField(_("编码"), max_length=32, validators=[code_validator])
+    name = models.CharField(_("名称"), max_length=60)
+    unit = models.CharField(_("单位"), max_length=16, blank=True)
+    min_valid = models.FloatField(_("有效下限"))
+    max_valid = models.FloatField(_("有效上限"))
+    # A reading of exactly zero or below cannot be real (a pressure, a water level): such
+    # values are stored but flagged as impossible in the data-quality figures.
+    positive_only = models.BooleanField(_("只能为正"), default=False)
+    sampling_seconds = models.PositiveIntegerField(
+        _("采样间隔（秒）"), default=10, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("监测项")
+        verbose_name_plural = _("监测项")
+        ordering = ["device_type", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["device_type", "code"], name="metric_code_per_type"),
+            models.CheckConstraint(
+                condition=models.Q(min_valid__lt=models.F("max_valid")), name="metric_valid_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+
+class DeviceQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Device(VersionedModel):
+    """A sensor or monitor of one enterprise. ``scope_region_code`` and ``industry`` are
+    copied from the enterprise (kept by ``monitoring.receivers``), like hazards'."""
+
+    scope_paths = DEVICE_PATHS
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="devices",
+        verbose_name=_("所属单位"),
+    )
+    device_type = models.ForeignKey(
+        DeviceType, on_delete=models.PROTECT, related_name="devices", verbose_name=_("设备类型")
+    )
+    code = models.CharField(
+        _("设备编码"),
+        max_length=48,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("设备上报时使用的编码（MQTT 主题和 HTTP 地址中的设备段）"),
+    )
+    name = models.CharField(_("名称"), max_length=80)
+    risk_point = models.ForeignKey(
+        "risks.RiskPoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("风险点"),
+    )
+    is_major_hazard_source = models.BooleanField(_("重大危险源监测"), default=False)
+    hazard_source_name = models.CharField(_("重大危险源名称"), max_length=80, blank=True)
+    location = models.CharField(_("安装位置"), max_length=120, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    token_hash = models.CharField(max_length=64, editable=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    state = models.CharField(
+        _("状态"), max_length=8, choices=DeviceState.choices, default=DeviceState.NEVER
+    )
+    last_seen_at = models.DateTimeField(_("最后上报时间"), null=True, blank=True)
+    offline_after_seconds = models.PositiveIntegerField(
+        _("离线判定（秒）"),
+        default=300,
+        validators=[MinValueValidator(30)],
+        help_text=_("超过该时间没有上报即判定离线"),
+    )
+    scope_region_code = models.CharField(max_length=24, editable=False, db_index=True)
+    industry = models.ForeignKey(
+        "regions.Industry", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = DeviceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("监测设备")
+        verbose_name_plural = _("监测设备")
+        ordering = ["enterprise", "code"]
+        indexes = [
+            models.Index(
+                fields=["scope_region_code", "state"],
+                name="device_scope_state",
+                opclasses=["varchar_pattern_ops", "varchar_ops"],
+            ),
+            models.Index(
+                fields=["last_seen_at"],
+                name="device_online_seen",
+                condition=models.Q(is_active=True, state="online"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:device_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.scope_region_code = self.enterprise.scope_region_code
+        self.industry_id = self.enterprise.industry_id
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def issue_token(self) -> str:
+        """A new secret for HTTP ingest; only its hash is kept (shown once)."""
+        token = "dv_" + secrets.token_urlsafe(24)
+        self.token_hash = self.hash_token(token)
+        return token
+
+    def token_matches(self, token: str) -> bool:
+        return bool(self.token_hash) and secrets.compare_digest(
+            self.token_hash, self.hash_token(token or "")
+        )
+
+
+class Threshold(VersionedModel):
+    """A limit on one metric of one device. A value at or beyond ``value`` (above for the
+    high levels, below for the low) for at least ``min_duration_seconds`` raises an alarm;
+    the breach ends only when the value is back by more than ``hysteresis`` (dead band),
+    so a value hovering at the limit does not flap."""
+
+    scope_paths = THROUGH_DEVICE
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="thresholds")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("级别"), max_length=10, choices=ThresholdLevel.choices)
+    value = models.FloatField(_("阈值"))
+    hysteresis = models.FloatField(_("回差（死区）"), default=0, validators=[MinValueValidator(0)])
+    min_duration_seconds = models.PositiveIntegerField(_("持续时间（秒）"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报警阈值")
+        verbose_name_plural = _("报警阈值")
+        ordering = ["device", "metric", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "metric", "level"], name="threshold_once_per_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.get_level_display()} {self.value:g}"
+
+
+class DutyPerson(models.Model):
+    """Who is told first, and must acknowledge, when an enterprise's device alarms."""
+
+    scope_paths = ScopePaths(
+        region="enterprise__scope_region_code",
+        industry="enterprise__industry_id",
+        enterprise="enterprise_id",
+    )
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="duty_persons"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    phone = models.CharField(_("值班电话"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("在岗"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("值班人员")
+        verbose_name_plural = _("值班人员")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "user"], name="duty_person_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Reading(models.Model):
+    """One value of one metric of one device at one moment. Idempotent on its key: a
+    redelivered message stores nothing twice. PostgreSQL: partitioned by month on ``ts``
+    (created by migration 0001's SQL, not by Django)."""
+
+    pk = models.CompositePrimaryKey("device_id", "metric_id", "ts")
+    # No foreign-key constraints or extra indexes: the key is the only index, so a batch
+    # costs one index insert per row (devices and metrics are never deleted).
+    device = models.ForeignKey(
+        Device, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    metric = models.ForeignKey(
+        Metric, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    ts = models.DateTimeField()
+    value = models.FloatField()
+
+    class Meta:
+        verbose_name = _("监测读数")
+        verbose_name_plural = _("监测读数")
+
+    def __str__(self) -> str:
+        return f"{self.device_id}/{self.metric_id}@{self.ts:%Y-%m-%d %H:%M:%S} = {self.value:g}"
+
+
+class LatestReading(models.Model):
+    """The newest value per device and metric: what the console and the map show."""
+
+    pk = models.CompositePrimaryKey("device_id", "metric_id")
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="latest",
+    )
+    metric = models.ForeignKey(
+        Metric, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    ts = models.DateTimeField()
+    value = models.FloatField()
+
+    class Meta:
+        verbose_name = _("最新读数")
+        verbose_name_plural = _("最新读数")
+
+    def __str__(self) -> str:
+        return f"{self.device_id}/{self.metric_id} = {self.value:g}"
+
+
+class BreachState(models.Model):
+    """A threshold currently breached (from ``since``); gone when the value is back past
+    the dead band. Only breaching readings write here, so a healthy batch reads one small
+    index and writes nothing."""
+
+    threshold = models.OneToOneField(
+        Threshold, on_delete=models.CASCADE, primary_key=True, related_name="breach"
+    )
+    since = models.DateTimeField()
+    last_ts = models.DateTimeField()
+    peak = models.FloatField()
+    alarm = models.ForeignKey(
+        "Alarm", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.threshold_id} since {self.since:%Y-%m-%d %H:%M:%S}"
+
+
+class AlarmQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_ALARM_STATES)
+
+
+class Alarm(VersionedModel):
+    """A threshold breach that lasted: active → acknowledged → disposed (with a cause);
+    ``recovered_at`` when the value came back. Unacknowledged alarms escalate
+    enterprise → street → district (``monitoring.sweeps``)."""
+
+    scope_paths = DEVICE_PATHS
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="alarms")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    threshold = models.ForeignKey(Threshold, on_delete=models.PROTECT, related_name="alarms")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+    )
+    scope_region_code = models.CharField(max_length=24, editable=False)
+    industry = models.ForeignKey("regions.Industry", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("级别"), max_length=10, choices=ThresholdLevel.choices)
+    limit = models.FloatField(_("阈值"))
+    value = models.FloatField(_("报警值"))
+    peak = models.FloatField(_("峰值"))
+    breach_since = models.DateTimeField(_("超限开始"))
+    raised_at = models.DateTimeField(_("报警时间"))
+    state = models.CharField(
+        _("状态"), max_length=12, choices=AlarmState.choices, default=AlarmState.ACTIVE
+    )
+    recovered_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
+    escalation = models.PositiveSmallIntegerField(
+        _("已通知至"), choices=EscalationStep.choices, default=EscalationStep.ENTERPRISE
+    )
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    disposed_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cause = models.CharField(_("原因"), max_length=12, choices=AlarmCause.choices, blank=True)
+    disposal_note = models.TextField(_("处置情况"), max_length=2000, blank=True)
+    hazard = models.OneToOneField(
+        "hazards.Hazard",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alarm",
+        verbose_name=_("转为隐患"),
+    )
+
+    objects = AlarmQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报警")
+        verbose_name_plural = _("报警")
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            # One alarm per threshold until it recovers or is disposed, whichever worker
+            # evaluates the readings.
+            models.UniqueConstraint(
+                fields=["threshold"],
+                condition=models.Q(recovered_at__isnull=True)
+                & ~models.Q(state=AlarmState.DISPOSED),
+                name="alarm_one_open_per_threshold",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["scope_region_code", "-raised_at"],
+                name="alarm_scope_raised",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            models.Index(
+                fields=["raised_at"],
+                name="alarm_unacknowledged",
+                condition=models.Q(state=AlarmState.ACTIVE),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device} {self.get_level_display()} {self.value:g}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:alarm_detail", args=[self.pk])
+
+    @property
+    def grade(self) -> int:
+        return 1 if self.level in (ThresholdLevel.HIGH_HIGH, ThresholdLevel.LOW_LOW) else 2
+
+
+class AlarmEvent(models.Model):
+    """The alarm's timeline: raised, notified, escalated, acknowledged, recovered, disposed."""
+
+    alarm = models.ForeignKey(Alarm, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.alarm_id} {self.action}"
+
+
+class DeadLetter(models.Model):
+    """Something the ingest could not store, with the reason; valid readings of the same
+    message were kept. Administrators read these on the dead-letter page."""
+
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+    channel = models.CharField(_("通道"), max_length=4, choices=Channel.choices)
+    topic = models.CharField(_("主题/地址"), max_length=200, blank=True)
+    device_code = models.CharField(_("设备编码"), max_length=64, blank=True)
+    metric_code = models.CharField(_("监测项"), max_length=64, blank=True)
+    reason = models.CharField(_("原因"), max_length=20, choices=RejectReason.choices)
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+    payload = models.TextField(_("报文（节选）"), max_length=4000, blank=True)
+
+    class Meta:
+        verbose_name = _("未入库报文")
+        verbose_name_plural = _("未入库报文")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["-received_at"], name="dead_letter_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.device_code}"
+
+
+class QualityFlag(models.Model):
+    """A data-quality finding on a device (flat line, impossible value, gap, changed
+    thresholds/settings), shown beside its online rate and counted in the figures."""
+
+    scope_paths = THROUGH_DEVICE
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="quality_flags")
+    metric = models.ForeignKey(
+        Metric, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=QualityKind.choices)
+    at = models.DateTimeField(_("发现时间"), default=timezone.now)
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+    cleared_at = models.DateTimeField(_("消除时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("数据质量问题")
+        verbose_name_plural = _("数据质量问题")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "metric", "kind"],
+                condition=models.Q(cleared_at__isnull=True, metric__isnull=False),
+                name="quality_flag_open_once",
+            ),
+            models.UniqueConstraint(
+                fields=["device", "kind"],
+                condition=models.Q(cleared_at__isnull=True, metric__isnull=True),
+                name="quality_flag_device_open_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device} {self.get_kind_display()}"

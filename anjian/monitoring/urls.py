@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anjian.monitoring import views
 
 app_name = "monitoring"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.console, name="console"),
+    path("devices/<int:pk>/", views.device_detail, name="device_detail"),
+    path("alarms/", views.alarm_list, name="alarm_list"),
+    path("alarms/<int:pk>/", views.alarm_detail, name="alarm_detail"),
+    path("alarms/<int:pk>/acknowledge/", views.alarm_acknowledge, name="alarm_acknowledge"),
+    path("alarms/<int:pk>/dispose/", views.alarm_dispose, name="alarm_dispose"),
+    path("alarms/<int:pk>/hazard/", views.alarm_hazard, name="alarm_hazard"),
+    path("rates/", views.rates, name="rates"),
+    path("dead-letters/", views.dead_letters, name="dead_letters"),
+]

@@ -73,6 +73,7 @@ MENU: list[MenuItem] = [
         "bi-exclamation-diamond",
         "risks",
     ),
+    MenuItem(_("监测预警"), "monitoring:console", perms.MONITOR_VIEW, "bi-broadcast", "monitoring"),
     MenuItem(_("区划与网格"), "regions:region_list", perms.REGION_VIEW, "bi-diagram-3", "regions"),
     MenuItem(
         _("部门与行业"), "regions:department_list", perms.DEPARTMENT_VIEW, "bi-bank", "departments"

@@ -68,3 +68,16 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def duration_short(value) -> str:
+    """A timedelta as people read it: "45 秒", "3.5 分钟", "2.1 小时"; empty for None."""
+    if value is None:
+        return ""
+    seconds = value.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.0f} 秒"
+    if seconds < 3600:
+        return f"{seconds / 60:.1f} 分钟"
+    return f"{seconds / 3600:.1f} 小时"

@@ -175,7 +175,12 @@ def test_every_allow_listed_route_still_exists_and_gives_a_reason():
 
 def test_only_reviewed_views_are_public():
     public = sorted(path for path, access in declared_actions() if access == PUBLIC)
-    assert public == ["/accounts/login/", "/accounts/logout/", "/healthz"]
+    assert public == [
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/api/v1/monitoring/devices/<code>/telemetry",  # devices use their own tokens
+        "/healthz",
+    ]
 
 
 def test_the_guard_reports_an_undeclared_function_view_and_class_view():
@@ -288,6 +293,49 @@ def selfcheck_record(setup: Setup):
     plan = selfcheck_plan(setup)
     return plan.records.first() or plan.records.create(
         enterprise=plan.enterprise, performed_by=world.actor("admin")
+    )
+
+
+def monitoring_device(setup: Setup):
+    """A device of the actor's enterprise (made directly)."""
+    from anjian.monitoring.models import Device, DeviceType
+
+    device, _created = Device.objects.get_or_create(
+        code=f"URL-{setup.enterprise.pk}",
+        defaults={
+            "enterprise": setup.enterprise,
+            "device_type": DeviceType.objects.get(code="tank"),
+            "name": "测试储罐",
+        },
+    )
+    return device
+
+
+def monitoring_alarm(setup: Setup):
+    """An open alarm of that device (made directly)."""
+    from django.utils import timezone
+
+    from anjian.monitoring.models import Alarm, Metric, Threshold
+
+    device = monitoring_device(setup)
+    metric = Metric.objects.get(device_type__code="tank", code="level")
+    threshold, _created = Threshold.objects.get_or_create(
+        device=device, metric=metric, level="high", defaults={"value": 8.0}
+    )
+    now = timezone.now()
+    return Alarm.objects.filter(threshold=threshold).first() or Alarm.objects.create(
+        device=device,
+        metric=metric,
+        threshold=threshold,
+        enterprise=device.enterprise,
+        scope_region_code=device.scope_region_code,
+        industry_id=device.industry_id,
+        level="high",
+        limit=8.0,
+        value=9.0,
+        peak=9.0,
+        breach_since=now,
+        raised_at=now,
     )
 
 
@@ -413,6 +461,23 @@ PAGES: dict[str, Page] = {
     "standards:clause_edit": Page(args=lambda s: [standard_clause(s).pk]),
     "standards:clause_deactivate": Page(method="post", args=lambda s: [standard_clause(s).pk]),
     "standards:clause_activate": Page(method="post", args=lambda s: [standard_clause(s).pk]),
+    "monitoring:console": Page(),
+    "monitoring:device_detail": Page(args=lambda s: [monitoring_device(s).pk]),
+    "monitoring:alarm_list": Page(),
+    "monitoring:alarm_detail": Page(args=lambda s: [monitoring_alarm(s).pk]),
+    # Alarm actions: an empty POST is let in and answered with the form's errors (422)
+    # or, for the hazard, performed (302).
+    "monitoring:alarm_acknowledge": Page(
+        method="post", args=lambda s: [monitoring_alarm(s).pk], ok=(302, 409)
+    ),
+    "monitoring:alarm_dispose": Page(
+        method="post", args=lambda s: [monitoring_alarm(s).pk], ok=(409, 422)
+    ),
+    "monitoring:alarm_hazard": Page(
+        method="post", args=lambda s: [monitoring_alarm(s).pk], ok=(302, 409)
+    ),
+    "monitoring:rates": Page(),
+    "monitoring:dead_letters": Page(),
     "risks:risk_point_list": Page(),
     "risks:risk_point_create": Page(),
     "risks:risk_point_export": Page(),

@@ -1,0 +1,47 @@
+"""Alarm notices beyond the in-app inbox: SMS and e-mail through pluggable backends.
+
+``MONITORING_ALARM_BACKENDS`` lists dotted paths of callables ``send(recipients, subject,
+text)``; the default writes to the log (the console backend). A gateway for SMS or an
+e-mail sender is one such callable; a failing backend is logged and never stops ingest.
+"""
+
+import logging
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("anjian.monitoring.alarms")
+
+DEFAULT_BACKENDS = ("anjian.monitoring.channels.console",)
+
+
+def console(recipients, subject: str, text: str) -> None:
+    logger.info("ALARM NOTICE to %s: %s — %s", ", ".join(recipients), subject, text)
+
+
+def backends():
+    return [
+        import_string(path)
+        for path in getattr(settings, "MONITORING_ALARM_BACKENDS", DEFAULT_BACKENDS)
+    ]
+
+
+def send_alarm(alarm, *, step) -> None:
+    """Tell the people of ``step`` (enterprise duty persons, street, district) by every
+    configured backend."""
+    from anjian.monitoring import services
+
+    users = services.step_users(alarm, step)
+    recipients = [
+        getattr(person, "phone", "") or getattr(person, "email", "") or person.username
+        for person in users
+    ]
+    if not recipients:
+        return
+    subject = f"{alarm.device.name} {alarm.get_level_display()}"
+    text = f"{alarm.value:g}（阈值 {alarm.limit:g}） {alarm.get_absolute_url()}"
+    for backend in backends():
+        try:
+            backend(recipients, subject, text)
+        except Exception:  # a broken gateway must not lose the alarm
+            logger.exception("alarm backend %s failed", backend)

@@ -1,0 +1,402 @@
+"""Writes of monitoring: alarms through their lifecycle, and the registry of devices.
+
+Alarm lifecycle (DESIGN.md): raised by the engine as readings arrive → acknowledged by a
+duty person (or anyone in scope with ``alarm.handle``) → disposed with a cause (real /
+false / maintenance / device fault); ``recovered_at`` when the value came back. A real
+alarm can raise a hazard in the ledger in one step. Every change is an ``AlarmEvent``;
+concurrent changes: one wins (compare-and-set on ``version``), the other gets a Conflict.
+"""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anjian.accounts import permissions as perms
+from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
+from anjian.core.notifications import notify
+from anjian.monitoring.choices import (
+    OPEN_ALARM_STATES,
+    AlarmCause,
+    AlarmState,
+    EscalationStep,
+)
+from anjian.monitoring.models import Alarm, AlarmEvent, Device, DutyPerson, Threshold
+
+
+def _event(alarm: Alarm, action: str, *, by=None, note: str = "", at=None) -> None:
+    AlarmEvent.objects.create(alarm=alarm, action=action, by=by, note=note, at=at or timezone.now())
+
+
+def duty_users(enterprise_id: int) -> list:
+    """Who is told first: the enterprise's duty persons on duty, else its users who may
+    handle alarms."""
+    from anjian.accounts.models import User
+
+    persons = [
+        d.user
+        for d in DutyPerson.objects.filter(enterprise_id=enterprise_id, is_active=True)
+        .select_related("user")
+        .order_by("id")
+    ]
+    if persons:
+        return persons
+    return [
+        u
+        for u in User.objects.filter(enterprise_link__enterprise_id=enterprise_id, is_active=True)
+        if u.can(perms.ALARM_HANDLE)
+    ]
+
+
+def step_users(alarm: Alarm, step: int) -> list:
+    """Who one rung of the alarm ladder tells: the enterprise's duty persons; the street's
+    officials; the district's 应急局 supervisors — only those who can see the alarm."""
+    from anjian.accounts.models import User
+    from anjian.accounts.roles import Role
+
+    if step == EscalationStep.ENTERPRISE:
+        return duty_users(alarm.enterprise_id)
+    if step == EscalationStep.STREET:
+        users = User.objects.filter(role=Role.STREET, region_id=alarm.scope_region_code[:9])
+    else:
+        users = User.objects.filter(role=Role.SUPERVISOR, region_id=alarm.scope_region_code[:6])
+    return [
+        user
+        for user in users.filter(is_active=True)
+        if Alarm.objects.for_user(user).filter(pk=alarm.pk).exists()
+    ]
+
+
+def alarm_raise(rule, breach, ts: datetime, value: float) -> tuple[Alarm, bool]:
+    """The engine's RAISE: a new alarm for the threshold, or the one already open."""
+    device = Device.objects.select_related("enterprise").get(pk=rule.device_id)
+    threshold = Threshold.objects.select_related("metric").get(pk=rule.id)
+    alarm = Alarm(
+        device=device,
+        metric_id=rule.metric_id,
+        threshold=threshold,
+        enterprise_id=device.enterprise_id,
+        scope_region_code=device.scope_region_code,
+        industry_id=device.industry_id,
+        level=rule.level,
+        limit=rule.value,
+        value=value,
+        peak=breach.peak,
+        breach_since=breach.since,
+        raised_at=ts,
+    )
+    try:
+        with transaction.atomic():
+            alarm.save()
+    except IntegrityError:
+        return Alarm.objects.get(
+            threshold_id=rule.id, recovered_at__isnull=True, state__in=OPEN_ALARM_STATES
+        ), False
+    _event(alarm, "raised", at=ts, note=f"{threshold.metric} = {value:g}（阈值 {rule.value:g}）")
+    notify(
+        users=duty_users(device.enterprise_id),
+        title=_("监测报警：%(d)s %(l)s") % {"d": device.name, "l": alarm.get_level_display()},
+        body=_("%(m)s 当前 %(v)g，阈值 %(t)g。请立即确认并处置。")
+        % {"m": threshold.metric, "v": value, "t": rule.value},
+        url=alarm.get_absolute_url(),
+        kind="alarm_raised",
+        dedupe_key=f"alarm-{alarm.pk}",
+    )
+    from anjian.monitoring import channels
+
+    channels.send_alarm(alarm, step=EscalationStep.ENTERPRISE)
+    return alarm, True
+
+
+def alarm_recover(alarm_id: int, ts: datetime, value: float) -> Alarm | None:
+    """The engine's RECOVER: the value came back past the dead band."""
+    updated = Alarm.objects.filter(pk=alarm_id, recovered_at__isnull=True).update(
+        recovered_at=ts, version=F("version") + 1
+    )
+    if not updated:
+        return None
+    alarm = Alarm.objects.get(pk=alarm_id)
+    _event(alarm, "recovered", at=ts, note=f"{value:g}")
+    return alarm
+
+
+def _alarm_for_write(by, alarm_id: int) -> Alarm:
+    if not by.can(perms.ALARM_HANDLE):
+        raise NotPermitted()
+    return Alarm.objects.for_user(by).select_related("device", "enterprise").get(pk=alarm_id)
+
+
+def _cas(alarm: Alarm, expected_version: int | None, states, **changes) -> None:
+    query = Alarm.objects.filter(pk=alarm.pk, state__in=states)
+    if expected_version is not None:
+        query = query.filter(version=expected_version)
+    if not query.update(version=F("version") + 1, **changes):
+        raise Conflict()
+    for name, value in changes.items():
+        setattr(alarm, name, value)
+    alarm.version += 1
+
+
+@transaction.atomic
+def alarm_acknowledge(*, by, alarm_id: int, expected_version: int | None, note: str = "") -> Alarm:
+    alarm = _alarm_for_write(by, alarm_id)
+    if alarm.state != AlarmState.ACTIVE:
+        if alarm.acknowledged_by_id == by.pk:
+            return alarm  # a double click
+        raise Conflict(_("该报警已被确认或处置，请刷新页面"))
+    _cas(
+        alarm,
+        expected_version,
+        [AlarmState.ACTIVE],
+        state=AlarmState.ACKNOWLEDGED,
+        acknowledged_at=timezone.now(),
+        acknowledged_by=by,
+    )
+    _event(alarm, "acknowledged", by=by, note=(note or "").strip())
+    return alarm
+
+
+@transaction.atomic
+def alarm_dispose(
+    *, by, alarm_id: int, expected_version: int | None, cause: str, note: str
+) -> Alarm:
+    """Close the alarm with its cause; an unacknowledged alarm is acknowledged with it."""
+    alarm = _alarm_for_write(by, alarm_id)
+    errors = {}
+    if cause not in AlarmCause.values:
+        errors["cause"] = _("请选择报警原因")
+    if not (note or "").strip():
+        errors["disposal_note"] = _("请填写处置情况")
+    if errors:
+        raise ValidationError(errors)
+    if alarm.state == AlarmState.DISPOSED:
+        raise Conflict(_("该报警已处置"))
+    now = timezone.now()
+    changes = {
+        "state": AlarmState.DISPOSED,
+        "disposed_at": now,
+        "disposed_by": by,
+        "cause": cause,
+        "disposal_note": note.strip(),
+    }
+    if alarm.acknowledged_at is None:
+        changes.update(acknowledged_at=now, acknowledged_by=by)
+    _cas(alarm, expected_version, OPEN_ALARM_STATES, **changes)
+    _event(alarm, "disposed", by=by, note=f"{AlarmCause(cause).label}：{note.strip()}")
+    return alarm
+
+
+@transaction.atomic
+def alarm_to_hazard(*, by, alarm_id: int, title: str = "", description: str = ""):
+    """Raise a hazard (source 监测报警, linked to the alarm) from a real alarm, once."""
+    from anjian.hazards import services as hazard_services
+    from anjian.hazards.choices import Source
+
+    alarm = _alarm_for_write(by, alarm_id)
+    if alarm.hazard_id is not None:
+        raise Conflict(_("该报警已转为隐患"))
+    if alarm.state == AlarmState.DISPOSED and alarm.cause != AlarmCause.REAL:
+        raise ValidationError(_("只有真实报警可以转为隐患"))
+    device = alarm.device
+    metric = alarm.threshold.metric
+    hazard = hazard_services.hazard_report(
+        by=by,
+        enterprise=alarm.enterprise,
+        source=Source.ALARM,
+        title=(title or "").strip() or _("%(d)s %(m)s超限") % {"d": device.name, "m": metric.name},
+        description=(description or "").strip()
+        or _("%(m)s %(v)g%(u)s，超过%(l)s %(t)g%(u)s（%(at)s）")
+        % {
+            "m": metric.name,
+            "v": alarm.peak,
+            "u": metric.unit,
+            "l": alarm.get_level_display(),
+            "t": alarm.limit,
+            "at": timezone.localtime(alarm.raised_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        location=device.location or device.name,
+        found_at=alarm.raised_at,
+        latitude=device.latitude,
+        longitude=device.longitude,
+        source_object=alarm,
+    )
+    if not Alarm.objects.filter(pk=alarm.pk, hazard__isnull=True).update(
+        hazard=hazard, version=F("version") + 1
+    ):
+        raise Conflict(_("该报警已转为隐患"))
+    alarm.hazard = hazard
+    _event(alarm, "hazard", by=by, note=hazard.number)
+    return hazard
+
+
+# --- the registry: devices, thresholds, duty persons ----------------------------------------
+
+DEVICE_FIELDS = (
+    "device_type",
+    "code",
+    "name",
+    "risk_point",
+    "is_major_hazard_source",
+    "hazard_source_name",
+    "location",
+    "latitude",
+    "longitude",
+    "offline_after_seconds",
+    "is_active",
+)
+
+
+def _require_manage(by) -> None:
+    if not by.can(perms.MONITOR_MANAGE):
+        raise NotPermitted()
+
+
+def _check_device(device: Device) -> None:
+    errors = {}
+    if device.risk_point_id and device.risk_point.enterprise_id != device.enterprise_id:
+        errors["risk_point"] = _("风险点不属于该单位")
+    if device.is_major_hazard_source and not device.hazard_source_name.strip():
+        errors["hazard_source_name"] = _("重大危险源监测设备请填写危险源名称")
+    if (device.latitude is None) != (device.longitude is None):
+        errors["latitude"] = _("经度和纬度须同时填写")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def device_register(*, by, enterprise, data: dict) -> tuple[Device, str]:
+    """Register a device of ``enterprise``; returns it and its HTTP token (shown once)."""
+    from anjian.core.scoping import ensure_in_scope
+    from anjian.enterprises.selectors import enterprise_for_write
+
+    _require_manage(by)
+    enterprise = enterprise_for_write(by, enterprise)
+    device = Device(enterprise=enterprise, **{k: v for k, v in data.items() if k in DEVICE_FIELDS})
+    token = device.issue_token()
+    device.full_clean(exclude=["scope_region_code", "industry", "token_hash"])
+    _check_device(device)
+    device.save()
+    ensure_in_scope(by, device, field="enterprise")
+    return device, token
+
+
+@transaction.atomic
+def device_update(*, by, device_id: int, data: dict, expected_version: int) -> Device:
+    _require_manage(by)
+    device = Device.objects.for_user(by).select_for_update().get(pk=device_id)
+    if device.version != expected_version:
+        raise Conflict()
+    changed = []
+    for name, value in data.items():
+        if name in DEVICE_FIELDS and name != "code" and getattr(device, name) != value:
+            setattr(device, name, value)
+            changed.append(name)
+    device.full_clean(exclude=["scope_region_code", "industry", "token_hash"])
+    _check_device(device)
+    device.version += 1
+    device.save()
+    if changed:
+        _flag_config_change(device, _("设置被修改：%(f)s") % {"f": "、".join(changed)})
+    return device
+
+
+@transaction.atomic
+def device_issue_token(*, by, device_id: int) -> str:
+    """A new HTTP token for the device; the old one stops working at once."""
+    _require_manage(by)
+    device = Device.objects.for_user(by).select_for_update().get(pk=device_id)
+    token = device.issue_token()
+    Device.objects.filter(pk=device.pk).update(token_hash=device.token_hash)
+    return token
+
+
+def _flag_config_change(device: Device, detail: str) -> None:
+    from anjian.monitoring.models import QualityFlag
+
+    # Each change is its own finding (a faked sensor often starts with widened limits).
+    QualityFlag.objects.filter(
+        device=device, metric=None, kind="config_change", cleared_at__isnull=True
+    ).update(cleared_at=timezone.now())
+    QualityFlag.objects.create(device=device, kind="config_change", detail=detail[:300])
+
+
+@transaction.atomic
+def threshold_set(
+    *,
+    by,
+    device_id: int,
+    metric_id: int,
+    level: str,
+    value: float,
+    hysteresis: float = 0,
+    min_duration_seconds: int = 0,
+    is_active: bool = True,
+) -> Threshold:
+    """Add or change the limit of one level on one metric of a device."""
+    from anjian.monitoring.choices import ThresholdLevel
+
+    _require_manage(by)
+    device = Device.objects.for_user(by).select_related("device_type").get(pk=device_id)
+    metric = device.device_type.metrics.filter(pk=metric_id).first()
+    errors = {}
+    if metric is None:
+        errors["metric"] = _("该设备类型没有这个监测项")
+    if level not in ThresholdLevel.values:
+        errors["level"] = _("请选择报警级别")
+    if metric is not None and not metric.min_valid <= value <= metric.max_valid:
+        errors["value"] = _("阈值应在有效范围 %(lo)g–%(hi)g 内") % {
+            "lo": metric.min_valid,
+            "hi": metric.max_valid,
+        }
+    if hysteresis < 0:
+        errors["hysteresis"] = _("回差不能为负")
+    if min_duration_seconds < 0:
+        errors["min_duration_seconds"] = _("持续时间不能为负")
+    if errors:
+        raise ValidationError(errors)
+    threshold, created = Threshold.objects.select_for_update().get_or_create(
+        device=device,
+        metric=metric,
+        level=level,
+        defaults={
+            "value": value,
+            "hysteresis": hysteresis,
+            "min_duration_seconds": min_duration_seconds,
+            "is_active": is_active,
+        },
+    )
+    if not created:
+        before = (threshold.value, threshold.hysteresis, threshold.min_duration_seconds)
+        threshold.value, threshold.hysteresis = value, hysteresis
+        threshold.min_duration_seconds, threshold.is_active = min_duration_seconds, is_active
+        threshold.version += 1
+        threshold.save()
+        if before != (value, hysteresis, min_duration_seconds):
+            _flag_config_change(
+                device,
+                _("%(m)s %(l)s 阈值由 %(a)g 改为 %(b)g")
+                % {
+                    "m": metric.name,
+                    "l": threshold.get_level_display(),
+                    "a": before[0],
+                    "b": value,
+                },
+            )
+    return threshold
+
+
+@transaction.atomic
+def duty_person_set(*, by, enterprise, user, phone: str = "", is_active: bool = True):
+    from anjian.enterprises.selectors import enterprise_for_write
+
+    _require_manage(by)
+    enterprise = enterprise_for_write(by, enterprise)
+    link = getattr(user, "enterprise_link", None)
+    if link is None or link.enterprise_id != enterprise.pk:
+        raise ValidationError({"user": _("值班人员须是本单位的账号")})
+    person, _created = DutyPerson.objects.update_or_create(
+        enterprise=enterprise, user=user, defaults={"phone": phone.strip(), "is_active": is_active}
+    )
+    return person

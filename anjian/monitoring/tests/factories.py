@@ -1,0 +1,76 @@
+"""Devices and thresholds of the test world, built through the services."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
+
+from anjian.core.testing import world
+from anjian.monitoring import ingest, services
+from anjian.monitoring.models import DeviceType, Metric
+
+T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+def device(code="TK-101", *, kind="tank", enterprise="yinhang_chemical", by=None, **data):
+    found, _token = device_with_token(code, kind=kind, enterprise=enterprise, by=by, **data)
+    return found
+
+
+def device_with_token(
+    code="TK-101", *, kind="tank", enterprise="yinhang_chemical", by=None, **data
+):
+    values = {
+        "device_type": DeviceType.objects.get(code=kind),
+        "code": code,
+        "name": f"{code} 储罐",
+    }
+    values.update(data)
+    return services.device_register(
+        by=by or world.actor("district_official"),
+        enterprise=world.enterprise(enterprise),
+        data=values,
+    )
+
+
+def metric(kind: str, code: str) -> Metric:
+    return Metric.objects.get(device_type__code=kind, code=code)
+
+
+def threshold(dev, code="level", level="high", value=8.0, **extra):
+    return services.threshold_set(
+        by=world.actor("district_official"),
+        device_id=dev.pk,
+        metric_id=metric(dev.device_type.code, code).pk,
+        level=level,
+        value=value,
+        **extra,
+    )
+
+
+def payload(*groups) -> bytes:
+    return json.dumps({"readings": list(groups)}).encode()
+
+
+def group(ts: datetime, device_code: str | None = None, **values) -> dict:
+    item = {"ts": ts.isoformat(), "values": values}
+    if device_code:
+        item["device"] = device_code
+    return item
+
+
+def topic(dev, gateway: bool = False) -> str:
+    code = "gateway" if gateway else dev.code
+    return f"anjian/v1/{dev.enterprise.credit_code}/{code}/telemetry"
+
+
+def send(dev, *groups, now=None, gateway=False) -> ingest.Result:
+    """One MQTT-shaped message through the ingest (no broker)."""
+    return ingest.accept(
+        [ingest.Message("mqtt", topic(dev, gateway), payload(*groups))],
+        now=now or (max(datetime.fromisoformat(g["ts"]) for g in groups) + timedelta(seconds=1)),
+    )
+
+
+def now_ish() -> datetime:
+    return timezone.now().replace(microsecond=0)

@@ -1,0 +1,265 @@
+"""Alarms after they are raised: acknowledge, dispose with a cause, raise a hazard; the
+escalation ladder and offline detection stepped directly; pages and scope."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
+from anjian.core.models import Notification
+from anjian.core.testing import world
+from anjian.hazards.choices import Source, State
+from anjian.monitoring import ingest, services, sweeps
+from anjian.monitoring.choices import AlarmState, DeviceState, EscalationStep, QualityKind
+from anjian.monitoring.models import Alarm, AlarmEvent, Device, QualityFlag
+from anjian.monitoring.tests.factories import device, group, now_ish, send, threshold
+
+
+@pytest.fixture(autouse=True)
+def fresh_registry():
+    ingest.registry.clear()
+
+
+@pytest.fixture
+def alarm(db):
+    tank = device()
+    threshold(tank, value=8.0, hysteresis=0.5)
+    send(tank, group(now_ish() - timedelta(minutes=2), level=9.1))
+    return Alarm.objects.get()
+
+
+def test_acknowledge_then_dispose_as_real_records_who_and_when(alarm, enterprise_manager):
+    services.alarm_acknowledge(
+        by=enterprise_manager, alarm_id=alarm.pk, expected_version=alarm.version, note="已到场"
+    )
+    alarm.refresh_from_db()
+    services.alarm_dispose(
+        by=enterprise_manager,
+        alarm_id=alarm.pk,
+        expected_version=alarm.version,
+        cause="real",
+        note="液位计读数属实，已停止进料并倒罐",
+    )
+
+    alarm.refresh_from_db()
+    assert alarm.state == AlarmState.DISPOSED
+    assert alarm.acknowledged_by == enterprise_manager and alarm.cause == "real"
+    assert list(alarm.events.values_list("action", flat=True)) == [
+        "raised",
+        "acknowledged",
+        "disposed",
+    ]
+
+
+def test_a_stale_acknowledgement_is_a_conflict(alarm, enterprise_manager, district_official):
+    services.alarm_acknowledge(
+        by=district_official, alarm_id=alarm.pk, expected_version=alarm.version
+    )
+
+    with pytest.raises(Conflict):
+        services.alarm_acknowledge(
+            by=enterprise_manager, alarm_id=alarm.pk, expected_version=alarm.version
+        )
+    # The same person clicking twice is no conflict.
+    services.alarm_acknowledge(by=district_official, alarm_id=alarm.pk, expected_version=None)
+
+
+def test_disposing_needs_a_cause_and_a_note(alarm, enterprise_manager):
+    with pytest.raises(ValidationError) as error:
+        services.alarm_dispose(
+            by=enterprise_manager, alarm_id=alarm.pk, expected_version=None, cause="", note=" "
+        )
+    assert set(error.value.message_dict) == {"cause", "disposal_note"}
+    assert Alarm.objects.get(pk=alarm.pk).state == AlarmState.ACTIVE
+
+
+def test_a_real_alarm_becomes_a_hazard_once_linked_both_ways(alarm, enterprise_manager):
+    hazard = services.alarm_to_hazard(by=enterprise_manager, alarm_id=alarm.pk)
+
+    assert (hazard.source, hazard.state) == (Source.ALARM, State.REPORTED)
+    assert hazard.source_object == alarm and hazard.enterprise == alarm.enterprise
+    assert "液位" in hazard.title and "9.1" in hazard.description
+    assert Alarm.objects.get(pk=alarm.pk).hazard == hazard
+    with pytest.raises(Conflict):
+        services.alarm_to_hazard(by=enterprise_manager, alarm_id=alarm.pk)
+
+
+def test_a_false_alarm_cannot_become_a_hazard(alarm, enterprise_manager):
+    services.alarm_dispose(
+        by=enterprise_manager,
+        alarm_id=alarm.pk,
+        expected_version=None,
+        cause="false",
+        note="探头进水",
+    )
+    with pytest.raises(ValidationError):
+        services.alarm_to_hazard(by=enterprise_manager, alarm_id=alarm.pk)
+
+
+def test_an_alarm_outside_scope_cannot_be_touched(alarm, neighbour_official, leader):
+    with pytest.raises(Alarm.DoesNotExist):
+        services.alarm_acknowledge(by=neighbour_official, alarm_id=alarm.pk, expected_version=None)
+    with pytest.raises(NotPermitted):  # a leader reads, does not handle
+        services.alarm_acknowledge(by=leader, alarm_id=alarm.pk, expected_version=None)
+
+
+# --- the ladder ----------------------------------------------------------------------------
+
+
+def test_unacknowledged_alarms_climb_to_the_street_then_the_district(alarm, settings):
+    settings.MONITORING_ESCALATION_MINUTES = {"street": 5, "district": 15}
+    raised = alarm.raised_at
+
+    assert sweeps.escalate_alarms(raised + timedelta(minutes=4)) == 0
+    assert sweeps.escalate_alarms(raised + timedelta(minutes=5)) == 1
+    assert sweeps.escalate_alarms(raised + timedelta(minutes=6)) == 0  # once per rung
+    alarm.refresh_from_db()
+    assert alarm.escalation == EscalationStep.STREET
+    street = world.actor("street_officer")
+    assert Notification.objects.filter(recipient=street, kind="alarm_escalated").count() == 1
+    assert not Notification.objects.filter(
+        recipient=world.actor("district_official"), kind="alarm_escalated"
+    ).exists()
+
+    assert sweeps.escalate_alarms(raised + timedelta(minutes=15)) == 1
+    alarm.refresh_from_db()
+    assert alarm.escalation == EscalationStep.DISTRICT
+    assert (
+        Notification.objects.filter(
+            recipient=world.actor("district_official"), kind="alarm_escalated"
+        ).count()
+        == 1
+    )
+    assert not Notification.objects.filter(
+        recipient=world.actor("neighbour_official"), kind="alarm_escalated"
+    ).exists()
+    assert AlarmEvent.objects.filter(alarm=alarm, action="escalated").count() == 2
+
+
+def test_an_acknowledged_or_recovered_alarm_does_not_climb(alarm, enterprise_manager):
+    services.alarm_acknowledge(by=enterprise_manager, alarm_id=alarm.pk, expected_version=None)
+
+    assert sweeps.escalate_alarms(alarm.raised_at + timedelta(hours=1)) == 0
+
+
+def test_a_silent_device_goes_offline_is_flagged_and_comes_back(db, enterprise_manager):
+    tank = device()
+    seen = now_ish() - timedelta(minutes=1)
+    send(tank, group(seen, level=3.0), now=seen)
+
+    assert sweeps.detect_offline(seen + timedelta(seconds=299)) == 0
+    assert sweeps.detect_offline(seen + timedelta(seconds=301)) == 1
+    assert sweeps.detect_offline(seen + timedelta(seconds=400)) == 0  # once
+    assert Device.objects.get(pk=tank.pk).state == DeviceState.OFFLINE
+    flag = QualityFlag.objects.get(device=tank, kind=QualityKind.GAP)
+    assert flag.cleared_at is None
+    assert Notification.objects.filter(recipient=enterprise_manager, kind="device_offline").exists()
+
+    later = seen + timedelta(minutes=10)
+    send(tank, group(later, level=3.1), now=later)
+    sweeps.detect_offline(later + timedelta(seconds=1))
+
+    assert Device.objects.get(pk=tank.pk).state == DeviceState.ONLINE
+    flag.refresh_from_db()
+    assert flag.cleared_at is not None
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def test_the_alarm_page_acknowledges_and_disposes(alarm, client_for):
+    client = client_for(world.actor("enterprise_manager"))
+    url = reverse("monitoring:alarm_detail", args=[alarm.pk])
+    assert "确认报警" in client.get(url).content.decode()
+
+    response = client.post(
+        reverse("monitoring:alarm_acknowledge", args=[alarm.pk]), {"version": alarm.version}
+    )
+    assert response.status_code == 302
+    alarm.refresh_from_db()
+    bad = client.post(
+        reverse("monitoring:alarm_dispose", args=[alarm.pk]),
+        {"version": alarm.version, "cause": "", "note": ""},
+    )
+    assert bad.status_code == 422
+    assert "请选择" in bad.content.decode() or "必填" in bad.content.decode()
+    good = client.post(
+        reverse("monitoring:alarm_dispose", args=[alarm.pk]),
+        {"version": alarm.version, "cause": "maintenance", "note": "检修时误触"},
+    )
+    assert good.status_code == 302
+    assert Alarm.objects.get(pk=alarm.pk).state == AlarmState.DISPOSED
+
+
+def test_a_stale_page_gets_a_conflict_message(alarm, client_for, district_official):
+    services.alarm_acknowledge(by=district_official, alarm_id=alarm.pk, expected_version=None)
+    client = client_for(world.actor("enterprise_manager"))
+
+    response = client.post(
+        reverse("monitoring:alarm_dispose", args=[alarm.pk]),
+        {"version": alarm.version, "cause": "real", "note": "已处理"},
+    )
+
+    assert response.status_code == 409
+    assert "已被他人修改" in response.content.decode() or "刷新" in response.content.decode()
+
+
+def test_the_alarm_page_raises_a_hazard(alarm, client_for):
+    client = client_for(world.actor("district_official"))
+
+    response = client.post(reverse("monitoring:alarm_hazard", args=[alarm.pk]), {})
+
+    alarm.refresh_from_db()
+    assert response.status_code == 302 and response.url == alarm.hazard.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("neighbour_official", 404), ("expert", 403), ("district_official", 200), ("leader", 200)],
+)
+def test_alarm_pages_answer_by_scope_and_role(alarm, client_for, name, status):
+    response = client_for(world.actor(name)).get(
+        reverse("monitoring:alarm_detail", args=[alarm.pk])
+    )
+    assert response.status_code == status
+
+
+def test_the_console_shows_latest_values_and_refreshes_its_live_part(alarm, client_for):
+    client = client_for(world.actor("street_officer"))
+    page = client.get(reverse("monitoring:console")).content.decode()
+    assert "TK-101" in page and 'hx-trigger="every 5s"' in page and "9.1" in page
+
+    live = client.get(
+        reverse("monitoring:console"), headers={"HX-Request": "true", "HX-Target": "live"}
+    ).content.decode()
+    assert live.lstrip().startswith('<div id="live"') and "<html" not in live
+    assert f'data-alarm="{alarm.pk}"' in live
+
+    neighbour = client_for(world.actor("neighbour_official")).get(reverse("monitoring:console"))
+    assert "TK-101" not in neighbour.content.decode()
+
+
+def test_online_rates_by_street_industry_enterprise(db, client_for):
+    t = timezone.now() - timedelta(minutes=1)
+    online = device("TK-A", is_major_hazard_source=True, hazard_source_name="一号罐区")
+    device("TK-B", is_major_hazard_source=True, hazard_source_name="二号罐区")  # never seen
+    send(online, group(t, level=2.0), now=t)
+    client = client_for(world.actor("district_official"))
+
+    for by in ("street", "industry", "enterprise"):
+        page = client.get(reverse("monitoring:rates"), {"by": by}).content.decode()
+        assert "50.0%" in page, by
+
+
+def test_dead_letters_are_for_administrators(db, client_for):
+    assert (
+        client_for(world.actor("admin")).get(reverse("monitoring:dead_letters")).status_code == 200
+    )
+    assert (
+        client_for(world.actor("district_official"))
+        .get(reverse("monitoring:dead_letters"))
+        .status_code
+        == 403
+    )
