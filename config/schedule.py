@@ -82,4 +82,11 @@ PERIODIC_JOBS: list[Periodic] = [
         why="Monthly partitions of the readings table exist two months ahead and those "
         "older than MONITORING_RETENTION_MONTHS are dropped; daily is plenty.",
     ),
+    Periodic(
+        "anjian.monitoring.tasks.detect_flat_lines",
+        every=timedelta(minutes=5),
+        why="A measurement that has not moved for its flat_line_samples (a stuck or faked "
+        "sensor) is flagged for data quality; the count is kept by the ingest, so this "
+        "reads the latest-state table only.",
+    ),
 ]

@@ -1,16 +1,39 @@
-"""/api/v1/monitoring — telemetry in (per-device tokens) and the monitoring data out."""
+"""/api/v1/monitoring — telemetry in (per-device tokens); devices, thresholds, alarms,
+online rates and the dead-letter table for integrators and dashboards (user tokens)."""
+
+import secrets
+from datetime import datetime
+from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
 
-from anjian.core.access import api_public
-from anjian.monitoring import ingest
-from anjian.monitoring.choices import Channel, RejectReason
-from anjian.monitoring.models import DeadLetter
+from anjian.accounts import permissions as perms
+from anjian.core.access import api_public, api_requires
+from anjian.enterprises.models import Enterprise
+from anjian.monitoring import ingest, selectors, services
+from anjian.monitoring.choices import (
+    AlarmCause,
+    AlarmState,
+    Channel,
+    DeviceState,
+    RejectReason,
+    ThresholdLevel,
+)
+from anjian.monitoring.models import DeadLetter, Device, DeviceType, Reading
 
 router = Router(tags=["监测预警"])
 
 MAX_TELEMETRY_BYTES = 1_000_000
+
+
+class ErrorOut(Schema):
+    detail: str | list[dict]
+
+
+# --- telemetry in --------------------------------------------------------------------------
 
 
 class RejectOut(Schema):
@@ -25,10 +48,6 @@ class TelemetryOut(Schema):
     rejected: int = Field(description="未入库的条数（原因见 rejects，并记入未入库报文表）")
     alarms_raised: int
     rejects: list[RejectOut]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _unauthorised(request, code: str, reason: str, detail: str):
@@ -49,7 +68,7 @@ def _unauthorised(request, code: str, reason: str, detail: str):
     response={200: TelemetryOut, 401: ErrorOut, 413: ErrorOut},
     summary="设备上报读数（HTTP，设备令牌）",
     description=(
-        "请求头 `X-Device-Token: <设备令牌>`（在设备页面生成）。请求体与 MQTT 相同："
+        "请求头 `X-Device-Token: <设备令牌>`（登记设备或重新生成令牌时给出）。请求体与 MQTT 相同："
         '`{"readings": [{"ts": "2026-12-02T09:00:00+08:00", "values": {"level": 3.42}}]}`。'
         "有效的读数入库，其余逐条说明原因（rejects）；同一设备同一时间的读数只存一次。"
     ),
@@ -67,7 +86,10 @@ def telemetry(request: HttpRequest, code: str):
     device = ingest.registry.device(code)
     if device is None:
         return _unauthorised(request, code, RejectReason.UNKNOWN_DEVICE, "设备未登记")
-    if not device.token_hash or not _token_ok(device, request.headers.get("X-Device-Token")):
+    token = request.headers.get("X-Device-Token") or ""
+    if not device.token_hash or not secrets.compare_digest(
+        device.token_hash, Device.hash_token(token)
+    ):
         return _unauthorised(request, code, RejectReason.BAD_TOKEN, "设备令牌错误或缺失")
     result = ingest.accept(
         [ingest.Message(Channel.HTTP, request.path, request.body, device=device)]
@@ -80,9 +102,456 @@ def telemetry(request: HttpRequest, code: str):
     }
 
 
-def _token_ok(device: ingest.DeviceInfo, token: str | None) -> bool:
-    import secrets
+# --- the registry ----------------------------------------------------------------------------
 
-    from anjian.monitoring.models import Device
 
-    return bool(token) and secrets.compare_digest(device.token_hash, Device.hash_token(token))
+class MetricOut(Schema):
+    id: int
+    code: str
+    name: str
+    unit: str
+    min_valid: float
+    max_valid: float
+    sampling_seconds: int
+
+
+class DeviceTypeOut(Schema):
+    id: int
+    code: str
+    name: str
+    category: str
+    metrics: list[MetricOut]
+
+    @staticmethod
+    def resolve_metrics(obj):
+        return list(obj.metrics.all())
+
+
+class LatestOut(Schema):
+    metric: str
+    value: float
+    ts: datetime
+
+
+class ThresholdOut(Schema):
+    id: int
+    metric: str = Field(alias="metric.code")
+    level: str = Field(description="、".join(f"{v.value} {v.label}" for v in ThresholdLevel))
+    value: float
+    hysteresis: float
+    min_duration_seconds: int
+    is_active: bool
+    version: int
+
+
+class DeviceOut(Schema):
+    id: int
+    code: str
+    name: str
+    enterprise_id: int
+    enterprise_name: str = Field(alias="enterprise.name")
+    device_type: str = Field(alias="device_type.code")
+    is_major_hazard_source: bool
+    hazard_source_name: str
+    location: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    is_active: bool
+    state: str = Field(description="never 未上线 / online 在线 / offline 离线")
+    last_seen_at: datetime | None
+    offline_after_seconds: int
+    version: int
+
+
+class DeviceDetailOut(DeviceOut):
+    latest: list[LatestOut]
+    thresholds: list[ThresholdOut]
+
+    @staticmethod
+    def resolve_latest(obj):
+        return [
+            {"metric": metric.code, "value": value, "ts": ts}
+            for metric, value, ts in getattr(obj, "latest_values", [])
+        ]
+
+    @staticmethod
+    def resolve_thresholds(obj):
+        return list(obj.thresholds.select_related("metric"))
+
+
+class DeviceIn(Schema):
+    enterprise_id: int
+    device_type: str = Field(description="设备类型编码，见 /monitoring/device-types")
+    code: str = Field(description="设备编码：字母、数字、_ . -，全平台唯一")
+    name: str
+    is_major_hazard_source: bool = False
+    hazard_source_name: str = ""
+    location: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    offline_after_seconds: int = 300
+
+
+class DeviceCreatedOut(DeviceDetailOut):
+    token: str = Field(description="HTTP 上报令牌，只显示这一次")
+
+
+class DeviceUpdateIn(Schema):
+    version: int
+    name: str | None = None
+    is_major_hazard_source: bool | None = None
+    hazard_source_name: str | None = None
+    location: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    offline_after_seconds: int | None = None
+    is_active: bool | None = None
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class ThresholdIn(Schema):
+    metric: str = Field(description="监测项编码")
+    level: str = Field(description="high / high_high / low / low_low")
+    value: float
+    hysteresis: float = Field(0, description="回差（死区）：恢复须越过阈值 ± 回差")
+    min_duration_seconds: int = Field(0, description="超限持续多少秒才报警")
+    is_active: bool = True
+
+
+class DeviceFilters(Schema):
+    state: str | None = Field(None, description="never / online / offline")
+    enterprise: int | None = None
+    major_hazard_source: bool | None = None
+
+
+def _device(request, device_id: int) -> Device:
+    device = selectors.device_get(request.user, device_id)
+    selectors.devices_with_latest([device])
+    return device
+
+
+@router.get("/device-types", response=list[DeviceTypeOut], summary="设备类型与监测项")
+@api_requires(perms.MONITOR_VIEW)
+def device_types(request: HttpRequest):
+    return DeviceType.objects.prefetch_related("metrics")
+
+
+@router.get("/devices", response=list[DeviceOut], summary="监测设备（分页）")
+@api_requires(perms.MONITOR_VIEW)
+@paginate(PageNumberPagination, page_size=100)
+def list_devices(request: HttpRequest, filters: Query[DeviceFilters]):
+    devices = selectors.device_queryset(request.user)
+    if filters.state:
+        if filters.state not in DeviceState.values:
+            raise HttpError(422, "未知的状态：" + "、".join(DeviceState.values))
+        devices = devices.filter(state=filters.state)
+    if filters.enterprise:
+        devices = devices.filter(enterprise_id=filters.enterprise)
+    if filters.major_hazard_source is not None:
+        devices = devices.filter(is_major_hazard_source=filters.major_hazard_source)
+    return devices.order_by("enterprise_id", "code")
+
+
+@router.get("/devices/{int:device_id}", response=DeviceDetailOut, summary="设备、最新读数和阈值")
+@api_requires(perms.MONITOR_VIEW)
+def get_device(request: HttpRequest, device_id: int):
+    return _device(request, device_id)
+
+
+@router.post(
+    "/devices",
+    response={201: DeviceCreatedOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="登记设备（返回 HTTP 上报令牌）",
+)
+@api_requires(perms.MONITOR_MANAGE)
+def create_device(request: HttpRequest, payload: DeviceIn):
+    enterprise = Enterprise.objects.for_user(request.user).filter(pk=payload.enterprise_id).first()
+    if enterprise is None:
+        raise HttpError(404, "未找到该单位")
+    device_type = DeviceType.objects.filter(code=payload.device_type).first()
+    if device_type is None:
+        raise HttpError(422, f"未知的设备类型：{payload.device_type}")
+    if Device.objects.filter(code=payload.code).exists():
+        raise HttpError(422, f"设备编码 {payload.code} 已被使用")
+    data = payload.dict(exclude={"enterprise_id", "device_type"})
+    device, token = services.device_register(
+        by=request.user, enterprise=enterprise, data={**data, "device_type": device_type}
+    )
+    created = _device(request, device.pk)
+    created.token = token
+    return Status(201, created)
+
+
+@router.put(
+    "/devices/{int:device_id}",
+    response={200: DeviceDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="修改设备（带 version）",
+)
+@api_requires(perms.MONITOR_MANAGE)
+def update_device(request: HttpRequest, device_id: int, payload: DeviceUpdateIn):
+    _device(request, device_id)
+    data = {k: v for k, v in payload.dict(exclude={"version"}).items() if v is not None}
+    services.device_update(
+        by=request.user, device_id=device_id, data=data, expected_version=payload.version
+    )
+    return _device(request, device_id)
+
+
+@router.post(
+    "/devices/{int:device_id}/token",
+    response={200: TokenOut, 403: ErrorOut, 404: ErrorOut},
+    summary="重新生成 HTTP 上报令牌（旧令牌立即失效）",
+)
+@api_requires(perms.MONITOR_MANAGE)
+def new_token(request: HttpRequest, device_id: int):
+    _device(request, device_id)
+    return {"token": services.device_issue_token(by=request.user, device_id=device_id)}
+
+
+@router.put(
+    "/devices/{int:device_id}/thresholds",
+    response={200: ThresholdOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="设置一个监测项一个级别的报警阈值",
+)
+@api_requires(perms.MONITOR_MANAGE)
+def set_threshold(request: HttpRequest, device_id: int, payload: ThresholdIn):
+    device = _device(request, device_id)
+    metric = device.device_type.metrics.filter(code=payload.metric).first()
+    if metric is None:
+        raise HttpError(422, f"该设备类型没有监测项 {payload.metric}")
+    return services.threshold_set(
+        by=request.user,
+        device_id=device.pk,
+        metric_id=metric.pk,
+        level=payload.level,
+        value=payload.value,
+        hysteresis=payload.hysteresis,
+        min_duration_seconds=payload.min_duration_seconds,
+        is_active=payload.is_active,
+    )
+
+
+class ReadingOut(Schema):
+    metric: str = Field(alias="metric.code")
+    ts: datetime
+    value: float
+
+
+@router.get(
+    "/devices/{int:device_id}/readings",
+    response=list[ReadingOut],
+    summary="设备读数（时间倒序，最多 5000 条）",
+)
+@api_requires(perms.MONITOR_VIEW)
+def readings(
+    request: HttpRequest,
+    device_id: int,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    metric: str = "",
+    limit: int = Query(1000, le=5000, ge=1),
+):
+    device = _device(request, device_id)
+    rows = Reading.objects.filter(device=device).select_related("metric")
+    if since:
+        rows = rows.filter(ts__gte=since)
+    if until:
+        rows = rows.filter(ts__lt=until)
+    if metric:
+        rows = rows.filter(metric__code=metric)
+    return list(rows.order_by("-ts")[:limit])
+
+
+# --- alarms ----------------------------------------------------------------------------------
+
+
+class AlarmOut(Schema):
+    id: int
+    device_id: int
+    device_code: str = Field(alias="device.code")
+    enterprise_id: int
+    metric: str = Field(alias="metric.code")
+    level: str
+    limit: float
+    value: float
+    peak: float
+    breach_since: datetime
+    raised_at: datetime
+    state: str = Field(description="active 待确认 / acknowledged 已确认 / disposed 已处置")
+    recovered_at: datetime | None
+    escalation: int = Field(description="0 企业 / 1 街镇 / 2 区应急局")
+    acknowledged_at: datetime | None
+    disposed_at: datetime | None
+    cause: str = Field(description="、".join(f"{c.value} {c.label}" for c in AlarmCause))
+    disposal_note: str
+    hazard_id: int | None
+    version: int
+
+
+class AckIn(Schema):
+    version: int | None = None
+    note: str = ""
+
+
+class DisposeIn(Schema):
+    version: int | None = None
+    cause: str = Field(description="real / false / maintenance / fault")
+    note: str
+
+
+class HazardIn(Schema):
+    title: str = ""
+    description: str = ""
+
+
+class HazardRef(Schema):
+    id: int
+    number: str
+
+
+@router.get("/alarms", response=list[AlarmOut], summary="报警（分页，默认未处置）")
+@api_requires(perms.MONITOR_VIEW)
+@paginate(PageNumberPagination, page_size=100)
+def list_alarms(request: HttpRequest, state: str = "open"):
+    alarms = selectors.alarm_queryset(request.user)
+    if state == "open":
+        alarms = alarms.open()
+    elif state in AlarmState.values:
+        alarms = alarms.filter(state=state)
+    elif state != "all":
+        raise HttpError(422, "state 应为 open、all 或 " + "、".join(AlarmState.values))
+    return alarms.order_by("-raised_at")
+
+
+@router.get("/alarms/{int:alarm_id}", response=AlarmOut, summary="报警详情")
+@api_requires(perms.MONITOR_VIEW)
+def get_alarm(request: HttpRequest, alarm_id: int):
+    return selectors.alarm_get(request.user, alarm_id)
+
+
+ALARM_RESPONSES = {200: AlarmOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.post("/alarms/{int:alarm_id}/acknowledge", response=ALARM_RESPONSES, summary="确认报警")
+@api_requires(perms.ALARM_HANDLE)
+def acknowledge(request: HttpRequest, alarm_id: int, payload: AckIn):
+    selectors.alarm_get(request.user, alarm_id)
+    services.alarm_acknowledge(
+        by=request.user, alarm_id=alarm_id, expected_version=payload.version, note=payload.note
+    )
+    return selectors.alarm_get(request.user, alarm_id)
+
+
+@router.post("/alarms/{int:alarm_id}/dispose", response=ALARM_RESPONSES, summary="处置报警")
+@api_requires(perms.ALARM_HANDLE)
+def dispose(request: HttpRequest, alarm_id: int, payload: DisposeIn):
+    selectors.alarm_get(request.user, alarm_id)
+    services.alarm_dispose(
+        by=request.user,
+        alarm_id=alarm_id,
+        expected_version=payload.version,
+        cause=payload.cause,
+        note=payload.note,
+    )
+    return selectors.alarm_get(request.user, alarm_id)
+
+
+@router.post(
+    "/alarms/{int:alarm_id}/hazard",
+    response={201: HazardRef, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="报警转为隐患（来源：监测报警）",
+)
+@api_requires(perms.ALARM_HANDLE)
+def to_hazard(request: HttpRequest, alarm_id: int, payload: HazardIn):
+    selectors.alarm_get(request.user, alarm_id)
+    if not request.user.can(perms.HAZARD_REPORT):
+        raise HttpError(403, "您的角色不能登记隐患")
+    hazard = services.alarm_to_hazard(
+        by=request.user, alarm_id=alarm_id, title=payload.title, description=payload.description
+    )
+    return Status(201, hazard)
+
+
+# --- figures and the dead letters ----------------------------------------------------------
+
+
+class RateOut(Schema):
+    key: str
+    label: str
+    devices: int
+    online: int
+    online_rate: float | None
+    hazard_sources: int
+    hazard_sources_online: int
+    hazard_source_rate: float | None = Field(description="重大危险源在线监测率（%）")
+    quality_issues: int
+
+
+class AlarmFiguresOut(Schema):
+    count: int
+    open: int
+    unacknowledged: int
+    first_grade: int
+    mean_to_acknowledge_seconds: float | None
+    mean_to_dispose_seconds: float | None
+    disposed: int
+    false_alarms: int
+    false_alarm_rate: float | None
+
+
+class RatesOut(Schema):
+    total: RateOut
+    rows: list[RateOut]
+    alarms: AlarmFiguresOut
+
+
+@router.get("/rates", response=RatesOut, summary="在线率、重大危险源在线监测率、报警统计")
+@api_requires(perms.MONITOR_VIEW)
+def rates(request: HttpRequest, by: str = "street", since: datetime | None = None):
+    if by not in ("street", "industry", "enterprise"):
+        raise HttpError(422, "by 应为 street、industry 或 enterprise")
+    figures = selectors.alarm_figures(request.user, since=since)
+
+    def seconds(value):
+        return value.total_seconds() if value is not None else None
+
+    total = selectors.online_totals(request.user)
+    total.label = "合计"
+    return {
+        "total": total,
+        "rows": selectors.online_rates(request.user, by),
+        "alarms": {
+            **{
+                name: getattr(figures, name)
+                for name in ("count", "open", "unacknowledged", "first_grade", "disposed")
+            },
+            "false_alarms": figures.false_alarms,
+            "false_alarm_rate": figures.false_alarm_rate,
+            "mean_to_acknowledge_seconds": seconds(figures.mean_to_acknowledge),
+            "mean_to_dispose_seconds": seconds(figures.mean_to_dispose),
+        },
+    }
+
+
+class DeadLetterOut(Schema):
+    id: int
+    received_at: datetime
+    channel: str
+    topic: str
+    device_code: str
+    metric_code: str
+    reason: str
+    detail: str
+    payload: str
+
+
+@router.get("/dead-letters", response=list[DeadLetterOut], summary="未入库报文（管理员）")
+@api_requires(perms.MONITOR_ADMIN)
+@paginate(PageNumberPagination, page_size=100)
+def list_dead_letters(request: HttpRequest, reason: str = ""):
+    if reason and reason not in RejectReason.values:
+        raise HttpError(422, "未知的原因：" + "、".join(RejectReason.values))
+    return selectors.dead_letters(reason)

@@ -72,22 +72,24 @@ DEVICE_TYPES = [
 def load(DeviceType, Metric) -> int:
     """Create or update the shipped types and metrics; returns how many metrics."""
     count = 0
+    # Migration 0002 runs this with the Metric of its day (before flat_line_samples).
+    has_flat_line = any(f.name == "flat_line_samples" for f in Metric._meta.get_fields())
     for code, name, category, metrics in DEVICE_TYPES:
         device_type, _created = DeviceType.objects.update_or_create(
             code=code, defaults={"name": name, "category": category}
         )
         for m_code, m_name, unit, low, high, positive, seconds in metrics:
-            Metric.objects.update_or_create(
-                device_type=device_type,
-                code=m_code,
-                defaults={
-                    "name": m_name,
-                    "unit": unit,
-                    "min_valid": low,
-                    "max_valid": high,
-                    "positive_only": positive,
-                    "sampling_seconds": seconds,
-                },
-            )
+            defaults = {
+                "name": m_name,
+                "unit": unit,
+                "min_valid": low,
+                "max_valid": high,
+                "positive_only": positive,
+                "sampling_seconds": seconds,
+            }
+            if has_flat_line:
+                # On/off signals (0–1) stand still for days; only measurements flat-line.
+                defaults["flat_line_samples"] = 0 if (low, high) == (0, 1) else 60
+            Metric.objects.update_or_create(device_type=device_type, code=m_code, defaults=defaults)
             count += 1
     return count

@@ -356,6 +356,37 @@ class _Batch:
 # --- storing ------------------------------------------------------------------------------
 
 
+def _latest(kept: list[tuple]) -> list[tuple]:
+    """Per (device, metric): the newest reading, how many of the batch's last readings
+    repeat its value (``run``), and whether the whole batch did (``whole``) — what the
+    flat-line count of ``LatestReading.unchanged`` grows by."""
+    by_key: dict[tuple[int, int], list] = {}
+    for row in kept:
+        by_key.setdefault((row[0], row[1]), []).append(row)
+    result = []
+    for (device_id, metric_id), items in by_key.items():
+        items.sort(key=lambda r: r[2])
+        last = items[-1][3]
+        run = 0
+        for item in reversed(items):
+            if item[3] != last:
+                break
+            run += 1
+        result.append((device_id, metric_id, items[-1][2], last, run, run == len(items)))
+    return result
+
+
+# ``unchanged`` counts identical samples in a row: it grows across batches while the
+# value stays put, and restarts from this batch's own trailing run when it moves.
+_LATEST_UPDATE = (
+    "ON CONFLICT (device_id, metric_id) DO UPDATE SET ts = excluded.ts, value = excluded.value, "
+    "unchanged = CASE WHEN {whole} AND monitoring_latestreading.value = excluded.value "
+    "THEN monitoring_latestreading.unchanged + excluded.unchanged + 1 "
+    "ELSE excluded.unchanged END "
+    "WHERE monitoring_latestreading.ts < excluded.ts"
+)
+
+
 def _store_postgresql(rows: list[tuple]) -> list[tuple]:
     devices, metrics, stamps, values = zip(*rows, strict=True)
     with connection.cursor() as cursor:
@@ -368,19 +399,22 @@ def _store_postgresql(rows: list[tuple]) -> list[tuple]:
         stored = {(d, m, t) for d, m, t in cursor.fetchall()}
         kept = [row for row in rows if (row[0], row[1], row[2]) in stored]
         if kept:
-            latest: dict[tuple[int, int], tuple] = {}
-            for row in kept:
-                current = latest.get((row[0], row[1]))
-                if current is None or row[2] > current[2]:
-                    latest[(row[0], row[1])] = row
-            d, m, t, v = zip(*latest.values(), strict=True)
+            d, m, t, v, run, whole = zip(*_latest(kept), strict=True)
+            # ON CONFLICT cannot see the batch's own columns (run, whole): update the
+            # keys that exist, insert the rest, in one statement.
             cursor.execute(
-                "INSERT INTO monitoring_latestreading (device_id, metric_id, ts, value) "
-                "SELECT * FROM unnest(%s::integer[], %s::integer[], %s::timestamptz[], "
-                "%s::double precision[]) ON CONFLICT (device_id, metric_id) DO UPDATE "
-                "SET ts = excluded.ts, value = excluded.value "
-                "WHERE monitoring_latestreading.ts < excluded.ts",
-                [list(d), list(m), list(t), list(v)],
+                "WITH x AS (SELECT * FROM unnest(%s::integer[], %s::integer[], "
+                "%s::timestamptz[], %s::double precision[], %s::integer[], %s::boolean[]) "
+                "AS x(d, m, t, v, r, w)), "
+                "updated AS (UPDATE monitoring_latestreading AS l SET ts = x.t, value = x.v, "
+                "unchanged = CASE WHEN x.w AND l.value = x.v THEN l.unchanged + x.r "
+                "ELSE x.r - 1 END FROM x WHERE l.device_id = x.d AND l.metric_id = x.m "
+                "AND l.ts < x.t) "
+                "INSERT INTO monitoring_latestreading (device_id, metric_id, ts, value, unchanged) "
+                "SELECT x.d, x.m, x.t, x.v, x.r - 1 FROM x WHERE NOT EXISTS (SELECT 1 FROM "
+                "monitoring_latestreading l WHERE l.device_id = x.d AND l.metric_id = x.m) "
+                "ON CONFLICT (device_id, metric_id) DO NOTHING",
+                [list(d), list(m), list(t), list(v), list(run), list(whole)],
             )
     return kept
 
@@ -396,13 +430,11 @@ def _store_generic(rows: list[tuple]) -> list[tuple]:
             )
             if cursor.rowcount == 1:
                 kept.append(row)
-        for device_id, metric_id, ts, value in kept:
+        for device_id, metric_id, ts, value, run, whole in _latest(kept):
             cursor.execute(
-                "INSERT INTO monitoring_latestreading (device_id, metric_id, ts, value) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (device_id, metric_id) DO UPDATE "
-                "SET ts = excluded.ts, value = excluded.value "
-                "WHERE monitoring_latestreading.ts < excluded.ts",
-                [device_id, metric_id, ts, value],
+                "INSERT INTO monitoring_latestreading (device_id, metric_id, ts, value, unchanged) "
+                "VALUES (%s, %s, %s, %s, %s) " + _LATEST_UPDATE.format(whole="%s"),
+                [device_id, metric_id, ts, value, run - 1, whole],
             )
     return kept
 

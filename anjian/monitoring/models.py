@@ -75,6 +75,9 @@ class Metric(models.Model):
     sampling_seconds = models.PositiveIntegerField(
         _("采样间隔（秒）"), default=10, validators=[MinValueValidator(1)]
     )
+    # A real sensor's value always moves a little: this many identical samples in a row
+    # is a flat line (a stuck or faked sensor). 0 = not checked (on/off signals).
+    flat_line_samples = models.PositiveIntegerField(_("不变判定（次）"), default=60)
 
     class Meta:
         verbose_name = _("监测项")
@@ -299,6 +302,7 @@ class LatestReading(models.Model):
     )
     ts = models.DateTimeField()
     value = models.FloatField()
+    unchanged = models.PositiveIntegerField(default=0)  # identical samples in a row so far
 
     class Meta:
         verbose_name = _("最新读数")

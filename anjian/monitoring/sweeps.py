@@ -126,3 +126,51 @@ def detect_offline(now: datetime | None = None) -> int:
         device__state=DeviceState.ONLINE,
     ).update(cleared_at=now)
     return went
+
+
+def detect_flat_lines(now: datetime | None = None) -> int:
+    """Flag metrics whose value has not moved for their ``flat_line_samples`` samples (a
+    stuck or faked sensor), and clear the flag once the value moves again. Reads the
+    latest-state table only (the ingest keeps the count). Returns how many were flagged."""
+    from anjian.monitoring.models import LatestReading
+
+    now = now or timezone.now()
+    flat = LatestReading.objects.filter(
+        metric__flat_line_samples__gt=0,
+        unchanged__gte=F("metric__flat_line_samples"),
+        device__is_active=True,
+    ).select_related("metric")
+    flagged = 0
+    for latest in flat.iterator(chunk_size=2000):
+        if QualityFlag.objects.filter(
+            device_id=latest.device_id,
+            metric_id=latest.metric_id,
+            kind=QualityKind.FLAT_LINE,
+            cleared_at__isnull=True,
+        ).exists():
+            continue
+        try:
+            with transaction.atomic():
+                QualityFlag.objects.create(
+                    device_id=latest.device_id,
+                    metric_id=latest.metric_id,
+                    kind=QualityKind.FLAT_LINE,
+                    at=now,
+                    detail=_("%(m)s 连续 %(n)s 次为 %(v)g")
+                    % {"m": latest.metric.name, "n": latest.unchanged + 1, "v": latest.value},
+                )
+            flagged += 1
+        except IntegrityError:
+            pass
+    moving = LatestReading.objects.filter(unchanged__lt=F("metric__flat_line_samples"))
+    for device_id, metric_id in moving.filter(
+        device__quality_flags__kind=QualityKind.FLAT_LINE,
+        device__quality_flags__cleared_at__isnull=True,
+    ).values_list("device_id", "metric_id"):
+        QualityFlag.objects.filter(
+            device_id=device_id,
+            metric_id=metric_id,
+            kind=QualityKind.FLAT_LINE,
+            cleared_at__isnull=True,
+        ).update(cleared_at=now)
+    return flagged

@@ -18,3 +18,8 @@ def detect_offline_devices() -> int:
 @task
 def maintain_reading_partitions() -> dict:
     return partitions.ensure()
+
+
+@task
+def detect_flat_lines() -> int:
+    return sweeps.detect_flat_lines()

@@ -263,3 +263,35 @@ def test_dead_letters_are_for_administrators(db, client_for):
         .status_code
         == 403
     )
+
+
+def test_a_flat_line_is_flagged_and_cleared_when_the_value_moves(db):
+    from anjian.monitoring.models import LatestReading, Metric
+
+    tank = device()
+    Metric.objects.filter(device_type__code="tank", code="level").update(flat_line_samples=5)
+    t = now_ish() - timedelta(minutes=10)
+    send(tank, *[group(t + timedelta(seconds=10 * i), level=4.2, temp=20.0 + i) for i in range(3)])
+    send(tank, *[group(t + timedelta(seconds=10 * i), level=4.2) for i in range(3, 6)])
+
+    level = LatestReading.objects.get(device=tank, metric__code="level")
+    temp = LatestReading.objects.get(device=tank, metric__code="temp")
+    assert (level.unchanged, temp.unchanged) == (5, 0)
+    assert sweeps.detect_flat_lines() == 1
+    assert sweeps.detect_flat_lines() == 0  # once
+    flag = QualityFlag.objects.get(device=tank, kind=QualityKind.FLAT_LINE)
+    assert flag.metric.code == "level" and "4.2" in flag.detail
+
+    send(tank, group(t + timedelta(seconds=70), level=4.3))
+    sweeps.detect_flat_lines()
+
+    assert LatestReading.objects.get(device=tank, metric__code="level").unchanged == 0
+    flag.refresh_from_db()
+    assert flag.cleared_at is not None
+
+
+def test_on_off_signals_never_flat_line(db):
+    from anjian.monitoring.models import Metric
+
+    assert Metric.objects.get(device_type__code="fire_panel", code="alarm").flat_line_samples == 0
+    assert Metric.objects.get(device_type__code="tank", code="level").flat_line_samples == 60

@@ -696,6 +696,14 @@ API_READS = {
     "/api/v1/risk-register/",
     "/api/v1/risk-band-tables/",
     "/api/v1/risk-library/",
+    "/api/v1/monitoring/device-types",
+    "/api/v1/monitoring/devices",
+    "/api/v1/monitoring/devices/{int:device_id}",
+    "/api/v1/monitoring/devices/{int:device_id}/readings",
+    "/api/v1/monitoring/alarms",
+    "/api/v1/monitoring/alarms/{int:alarm_id}",
+    "/api/v1/monitoring/rates",
+    "/api/v1/monitoring/dead-letters",
 }
 
 
@@ -717,6 +725,8 @@ def api_url(template_path: str, setup: Setup) -> str:
         .replace("{int:document_id}", str(standard(setup).pk))
         .replace("{int:clause_id}", str(standard_clause(setup).pk))
         .replace("{int:risk_point_id}", str(setup.risk_point.pk))
+        .replace("{int:device_id}", str(monitoring_device(setup).pk))
+        .replace("{int:alarm_id}", str(monitoring_alarm(setup).pk))
     )
 
 
