@@ -95,6 +95,7 @@ class Registry:
     def __init__(self):
         self._lock = threading.Lock()
         self._loaded_at = 0.0
+        self._ttl = 0.0
         self._devices: dict[str, DeviceInfo] = {}
         self._rules: dict[tuple[int, int], list[engine.Rule]] = {}
 
@@ -102,11 +103,11 @@ class Registry:
         self._loaded_at = 0.0
 
     def _fresh(self) -> None:
-        ttl = float(getattr(settings, "MONITORING_REGISTRY_SECONDS", 15))
-        if time.monotonic() - self._loaded_at < ttl:
+        if time.monotonic() - self._loaded_at < self._ttl:
             return
         with self._lock:
-            if time.monotonic() - self._loaded_at < ttl:
+            self._ttl = float(getattr(settings, "MONITORING_REGISTRY_SECONDS", 15))
+            if time.monotonic() - self._loaded_at < self._ttl:
                 return
             metrics: dict[int, dict] = {}
             for m in Metric.objects.values(
@@ -387,34 +388,88 @@ _LATEST_UPDATE = (
 )
 
 
+class _Duplicates(Exception):
+    pass
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _copy_rows(cursor, table: str, rows) -> None:
+    """COPY ``rows`` (already text fields) into a session temp table."""
+    with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+        copy.write("".join(rows))
+
+
+def _stage(cursor) -> None:
+    # Session temp tables, emptied at every commit: the batch goes in by COPY (far cheaper
+    # than binding arrays) and from there into the partitioned table in one statement.
+    cursor.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS ingest_stage (d integer, m integer, "
+        "t timestamptz, v double precision) ON COMMIT DELETE ROWS"
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS ingest_latest (d integer, m integer, "
+        "t timestamptz, v double precision, r integer, w boolean) ON COMMIT DELETE ROWS"
+    )
+    cursor.execute("TRUNCATE ingest_stage, ingest_latest")
+
+
 def _store_postgresql(rows: list[tuple]) -> list[tuple]:
-    devices, metrics, stamps, values = zip(*rows, strict=True)
+    """Insert the batch; returns the rows that were new. The usual batch has no duplicate
+    and is inserted without RETURNING; only when the row count says some were already
+    stored (a redelivery) is the insert redone to learn which."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO monitoring_reading (device_id, metric_id, ts, value) "
-            "SELECT * FROM unnest(%s::integer[], %s::integer[], %s::timestamptz[], "
-            "%s::double precision[]) ON CONFLICT DO NOTHING RETURNING device_id, metric_id, ts",
-            [list(devices), list(metrics), list(stamps), list(values)],
+        _stage(cursor)
+        stamps: dict[datetime, str] = {}  # the metrics of one reading share their time
+        for _d, _m, t, _v in rows:
+            if t not in stamps:
+                stamps[t] = t.isoformat()
+        _copy_rows(
+            cursor,
+            "ingest_stage",
+            (f"{d}\t{m}\t{stamps[t]}\t{v!r}\n" for d, m, t, v in rows),
         )
-        stored = {(d, m, t) for d, m, t in cursor.fetchall()}
-        kept = [row for row in rows if (row[0], row[1], row[2]) in stored]
-        if kept:
-            d, m, t, v, run, whole = zip(*_latest(kept), strict=True)
-            # ON CONFLICT cannot see the batch's own columns (run, whole): update the
-            # keys that exist, insert the rest, in one statement.
+        insert = (
+            "INSERT INTO monitoring_reading (device_id, metric_id, ts, value) "
+            "SELECT d, m, t, v FROM ingest_stage ON CONFLICT DO NOTHING"
+        )
+        try:
+            with transaction.atomic():
+                cursor.execute(insert)
+                if cursor.rowcount != len(rows):
+                    raise _Duplicates
+            kept = rows
+        except _Duplicates:
             cursor.execute(
-                "WITH x AS (SELECT * FROM unnest(%s::integer[], %s::integer[], "
-                "%s::timestamptz[], %s::double precision[], %s::integer[], %s::boolean[]) "
-                "AS x(d, m, t, v, r, w)), "
-                "updated AS (UPDATE monitoring_latestreading AS l SET ts = x.t, value = x.v, "
-                "unchanged = CASE WHEN x.w AND l.value = x.v THEN l.unchanged + x.r "
-                "ELSE x.r - 1 END FROM x WHERE l.device_id = x.d AND l.metric_id = x.m "
-                "AND l.ts < x.t) "
+                insert + " RETURNING device_id, metric_id, "
+                "(extract(epoch FROM ts) * 1000000)::bigint"
+            )
+            stored = set(cursor.fetchall())
+            kept = [
+                row for row in rows if (row[0], row[1], (row[2] - _EPOCH) // _MICROSECOND) in stored
+            ]
+        if kept:
+            _copy_rows(
+                cursor,
+                "ingest_latest",
+                (
+                    f"{d}\t{m}\t{stamps[t]}\t{v!r}\t{r}\t{'t' if w else 'f'}\n"
+                    for d, m, t, v, r, w in _latest(kept)
+                ),
+            )
+            # ON CONFLICT cannot see the batch's own columns (run, whole): update the keys
+            # that exist, insert the rest, in one statement.
+            cursor.execute(
+                "WITH updated AS (UPDATE monitoring_latestreading AS l SET ts = x.t, "
+                "value = x.v, unchanged = CASE WHEN x.w AND l.value = x.v "
+                "THEN l.unchanged + x.r ELSE x.r - 1 END FROM ingest_latest x "
+                "WHERE l.device_id = x.d AND l.metric_id = x.m AND l.ts < x.t) "
                 "INSERT INTO monitoring_latestreading (device_id, metric_id, ts, value, unchanged) "
-                "SELECT x.d, x.m, x.t, x.v, x.r - 1 FROM x WHERE NOT EXISTS (SELECT 1 FROM "
-                "monitoring_latestreading l WHERE l.device_id = x.d AND l.metric_id = x.m) "
-                "ON CONFLICT (device_id, metric_id) DO NOTHING",
-                [list(d), list(m), list(t), list(v), list(run), list(whole)],
+                "SELECT x.d, x.m, x.t, x.v, x.r - 1 FROM ingest_latest x WHERE NOT EXISTS "
+                "(SELECT 1 FROM monitoring_latestreading l WHERE l.device_id = x.d "
+                "AND l.metric_id = x.m) ON CONFLICT (device_id, metric_id) DO NOTHING"
             )
     return kept
 

@@ -356,7 +356,7 @@ class Alarm(VersionedModel):
     value = models.FloatField(_("报警值"))
     peak = models.FloatField(_("峰值"))
     breach_since = models.DateTimeField(_("超限开始"))
-    raised_at = models.DateTimeField(_("报警时间"))
+    raised_at = models.DateTimeField(_("报警时间"))  # the reading's time; created_at = evaluated
     state = models.CharField(
         _("状态"), max_length=12, choices=AlarmState.choices, default=AlarmState.ACTIVE
     )
