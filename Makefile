@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 PG_URL ?= postgres://postgres@127.0.0.1:5432/anjian
 
-.PHONY: help run test test-pg test-browser bench bench-registry bench-clearing lint format deps deps-dev assets chromium services clean
+.PHONY: help run test test-pg test-browser bench bench-registry bench-clearing bench-ingest lint format deps deps-dev assets chromium services broker clean
 
 help:
 	@echo "make run      — 安装依赖、迁移、生成演示数据并启动 http://127.0.0.1:8000"
@@ -21,6 +21,7 @@ help:
 	@echo "make test-browser — 只运行浏览器测试（无头 Chromium）"
 	@echo "make bench    — 运行 bench/ 下的全部性能测试（需 PostgreSQL）"
 	@echo "make bench-clearing — 只运行隐患动态清零数字的性能测试（500 万条隐患）"
+	@echo "make bench-ingest — 只运行监测数据接入的性能测试（2 万台设备，MQTT）"
 	@echo "make lint     — ruff check + ruff format --check"
 
 $(BIN)/python:
@@ -66,7 +67,7 @@ chromium:
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null; }
 
 # SQLite even when the shell has a DATABASE_URL; the browser tests build their own database.
-test: deps-dev assets chromium
+test: deps-dev assets chromium broker
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-browser: deps-dev assets chromium
@@ -75,18 +76,24 @@ test-browser: deps-dev assets chromium
 services:
 	@scripts/services.sh postgres
 
-test-pg: deps-dev assets chromium services
+broker:  # the MQTT tests need a real Mosquitto on 127.0.0.1:1883
+	@scripts/services.sh mosquitto
+
+test-pg: deps-dev assets chromium services broker
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 BENCH_URL = $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anjian_bench}
 
-bench: bench-registry bench-clearing
+bench: bench-registry bench-clearing bench-ingest
 
 bench-registry: deps-dev services
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/registry.py
 
 bench-clearing: deps-dev services
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/clearing.py
+
+bench-ingest: deps-dev services
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/ingest.py
 
 lint: deps-dev
 	$(BIN)/ruff check .

@@ -459,6 +459,13 @@ def _store_postgresql(rows: list[tuple]) -> list[tuple]:
                     for d, m, t, v, r, w in _latest(kept)
                 ),
             )
+            # Several workers update the same devices' rows: take the row locks in one
+            # order first, so they queue behind each other instead of deadlocking.
+            cursor.execute(
+                "SELECT 1 FROM monitoring_latestreading l JOIN ingest_latest x "
+                "ON l.device_id = x.d AND l.metric_id = x.m "
+                "ORDER BY l.device_id, l.metric_id FOR UPDATE OF l"
+            )
             # ON CONFLICT cannot see the batch's own columns (run, whole): update the keys
             # that exist, insert the rest, in one statement.
             cursor.execute(
@@ -495,9 +502,14 @@ def _store_generic(rows: list[tuple]) -> list[tuple]:
 
 
 def _mark_seen(device_ids: set[int], now: datetime) -> None:
-    Device.objects.filter(pk__in=sorted(device_ids)).exclude(
+    """Devices that reported are online; each row is touched at most every SEEN_EVERY,
+    and locked in id order (several workers mark the same devices)."""
+    due = Device.objects.filter(pk__in=sorted(device_ids)).exclude(
         state=DeviceState.ONLINE, last_seen_at__gte=now - SEEN_EVERY
-    ).update(last_seen_at=now, state=DeviceState.ONLINE)
+    )
+    ids = list(due.order_by("pk").select_for_update(skip_locked=True).values_list("pk", flat=True))
+    if ids:
+        Device.objects.filter(pk__in=ids).update(last_seen_at=now, state=DeviceState.ONLINE)
 
 
 def _flag_impossible(keys: set[tuple[int, int]], now: datetime) -> None:

@@ -39,11 +39,6 @@ code_validator = RegexValidator(
 DEVICE_PATHS = ScopePaths(
     region="scope_region_code", industry="industry_id", enterprise="enterprise_id"
 )
-THROUGH_DEVICE = ScopePaths(
-    region="device__scope_region_code",
-    industry="device__industry_id",
-    enterprise="device__enterprise_id",
-)
 
 
 class DeviceType(models.Model):
@@ -204,9 +199,7 @@ class Threshold(VersionedModel):
     """A limit on one metric of one device. A value at or beyond ``value`` (above for the
     high levels, below for the low) for at least ``min_duration_seconds`` raises an alarm;
     the breach ends only when the value is back by more than ``hysteresis`` (dead band),
-    so a value hovering at the limit does not flap."""
-
-    scope_paths = THROUGH_DEVICE
+    so a value hovering at the limit does not flap. Read through its (scoped) device."""
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="thresholds")
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
@@ -215,8 +208,6 @@ class Threshold(VersionedModel):
     hysteresis = models.FloatField(_("回差（死区）"), default=0, validators=[MinValueValidator(0)])
     min_duration_seconds = models.PositiveIntegerField(_("持续时间（秒）"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("报警阈值")
@@ -233,13 +224,8 @@ class Threshold(VersionedModel):
 
 
 class DutyPerson(models.Model):
-    """Who is told first, and must acknowledge, when an enterprise's device alarms."""
-
-    scope_paths = ScopePaths(
-        region="enterprise__scope_region_code",
-        industry="enterprise__industry_id",
-        enterprise="enterprise_id",
-    )
+    """Who is told first, and must acknowledge, when an enterprise's device alarms.
+    Written through ``services.duty_person_set`` (which checks the enterprise's scope)."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.PROTECT, related_name="duty_persons"
@@ -247,8 +233,6 @@ class DutyPerson(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     phone = models.CharField(_("值班电话"), max_length=20, blank=True)
     is_active = models.BooleanField(_("在岗"), default=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("值班人员")
@@ -466,9 +450,8 @@ class DeadLetter(models.Model):
 
 class QualityFlag(models.Model):
     """A data-quality finding on a device (flat line, impossible value, gap, changed
-    thresholds/settings), shown beside its online rate and counted in the figures."""
-
-    scope_paths = THROUGH_DEVICE
+    thresholds/settings), shown beside its online rate and counted in the figures. Read
+    through its (scoped) device."""
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="quality_flags")
     metric = models.ForeignKey(
@@ -478,8 +461,6 @@ class QualityFlag(models.Model):
     at = models.DateTimeField(_("发现时间"), default=timezone.now)
     detail = models.CharField(_("说明"), max_length=300, blank=True)
     cleared_at = models.DateTimeField(_("消除时间"), null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("数据质量问题")

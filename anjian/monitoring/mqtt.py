@@ -13,6 +13,7 @@ paho's network loop runs in its own thread and only queues messages; the databas
 happens in the thread that calls ``run``.
 """
 
+import itertools
 import logging
 import queue
 import threading
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -161,10 +162,26 @@ class Worker:
         return batch
 
     def process(self, batch: list[Received]) -> ingest.Result:
-        """Store and evaluate one batch, then acknowledge its messages (never before)."""
-        if not connection.in_atomic_block:  # a long-lived worker: drop broken connections
-            close_old_connections()
-        result = ingest.accept([ingest.Message("mqtt", item.topic, item.payload) for item in batch])
+        """Store and evaluate one batch, then acknowledge its messages (never before).
+
+        A database failure (a deadlock, a lost connection, a restart) rolls the batch back;
+        it is tried again after a pause, its messages still unacknowledged — if the worker
+        dies meanwhile, the broker delivers them again."""
+        messages = [ingest.Message("mqtt", item.topic, item.payload) for item in batch]
+        for attempt in itertools.count():
+            if not connection.in_atomic_block:  # a long-lived worker: drop broken connections
+                close_old_connections()
+            try:
+                result = ingest.accept(messages)
+                break
+            except DatabaseError as error:
+                if connection.in_atomic_block:
+                    raise  # inside a caller's transaction (tests): nothing to retry
+                pause = min(30.0, 0.2 * 2**attempt)
+                logger.warning(
+                    "批次入库失败（第 %s 次：%s），%.1f 秒后重试", attempt + 1, error, pause
+                )
+                time.sleep(pause)
         for item in batch:
             self.client.ack(item.mid, 1)
         self.stats.messages += len(batch)

@@ -131,8 +131,11 @@ def online_rates(user, group: str) -> list[OnlineRow]:
         hs_up=Count("id", filter=source & online),
     )
     issues = dict(
-        QualityFlag.objects.for_user(user)
-        .filter(cleared_at__isnull=True, device__is_active=True)
+        QualityFlag.objects.filter(
+            device__in=Device.objects.for_user(user),
+            cleared_at__isnull=True,
+            device__is_active=True,
+        )
         .annotate(k=F(f"device__{key}") if group != "street" else F("device__scope_region_code"))
         .values_list("k")
         .annotate(c=Count("id"))

@@ -74,6 +74,7 @@ MENU: list[MenuItem] = [
         "risks",
     ),
     MenuItem(_("监测预警"), "monitoring:console", perms.MONITOR_VIEW, "bi-broadcast", "monitoring"),
+    MenuItem(_("预警发布"), "cap:alert_list", perms.WARNING_VIEW, "bi-megaphone", "cap"),
     MenuItem(_("区划与网格"), "regions:region_list", perms.REGION_VIEW, "bi-diagram-3", "regions"),
     MenuItem(
         _("部门与行业"), "regions:department_list", perms.DEPARTMENT_VIEW, "bi-bank", "departments"

@@ -23,6 +23,7 @@ from ninja.operation import PathView
 from anjian.accounts.models import ApiToken, User
 from anjian.accounts.permissions import ALL_ACTIONS, ROLE_ACTIONS
 from anjian.accounts.roles import Role
+from anjian.cap.tests.factories import cap_setup
 from anjian.core.access import PUBLIC, declared_access
 from anjian.core.models import BackgroundJob, JobStatus, Notification
 from anjian.core.testing import world
@@ -180,6 +181,8 @@ def test_only_reviewed_views_are_public():
         "/accounts/logout/",
         "/api/v1/monitoring/devices/<code>/telemetry",  # devices use their own tokens
         "/healthz",
+        "/warnings/<str:identifier>.xml",  # public CAP messages (issued ones only)
+        "/warnings/feed.atom",  # public Atom feed of active warnings
     ]
 
 
@@ -250,6 +253,8 @@ class Setup:
     measure: object = None
     risk_point: object = None
     risk_measure: object = None
+    cap_alert: object = None
+    cap_draft: object = None
 
 
 @dataclass(frozen=True)
@@ -461,6 +466,22 @@ PAGES: dict[str, Page] = {
     "standards:clause_edit": Page(args=lambda s: [standard_clause(s).pk]),
     "standards:clause_deactivate": Page(method="post", args=lambda s: [standard_clause(s).pk]),
     "standards:clause_activate": Page(method="post", args=lambda s: [standard_clause(s).pk]),
+    "cap:alert_list": Page(),
+    "cap:alert_create": Page(),
+    "cap:alert_detail": Page(args=lambda s: [s.cap_alert.pk]),
+    "cap:alert_edit": Page(args=lambda s: [s.cap_draft.pk]),
+    # Public: the Atom feed and an issued message's CAP XML (no login).
+    "cap:alert_feed": Page(),
+    "cap:alert_xml": Page(args=lambda s: [s.cap_alert.identifier]),
+    # Actions: an empty POST is let in and answered with the form's errors, never performed.
+    **{
+        f"cap:alert_{name}": Page(method="post", args=lambda s: [s.cap_draft.pk], ok=(422,))
+        for name in ("submit", "return", "approve", "discard")
+    },
+    **{
+        f"cap:alert_{name}": Page(method="post", args=lambda s: [s.cap_alert.pk], ok=(422,))
+        for name in ("update", "cancel")
+    },
     "monitoring:console": Page(),
     "monitoring:device_detail": Page(args=lambda s: [monitoring_device(s).pk]),
     "monitoring:alarm_list": Page(),
@@ -536,6 +557,7 @@ def build_setup(name: str) -> Setup:
     return Setup(
         **hazards,
         **risk_setup(enterprise),
+        **cap_setup(enterprise),
         user=user,
         enterprise=enterprise,
         region_code=region_code,
@@ -696,6 +718,9 @@ API_READS = {
     "/api/v1/risk-register/",
     "/api/v1/risk-band-tables/",
     "/api/v1/risk-library/",
+    "/api/v1/warnings/",
+    "/api/v1/warnings/{int:alert_id}",
+    "/api/v1/warnings/{int:alert_id}/xml",
     "/api/v1/monitoring/device-types",
     "/api/v1/monitoring/devices",
     "/api/v1/monitoring/devices/{int:device_id}",
@@ -725,6 +750,7 @@ def api_url(template_path: str, setup: Setup) -> str:
         .replace("{int:document_id}", str(standard(setup).pk))
         .replace("{int:clause_id}", str(standard_clause(setup).pk))
         .replace("{int:risk_point_id}", str(setup.risk_point.pk))
+        .replace("{int:alert_id}", str(setup.cap_alert.pk))
         .replace("{int:device_id}", str(monitoring_device(setup).pk))
         .replace("{int:alarm_id}", str(monitoring_alarm(setup).pk))
     )

@@ -88,6 +88,8 @@ class Command(BaseCommand):
             self._risks(admin, city_scale, options)
             accounts = self._users(options["password"]) if not options["append"] else []
             self._hazards(admin, count, city_scale, options)
+        if not options["append"]:
+            self._warnings()
         SiteFlag.objects.update_or_create(
             key=SiteFlag.DEMO_DATA,
             defaults={
@@ -190,6 +192,21 @@ class Command(BaseCommand):
             with set_actor(own.user):
                 build_demo_checks(user=own.user, enterprise=own.enterprise)
         escalate_overdue()
+
+    def _warnings(self) -> None:
+        """Public early warnings (CAP): one published, one awaiting approval, one cancelled."""
+        from anjian.cap.fixtures import build_demo_warnings
+
+        composer = User.objects.filter(username="yp_yjj").first()
+        approver = User.objects.filter(username="yp_leader").first()
+        if composer is None or approver is None:
+            return
+        with set_actor(composer):
+            build_demo_warnings(
+                by_composer=composer,
+                by_approver=approver,
+                region=Region.objects.get(code=region_fixtures.DEMO_DISTRICT),
+            )
 
     def _users(self, password: str) -> list[tuple[str, str, str]]:
         district = Region.objects.get(code=region_fixtures.DEMO_DISTRICT)
