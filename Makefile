@@ -59,7 +59,7 @@ assets: build/collected/staticfiles.json
 run: deps assets
 	$(ANJIAN) migrate --noinput -v0
 	$(ANJIAN) demo --if-empty
-	$(ANJIAN) run
+	$(ANJIAN) run --simulate
 
 chromium:
 	@command -v chromium >/dev/null || { \

@@ -23,6 +23,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("ANJIAN_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=settings.WEB_CONCURRENCY)
+        parser.add_argument(
+            "--simulate",
+            action="store_true",
+            help="同时运行监测数据模拟器（经 HTTP 上报到本服务，演示用）",
+        )
 
     def handle(self, *args, **options):
         bind = options["bind"]
@@ -50,6 +55,12 @@ class Command(BaseCommand):
             ),
             "worker": subprocess.Popen([python, "-m", "anjian", "worker"]),
         }
+        if options["simulate"]:
+            # The demo's devices report over HTTP to the server just started (the embedded
+            # ingest: no broker needed); production devices use MQTT and `anjian ingest`.
+            processes["simulator"] = subprocess.Popen(
+                [python, "-m", "anjian", "simulate", "--http", f"http://{bind}"]
+            )
         stopping = False
 
         def stop(signum, frame):
@@ -63,12 +74,17 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         self._announce(bind)
         while not stopping:
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    self.stderr.write(
-                        f"{name} 进程已退出（代码 {process.returncode}），正在停止其他进程"
-                    )
-                    stop(None, None)
+            for name, process in list(processes.items()):
+                if process.poll() is None:
+                    continue
+                if name == "simulator":  # a demo aid: the platform runs on without it
+                    self.stderr.write(f"模拟器已退出（代码 {process.returncode}），平台继续运行")
+                    del processes[name]
+                    continue
+                self.stderr.write(
+                    f"{name} 进程已退出（代码 {process.returncode}），正在停止其他进程"
+                )
+                stop(None, None)
             time.sleep(0.5)
         for process in processes.values():
             try:

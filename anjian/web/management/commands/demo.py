@@ -87,6 +87,7 @@ class Command(BaseCommand):
             self._enterprises(admin, district_codes, count, options)
             self._risks(admin, city_scale, options)
             accounts = self._users(options["password"]) if not options["append"] else []
+            self._devices(admin, city_scale, options)
             self._hazards(admin, count, city_scale, options)
         if not options["append"]:
             self._warnings()
@@ -192,6 +193,30 @@ class Command(BaseCommand):
             with set_actor(own.user):
                 build_demo_checks(user=own.user, enterprise=own.enterprise)
         escalate_overdue()
+
+    def _devices(self, admin, city_scale: bool, options) -> None:
+        """Monitoring devices with thresholds (~250 for the default demo; not at city scale)."""
+        import random
+
+        from anjian.monitoring.fixtures import build_demo_devices
+
+        if city_scale:
+            return
+        enterprises = Enterprise.objects.filter(
+            scope_region_code__startswith=region_fixtures.DEMO_DISTRICT, status="operating"
+        ).order_by("pk")
+        with tqdm(
+            total=enterprises.count(),
+            desc="生成监测设备",
+            unit="家",
+            disable=options["no_progress"],
+        ) as bar:
+            build_demo_devices(
+                by=admin,
+                enterprises=enterprises,
+                rng=random.Random(options["seed"]),
+                progress=bar.update,
+            )
 
     def _warnings(self) -> None:
         """Public early warnings (CAP): one published, one awaiting approval, one cancelled."""
