@@ -79,9 +79,22 @@ def _database(env: dict[str, str]):
 
 
 class Server:
-    def __init__(self, url: str, log: Path):
+    def __init__(self, url: str, log: Path, env: dict | None = None):
         self.url = url
         self.log = log
+        self.env = env or {}
+
+    def manage(self, code: str) -> str:
+        """Run Python in the server's own database (``anjian shell -c``); its output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "anjian", "shell", "-c", code],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -123,7 +136,7 @@ def server():
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # its own process group: gunicorn and the worker
                 )
-            running = Server(f"http://127.0.0.1:{port}", log)
+            running = Server(f"http://127.0.0.1:{port}", log, env)
             try:
                 _wait_healthy(running, process)
                 yield running
@@ -467,3 +480,53 @@ def test_the_risk_map_shows_coloured_points_and_narrows_by_colour(browser, serve
         expect(map_element).not_to_have_attribute("data-loaded", str(everyone))
         assert int(map_element.get_attribute("data-loaded")) < everyone
         assert "level=red" in page.url
+
+
+def test_the_console_updates_itself_when_a_device_reports(browser, server):
+    import json
+    import urllib.request
+
+    from playwright.sync_api import expect
+
+    device, token = server.manage(
+        "from anjian.accounts.models import User;"
+        "from anjian.monitoring import services;"
+        "from anjian.monitoring.models import Device;"
+        "d = Device.objects.filter(device_type__code='tank').order_by('pk').first();"
+        "t = services.device_issue_token(by=User.objects.get(username='admin'), device_id=d.pk);"
+        "print(d.code, t)"
+    ).splitlines()[-1].split()
+    with _session(browser, server, "yp_yjj", DESKTOP) as (page, _problems):
+        page.goto(f"{server.url}/monitoring/?q={device}")
+        row = page.locator(f"tr[data-device='{device}']")
+        expect(row).to_contain_text("未上线")
+        before = page.locator("#live").get_attribute("data-refreshed")
+
+        body = {
+            "readings": [
+                {
+                    "ts": datetime.datetime.now(datetime.UTC).isoformat(),
+                    "values": {"level": 27.5, "temp": 21.0, "pressure": 0.4},
+                }
+            ]
+        }
+        request = urllib.request.Request(
+            f"{server.url}/api/v1/monitoring/devices/{device}/telemetry",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "X-Device-Token": token},
+        )
+        deadline = time.monotonic() + 30  # the server's device cache may take 15 s
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    assert json.load(response)["stored"] == 3
+                break
+            except urllib.error.HTTPError as error:
+                assert error.code == 401 and time.monotonic() < deadline, error
+                time.sleep(1)
+
+        # No reload: the live part swaps itself in within a few seconds.
+        expect(row).to_contain_text("在线", timeout=15_000)
+        expect(row).to_contain_text("27.5")
+        assert page.locator("#live").get_attribute("data-refreshed") != before
+    server.assert_no_server_errors()
