@@ -37,3 +37,85 @@ class ConsoleFilter(forms.Form):
     category = forms.ChoiceField(
         label=_("类别"), required=False, choices=[("", _("全部")), *DeviceCategory.choices]
     )
+
+
+class DeviceForm(forms.ModelForm):
+    """Register or change a device; the enterprise list is the user's scope."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        from anjian.monitoring.models import Device
+
+        model = Device
+        fields = [
+            "enterprise",
+            "device_type",
+            "code",
+            "name",
+            "risk_point",
+            "is_major_hazard_source",
+            "hazard_source_name",
+            "location",
+            "latitude",
+            "longitude",
+            "offline_after_seconds",
+            "is_active",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from anjian.enterprises.models import Enterprise
+        from anjian.risks.models import RiskPoint
+
+        enterprises = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].queryset = enterprises
+        self.fields["risk_point"].queryset = RiskPoint.objects.for_user(user).select_related(
+            "enterprise"
+        )
+        self.fields["risk_point"].required = False
+        if self.instance.pk:
+            # Who owns the device and what it reports under do not change: a new code is a
+            # new device (its readings and alarms stay with the old one).
+            for name in ("enterprise", "device_type", "code"):
+                self.fields[name].disabled = True
+            self.fields["version"].initial = self.instance.version
+            self.fields["risk_point"].queryset = self.fields["risk_point"].queryset.filter(
+                enterprise=self.instance.enterprise
+            )
+        else:
+            del self.fields["is_active"]
+            if enterprises.count() == 1:
+                self.fields["enterprise"].initial = enterprises.first()
+
+
+class ThresholdForm(forms.Form):
+    metric = forms.ModelChoiceField(label=_("监测项"), queryset=None)
+    level = forms.ChoiceField(label=_("级别"))
+    value = forms.FloatField(label=_("阈值"))
+    hysteresis = forms.FloatField(label=_("回差（死区）"), min_value=0, initial=0)
+    min_duration_seconds = forms.IntegerField(
+        label=_("持续时间（秒）"), min_value=0, max_value=86400, initial=0
+    )
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        from anjian.monitoring.choices import ThresholdLevel
+
+        self.fields["metric"].queryset = device.device_type.metrics.all()
+        self.fields["level"].choices = ThresholdLevel.choices
+
+
+class DutyPersonForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("值班人员"), queryset=None)
+    phone = forms.CharField(label=_("值班电话"), required=False, max_length=20)
+    is_active = forms.BooleanField(label=_("在岗"), required=False, initial=True)
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        from anjian.accounts.models import User
+
+        self.fields["user"].queryset = User.objects.filter(
+            enterprise_link__enterprise=enterprise, is_active=True
+        ).order_by("name")

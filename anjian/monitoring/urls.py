@@ -6,7 +6,12 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("", views.console, name="console"),
+    path("devices/new/", views.device_create, name="device_create"),
     path("devices/<int:pk>/", views.device_detail, name="device_detail"),
+    path("devices/<int:pk>/edit/", views.device_edit, name="device_edit"),
+    path("devices/<int:pk>/token/", views.device_token, name="device_token"),
+    path("devices/<int:pk>/thresholds/", views.threshold_set, name="threshold_set"),
+    path("duty-persons/", views.duty_persons, name="duty_persons"),
     path("alarms/", views.alarm_list, name="alarm_list"),
     path("alarms/<int:pk>/", views.alarm_detail, name="alarm_detail"),
     path("alarms/<int:pk>/acknowledge/", views.alarm_acknowledge, name="alarm_acknowledge"),

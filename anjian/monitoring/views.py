@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import requires
@@ -55,10 +55,7 @@ def console(request):
     return render(request, "monitoring/console.html", context)
 
 
-@require_GET
-@requires(perms.MONITOR_VIEW)
-def device_detail(request, pk: int):
-    device = selectors.device_get(request.user, pk)
+def _render_device(request, device, *, threshold_form=None, status=200):
     selectors.devices_with_latest([device])
     return render(
         request,
@@ -69,8 +66,16 @@ def device_detail(request, pk: int):
             "alarms": device.alarms.order_by("-raised_at")[:20],
             "flags": device.quality_flags.select_related("metric")[:20],
             "readings": selectors.recent_readings(device, limit=200),
+            "threshold_form": threshold_form or forms.ThresholdForm(device=device),
         },
+        status=status,
     )
+
+
+@require_GET
+@requires(perms.MONITOR_VIEW)
+def device_detail(request, pk: int):
+    return _render_device(request, selectors.device_get(request.user, pk))
 
 
 @require_GET
@@ -223,4 +228,148 @@ def dead_letters(request):
         request,
         "monitoring/dead_letters.html",
         {"page": page, "reason": reason, "reasons": RejectReason.choices},
+    )
+
+
+# --- the registry ----------------------------------------------------------------------------
+
+
+def _device_data(cleaned: dict) -> dict:
+    return {k: v for k, v in cleaned.items() if k not in ("enterprise", "version")}
+
+
+@require_http_methods(["GET", "POST"])
+@requires(perms.MONITOR_MANAGE)
+def device_create(request):
+    form = forms.DeviceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, token = services.device_register(
+                by=request.user,
+                enterprise=form.cleaned_data["enterprise"],
+                data=_device_data(form.cleaned_data),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return render(
+                request, "monitoring/device_token.html", {"device": device, "token": token}
+            )
+    return render(
+        request,
+        "monitoring/device_form.html",
+        {"form": form, "device": None},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(perms.MONITOR_MANAGE)
+def device_edit(request, pk: int):
+    device = selectors.device_get(request.user, pk)
+    form = forms.DeviceForm(request.POST or None, instance=device, user=request.user)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.device_update(
+                by=request.user,
+                device_id=pk,
+                data=_device_data(form.cleaned_data),
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except Conflict as error:
+            form.add_error(None, str(error))
+            status = 409
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("monitoring:device_detail", pk=pk)
+    device.refresh_from_db()
+    return render(
+        request,
+        "monitoring/device_form.html",
+        {"form": form, "device": device},
+        status=status if status != 200 else (422 if form.errors else 200),
+    )
+
+
+@require_POST
+@requires(perms.MONITOR_MANAGE)
+def device_token(request, pk: int):
+    device = selectors.device_get(request.user, pk)
+    token = services.device_issue_token(by=request.user, device_id=device.pk)
+    return render(
+        request, "monitoring/device_token.html", {"device": device, "token": token, "renewed": True}
+    )
+
+
+@require_POST
+@requires(perms.MONITOR_MANAGE)
+def threshold_set(request, pk: int):
+    device = selectors.device_get(request.user, pk)
+    form = forms.ThresholdForm(request.POST, device=device)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.threshold_set(
+                by=request.user,
+                device_id=device.pk,
+                metric_id=data["metric"].pk,
+                level=data["level"],
+                value=data["value"],
+                hysteresis=data["hysteresis"],
+                min_duration_seconds=data["min_duration_seconds"],
+                is_active=data["is_active"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("已保存报警阈值"))
+            return redirect(device)
+    return _render_device(request, device, threshold_form=form, status=422)
+
+
+@require_http_methods(["GET", "POST"])
+@requires(perms.MONITOR_MANAGE)
+def duty_persons(request):
+    """值班人员 of one enterprise: who is told first and must acknowledge its alarms."""
+    from anjian.enterprises.models import Enterprise
+    from anjian.monitoring.models import DutyPerson
+
+    enterprises = Enterprise.objects.for_user(request.user).order_by("name")
+    chosen = request.GET.get("enterprise") or request.POST.get("enterprise")
+    enterprise = (
+        enterprises.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    ) or (enterprises.first() if enterprises.count() == 1 else None)
+    form = forms.DutyPersonForm(request.POST or None, enterprise=enterprise) if enterprise else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.duty_person_set(
+                by=request.user,
+                enterprise=enterprise,
+                user=form.cleaned_data["user"],
+                phone=form.cleaned_data["phone"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("已保存值班人员"))
+            return redirect(f"{request.path}?enterprise={enterprise.pk}")
+    persons = (
+        DutyPerson.objects.filter(enterprise=enterprise).select_related("user")
+        if enterprise
+        else []
+    )
+    return render(
+        request,
+        "monitoring/duty_persons.html",
+        {
+            "enterprise": enterprise,
+            "enterprises": enterprises[:500] if enterprise is None else [],
+            "persons": persons,
+            "form": form,
+        },
+        status=422 if form is not None and form.errors else 200,
     )

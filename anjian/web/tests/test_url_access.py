@@ -484,6 +484,16 @@ PAGES: dict[str, Page] = {
     },
     "monitoring:console": Page(),
     "monitoring:device_detail": Page(args=lambda s: [monitoring_device(s).pk]),
+    "monitoring:device_create": Page(),
+    "monitoring:device_edit": Page(args=lambda s: [monitoring_device(s).pk]),
+    # A new token is shown on its own page (200), never redirected to.
+    "monitoring:device_token": Page(
+        method="post", args=lambda s: [monitoring_device(s).pk], ok=(200,)
+    ),
+    "monitoring:threshold_set": Page(
+        method="post", args=lambda s: [monitoring_device(s).pk], ok=(422,)
+    ),
+    "monitoring:duty_persons": Page(),
     "monitoring:alarm_list": Page(),
     "monitoring:alarm_detail": Page(args=lambda s: [monitoring_alarm(s).pk]),
     # Alarm actions: an empty POST is let in and answered with the form's errors (422)
