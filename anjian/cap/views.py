@@ -24,7 +24,7 @@ from anjian.cap.models import CapAlert
 from anjian.core import audit
 from anjian.core.access import public, requires
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.forms import apply_service_errors
+from anjian.core.forms import apply_service_errors, submit
 
 LIST_LIMIT = 500
 
@@ -50,20 +50,11 @@ def alert_list(request):
 @requires(perms.WARNING_COMPOSE)
 def alert_create(request):
     form = forms.AlertForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            alert = services.alert_create(by=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("预警草稿已保存，核对无误后请提交审核"))
-            return redirect(alert)
-    return render(
-        request,
-        "cap/form.html",
-        {"form": form, "alert": None},
-        status=422 if form.errors else 200,
-    )
+    outcome = submit(request, form, lambda data: services.alert_create(by=request.user, data=data))
+    if outcome.done:
+        messages.success(request, _("预警草稿已保存，核对无误后请提交审核"))
+        return redirect(outcome.result)
+    return render(request, "cap/form.html", {"form": form, "alert": None}, status=outcome.status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,30 +66,24 @@ def alert_edit(request, pk: int):
             request, alert, status=409, error=_("只有草稿可以修改；已提交的预警请先退回。")
         )
     form = forms.AlertForm(request.POST or None, instance=alert, user=request.user)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.alert_edit(
-                by=request.user,
-                alert_id=pk,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except Conflict as error:
-            form.add_error(None, str(error))
-            status = 409
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("cap:alert_detail", pk=pk)
-    if status == 200 and form.errors:
-        status = 422
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.alert_edit(
+            by=request.user,
+            alert_id=pk,
+            data=data,
+            expected_version=data.get("version") or 0,
+        ),
+    )
+    if outcome.done:
+        messages.success(request, _("已保存"))
+        return redirect("cap:alert_detail", pk=pk)
     return render(
         request,
         "cap/form.html",
         {"form": form, "alert": CapAlert.objects.get(pk=pk)},
-        status=status,
+        status=outcome.status,
     )
 
 

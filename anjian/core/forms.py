@@ -56,6 +56,38 @@ def apply_service_errors(form, error) -> None:
             form.add_error(None, message)
 
 
+class FormOutcome:
+    """What ``submit`` did: ``result`` of the service call when it succeeded (else None),
+    and the status the page answers with when it shows the form again."""
+
+    def __init__(self, result=None, status: int = 200):
+        self.result, self.status = result, status
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+
+def submit(request, form, call) -> FormOutcome:
+    """The one way a page runs a form through a service: on a valid POST, ``call(cleaned
+    data)``; a service refusal lands on the form's fields (422), a concurrent change on the
+    form as a whole (409); a GET or an invalid form is shown again (200 / 422)."""
+    from anjian.core.exceptions import Conflict, ValidationError
+
+    if request.method != "POST":
+        return FormOutcome()
+    if not form.is_valid():
+        return FormOutcome(status=422)
+    try:
+        return FormOutcome(call(form.cleaned_data))
+    except Conflict as error:
+        form.add_error(None, str(error))
+        return FormOutcome(status=409)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return FormOutcome(status=422)
+
+
 def is_htmx_partial(request, target: str) -> bool:
     """An htmx request that swaps only ``#target`` (the list's results)."""
     return (

@@ -19,7 +19,7 @@ from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.excel import write_ledger
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
-from anjian.core.forms import apply_service_errors, attachment, is_htmx_partial
+from anjian.core.forms import apply_service_errors, attachment, is_htmx_partial, submit
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import forms, lifecycle, selectors, services
 from anjian.hazards.choices import OPEN_STATES, DuplicateState, ExtensionState, Grade, State
@@ -649,19 +649,17 @@ def measure_detail(request, pk: int):
 @requires(perms.HAZARD_SUPERVISE)
 def measure_create(request):
     form = forms.SystemMeasureForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            measure = services.measure_create(by=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已登记制度措施"))
-            return redirect("hazards:measure_detail", pk=measure.pk)
+    outcome = submit(
+        request, form, lambda data: services.measure_create(by=request.user, data=data)
+    )
+    if outcome.done:
+        messages.success(request, _("已登记制度措施"))
+        return redirect("hazards:measure_detail", pk=outcome.result.pk)
     return render(
         request,
         "hazards/measure_form.html",
         {"form": form, "measure": None},
-        status=422 if form.errors else 200,
+        status=outcome.status,
     )
 
 
@@ -672,28 +670,24 @@ def measure_edit(request, pk: int):
 
     measure = get_object_or_404(SystemMeasure.objects.for_user(request.user), pk=pk)
     form = forms.SystemMeasureForm(request.POST or None, instance=measure, user=request.user)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_update(
-                by=request.user,
-                measure_id=pk,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except Conflict as error:
-            form.add_error(None, str(error))
-            status = 409
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("hazards:measure_detail", pk=pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.measure_update(
+            by=request.user,
+            measure_id=pk,
+            data=data,
+            expected_version=data.get("version") or 0,
+        ),
+    )
+    if outcome.done:
+        messages.success(request, _("已保存"))
+        return redirect("hazards:measure_detail", pk=pk)
     return render(
         request,
         "hazards/measure_form.html",
         {"form": form, "measure": SystemMeasure.objects.get(pk=pk)},
-        status=status if status != 200 else (422 if form.errors else 200),
+        status=outcome.status,
     )
 
 

@@ -42,6 +42,42 @@ def devices_with_latest(devices) -> list[Device]:
     return devices
 
 
+MAP_POINT_LIMIT = 5000
+
+
+def filtered_devices(user, data: dict):
+    """The active devices in scope narrowed by the console's filter (q, state, category)."""
+    devices = device_queryset(user).filter(is_active=True)
+    if data.get("q"):
+        q = data["q"]
+        devices = devices.filter(
+            Q(code__icontains=q) | Q(name__icontains=q) | Q(enterprise__name__icontains=q)
+        )
+    if data.get("state"):
+        devices = devices.filter(state=data["state"])
+    if data.get("category"):
+        devices = devices.filter(device_type__category=data["category"])
+    return devices
+
+
+def map_points(devices) -> tuple[list[list], int]:
+    """[id, lat, lon, name, state, has an open alarm, enterprise] for located devices."""
+    located = devices.exclude(latitude=None).exclude(longitude=None)
+    total = located.count()
+    alarmed = set(
+        Alarm.objects.open()
+        .filter(device__in=located, recovered_at__isnull=True)
+        .values_list("device_id", flat=True)
+    )
+    rows = located.order_by("pk").values_list(
+        "pk", "latitude", "longitude", "name", "state", "enterprise__name"
+    )[:MAP_POINT_LIMIT]
+    return [
+        [pk, float(lat), float(lon), name, state, pk in alarmed, enterprise]
+        for pk, lat, lon, name, state, enterprise in rows
+    ], total
+
+
 def alarm_queryset(user):
     return Alarm.objects.for_user(user).select_related("device", "enterprise", "metric")
 

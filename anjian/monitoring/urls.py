@@ -6,6 +6,8 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("", views.console, name="console"),
+    path("map/", views.device_map, name="device_map"),
+    path("map/points.json", views.device_map_data, name="device_map_data"),
     path("devices/new/", views.device_create, name="device_create"),
     path("devices/<int:pk>/", views.device_detail, name="device_detail"),
     path("devices/<int:pk>/edit/", views.device_edit, name="device_edit"),

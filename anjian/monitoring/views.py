@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.forms import apply_service_errors, is_htmx_partial
+from anjian.core.forms import apply_service_errors, is_htmx_partial, submit
 from anjian.monitoring import forms, selectors, services
-from anjian.monitoring.choices import AlarmState, RejectReason
+from anjian.monitoring.choices import AlarmState, DeviceState, RejectReason
+from anjian.regions import selectors as region_selectors
 
 
 @require_GET
@@ -26,17 +28,7 @@ def console(request):
     """实时监测: every device in scope with its latest values, and the open alarms.
     The page refreshes its live part every few seconds (htmx), without reload."""
     form = forms.ConsoleFilter(request.GET or None)
-    devices = selectors.device_queryset(request.user).filter(is_active=True)
-    if form.is_valid():
-        if form.cleaned_data["q"]:
-            q = form.cleaned_data["q"]
-            devices = devices.filter(
-                Q(code__icontains=q) | Q(name__icontains=q) | Q(enterprise__name__icontains=q)
-            )
-        if form.cleaned_data["state"]:
-            devices = devices.filter(state=form.cleaned_data["state"])
-        if form.cleaned_data["category"]:
-            devices = devices.filter(device_type__category=form.cleaned_data["category"])
+    devices = selectors.filtered_devices(request.user, form.cleaned_data if form.is_valid() else {})
     page = Paginator(devices.order_by("enterprise__name", "code"), 50).get_page(
         request.GET.get("page")
     )
@@ -69,6 +61,46 @@ def _render_device(request, device, *, threshold_form=None, status=200):
             "threshold_form": threshold_form or forms.ThresholdForm(device=device),
         },
         status=status,
+    )
+
+
+@require_GET
+@requires(perms.MONITOR_VIEW)
+def device_map(request):
+    """设备地图: the console's devices as points, red where an alarm is open."""
+
+    districts = region_selectors.districts_in(request.user).exclude(boundary__isnull=True)
+    streets = region_selectors.streets_for(request.user).exclude(latitude=None)
+    legend = [("alarm", _("报警")), *[(s.value, s.label) for s in DeviceState]]
+    return render(
+        request,
+        "monitoring/map.html",
+        {
+            "form": forms.ConsoleFilter(request.GET or None),
+            "legend": legend,
+            "map_context": {
+                "pointsUrl": reverse("monitoring:device_map_data"),
+                "detailUrl": reverse("monitoring:device_detail", args=[0]),
+                "labels": {key: str(label) for key, label in legend},
+                "districts": [{"name": d.name, "geometry": d.boundary} for d in districts],
+                "streets": [
+                    {"name": s.name, "lat": float(s.latitude), "lon": float(s.longitude)}
+                    for s in streets
+                ],
+            },
+        },
+    )
+
+
+@require_GET
+@requires(perms.MONITOR_VIEW)
+def device_map_data(request):
+    form = forms.ConsoleFilter(request.GET or None)
+    devices = selectors.filtered_devices(request.user, form.cleaned_data if form.is_valid() else {})
+    points, total = selectors.map_points(devices)
+    return JsonResponse(
+        {"points": points, "total": total, "limit": selectors.MAP_POINT_LIMIT},
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
 
 
@@ -242,24 +274,21 @@ def _device_data(cleaned: dict) -> dict:
 @requires(perms.MONITOR_MANAGE)
 def device_create(request):
     form = forms.DeviceForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device, token = services.device_register(
-                by=request.user,
-                enterprise=form.cleaned_data["enterprise"],
-                data=_device_data(form.cleaned_data),
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            return render(
-                request, "monitoring/device_token.html", {"device": device, "token": token}
-            )
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.device_register(
+            by=request.user, enterprise=data["enterprise"], data=_device_data(data)
+        ),
+    )
+    if outcome.done:
+        device, token = outcome.result
+        return render(request, "monitoring/device_token.html", {"device": device, "token": token})
     return render(
         request,
         "monitoring/device_form.html",
         {"form": form, "device": None},
-        status=422 if form.errors else 200,
+        status=outcome.status,
     )
 
 
@@ -268,29 +297,25 @@ def device_create(request):
 def device_edit(request, pk: int):
     device = selectors.device_get(request.user, pk)
     form = forms.DeviceForm(request.POST or None, instance=device, user=request.user)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.device_update(
-                by=request.user,
-                device_id=pk,
-                data=_device_data(form.cleaned_data),
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except Conflict as error:
-            form.add_error(None, str(error))
-            status = 409
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("monitoring:device_detail", pk=pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.device_update(
+            by=request.user,
+            device_id=pk,
+            data=_device_data(data),
+            expected_version=data.get("version") or 0,
+        ),
+    )
+    if outcome.done:
+        messages.success(request, _("已保存"))
+        return redirect("monitoring:device_detail", pk=pk)
     device.refresh_from_db()
     return render(
         request,
         "monitoring/device_form.html",
         {"form": form, "device": device},
-        status=status if status != 200 else (422 if form.errors else 200),
+        status=outcome.status,
     )
 
 

@@ -74,3 +74,43 @@ def send(dev, *groups, now=None, gateway=False) -> ingest.Result:
 
 def now_ish() -> datetime:
     return timezone.now().replace(microsecond=0)
+
+
+def plain_device(enterprise, code: str, name: str = "测试储罐"):
+    """A tank monitor of ``enterprise``, made directly (for scope tables, not behaviour)."""
+    from anjian.monitoring.models import Device
+
+    found, _created = Device.objects.get_or_create(
+        code=code,
+        defaults={
+            "enterprise": enterprise,
+            "device_type": DeviceType.objects.get(code="tank"),
+            "name": name,
+        },
+    )
+    return found
+
+
+def plain_alarm(device_):
+    """An open alarm of ``device_`` on its level, made directly."""
+    from anjian.monitoring.models import Alarm, Threshold
+
+    level = metric("tank", "level")
+    limit, _created = Threshold.objects.get_or_create(
+        device=device_, metric=level, level="high", defaults={"value": 8.0}
+    )
+    now = timezone.now()
+    return Alarm.objects.filter(threshold=limit).first() or Alarm.objects.create(
+        device=device_,
+        metric=level,
+        threshold=limit,
+        enterprise=device_.enterprise,
+        scope_region_code=device_.scope_region_code,
+        industry_id=device_.industry_id,
+        level="high",
+        limit=8.0,
+        value=9.5,
+        peak=9.5,
+        breach_since=now,
+        raised_at=now,
+    )

@@ -295,3 +295,26 @@ def test_on_off_signals_never_flat_line(db):
 
     assert Metric.objects.get(device_type__code="fire_panel", code="alarm").flat_line_samples == 0
     assert Metric.objects.get(device_type__code="tank", code="level").flat_line_samples == 60
+
+
+def test_the_device_map_shows_located_devices_in_scope_red_when_alarmed(alarm, client_for):
+    from anjian.monitoring.models import Device
+
+    Device.objects.filter(pk=alarm.device_id).update(latitude=31.32, longitude=121.52)
+    device(
+        "TK-FAR",
+        enterprise="hongkou_shop",
+        by=world.actor("admin"),
+        latitude="31.27",
+        longitude="121.49",
+    )
+    client = client_for(world.actor("district_official"))
+
+    assert client.get(reverse("monitoring:device_map")).status_code == 200
+    data = client.get(reverse("monitoring:device_map_data")).json()
+
+    assert data["total"] == 1
+    point = data["points"][0]
+    assert point[0] == alarm.device_id and point[5] is True
+    mine = client.get(reverse("monitoring:device_map_data"), {"state": "offline"}).json()
+    assert mine["total"] == 0

@@ -3,50 +3,20 @@
 Devices and alarms carry their enterprise's scope columns; thresholds, readings and
 data-quality flags are read only through a device, so these two cover them."""
 
-from django.utils import timezone
-
 from anjian.accounts import permissions as perms
 from anjian.core.testing import world
 from anjian.core.testing.scoped import ScopedCrudTests
-from anjian.monitoring.models import Alarm, Device, DeviceType, Metric, Threshold
+from anjian.monitoring.models import Alarm, Device
+from anjian.monitoring.tests.factories import plain_alarm, plain_device
 
 
 def world_device(name: str) -> Device:
-    """A tank monitor of the world enterprise ``name`` (made directly)."""
-    enterprise = world.enterprise(name)
-    device, _created = Device.objects.get_or_create(
-        code=f"W-{name}",
-        defaults={
-            "enterprise": enterprise,
-            "device_type": DeviceType.objects.get(code="tank"),
-            "name": f"{name} 储罐液位",
-        },
-    )
-    return device
+    """A tank monitor of the world enterprise ``name``."""
+    return plain_device(world.enterprise(name), f"W-{name}", f"{name} 储罐液位")
 
 
 def world_alarm(name: str) -> Alarm:
-    device = world_device(name)
-    metric = Metric.objects.get(device_type__code="tank", code="level")
-    threshold, _created = Threshold.objects.get_or_create(
-        device=device, metric=metric, level="high", defaults={"value": 8.0}
-    )
-    now = timezone.now()
-    alarm = Alarm.objects.filter(threshold=threshold).first()
-    return alarm or Alarm.objects.create(
-        device=device,
-        metric=metric,
-        threshold=threshold,
-        enterprise=device.enterprise,
-        scope_region_code=device.scope_region_code,
-        industry_id=device.industry_id,
-        level="high",
-        limit=8.0,
-        value=9.5,
-        peak=9.5,
-        breach_since=now,
-        raised_at=now,
-    )
+    return plain_alarm(world_device(name))
 
 
 class TestDeviceScoping(ScopedCrudTests):

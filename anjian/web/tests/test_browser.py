@@ -488,14 +488,19 @@ def test_the_console_updates_itself_when_a_device_reports(browser, server):
 
     from playwright.sync_api import expect
 
-    device, token = server.manage(
-        "from anjian.accounts.models import User;"
-        "from anjian.monitoring import services;"
-        "from anjian.monitoring.models import Device;"
-        "d = Device.objects.filter(device_type__code='tank').order_by('pk').first();"
-        "t = services.device_issue_token(by=User.objects.get(username='admin'), device_id=d.pk);"
-        "print(d.code, t)"
-    ).splitlines()[-1].split()
+    device, token = (
+        server.manage(
+            "from anjian.accounts.models import User;"
+            "from anjian.monitoring import services;"
+            "from anjian.monitoring.models import Device;"
+            "d = Device.objects.filter(device_type__code='tank').order_by('pk').first();"
+            "admin = User.objects.get(username='admin');"
+            "t = services.device_issue_token(by=admin, device_id=d.pk);"
+            "print(d.code, t)"
+        )
+        .splitlines()[-1]
+        .split()
+    )
     with _session(browser, server, "yp_yjj", DESKTOP) as (page, _problems):
         page.goto(f"{server.url}/monitoring/?q={device}")
         row = page.locator(f"tr[data-device='{device}']")

@@ -302,46 +302,16 @@ def selfcheck_record(setup: Setup):
 
 
 def monitoring_device(setup: Setup):
-    """A device of the actor's enterprise (made directly)."""
-    from anjian.monitoring.models import Device, DeviceType
+    """A device of the actor's enterprise, and an open alarm of it (made directly)."""
+    from anjian.monitoring.tests.factories import plain_device
 
-    device, _created = Device.objects.get_or_create(
-        code=f"URL-{setup.enterprise.pk}",
-        defaults={
-            "enterprise": setup.enterprise,
-            "device_type": DeviceType.objects.get(code="tank"),
-            "name": "测试储罐",
-        },
-    )
-    return device
+    return plain_device(setup.enterprise, f"URL-{setup.enterprise.pk}")
 
 
 def monitoring_alarm(setup: Setup):
-    """An open alarm of that device (made directly)."""
-    from django.utils import timezone
+    from anjian.monitoring.tests.factories import plain_alarm
 
-    from anjian.monitoring.models import Alarm, Metric, Threshold
-
-    device = monitoring_device(setup)
-    metric = Metric.objects.get(device_type__code="tank", code="level")
-    threshold, _created = Threshold.objects.get_or_create(
-        device=device, metric=metric, level="high", defaults={"value": 8.0}
-    )
-    now = timezone.now()
-    return Alarm.objects.filter(threshold=threshold).first() or Alarm.objects.create(
-        device=device,
-        metric=metric,
-        threshold=threshold,
-        enterprise=device.enterprise,
-        scope_region_code=device.scope_region_code,
-        industry_id=device.industry_id,
-        level="high",
-        limit=8.0,
-        value=9.0,
-        peak=9.0,
-        breach_since=now,
-        raised_at=now,
-    )
+    return plain_alarm(monitoring_device(setup))
 
 
 def standard(setup: Setup):
@@ -485,6 +455,8 @@ PAGES: dict[str, Page] = {
     "monitoring:console": Page(),
     "monitoring:device_detail": Page(args=lambda s: [monitoring_device(s).pk]),
     "monitoring:device_create": Page(),
+    "monitoring:device_map": Page(),
+    "monitoring:device_map_data": Page(),
     "monitoring:device_edit": Page(args=lambda s: [monitoring_device(s).pk]),
     # A new token is shown on its own page (200), never redirected to.
     "monitoring:device_token": Page(
