@@ -18,7 +18,7 @@ from anjian.core.access import requires
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.forms import apply_service_errors, is_htmx_partial, submit
 from anjian.monitoring import forms, selectors, services
-from anjian.monitoring.choices import AlarmState, DeviceState, RejectReason
+from anjian.monitoring.choices import EVENT_LABELS, AlarmState, DeviceState, RejectReason
 from anjian.regions import selectors as region_selectors
 
 
@@ -140,6 +140,7 @@ def _render_alarm(request, alarm, *, bound=None, status=200, error=""):
             "dispose_form": bound.get("dispose")
             or forms.DisposeForm(initial={"version": alarm.version}),
             "hazard_form": bound.get("hazard") or forms.HazardFromAlarmForm(),
+            "event_labels": EVENT_LABELS,
             "error": error,
         },
         status=status,

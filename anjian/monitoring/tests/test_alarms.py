@@ -318,3 +318,17 @@ def test_the_device_map_shows_located_devices_in_scope_red_when_alarmed(alarm, c
     assert point[0] == alarm.device_id and point[5] is True
     mine = client.get(reverse("monitoring:device_map_data"), {"state": "offline"}).json()
     assert mine["total"] == 0
+
+
+def test_the_alarm_timeline_reads_in_chinese(alarm, client_for, enterprise_manager):
+    services.alarm_acknowledge(by=enterprise_manager, alarm_id=alarm.pk, expected_version=None)
+
+    page = (
+        client_for(enterprise_manager)
+        .get(reverse("monitoring:alarm_detail", args=[alarm.pk]))
+        .content.decode()
+    )
+
+    timeline = page.split('id="timeline"')[1].split("</ul>")[0]
+    assert "报警" in timeline and "确认" in timeline
+    assert "raised" not in timeline.replace('data-action="raised"', "")

@@ -4,6 +4,7 @@
   "use strict";
   var COLOURS = { alarm: "#d63939", online: "#2fb344", offline: "#1d273b", never: "#9aa0ac" };
   AnjianMap.pointsPage({
+    unit: ["台设备", "台"],
     marker: function (p, context) {
       var state = p[5] ? "alarm" : p[4];
       var marker = L.circleMarker([p[1], p[2]], {

@@ -44,7 +44,8 @@ window.AnjianMap = (function () {
 
   // A page whose map shows the points of a filter form (form[data-map-filter]): the
   // points come from context.pointsUrl + the form's query, drawn by options.marker(point,
-  // context) into a cluster layer (options.cluster: extra markerClusterGroup options).
+  // context) into a cluster layer (options.cluster: extra markerClusterGroup options;
+  // options.unit: what the status line counts, default ["家单位", "家"]).
   function pointsPage(options) {
     var context = JSON.parse(document.getElementById("map-context").textContent);
     var status = document.getElementById("map-status");
@@ -65,8 +66,9 @@ window.AnjianMap = (function () {
         .then(function (data) {
           cluster.clearLayers();
           cluster.addLayers(data.points.map(function (p) { return options.marker(p, context); }));
-          var text = "地图上显示 " + data.points.length.toLocaleString("zh-CN") + " 家单位";
-          if (data.total > data.points.length) { text += "（共 " + data.total.toLocaleString("zh-CN") + " 家，超出上限，请缩小筛选范围）"; }
+          var unit = options.unit || ["家单位", "家"];
+          var text = "地图上显示 " + data.points.length.toLocaleString("zh-CN") + " " + unit[0];
+          if (data.total > data.points.length) { text += "（共 " + data.total.toLocaleString("zh-CN") + " " + unit[1] + "，超出上限，请缩小筛选范围）"; }
           status.textContent = text;
           document.getElementById("map").setAttribute("data-loaded", String(data.points.length));
         })
