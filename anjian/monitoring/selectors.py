@@ -259,3 +259,28 @@ def alarm_figures(user, since: datetime | None = None) -> AlarmFigures:
         false_alarms=Count("id", filter=Q(state=AlarmState.DISPOSED, cause=AlarmCause.FALSE)),
     )
     return AlarmFigures(**figures)
+
+
+def readings_chart(device: Device, readings: list[Reading]) -> list[dict]:
+    """The device page's chart data: per metric its points (oldest first, ms since the
+    epoch) and its active limits."""
+    limits: dict[int, list] = {}
+    for threshold in device.thresholds.filter(is_active=True):
+        limits.setdefault(threshold.metric_id, []).append(
+            {"label": str(threshold.get_level_display()), "value": threshold.value}
+        )
+    series: dict[int, dict] = {}
+    for metric in device.device_type.metrics.all():
+        series[metric.pk] = {
+            "code": metric.code,
+            "name": metric.name,
+            "unit": metric.unit,
+            "points": [],
+            "limits": limits.get(metric.pk, []),
+        }
+    for reading in reversed(readings):
+        if reading.metric_id in series:
+            series[reading.metric_id]["points"].append(
+                [int(reading.ts.timestamp() * 1000), reading.value]
+            )
+    return [entry for entry in series.values() if entry["points"] or entry["limits"]]

@@ -49,6 +49,7 @@ def console(request):
 
 def _render_device(request, device, *, threshold_form=None, status=200):
     selectors.devices_with_latest([device])
+    readings = selectors.recent_readings(device, limit=3000)
     return render(
         request,
         "monitoring/device_detail.html",
@@ -57,7 +58,8 @@ def _render_device(request, device, *, threshold_form=None, status=200):
             "thresholds": device.thresholds.select_related("metric").order_by("metric", "level"),
             "alarms": device.alarms.order_by("-raised_at")[:20],
             "flags": device.quality_flags.select_related("metric")[:20],
-            "readings": selectors.recent_readings(device, limit=200),
+            "readings": readings[:200],
+            "chart": selectors.readings_chart(device, readings),
             "threshold_form": threshold_form or forms.ThresholdForm(device=device),
         },
         status=status,

@@ -332,3 +332,18 @@ def test_the_alarm_timeline_reads_in_chinese(alarm, client_for, enterprise_manag
     timeline = page.split('id="timeline"')[1].split("</ul>")[0]
     assert "报警" in timeline and "确认" in timeline
     assert "raised" not in timeline.replace('data-action="raised"', "")
+
+
+def test_the_device_page_charts_each_metric_with_its_limits(alarm, client_for):
+    import json
+
+    page = (
+        client_for(world.actor("district_official"))
+        .get(reverse("monitoring:device_detail", args=[alarm.device_id]))
+        .content.decode()
+    )
+
+    data = json.loads(page.split('id="readings-data" type="application/json">')[1].split("<")[0])
+    level = next(entry for entry in data if entry["code"] == "level")
+    assert [value for _ms, value in level["points"]] == [9.1]
+    assert level["limits"] == [{"label": "高报（二级）", "value": 8.0}]
