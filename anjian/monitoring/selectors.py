@@ -270,6 +270,7 @@ def readings_chart(device: Device, readings: list[Reading]) -> list[dict]:
             {"label": str(threshold.get_level_display()), "value": threshold.value}
         )
     series: dict[int, dict] = {}
+    gaps: dict[int, int] = {}  # ms: a pause longer than three samples breaks the line
     for metric in device.device_type.metrics.all():
         series[metric.pk] = {
             "code": metric.code,
@@ -278,9 +279,14 @@ def readings_chart(device: Device, readings: list[Reading]) -> list[dict]:
             "points": [],
             "limits": limits.get(metric.pk, []),
         }
+        gaps[metric.pk] = 3000 * metric.sampling_seconds
     for reading in reversed(readings):
-        if reading.metric_id in series:
-            series[reading.metric_id]["points"].append(
-                [int(reading.ts.timestamp() * 1000), reading.value]
-            )
+        entry = series.get(reading.metric_id)
+        if entry is None:
+            continue
+        ms = int(reading.ts.timestamp() * 1000)
+        points = entry["points"]
+        if points and ms - points[-1][0] > gaps[reading.metric_id]:
+            points.append([points[-1][0] + 1, None])
+        points.append([ms, reading.value])
     return [entry for entry in series.values() if entry["points"] or entry["limits"]]

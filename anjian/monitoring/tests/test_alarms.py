@@ -347,3 +347,19 @@ def test_the_device_page_charts_each_metric_with_its_limits(alarm, client_for):
     level = next(entry for entry in data if entry["code"] == "level")
     assert [value for _ms, value in level["points"]] == [9.1]
     assert level["limits"] == [{"label": "高报（二级）", "value": 8.0}]
+
+
+def test_a_pause_in_the_readings_breaks_the_chart_line(db):
+    from anjian.monitoring import selectors
+
+    tank = device()
+    t = now_ish() - timedelta(hours=1)
+    send(tank, group(t, level=3.0), group(t + timedelta(seconds=10), level=3.1))
+    send(tank, group(t + timedelta(minutes=20), level=3.2))
+
+    level = next(
+        entry
+        for entry in selectors.readings_chart(tank, selectors.recent_readings(tank))
+        if entry["code"] == "level"
+    )
+    assert [value for _ms, value in level["points"]] == [3.0, 3.1, None, 3.2]

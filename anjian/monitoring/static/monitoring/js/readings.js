@@ -8,6 +8,8 @@
   const metrics = JSON.parse(source.textContent);
   const charts = [];
   metrics.forEach(function (metric) {
+    // The value axis takes in the limits, so the dashed lines are always on the chart.
+    const limitValues = metric.limits.map(function (l) { return l.value; });
     const box = document.createElement("div");
     box.className = "chart chart-small";
     box.setAttribute("data-metric", metric.code);
@@ -18,9 +20,13 @@
       tooltip: { trigger: "axis" },
       grid: { left: 48, right: 16, top: 36, bottom: 28 },
       xAxis: { type: "time" },
-      yAxis: { type: "value", scale: true },
+      yAxis: {
+        type: "value", scale: true,
+        min: function (v) { return Math.min.apply(null, [v.min].concat(limitValues)); },
+        max: function (v) { return Math.max.apply(null, [v.max].concat(limitValues)); }
+      },
       series: [{
-        name: metric.name, type: "line", showSymbol: false, data: metric.points,
+        name: metric.name, type: "line", showSymbol: false, connectNulls: false, data: metric.points,
         markLine: {
           symbol: "none",
           label: { formatter: "{b} {c}" },
