@@ -29,7 +29,7 @@
         name: metric.name, type: "line", showSymbol: false, connectNulls: false, data: metric.points,
         markLine: {
           symbol: "none",
-          label: { formatter: "{b} {c}" },
+          label: { formatter: "{b} {c}", position: "insideEndTop" },
           lineStyle: { color: "#d63939", type: "dashed" },
           data: metric.limits.map(function (l) { return { name: l.label, yAxis: l.value }; })
         }
