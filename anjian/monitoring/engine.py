@@ -13,7 +13,7 @@ the new states, alarms and recoveries in the caller's transaction.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from anjian.monitoring.choices import UPPER_LEVELS
@@ -79,12 +79,8 @@ def step(rule: Rule, breach: Breach | None, ts: datetime, value: float):
 class Outcome:
     """What one batch changed, for the caller (notifications, counters)."""
 
-    raised: list = None
-    recovered: list = None
-
-    def __post_init__(self):
-        self.raised = self.raised or []
-        self.recovered = self.recovered or []
+    raised: list = field(default_factory=list)
+    recovered: list = field(default_factory=list)
 
 
 def evaluate(readings, rules_for) -> Outcome:

@@ -160,6 +160,17 @@ class Registry:
     def rules_for(self, key: tuple[int, int]) -> list[engine.Rule]:
         return self._rules.get(key, ())
 
+    def codes(self) -> tuple[dict[int, str], dict[int, str]]:
+        """Device codes and metric codes by id (for messages about stored rows)."""
+        self._fresh()
+        devices = {info.id: info.code for info in self._devices.values()}
+        metrics = {
+            metric.id: code
+            for info in self._devices.values()
+            for code, metric in info.metrics.items()
+        }
+        return devices, metrics
+
 
 registry = Registry()
 
@@ -562,12 +573,7 @@ def accept(messages: list[Message], now: datetime | None = None) -> Result:
 
 def _reject_duplicates(batch: _Batch, rows, stored, messages) -> None:
     kept = {(r[0], r[1], r[2]) for r in stored}
-    codes = {info.id: info.code for info in registry._devices.values()}
-    metric_codes = {
-        metric.id: code
-        for info in registry._devices.values()
-        for code, metric in info.metrics.items()
-    }
+    codes, metric_codes = registry.codes()
     channel = messages[0].channel if messages else "mqtt"
     for device_id, metric_id, ts, value in rows:
         if (device_id, metric_id, ts) in kept:

@@ -22,6 +22,7 @@ from anjian.monitoring.choices import (
     AlarmCause,
     AlarmState,
     EscalationStep,
+    QualityKind,
 )
 from anjian.monitoring.models import Alarm, AlarmEvent, Device, DutyPerson, Threshold
 
@@ -317,9 +318,9 @@ def _flag_config_change(device: Device, detail: str) -> None:
 
     # Each change is its own finding (a faked sensor often starts with widened limits).
     QualityFlag.objects.filter(
-        device=device, metric=None, kind="config_change", cleared_at__isnull=True
+        device=device, metric=None, kind=QualityKind.CONFIG_CHANGE, cleared_at__isnull=True
     ).update(cleared_at=timezone.now())
-    QualityFlag.objects.create(device=device, kind="config_change", detail=detail[:300])
+    QualityFlag.objects.create(device=device, kind=QualityKind.CONFIG_CHANGE, detail=detail[:300])
 
 
 @transaction.atomic
