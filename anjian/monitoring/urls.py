@@ -15,6 +15,7 @@ urlpatterns = [
     path("devices/<int:pk>/thresholds/", views.threshold_set, name="threshold_set"),
     path("duty-persons/", views.duty_persons, name="duty_persons"),
     path("alarms/", views.alarm_list, name="alarm_list"),
+    path("alarms/export.xlsx", views.alarm_export, name="alarm_export"),
     path("alarms/<int:pk>/", views.alarm_detail, name="alarm_detail"),
     path("alarms/<int:pk>/acknowledge/", views.alarm_acknowledge, name="alarm_acknowledge"),
     path("alarms/<int:pk>/dispose/", views.alarm_dispose, name="alarm_dispose"),

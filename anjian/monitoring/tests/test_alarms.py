@@ -363,3 +363,24 @@ def test_a_pause_in_the_readings_breaks_the_chart_line(db):
         if entry["code"] == "level"
     )
     assert [value for _ms, value in level["points"]] == [3.0, 3.1, None, 3.2]
+
+
+def test_the_alarm_ledger_exports_exactly_the_filtered_alarms_in_scope(alarm, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client_for(world.actor("district_official")).get(
+        reverse("monitoring:alarm_export"), {"state": "active"}
+    )
+    assert response.status_code == 200
+    rows = list(load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    header = rows.index(next(r for r in rows if r and "设备编码" in r))
+    codes = [r[rows[header].index("设备编码")] for r in rows[header + 1 :] if r and r[1]]
+    assert codes == ["TK-101"]
+
+    neighbour = client_for(world.actor("neighbour_official")).get(
+        reverse("monitoring:alarm_export")
+    )
+    sheet = load_workbook(BytesIO(neighbour.content)).worksheets[0]
+    assert "TK-101" not in {c for row in sheet.iter_rows(values_only=True) for c in row}

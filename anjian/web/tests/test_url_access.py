@@ -467,6 +467,7 @@ PAGES: dict[str, Page] = {
     ),
     "monitoring:duty_persons": Page(),
     "monitoring:alarm_list": Page(),
+    "monitoring:alarm_export": Page(),
     "monitoring:alarm_detail": Page(args=lambda s: [monitoring_alarm(s).pk]),
     # Alarm actions: an empty POST is let in and answered with the form's errors (422)
     # or, for the hazard, performed (302).
