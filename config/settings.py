@@ -4,6 +4,7 @@ SQLite in ``var/anjian.sqlite3`` is the embedded default; ``DATABASE_URL`` selec
 PostgreSQL. Every variable is parsed by ``config.env`` and a bad value stops start-up.
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy on everything; no-store for signed-in users and API tokens.
+    "anjian.core.middleware.BrowserPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,11 +69,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "anjian.accounts.middleware.ApiTokenMiddleware",
+    "anjian.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "anjian.core.middleware.AuditlogMiddleware",  # remote address via core.network.client_ip
     "anjian.core.middleware.ScopeErrorMiddleware",
 ]
 
@@ -150,6 +154,17 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("ANJIAN_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Reverse proxies (IPs or CIDR networks) whose X-Forwarded-For is believed for the client
+# address of login lock-outs and the audit trail (anjian.core.network.client_ip).
+TRUSTED_PROXIES = env_list("ANJIAN_TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"ANJIAN_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+            "(e.g. 10.0.0.5 or 10.0.0.0/24)"
+        ) from None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -165,14 +180,31 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Password policy (等保 2.0, GB/T 22239-2019 身份鉴别): length, character classes (of
+# lower-case, upper-case, digits, symbols), no reuse of the last N passwords, and — when
+# a maximum age is set — a forced change once the password is older (0 = never).
+PASSWORD_MIN_LENGTH = env_int("ANJIAN_PASSWORD_MIN_LENGTH", 10, minimum=8)
+PASSWORD_MIN_CLASSES = env_int("ANJIAN_PASSWORD_MIN_CLASSES", 3, minimum=1)
+if PASSWORD_MIN_CLASSES > 4:
+    raise ImproperlyConfigured(
+        f"ANJIAN_PASSWORD_MIN_CLASSES={PASSWORD_MIN_CLASSES} must be 1–4 "
+        "(lower-case, upper-case, digits, symbols)"
+    )
+PASSWORD_HISTORY = env_int("ANJIAN_PASSWORD_HISTORY", 5, minimum=0)
+PASSWORD_MAX_AGE_DAYS = env_int("ANJIAN_PASSWORD_MAX_AGE_DAYS", 0, minimum=0)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "name", "email", "phone")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "anjian.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "anjian.accounts.passwords.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -184,6 +216,8 @@ AXES_COOLOFF_TIME = env_int("ANJIAN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "anjian.accounts.views.lockout"
+# The address a lock-out is keyed on: X-Forwarded-For only from a trusted reverse proxy.
+AXES_CLIENT_IP_CALLABLE = "anjian.core.network.client_ip"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("ANJIAN_LOGIN_THROTTLING", True)
 
@@ -237,12 +271,28 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("ANJIAN_IMPORT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# What an upload may inflate to (all parts of the .xlsx together): a zip bomb is refused
+# before it is read. A 50,000-row, 31-column ledger is about 170 MB inflated.
+IMPORT_MAX_UNCOMPRESSED_BYTES = (
+    env_int("ANJIAN_IMPORT_MAX_UNCOMPRESSED_MB", 256, minimum=1) * 1024 * 1024
+)
 
 # Data packages from the npm registry (pinned by package-lock.json).
 NODE_MODULES_DIR = Path(env_str("ANJIAN_NODE_MODULES", str(BASE_DIR / "node_modules")))
 
 # --- Background jobs (django.tasks + django-tasks-db) ---------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Two queues (anjian/core/jobs.py): "default" for the periodic safety sweeps (every @task
+# without a queue), "user_jobs" for imports/exports users start; `anjian run` gives each its
+# own worker, so a sweep never waits behind a user's job.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "user_jobs"],
+    }
+}
+# How long a user's job (import, export) may run before it is stopped and marked failed;
+# periodic jobs declare their own limit in config/schedule.py.
+JOB_TIME_LIMIT_MINUTES = env_int("ANJIAN_JOB_TIME_LIMIT_MINUTES", 30, minimum=1)
 
 # --- Audit trail (django-auditlog) ----------------------------------------------
 AUDITLOG_DISABLE_REMOTE_ADDR = False
@@ -259,6 +309,8 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-vcenter card-table table-str
 # --- API ------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
+# Bounded page numbers and sizes (422 beyond them); use anjian.core.pagination.paginate.
+NINJA_PAGINATION_CLASS = "anjian.core.pagination.ApiPagination"
 API_TOKEN_DAYS = env_int("ANJIAN_API_TOKEN_DAYS", 365, minimum=1)
 
 # --- anjian ---------------------------------------------------------------------
@@ -277,6 +329,34 @@ if HAZARD_REVISIT_DAYS > 365:
     raise ImproperlyConfigured("ANJIAN_HAZARD_REVISIT_DAYS: 回头看须在销号后一年内完成（≤365）")
 if HAZARD_REVISIT_SAMPLE_PERCENT > 100:
     raise ImproperlyConfigured("ANJIAN_HAZARD_REVISIT_SAMPLE_PERCENT must be 0–100")
+# Monitoring: the broker the ingest workers consume from (docs/broker.md). The ingest's
+# own account; devices authenticate with their tokens (`anjian broker_auth`).
+BROKER_USER = env_str("ANJIAN_BROKER_USER", "anjian.ingest")
+BROKER_PASSWORD = env_str("ANJIAN_BROKER_PASSWORD")
+BROKER_TLS_CA = env_str("ANJIAN_BROKER_TLS_CA")  # CA file: verify the broker's certificate
+BROKER_TLS_CERT = env_str("ANJIAN_BROKER_TLS_CERT")  # optional client certificate …
+BROKER_TLS_KEY = env_str("ANJIAN_BROKER_TLS_KEY")  # … and its key
+if bool(BROKER_TLS_CERT) != bool(BROKER_TLS_KEY):
+    raise ImproperlyConfigured("ANJIAN_BROKER_TLS_CERT and ANJIAN_BROKER_TLS_KEY go together")
+for _name, _path in (
+    ("ANJIAN_BROKER_TLS_CA", BROKER_TLS_CA),
+    ("ANJIAN_BROKER_TLS_CERT", BROKER_TLS_CERT),
+    ("ANJIAN_BROKER_TLS_KEY", BROKER_TLS_KEY),
+):
+    if _path and not Path(_path).is_file():
+        raise ImproperlyConfigured(f"{_name}={_path!r}: no such file")
+# Where `anjian broker_auth` (and its periodic job) writes the broker's credentials and
+# permissions, for which broker, and which process to tell to reload them.
+BROKER_KIND = env_choice("ANJIAN_BROKER_KIND", "nats", {"nats", "mosquitto"})
+BROKER_AUTH_DIR = env_str("ANJIAN_BROKER_AUTH_DIR")
+BROKER_PID_FILE = env_str("ANJIAN_BROKER_PID_FILE")
+# Telemetry with an unknown device or a wrong token: counted per address and device code,
+# and an address that keeps failing is answered 429 for a while without touching the
+# database.
+TELEMETRY_AUTH_FAILURES_PER_MINUTE = env_int(
+    "ANJIAN_TELEMETRY_AUTH_FAILURES_PER_MINUTE", 30, minimum=1
+)
+
 LOG_LEVEL = env_choice("ANJIAN_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 
 LOGGING = {
