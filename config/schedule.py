@@ -3,6 +3,10 @@
 The scheduler (``anjian worker`` runs it beside the task worker) enqueues each job
 once per slot; several workers may run it, the (job, slot) unique row decides who
 enqueues. Each job is idempotent, so a missed or repeated slot does no harm.
+
+``limit`` is how long one run may take: the worker stops it there and marks it failed
+(the next slot runs it again). Minute sweeps get minutes, nightly housekeeping half an
+hour. They run on the sweeps queue, never behind a user's import or export.
 """
 
 from datetime import timedelta
@@ -14,23 +18,35 @@ PERIODIC_JOBS: list[Periodic] = [
         "anjian.core.tasks.clear_expired_sessions",
         every=timedelta(hours=6),
         why="Sessions expire after the idle timeout; expired rows are removed four times a day.",
+        limit=timedelta(minutes=10),
     ),
     Periodic(
         "anjian.core.tasks.prune_task_results",
         every=timedelta(days=1),
         why="Finished task results are kept 30 days for diagnosis, then pruned nightly.",
+        limit=timedelta(minutes=30),
     ),
     Periodic(
         "anjian.core.tasks.purge_job_files",
         every=timedelta(days=1),
         why="Uploaded and generated Excel files hold personal data; they are deleted after "
         "30 days (the job record and its report stay).",
+        limit=timedelta(minutes=30),
+    ),
+    Periodic(
+        "anjian.core.tasks.fail_stuck_jobs",
+        every=timedelta(minutes=5),
+        why="A user's job whose worker was killed stays 'running' forever and its page polls "
+        "for ever; past its time limit (and five minutes' grace) it is marked failed with a "
+        "message. Conditional UPDATE on the running state: idempotent.",
+        limit=timedelta(minutes=2),
     ),
     Periodic(
         "anjian.core.tasks.prune_login_attempts",
         every=timedelta(days=1),
         why="Login records (with addresses) older than 90 days no longer matter for throttling "
         "or investigation; keeping them longer only keeps personal data.",
+        limit=timedelta(minutes=10),
     ),
     Periodic(
         "anjian.risks.tasks.remind_reassessment",
@@ -38,30 +54,35 @@ PERIODIC_JOBS: list[Periodic] = [
         why="An enterprise's users are told 30 days before a risk point's re-assessment is "
         "due (or when it is already overdue); four times a day so a date set today is "
         "reminded today. Once per risk point and due date (reminded_for claim).",
+        limit=timedelta(minutes=15),
     ),
     Periodic(
         "anjian.hazards.tasks.remind_hazard_deadlines",
         every=timedelta(hours=1),
         why="Owners are told a few days before a hazard's deadline; hourly so a deadline set "
         "today is reminded today. Once per deadline (reminded_for).",
+        limit=timedelta(minutes=15),
     ),
     Periodic(
         "anjian.hazards.tasks.escalate_overdue_hazards",
         every=timedelta(minutes=15),
         why="Overdue hazards climb the ladder owner → department → 安委办 by days overdue; "
         "every 15 minutes so a rung is reached soon after midnight, each rung once.",
+        limit=timedelta(minutes=10),
     ),
     Periodic(
         "anjian.hazards.tasks.schedule_hazard_revisits",
         every=timedelta(days=1),
         why="Closed major hazards (and a sample of general ones) get their 回头看 scheduled and "
         "the district reminded of revisits due within 30 days; daily is enough for dates.",
+        limit=timedelta(minutes=30),
     ),
     Periodic(
         "anjian.hazards.tasks.prune_open_tally",
         every=timedelta(days=1),
         why="Rows of the open-deadline summary whose last hazard closed stay at zero; they "
         "count nothing but would accumulate one per place, industry and day. Idempotent.",
+        limit=timedelta(minutes=10),
     ),
     Periodic(
         "anjian.monitoring.tasks.escalate_alarms",
@@ -69,18 +90,21 @@ PERIODIC_JOBS: list[Periodic] = [
         why="Unacknowledged alarms are told to the street, then the district, after "
         "minutes (MONITORING_ESCALATION_MINUTES); every minute so a rung is not late. "
         "Each rung once (conditional UPDATE, dedupe keys).",
+        limit=timedelta(minutes=5),
     ),
     Periodic(
         "anjian.monitoring.tasks.detect_offline_devices",
         every=timedelta(minutes=1),
         why="A device silent longer than its offline_after_seconds is flagged offline and "
         "its duty person told; every minute for a console that is minutes-accurate.",
+        limit=timedelta(minutes=5),
     ),
     Periodic(
         "anjian.monitoring.tasks.maintain_reading_partitions",
         every=timedelta(days=1),
         why="Monthly partitions of the readings table exist two months ahead and those "
         "older than MONITORING_RETENTION_MONTHS are dropped; daily is plenty.",
+        limit=timedelta(minutes=30),
     ),
     Periodic(
         "anjian.monitoring.tasks.detect_flat_lines",
@@ -88,5 +112,21 @@ PERIODIC_JOBS: list[Periodic] = [
         why="A measurement that has not moved for its flat_line_samples (a stuck or faked "
         "sensor) is flagged for data quality; the count is kept by the ingest, so this "
         "reads the latest-state table only.",
+        limit=timedelta(minutes=5),
+    ),
+    Periodic(
+        "anjian.monitoring.tasks.sync_broker_auth",
+        every=timedelta(minutes=1),
+        why="A device registered or switched off, a token renewed: the broker's logins "
+        "follow within a minute (written only when they changed, then SIGHUP). Does "
+        "nothing unless ANJIAN_BROKER_AUTH_DIR is set on this machine.",
+        limit=timedelta(minutes=2),
+    ),
+    Periodic(
+        "anjian.monitoring.tasks.prune_telemetry_auth_failures",
+        every=timedelta(days=1),
+        why="Counts of failed telemetry logins carry source addresses; after 90 days they "
+        "no longer help anyone investigate, so they are deleted nightly.",
+        limit=timedelta(minutes=10),
     ),
 ]

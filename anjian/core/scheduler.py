@@ -21,9 +21,13 @@ EPOCH = datetime(2020, 1, 1, tzinfo=timezone.get_fixed_timezone(8 * 60))
 
 @dataclass(frozen=True)
 class Periodic:
+    """A periodic job: its task, how often, why so, and how long one run may take before the
+    worker stops it (``limit``; the run is then marked failed and the next slot runs again)."""
+
     task_path: str
     every: timedelta
     why: str
+    limit: timedelta = timedelta(minutes=10)
 
     @property
     def name(self) -> str:

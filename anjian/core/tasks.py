@@ -45,6 +45,14 @@ def purge_job_files() -> int:
 
 
 @task
+def fail_stuck_jobs() -> int:
+    """User jobs left "running" past their time limit (their worker was killed) → failed."""
+    from anjian.core.jobs import fail_stuck_jobs as fail
+
+    return fail()
+
+
+@task
 def prune_login_attempts() -> int:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 

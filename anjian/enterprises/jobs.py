@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.excel import error_report, write_ledger
-from anjian.core.jobs import JobProgress, job_finish, job_handler
+from anjian.core.jobs import JobFailed, JobProgress, job_finish, job_handler
 from anjian.core.models import BackgroundJob
 from anjian.enterprises import exporter
 from anjian.enterprises.importer import import_enterprises
@@ -23,12 +23,12 @@ def run_import(job: BackgroundJob, progress: JobProgress) -> None:
         result = import_enterprises(
             source, user=job.created_by, mode=job.params.get("mode", "all"), progress=progress
         )
+    if result.file_error:  # the file as a whole is unusable: the job failed, and says why
+        raise JobFailed(result.file_error, report=result.as_report())
     output = None
     if result.errors and result.sheet is not None:
         output = error_report(columns=COLUMNS, sheet=result.sheet, errors=result.errors)
-    if result.file_error:
-        message = result.file_error
-    elif result.created:
+    if result.created:
         message = _("已导入 %(n)d 家单位") % {"n": result.created}
     else:
         message = _("未导入任何单位")

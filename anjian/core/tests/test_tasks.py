@@ -166,3 +166,20 @@ def test_prune_login_attempts_deletes_login_records_older_than_ninety_days(db):
     assert list(AccessFailureLog.objects.values_list("pk", flat=True)) == [kept_failure.pk]
     assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent_login.pk]
     assert tasks.prune_login_attempts.call() == 0
+
+
+# --- fail_stuck_jobs ---------------------------------------------------------------------------
+
+
+def test_fail_stuck_jobs_fails_a_job_running_long_past_its_limit(leader):
+    stuck = BackgroundJob.objects.create(
+        kind="enterprise_import",
+        created_by=leader,
+        status=JobStatus.RUNNING,
+        started_at=ago(days=1),
+    )
+    assert tasks.fail_stuck_jobs.call() == 1
+    assert tasks.fail_stuck_jobs.call() == 0
+    stuck.refresh_from_db()
+    assert stuck.status == JobStatus.FAILED
+    assert stuck.message.startswith("任务在执行中被中断")

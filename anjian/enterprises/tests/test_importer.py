@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from anjian.core.models import BackgroundJob
-from anjian.core.testing import world
+from anjian.core.testing import hostile_xlsx, world
 from anjian.enterprises.importer import MODE_ALL, MODE_VALID, import_enterprises
 from anjian.enterprises.ledger import COLUMNS, IMPORT_COLUMNS
 from anjian.enterprises.models import Enterprise
@@ -218,6 +218,36 @@ def test_a_file_that_is_not_xlsx_is_refused_in_chinese(district_official, conten
     result = import_enterprises(BytesIO(content), user=district_official)
     assert result.file_error.startswith("无法读取文件：请上传由模板填写的 .xlsx 文件")
     assert result.created == 0
+
+
+def hostile(kind: str) -> bytes:
+    """Hostile file ``kind`` with this registry's headers and one valid row."""
+    by_header = {column.header: column.key for column in COLUMNS}
+    values = row(90)
+    cells = ["" if values.get(by_header[h]) is None else str(values[by_header[h]]) for h in HEADERS]
+    return hostile_xlsx.HOSTILE[kind](HEADERS, cells)
+
+
+HOSTILE_MESSAGES = {
+    "huge_dimension": "表格共有超过 60000 行（含空行）",
+    "empty_rows": "表格共有超过 60000 行（含空行）",
+    "truncated": "无法读取文件：表格内容已损坏",
+    "external_entity": "无法读取文件：表格内容已损坏",
+    "billion_laughs": "无法读取文件：表格内容已损坏",
+    "compressed_rows": "文件解压后是压缩前的",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_MESSAGES))
+def test_a_hostile_file_ends_quickly_with_a_chinese_message(district_official, kind):
+    content = hostile(kind)
+    started = time.monotonic()
+    result = import_enterprises(BytesIO(content), user=district_official)
+    elapsed = time.monotonic() - started
+    assert elapsed < 3, f"{kind}: {elapsed:.2f} s"
+    assert result.file_error.startswith(HOSTILE_MESSAGES[kind]), result.file_error
+    assert not re.search(r"line \d|column \d|entity|token|Error", result.file_error)
+    assert result.created == 0 and not imported("导入测试00090有限公司")
 
 
 def test_too_many_rows_are_refused(district_official, monkeypatch):

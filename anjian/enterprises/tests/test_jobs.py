@@ -1,5 +1,6 @@
 """Background jobs of the registry, run by the real worker (django-tasks-db, `anjian worker`)."""
 
+import time
 from io import BytesIO
 
 import pytest
@@ -14,7 +15,7 @@ from anjian.core.testing import world
 from anjian.enterprises import exporter
 from anjian.enterprises.importer import MODE_ALL, MODE_VALID
 from anjian.enterprises.models import Enterprise
-from anjian.enterprises.tests.test_importer import row, xlsx
+from anjian.enterprises.tests.test_importer import HOSTILE_MESSAGES, hostile, row, xlsx
 
 UPLOAD = reverse("enterprises:enterprise_import")
 
@@ -114,7 +115,7 @@ def test_an_import_in_mode_all_with_an_error_writes_nothing(
     assert "本次没有导入任何单位" in page
 
 
-def test_an_unreadable_file_is_reported_on_the_job_page(
+def test_an_unreadable_file_fails_the_job_and_the_page_says_why(
     client_for, district_official, django_capture_on_commit_callbacks
 ):
     client = client_for(district_official)
@@ -123,11 +124,38 @@ def test_an_unreadable_file_is_reported_on_the_job_page(
         response = client.post(UPLOAD, {"file": headers_only, "mode": MODE_ALL})
     work()
     job = BackgroundJob.objects.get()
-    assert job.status == JobStatus.SUCCEEDED
+    assert job.status == JobStatus.FAILED
+    assert job.message == "文件中没有数据行（表头以下为空）"
     assert job.report["file_error"] == "文件中没有数据行（表头以下为空）"
     page = client.get(response["Location"]).content.decode()
-    assert "data-import-file-error" in page
+    assert 'data-job-status="failed"' in page
+    assert "data-job-error" in page
     assert "文件中没有数据行" in page
+    assert "bg-green-lt" not in page
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_MESSAGES))
+def test_a_hostile_file_fails_its_import_job_quickly_with_a_chinese_message(
+    client_for, district_official, django_capture_on_commit_callbacks, kind
+):
+    client = client_for(district_official)
+    upload = SimpleUploadedFile("企业名单.xlsx", hostile(kind))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(UPLOAD, {"file": upload, "mode": MODE_ALL})
+    assert response.status_code == 302
+    started = time.monotonic()
+    work()
+    elapsed = time.monotonic() - started
+    assert elapsed < 3, f"{kind}: {elapsed:.2f} s"
+    job = BackgroundJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert job.message.startswith(HOSTILE_MESSAGES[kind]), job.message
+    assert job.finished_at is not None
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-job-status="failed"' in page
+    assert HOSTILE_MESSAGES[kind] in page
+    assert "hx-trigger" not in page  # finished: the page stops polling
+    assert not Enterprise.objects.filter(name="导入测试00090有限公司").exists()
 
 
 def test_the_job_runs_as_the_user_who_started_it(
@@ -183,9 +211,10 @@ def test_a_job_whose_handler_fails_is_marked_failed_with_the_reason(
     work()
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.message.startswith("任务失败：")
+    assert job.message.startswith("任务失败：系统内部错误")
     page = client.get(reverse("core:job_detail", args=[job.pk])).content.decode()
     assert 'data-job-status="failed"' in page
+    assert "No such file" not in page and "FileNotFoundError" not in page
 
 
 def test_a_job_is_run_once_even_if_delivered_twice(

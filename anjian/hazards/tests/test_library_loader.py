@@ -2,6 +2,7 @@
 clauses never deleted, cited clauses keep their text."""
 
 import datetime
+import time
 
 import pytest
 from auditlog.models import LogEntry
@@ -269,6 +270,33 @@ def test_a_file_that_is_not_excel_is_refused(db):
     with pytest.raises(StandardFileError) as caught:
         parse_xlsx(BytesIO(b"not a zip"))
     assert str(caught.value).startswith("文件：无法读取文件")
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("huge_dimension", "文件：表格共有超过 12000 行（含空行）"),
+        ("empty_rows", "文件：表格共有超过 12000 行（含空行）"),
+        ("compressed_rows", "文件：文件解压后是压缩前的"),
+        ("truncated", "文件：无法读取文件：表格内容已损坏"),
+        ("external_entity", "文件：无法读取文件：表格内容已损坏"),
+        ("billion_laughs", "文件：无法读取文件：表格内容已损坏"),
+    ],
+)
+def test_a_hostile_excel_file_is_refused_quickly_in_chinese(db, kind, expected):
+    """The library reads through core.excel.read_rows, so it has the importer's defences."""
+    from io import BytesIO
+
+    from anjian.core.testing import hostile_xlsx
+    from anjian.hazards.tests.library_support import HEADERS
+
+    first = sheet_rows()[0]
+    content = hostile_xlsx.HOSTILE[kind](HEADERS, [str(first.get(h, "")) for h in HEADERS])
+    started = time.monotonic()
+    with pytest.raises(StandardFileError) as caught:
+        loader.parse_upload("标准.xlsx", BytesIO(content))
+    assert time.monotonic() - started < 3
+    assert str(caught.value).startswith(expected), str(caught.value)
 
 
 def test_another_extension_is_refused(db):

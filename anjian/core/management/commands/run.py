@@ -1,6 +1,7 @@
-"""anjian run — serve the platform: gunicorn on 127.0.0.1:8000 plus one job worker.
+"""anjian run — serve the platform: gunicorn on 127.0.0.1:8000 plus two job workers
+(``--queue sweeps`` with the scheduler, ``--queue jobs`` for imports and exports).
 
-This is what ``make run`` ends with. Production deployments run the same two
+This is what ``make run`` ends with. Production deployments run the same three
 processes under their own supervisor (systemd, Kubernetes …) with more workers.
 """
 
@@ -53,7 +54,12 @@ class Command(BaseCommand):
                     "warning",
                 ]
             ),
-            "worker": subprocess.Popen([python, "-m", "anjian", "worker"]),
+            # Two workers: the safety sweeps (with the scheduler) never wait behind a
+            # user's import or export, which run on their own queue.
+            "sweeps worker": subprocess.Popen(
+                [python, "-m", "anjian", "worker", "--queue", "sweeps"]
+            ),
+            "jobs worker": subprocess.Popen([python, "-m", "anjian", "worker", "--queue", "jobs"]),
         }
         if options["simulate"]:
             # The demo's devices report over HTTP to the server just started (the embedded

