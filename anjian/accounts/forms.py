@@ -1,9 +1,11 @@
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.accounts.models import User
+from anjian.accounts.passwords import policy_text
 from anjian.accounts.roles import Role
 from anjian.regions import selectors as region_selectors
 from anjian.regions.models import Region
@@ -26,7 +28,6 @@ class UserForm(forms.ModelForm):
         widget=forms.PasswordInput,
         required=False,
         strip=False,
-        help_text=gettext_lazy("至少10位，不能全为数字；编辑时留空表示不修改"),
     )
     password2 = forms.CharField(
         label=gettext_lazy("确认密码"), widget=forms.PasswordInput, required=False, strip=False
@@ -51,6 +52,11 @@ class UserForm(forms.ModelForm):
         if self.instance.pk is None:
             self.fields["password1"].required = True
             self.fields["password2"].required = True
+            self.fields["password1"].help_text = policy_text()
+        else:
+            self.fields["password1"].help_text = _(
+                "%(policy)s；留空表示不修改。设置新密码会吊销该用户的全部 API 令牌"
+            ) % {"policy": policy_text()}
 
     def clean(self):
         cleaned = super().clean()
@@ -69,3 +75,21 @@ class UserForm(forms.ModelForm):
                 except forms.ValidationError as error:
                     self.add_error("password1", error)
         return cleaned
+
+
+class OwnPasswordForm(PasswordChangeForm):
+    """A user changing their own password: the old one, the new one twice, and whether
+    their API tokens outlive the change (by default they are revoked)."""
+
+    keep_tokens = forms.BooleanField(
+        label=gettext_lazy("保留我的 API 令牌"),
+        required=False,
+        help_text=gettext_lazy(
+            "不勾选时，修改密码会吊销您的全部 API 令牌，使用它们的对接系统需换用新令牌。"
+            "若怀疑密码或令牌已泄露，请不要勾选。"
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = policy_text()

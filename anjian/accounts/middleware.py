@@ -1,4 +1,4 @@
-"""Bearer-token authentication for integrations, before the audit middleware runs.
+"""Bearer-token authentication for integrations, and the forced change of an expired password.
 
 A request carrying ``Authorization: Bearer aj_…`` acts as the token's user, so the
 audit trail, scope and permissions see the same user whether the call came from a
@@ -7,11 +7,16 @@ further; session cookies are ignored on token requests.
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from anjian.accounts.models import ApiToken
+from anjian.accounts.passwords import password_expired
 
 TOUCH_EVERY = timedelta(minutes=5)
 
@@ -38,3 +43,48 @@ class ApiTokenMiddleware:
             # Token requests carry no cookies to forge; CSRF protects sessions only.
             request._dont_enforce_csrf_checks = True
         return self.get_response(request)
+
+
+class PasswordExpiryMiddleware:
+    """When ``PASSWORD_MAX_AGE_DAYS`` is set, a signed-in browser user whose password is
+    older is sent to the password-change page before anything else (and back afterwards).
+
+    Left alone: API token requests (the token is the credential), the change page itself,
+    logging in and out, and static files. A session call to /api/ gets 403 with a reason,
+    an htmx request an ``HX-Redirect``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._must_change(request):
+            return self._send_to_change(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_change(request) -> bool:
+        if not settings.PASSWORD_MAX_AGE_DAYS or getattr(request, "api_token", None):
+            return False
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        exempt = (
+            reverse("accounts:password_change"),
+            reverse("accounts:login"),
+            reverse("accounts:logout"),
+        )
+        if request.path in exempt or request.path.startswith(settings.STATIC_URL):
+            return False
+        return password_expired(user)
+
+    @staticmethod
+    def _send_to_change(request):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": "密码已过期，请先登录网页修改密码"}, status=403)
+        target = reverse("accounts:password_change")
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        if request.headers.get("HX-Request") == "true":
+            return HttpResponse(status=204, headers={"HX-Redirect": target})
+        return redirect(target)

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from anjian.accounts.permissions import role_can
+from anjian.accounts.permissions import CITY_WIDE_ACTIONS, role_can
 from anjian.accounts.roles import REGION_ROLES, Role
-from anjian.core.scoping import EMPTY, EVERYTHING, Scope
+from anjian.core.scoping import EMPTY, EVERYTHING, Scope, covers_deployment
 
 phone_validator = RegexValidator(
     r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
@@ -24,6 +24,12 @@ phone_validator = RegexValidator(
 
 
 class AnjianUserManager(UserManager):
+    def _create_user_object(self, username, email, password, **extra_fields):
+        # Through set_password, so that saving records the password (see User.save).
+        user = super()._create_user_object(username, email, None, **extra_fields)
+        user.set_password(password)
+        return user
+
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.ADMIN)
         return super().create_superuser(username, email, password, **extra_fields)
@@ -56,6 +62,12 @@ class User(AbstractUser):
         help_text=_("行业主管部门用户只看本部门监管的行业"),
     )
     is_demo = models.BooleanField(_("演示账号"), default=False)
+    password_changed_at = models.DateTimeField(
+        _("密码修改时间"),
+        default=timezone.now,
+        editable=False,
+        help_text=_("最近一次设置密码的时间（未设置过密码时为账号创建时间）"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = AnjianUserManager()
@@ -67,6 +79,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.username}）" if self.name else self.username
+
+    def save(self, *args, **kwargs):
+        """Saving after ``set_password`` — whichever path set it: services, forms,
+        ``createsuperuser`` — stamps ``password_changed_at`` and keeps the new hash in
+        ``PasswordHistory`` (hash upgrades at login are not password changes)."""
+        changing = self._password is not None
+        if changing:
+            self.password_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
+        super().save(*args, **kwargs)
+        if changing:
+            PasswordHistory.record(user=self)
 
     def clean(self):
         super().clean()
@@ -86,6 +111,13 @@ class User(AbstractUser):
             raise ValidationError(errors)
 
     def can(self, action: str) -> bool:
+        if not self.role_grants(action):
+            return False
+        return action not in CITY_WIDE_ACTIONS or covers_deployment(self.scope)
+
+    def role_grants(self, action: str) -> bool:
+        """What the role map grants, before a city-wide action asks for a city-wide scope
+        (so a refusal can say which of the two it was: ``core.access``)."""
         return self.is_active and role_can(self.role, action)
 
     @cached_property
@@ -108,6 +140,39 @@ class User(AbstractUser):
             industry_ids = frozenset(self.department.industries.values_list("id", flat=True))
             label = f"{label} · {self.department.short_name}"
         return Scope(region_prefix=self.region_id, industry_ids=industry_ids, label=label)
+
+
+class PasswordHistory(models.Model):
+    """A hash of a password a user has had — never the password itself. The newest
+    ``settings.PASSWORD_HISTORY`` are kept, so that ``PasswordHistoryValidator`` can refuse
+    their reuse; older ones are deleted when a new one is recorded."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("密码哈希"), max_length=128, editable=False)
+    created_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # PasswordHistoryValidator: a user's newest hashes.
+            models.Index(fields=["user", "-created_at"], name="accounts_pwhistory_user_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, *, user) -> None:
+        """Keep ``user``'s current hash; drop what falls beyond the configured depth."""
+        keep = settings.PASSWORD_HISTORY
+        if keep:
+            cls.objects.create(user=user, password=user.password)
+        stale = cls.objects.filter(user=user).order_by("-created_at", "-pk")[keep:]
+        cls.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
 
 
 def _token_digest(raw: str) -> str:

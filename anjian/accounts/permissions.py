@@ -117,6 +117,18 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 
 ALL_ACTIONS: frozenset[str] = frozenset().union(*ROLE_ACTIONS.values())
 
+# Actions on configuration (or data) of the whole deployment, which no region scope
+# filters: a role grants them only to users whose scope covers the whole deployment
+# (``core.scoping.covers_deployment``; ``User.can`` checks it). A district's administrator
+# keeps every other administrator action inside the district.
+CITY_WIDE_ACTIONS: frozenset[str] = frozenset(
+    {
+        RISK_CONFIGURE,  # the LEC/LS band tables grade every risk point in the city
+        HAZARD_STANDARDS,  # the major-hazard standards library judges every hazard
+        MONITOR_ADMIN,  # the dead-letter table holds every district's refused messages
+    }
+)
+
 
 def role_can(role: str, action: str) -> bool:
     return action in ROLE_ACTIONS.get(role, frozenset())

@@ -1,15 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.accounts import permissions as perms
 from anjian.accounts import selectors, services
-from anjian.accounts.forms import TokenForm, UserForm
+from anjian.accounts.forms import OwnPasswordForm, TokenForm, UserForm
 from anjian.accounts.models import ApiToken, User
+from anjian.accounts.passwords import password_expired, password_expires_at
 from anjian.core.access import PUBLIC, requires
 from anjian.core.models import SiteFlag
 
@@ -48,15 +51,38 @@ def lockout(request, credentials=None, *args, **kwargs):
 lockout.access = PUBLIC
 
 
+def _change_own_password(request, form) -> None:
+    """Run a valid OwnPasswordForm through the service; say what happened to the tokens."""
+    keep = form.cleaned_data["keep_tokens"]
+    revoked = services.password_change(
+        user=request.user, password=form.cleaned_data["new_password1"], keep_tokens=keep
+    )
+    update_session_auth_hash(request, request.user)
+    if revoked:
+        message = _("密码已修改。已吊销您的 %(n)d 个 API 令牌，使用它们的系统需换用新令牌。") % {
+            "n": revoked
+        }
+    elif keep and (kept := selectors.active_tokens(request.user).count()):
+        message = _("密码已修改。按您的选择，%(n)d 个 API 令牌继续有效。") % {"n": kept}
+    else:
+        message = _("密码已修改。")
+    messages.success(request, message)
+
+
+def _password_context(user) -> dict:
+    return {
+        "password_changed_at": user.password_changed_at,
+        "password_expires_at": password_expires_at(user),
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @requires(perms.PROFILE)
 def profile(request):
-    password_form = PasswordChangeForm(request.user, request.POST or None, prefix="pw")
+    password_form = OwnPasswordForm(request.user, request.POST or None, prefix="pw")
     token_form = TokenForm(prefix="token")
     if request.method == "POST" and password_form.is_valid():
-        user = password_form.save()
-        update_session_auth_hash(request, user)
-        messages.success(request, _("密码已修改"))
+        _change_own_password(request, password_form)
         return redirect("accounts:profile")
     return render(
         request,
@@ -66,6 +92,34 @@ def profile(request):
             "token_form": token_form,
             "tokens": request.user.api_tokens.all(),
             "new_token": request.session.pop("new_api_token", None),
+            **_password_context(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(perms.PROFILE)
+def password_change(request):
+    """The page an expired password leads to (PasswordExpiryMiddleware), and back to
+    ``next`` once changed; also reachable on its own."""
+    form = OwnPasswordForm(request.user, request.POST or None, prefix="pw")
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.method == "POST" and form.is_valid():
+        _change_own_password(request, form)
+        return redirect(next_url or "web:home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {
+            "password_form": form,
+            "next": next_url,
+            "expired": password_expired(request.user),
+            "max_age_days": settings.PASSWORD_MAX_AGE_DAYS,
+            **_password_context(request.user),
         },
     )
 
@@ -100,7 +154,9 @@ def token_revoke(request, pk: int):
 def user_list(request):
     users = selectors.users_for(request.user, request.GET.get("q", ""))
     return render(
-        request, "accounts/user_list.html", {"users": users, "q": request.GET.get("q", "")}
+        request,
+        "accounts/user_list.html",
+        {"users": users, "q": request.GET.get("q", ""), "locked": selectors.locked_usernames()},
     )
 
 
@@ -122,6 +178,33 @@ def user_edit(request, pk: int):
     form = UserForm(request.POST or None, instance=target, by=request.user)
     if request.method == "POST" and form.is_valid():
         services.user_update(by=request.user, form=form)
-        messages.success(request, _("已保存用户 %(u)s") % {"u": target.username})
+        if form.cleaned_data.get("password1"):
+            messages.success(
+                request,
+                _("已保存用户 %(u)s；已设置新密码，其 API 令牌已全部吊销") % {"u": target.username},
+            )
+        else:
+            messages.success(request, _("已保存用户 %(u)s") % {"u": target.username})
         return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "target": target, "lockouts": selectors.login_lockouts(target)},
+    )
+
+
+@require_POST
+@requires(perms.USER_MANAGE)
+def user_unlock(request, pk: int):
+    """解除锁定: lift the login lock-outs of an account the administrator manages."""
+    target = get_object_or_404(selectors.users_for(request.user, ""), pk=pk)
+    addresses = services.user_unlock(by=request.user, user=target)
+    if addresses:
+        messages.success(
+            request,
+            _("已解除 %(u)s 的登录锁定（%(a)s）")
+            % {"u": target.username, "a": "、".join(addresses)},
+        )
+    else:
+        messages.info(request, _("%(u)s 当前未被锁定") % {"u": target.username})
+    return redirect("accounts:user_edit", pk=target.pk)

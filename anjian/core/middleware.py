@@ -1,6 +1,11 @@
+from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
+from django.conf import settings
 from django.http import Http404
+from django.utils.cache import add_never_cache_headers
 
+from anjian.core.access import PUBLIC, declared_access
 from anjian.core.exceptions import OutOfScope
+from anjian.core.network import client_ip, from_trusted_proxy
 
 
 class ScopeErrorMiddleware:
@@ -16,3 +21,104 @@ class ScopeErrorMiddleware:
         if isinstance(exception, OutOfScope):
             raise Http404
         return None
+
+
+class AuditlogMiddleware(BaseAuditlogMiddleware):
+    """django-auditlog's middleware with the remote address from ``core.network.client_ip``.
+
+    The original takes the first X-Forwarded-For entry from any client, so anyone could
+    write any address into the audit trail; here the forwarded headers count only when the
+    request comes from a trusted proxy (ANJIAN_TRUSTED_PROXIES).
+    """
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request) -> int | None:
+        if from_trusted_proxy(request):
+            raw = request.headers.get("X-Forwarded-Port", "")
+        else:
+            raw = request.META.get("REMOTE_PORT", "")
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return None
+
+
+# Browser features the platform uses, for its own pages only: the camera (the photo inputs
+# of the phone forms, ``capture``) and writing to the clipboard (copying a new API token).
+# Everything else is off, for every frame, including geolocation: no page asks for it
+# (positions are typed or picked on a map). Only features Chromium recognises: an unknown
+# one is a console warning on every page.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "camera=(self)",
+        "clipboard-write=(self)",
+        *(
+            f"{feature}=()"
+            for feature in (
+                "accelerometer",
+                "autoplay",
+                "browsing-topics",
+                "clipboard-read",
+                "display-capture",
+                "encrypted-media",
+                "fullscreen",
+                "geolocation",
+                "gyroscope",
+                "hid",
+                "idle-detection",
+                "magnetometer",
+                "microphone",
+                "midi",
+                "payment",
+                "picture-in-picture",
+                "publickey-credentials-get",
+                "screen-wake-lock",
+                "serial",
+                "usb",
+                "xr-spatial-tracking",
+            )
+        ),
+    ]
+)
+
+
+class BrowserPolicyMiddleware:
+    """Two headers for the browser, decided in one place.
+
+    - ``Permissions-Policy`` on every response (``PERMISSIONS_POLICY``). Placed before
+      WhiteNoise, so static files carry it too.
+    - ``Cache-Control: no-store`` (Django's ``never_cache`` set) on every response to a
+      signed-in user or an API token, so no page, export, photo or API answer stays in a
+      browser's or proxy's cache on a shared office computer. Left alone: views declared
+      public (the login page, the public warnings feed and its CAP files keep their own
+      caching) and static files.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if self._private(request):
+            add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def _private(request) -> bool:
+        if request.path.startswith(settings.STATIC_URL):
+            return False
+        user = getattr(request, "user", None)
+        signed_in = getattr(request, "api_token", None) is not None or bool(
+            user is not None and user.is_authenticated
+        )
+        if not signed_in:
+            return False
+        match = getattr(request, "resolver_match", None)
+        return match is None or declared_access(match.func) != PUBLIC

@@ -277,11 +277,18 @@ class EnterpriseAccountForm(forms.Form):
         label=gettext_lazy("初始密码"),
         widget=forms.PasswordInput,
         strip=False,
-        help_text=gettext_lazy("至少10位，不能全为数字；请线下告知本人并提醒其修改"),
     )
     password2 = forms.CharField(
         label=gettext_lazy("确认密码"), widget=forms.PasswordInput, strip=False
     )
+
+    def __init__(self, *args, **kwargs):
+        from anjian.accounts.passwords import policy_text
+
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = _("%(policy)s；请线下告知本人并提醒其修改") % {
+            "policy": policy_text()
+        }
 
     def clean_username(self):
         from anjian.accounts.models import User
