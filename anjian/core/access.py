@@ -5,7 +5,9 @@ one role → action map in ``accounts.permissions``) or is marked ``PUBLIC``.
 ``anjian/web/tests/test_url_access.py`` walks the URL resolver and the API's
 operations and fails on any route that declares nothing.
 
-Wrong role → 403 (the user knows the page exists; it is not about an object).
+Wrong role → 403 (the user knows the page exists; it is not about an object). A role
+that grants a city-wide action (``accounts.permissions.CITY_WIDE_ACTIONS``) to a user
+whose scope is smaller → 403 that says so, in Chinese.
 Objects outside scope → 404, which the scoped querysets give for free.
 """
 
@@ -21,6 +23,18 @@ def _user_can(user, action: str) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.can(action))
 
 
+def _scope_refusal(user, actions) -> str:
+    """Why a logged-in ``user`` may do none of ``actions``, when it is not their role: the
+    role grants one, but it configures the whole deployment and their scope is smaller
+    (``accounts.permissions.CITY_WIDE_ACTIONS``). Empty when it is the role."""
+    from anjian.core.scoping import city_wide_refusal
+
+    grants = getattr(user, "role_grants", None)
+    if grants is not None and any(grants(a) for a in actions):
+        return city_wide_refusal(user)
+    return ""
+
+
 def requires(action: str, *alternatives: str):
     """Decorate a function view: logged-in users whose role grants ``action`` or an alternative."""
     actions = (action, *alternatives)
@@ -31,7 +45,7 @@ def requires(action: str, *alternatives: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not any(request.user.can(a) for a in actions):
-                raise PermissionDenied
+                raise PermissionDenied(_scope_refusal(request.user, actions))
             return view(request, *args, **kwargs)
 
         wrapper.access = "|".join(actions)
@@ -58,7 +72,7 @@ class AccessMixin:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not request.user.can(self.access):
-                raise PermissionDenied
+                raise PermissionDenied(_scope_refusal(request.user, [self.access]))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -71,7 +85,12 @@ def declared_access(callback) -> str | None:
 
 
 def api_requires(action: str, *alternatives: str):
-    """Decorate a django-ninja operation: the role must grant ``action`` or an alternative."""
+    """Decorate a django-ninja operation: the role must grant ``action`` or an alternative.
+
+    The operation's documentation then lists the answers every such operation can give
+    (``core.api.declare_common_answers``: 401, 403, and 400 for a body that is not JSON),
+    declared here once rather than on every operation.
+    """
     from ninja.errors import HttpError
 
     actions = (action, *alternatives)
@@ -80,13 +99,25 @@ def api_requires(action: str, *alternatives: str):
         @wraps(func)
         def wrapper(request, *args, **kwargs):
             if not any(_user_can(request.user, a) for a in actions):
-                raise HttpError(403, "您的角色无权执行此操作")
+                reason = _scope_refusal(request.user, actions)
+                raise HttpError(403, reason or "您的角色无权执行此操作")
             return func(request, *args, **kwargs)
 
         wrapper.access = "|".join(actions)
+        # A copy: ``wraps`` shares the wrapped function's list of contributions.
+        wrapper._ninja_contribute_to_operation = [
+            *getattr(func, "_ninja_contribute_to_operation", ()),
+            _declare_common_answers,
+        ]
         return wrapper
 
     return decorator
+
+
+def _declare_common_answers(operation) -> None:
+    from anjian.core.api import declare_common_answers
+
+    declare_common_answers(operation)
 
 
 def api_public(func):

@@ -10,10 +10,12 @@ starts. Objects outside scope then answer 404 because they are simply not found.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from anjian.core.exceptions import OutOfScope
+from anjian.core.exceptions import NotPermitted, OutOfScope
 
 NOTHING = Q(pk__in=[])
 
@@ -93,3 +95,45 @@ def ensure_in_scope(user, obj, *, field: str | None = None) -> None:
     model = type(obj)
     if not model.objects.for_user(user).filter(pk=obj.pk).exists():
         raise OutOfScope(field=field)
+
+
+# --- city-wide configuration ----------------------------------------------------------------
+# Some records configure the whole deployment (the LEC/LS band tables, the standards
+# library, the industry catalogue, the city default of the overdue ladder): they carry no
+# region, so no scope filter protects them. Writing them needs a scope that covers the
+# whole deployment — checked here, once, by every service that writes them; the role map
+# marks the actions that open them (``accounts.permissions.CITY_WIDE_ACTIONS``).
+
+
+def covers_deployment(scope: Scope) -> bool:
+    """Whether ``scope`` is the whole deployment: everything (a superuser without a
+    region), or every industry of the region root ``settings.REGION_ROOT`` or above it."""
+    if scope.everything:
+        return True
+    if scope.enterprise_id is not None or scope.industry_ids is not None:
+        return False
+    prefix = scope.region_prefix
+    return prefix is not None and settings.REGION_ROOT.startswith(prefix)
+
+
+def is_city_wide(user) -> bool:
+    return covers_deployment(scope_of(user))
+
+
+def city_wide_refusal(user, what: str = "") -> str:
+    """The Chinese sentence a refused user reads: the writer of ``what`` (a service), or,
+    without ``what``, the user of a page or endpoint of city-wide configuration."""
+    scope = scope_of(user).label or _("无")
+    if what:
+        return _(
+            "%(what)s是全市统一配置，只有管辖范围覆盖全市的用户可以修改（您的管辖范围：%(scope)s）。"
+        ) % {"what": what, "scope": scope}
+    return _(
+        "此功能涉及全市统一配置，只有管辖范围覆盖全市的用户可以使用（您的管辖范围：%(scope)s）。"
+    ) % {"scope": scope}
+
+
+def require_city_wide(user, *, what: str = "") -> None:
+    """Raise NotPermitted unless ``user``'s scope covers the whole deployment."""
+    if not is_city_wide(user):
+        raise NotPermitted(city_wide_refusal(user, what))

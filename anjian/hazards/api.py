@@ -12,11 +12,11 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
-from anjian.core.api import FormInvalid
+from anjian.core.api import FormInvalid, errors
+from anjian.core.pagination import paginate
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import selectors, services
 from anjian.hazards.choices import Grade, ListingLevel, PhotoStage, Source
@@ -126,11 +126,11 @@ class ReportIn(Schema):
     longitude: Decimal | None = None
 
 
-class VersionIn(Schema):
+class HazardVersionIn(Schema):
     version: int | None = Field(None, description="读取时的 version；省略则不检查")
 
 
-class RegisterIn(VersionIn):
+class RegisterIn(HazardVersionIn):
     grade: str = Field(description="general / major")
     deadline: date
     owner_name: str
@@ -142,15 +142,15 @@ class RegisterIn(VersionIn):
     interim_measures: str = ""
 
 
-class SubmitIn(VersionIn):
+class SubmitIn(HazardVersionIn):
     rectification_note: str
 
 
-class AcceptIn(VersionIn):
+class AcceptIn(HazardVersionIn):
     acceptance_note: str
 
 
-class ReasonIn(VersionIn):
+class HazardReasonIn(HazardVersionIn):
     reason: str
 
 
@@ -213,17 +213,13 @@ class FiguresOut(Schema):
     by_source: dict[str, dict[str, int]]
 
 
-class ErrorOut(Schema):
-    detail: str | list[dict]
-
-
 def _hazard(request, hazard_id: int) -> Hazard:
     return selectors.hazard_get(request.user, hazard_id)
 
 
 @router.get("/", response=list[HazardOut], summary="隐患列表（按筛选条件，分页）")
 @api_requires(perms.HAZARD_VIEW)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(page_size=50)
 def list_hazards(request: HttpRequest, filters: Query[HazardFilters]):
     filterset = selectors.hazard_filter(request.user, request.GET)
     if filterset.is_bound and not filterset.form.is_valid():
@@ -231,7 +227,7 @@ def list_hazards(request: HttpRequest, filters: Query[HazardFilters]):
     return filterset.qs
 
 
-@router.get("/figures", response=FiguresOut, summary="动态清零统计")
+@router.get("/figures", response={200: FiguresOut, **errors(422)}, summary="动态清零统计")
 @api_requires(perms.HAZARD_VIEW)
 def figures(
     request: HttpRequest,
@@ -269,13 +265,17 @@ def figures(
     }
 
 
-@router.get("/{int:hazard_id}", response=HazardDetailOut, summary="隐患详情")
+@router.get("/{int:hazard_id}", response={200: HazardDetailOut, **errors(404)}, summary="隐患详情")
 @api_requires(perms.HAZARD_VIEW)
 def get_hazard(request: HttpRequest, hazard_id: int):
     return _hazard(request, hazard_id)
 
 
-@router.post("/", response={201: HazardDetailOut, 422: ErrorOut}, summary="登记隐患")
+@router.post(
+    "/",
+    response={201: HazardDetailOut, **errors(404, 422)},
+    summary="登记隐患",
+)
 @api_requires(perms.HAZARD_REPORT)
 def report_hazard(request: HttpRequest, payload: ReportIn):
     enterprise = Enterprise.objects.for_user(request.user).filter(pk=payload.enterprise_id).first()
@@ -299,8 +299,12 @@ def report_hazard(request: HttpRequest, payload: ReportIn):
 
 @router.post(
     "/{int:hazard_id}/photos",
-    response={201: list[PhotoOut], 422: ErrorOut},
+    response={201: list[PhotoOut], **errors(403, 404, 409, 422)},
     summary="上传隐患照片（multipart）",
+    description=(
+        "found 发现时照片由发现方上传；acceptance 验收照片只能由有权验收该隐患的一方上传"
+        "（否则 403）。"
+    ),
 )
 @api_requires(perms.HAZARD_REPORT, perms.HAZARD_RECTIFY)
 def upload_photos(
@@ -324,7 +328,7 @@ def _transition(request, hazard_id: int, call):
     return _hazard(request, hazard.pk)
 
 
-TRANSITION_RESPONSES = {200: HazardDetailOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+TRANSITION_RESPONSES = {200: HazardDetailOut, **errors(403, 404, 409, 422)}
 
 
 @router.post("/{int:hazard_id}/register", response=TRANSITION_RESPONSES, summary="上账")
@@ -352,7 +356,7 @@ def register(request: HttpRequest, hazard_id: int, payload: RegisterIn):
 
 @router.post("/{int:hazard_id}/start", response=TRANSITION_RESPONSES, summary="开始整改")
 @api_requires(perms.HAZARD_RECTIFY)
-def start(request: HttpRequest, hazard_id: int, payload: VersionIn):
+def start(request: HttpRequest, hazard_id: int, payload: HazardVersionIn):
     return _transition(
         request,
         hazard_id,
@@ -399,7 +403,7 @@ def accept(request: HttpRequest, hazard_id: int, payload: AcceptIn):
 
 @router.post("/{int:hazard_id}/reject", response=TRANSITION_RESPONSES, summary="验收不通过")
 @api_requires(perms.HAZARD_RECTIFY)
-def reject(request: HttpRequest, hazard_id: int, payload: ReasonIn):
+def reject(request: HttpRequest, hazard_id: int, payload: HazardReasonIn):
     return _transition(
         request,
         hazard_id,
@@ -434,7 +438,7 @@ def close_on_spot(request: HttpRequest, hazard_id: int, payload: SubmitIn):
 
 @router.post("/{int:hazard_id}/void", response=TRANSITION_RESPONSES, summary="作废")
 @api_requires(perms.HAZARD_SUPERVISE)
-def void(request: HttpRequest, hazard_id: int, payload: ReasonIn):
+def void(request: HttpRequest, hazard_id: int, payload: HazardReasonIn):
     return _transition(
         request,
         hazard_id,
@@ -449,7 +453,7 @@ def void(request: HttpRequest, hazard_id: int, payload: ReasonIn):
 
 @router.post(
     "/{int:hazard_id}/extensions",
-    response={201: ExtensionOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: ExtensionOut, **errors(403, 404, 409, 422)},
     summary="申请延期",
 )
 @api_requires(perms.HAZARD_RECTIFY)
@@ -466,7 +470,7 @@ def request_extension(request: HttpRequest, hazard_id: int, payload: ExtensionIn
 
 @router.post(
     "/{int:hazard_id}/extensions/{int:extension_id}/decide",
-    response={200: ExtensionOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ExtensionOut, **errors(403, 404, 409, 422)},
     summary="审批延期",
 )
 @api_requires(perms.HAZARD_SUPERVISE)
@@ -484,7 +488,7 @@ def decide_extension(request: HttpRequest, hazard_id: int, extension_id: int, pa
 
 @router.post(
     "/{int:hazard_id}/listings",
-    response={201: ListingOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: ListingOut, **errors(403, 404, 409, 422)},
     summary="挂牌督办",
 )
 @api_requires(perms.HAZARD_LIST)
@@ -532,20 +536,82 @@ class HazardEventOut(Schema):
 
 
 @router.get(
-    "/{int:hazard_id}/timeline", response=list[HazardEventOut], summary="处理记录（时间线）"
+    "/{int:hazard_id}/timeline",
+    response={200: list[HazardEventOut], **errors(404)},
+    summary="处理记录（时间线）",
 )
 @api_requires(perms.HAZARD_VIEW)
 def timeline(request: HttpRequest, hazard_id: int):
     return list(_hazard(request, hazard_id).transitions.select_related("by"))
 
 
-@router.get("/{int:hazard_id}/extensions", response=list[ExtensionOut], summary="延期申请及审批")
+class HazardCorrectionIn(Schema):
+    version: int = Field(description="读取时的 version")
+    title: str | None = None
+    description: str | None = None
+    location: str | None = None
+    category: str | None = Field(None, description="危险有害因素类别：空/1/2/3/4")
+    clause_ids: list[int] | None = Field(
+        None, description="重大事故隐患判定条款（整体替换）；任一即为重大"
+    )
+
+
+class HazardNoteIn(Schema):
+    note: str = Field(description="补充说明（写入处理记录，不改变登记内容）")
+
+
+@router.patch(
+    "/{int:hazard_id}",
+    response={200: HazardDetailOut, **errors(403, 404, 409, 422)},
+    summary="更正登记信息（只由发现方）",
+    description=(
+        "只提交要更正的字段。监管部门发现的隐患由监管部门更正，企业自行发现的由企业更正；"
+        "另一方 403，可改用 /notes 补充说明。处理记录保留每个字段的原值和新值（data.changes）。"
+    ),
+)
+@api_requires(perms.HAZARD_REPORT, perms.HAZARD_RECTIFY)
+def correct_hazard(request: HttpRequest, hazard_id: int, payload: HazardCorrectionIn):
+    changes = payload.dict(exclude_unset=True, exclude={"version", "clause_ids"})
+    return _transition(
+        request,
+        hazard_id,
+        lambda: services.hazard_update_details(
+            by=request.user,
+            hazard_id=hazard_id,
+            expected_version=payload.version,
+            data={name: value or "" for name, value in changes.items()},
+            clauses=payload.clause_ids,
+        ),
+    )
+
+
+@router.post(
+    "/{int:hazard_id}/notes",
+    response={201: HazardEventOut, **errors(403, 404, 409, 422)},
+    summary="补充说明",
+)
+@api_requires(perms.HAZARD_REPORT, perms.HAZARD_RECTIFY)
+def add_note(request: HttpRequest, hazard_id: int, payload: HazardNoteIn):
+    _hazard(request, hazard_id)
+    entry = services.hazard_add_note(by=request.user, hazard_id=hazard_id, note=payload.note)
+    return Status(201, entry)
+
+
+@router.get(
+    "/{int:hazard_id}/extensions",
+    response={200: list[ExtensionOut], **errors(404)},
+    summary="延期申请及审批",
+)
 @api_requires(perms.HAZARD_VIEW)
 def list_extensions(request: HttpRequest, hazard_id: int):
     return list(_hazard(request, hazard_id).extensions.all())
 
 
-@router.get("/{int:hazard_id}/listings", response=list[ListingOut], summary="挂牌督办记录")
+@router.get(
+    "/{int:hazard_id}/listings",
+    response={200: list[ListingOut], **errors(404)},
+    summary="挂牌督办记录",
+)
 @api_requires(perms.HAZARD_VIEW)
 def list_listings(request: HttpRequest, hazard_id: int):
     return list(_hazard(request, hazard_id).listings.all())
@@ -553,7 +619,7 @@ def list_listings(request: HttpRequest, hazard_id: int):
 
 @router.post(
     "/{int:hazard_id}/listings/{int:listing_id}/sign-off",
-    response={200: ListingOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ListingOut, **errors(403, 404, 409, 422)},
     summary="摘牌（隐患销号后）",
 )
 @api_requires(perms.HAZARD_LIST)
@@ -564,7 +630,9 @@ def sign_off_listing(request: HttpRequest, hazard_id: int, listing_id: int, payl
     return services.listing_sign_off(by=request.user, listing_id=listing_id, note=payload.note)
 
 
-@router.get("/{int:hazard_id}/revisits", response=list[RevisitOut], summary="回头看")
+@router.get(
+    "/{int:hazard_id}/revisits", response={200: list[RevisitOut], **errors(404)}, summary="回头看"
+)
 @api_requires(perms.HAZARD_VIEW)
 def list_revisits(request: HttpRequest, hazard_id: int):
     return list(_hazard(request, hazard_id).revisits.all())
@@ -572,7 +640,7 @@ def list_revisits(request: HttpRequest, hazard_id: int):
 
 @router.post(
     "/{int:hazard_id}/revisits/{int:revisit_id}/complete",
-    response={200: RevisitOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: RevisitOut, **errors(403, 404, 409, 422)},
     summary="记录回头看（反弹时自动登记新隐患）",
 )
 @api_requires(perms.HAZARD_LIST)
@@ -585,7 +653,11 @@ def complete_revisit(request: HttpRequest, hazard_id: int, revisit_id: int, payl
     )
 
 
-@router.get("/{int:hazard_id}/duplicates", response=list[DuplicateOut], summary="疑似重复")
+@router.get(
+    "/{int:hazard_id}/duplicates",
+    response={200: list[DuplicateOut], **errors(404)},
+    summary="疑似重复",
+)
 @api_requires(perms.HAZARD_VIEW)
 def list_duplicates(request: HttpRequest, hazard_id: int):
     return list(_hazard(request, hazard_id).duplicate_flags.all())
@@ -593,7 +665,7 @@ def list_duplicates(request: HttpRequest, hazard_id: int):
 
 @router.post(
     "/{int:hazard_id}/merge-into/{int:other_id}",
-    response={200: HazardDetailOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: HazardDetailOut, **errors(403, 404, 409, 422)},
     summary="把本隐患作为重复记录合并到另一条隐患",
 )
 @api_requires(perms.HAZARD_SUPERVISE)
@@ -607,7 +679,7 @@ def merge(request: HttpRequest, hazard_id: int, other_id: int):
 # --- 制度措施清单 -------------------------------------------------------------------------------
 
 
-class MeasureOut(Schema):
+class SystemMeasureOut(Schema):
     id: int
     region: str = Field(alias="region_id", description="区划代码")
     region_name: str = Field(alias="region.name")
@@ -632,7 +704,7 @@ class MeasureOut(Schema):
         return [hazard.pk for hazard in obj.hazards.all()]
 
 
-class MeasureIn(Schema):
+class SystemMeasureIn(Schema):
     region: str = Field(description="区划代码（须在您的管辖范围内）")
     industry: str | None = Field(None, description="监管行业代码；空=不限行业")
     problem: str
@@ -645,11 +717,11 @@ class MeasureIn(Schema):
     hazard_ids: list[int] = Field([], description="关联隐患（须在您的管辖范围内）")
 
 
-class MeasureUpdateIn(MeasureIn):
+class SystemMeasureUpdateIn(SystemMeasureIn):
     version: int = Field(description="读取时的 version")
 
 
-def _measure_form(request, payload: MeasureIn, instance=None):
+def _measure_form(request, payload: SystemMeasureIn, instance=None):
     from anjian.hazards.forms import SystemMeasureForm
 
     data = payload.dict(exclude={"hazard_ids", "version"})
@@ -668,9 +740,9 @@ def _measure_form(request, payload: MeasureIn, instance=None):
     return form
 
 
-@router.get("/measures", response=list[MeasureOut], summary="制度措施清单（分页）")
+@router.get("/measures", response=list[SystemMeasureOut], summary="制度措施清单（分页）")
 @api_requires(perms.HAZARD_VIEW)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(page_size=50)
 def list_measures(request: HttpRequest, state: str = ""):
     measures = selectors.measure_queryset(request.user)
     if state:
@@ -682,11 +754,11 @@ def list_measures(request: HttpRequest, state: str = ""):
 
 @router.post(
     "/measures",
-    response={201: MeasureOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: SystemMeasureOut, **errors(403, 422)},
     summary="登记制度措施",
 )
 @api_requires(perms.HAZARD_SUPERVISE)
-def create_measure(request: HttpRequest, payload: MeasureIn):
+def create_measure(request: HttpRequest, payload: SystemMeasureIn):
     form = _measure_form(request, payload)
     measure = services.measure_create(
         by=request.user, data=form.cleaned_data, hazards=payload.hazard_ids
@@ -696,11 +768,11 @@ def create_measure(request: HttpRequest, payload: MeasureIn):
 
 @router.put(
     "/measures/{int:measure_id}",
-    response={200: MeasureOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: SystemMeasureOut, **errors(403, 404, 409, 422)},
     summary="修改制度措施（带 version；落实情况、状态等）",
 )
 @api_requires(perms.HAZARD_SUPERVISE)
-def update_measure(request: HttpRequest, measure_id: int, payload: MeasureUpdateIn):
+def update_measure(request: HttpRequest, measure_id: int, payload: SystemMeasureUpdateIn):
     measure = selectors.measure_get(request.user, measure_id)
     form = _measure_form(request, payload, instance=measure)
     services.measure_update(

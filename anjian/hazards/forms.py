@@ -145,8 +145,24 @@ class OnSpotForm(VersionedForm):
 
 
 class PhotoForm(forms.Form):
+    """Validates any stage; the service decides who may add which (403 otherwise)."""
+
     stage = forms.ChoiceField(label=_("环节"), choices=PhotoStage.choices)
     photos = PhotosField(label=_("照片"))
+
+    def offer(self, stages) -> "PhotoForm":
+        """Show only ``stages`` (what the user may add: ``lifecycle.photo_stages``)."""
+        self.fields["stage"].choices = [c for c in PhotoStage.choices if c[0] in stages]
+        return self
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("说明"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("写入处理记录，不改变原登记内容"),
+    )
 
 
 class ExtensionRequestForm(forms.Form):

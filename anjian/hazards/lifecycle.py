@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accounts.roles import Role
-from anjian.hazards.choices import GOVERNMENT_SOURCES, Grade, State
+from anjian.hazards.choices import GOVERNMENT_SOURCES, Grade, PhotoStage, State
 
 GOVERNMENT_ROLES = frozenset(
     {Role.ADMIN, Role.SUPERVISOR, Role.DEPARTMENT, Role.STREET, Role.INSPECTOR}
@@ -109,10 +109,66 @@ def may(user, transition: Transition, hazard) -> bool:
     return True
 
 
+# --- whose finding it is ------------------------------------------------------------------
+# The finding side (government or the enterprise) owns what it recorded: it corrects the
+# wording, place and category and brings the 发现时 photos; the other side adds notes
+# (``services.hazard_add_note``). Acceptance evidence comes from whoever may accept.
+
+
+def found_by_government(hazard) -> bool:
+    """Whether the government side found ``hazard``: a source only it records (inspection,
+    patrol, tip-off), or a government user reported it. Otherwise the enterprise did."""
+    return hazard.source in GOVERNMENT_SOURCES or is_government(hazard.reported_by)
+
+
+def _on_finding_side(user, hazard) -> bool:
+    if found_by_government(hazard):
+        return is_government(user)
+    return user.role == Role.ENTERPRISE
+
+
+def may_correct(user, hazard) -> bool:
+    """Whether ``user`` may correct what was recorded about ``hazard`` (scope apart)."""
+    works_on_it = user.can("hazard.report") or user.can("hazard.rectify")
+    return works_on_it and _on_finding_side(user, hazard)
+
+
+def correction_refusal(hazard) -> str:
+    if found_by_government(hazard):
+        return str(
+            _("该隐患由监管部门发现，登记信息只能由监管部门更正；如有不同意见，请补充说明。")
+        )
+    return str(_("该隐患由企业自行发现上报，登记信息只能由企业更正；如有意见，请补充说明。"))
+
+
+def photo_stages(user, hazard) -> list[str]:
+    """The photo stages ``user`` may add to ``hazard``, in the order pages offer them:
+    发现时 only the finding side, 整改前/后 anyone who works on it, 验收 whoever may accept."""
+    if not (user.can("hazard.report") or user.can("hazard.rectify")):
+        return []
+    allowed = {PhotoStage.BEFORE, PhotoStage.AFTER}
+    if _on_finding_side(user, hazard):
+        allowed.add(PhotoStage.FOUND)
+    if may(user, TRANSITIONS["accept"], hazard):
+        allowed.add(PhotoStage.ACCEPTANCE)
+    return [stage for stage in PhotoStage.values if stage in allowed]
+
+
+def photo_refusal(user, hazard, stage: str) -> str:
+    if stage == PhotoStage.ACCEPTANCE:
+        if acceptance_needs_government(hazard) and not is_government(user):
+            return str(_("该隐患须由监管部门验收，验收照片只能由监管部门上传。"))
+        return str(_("只有有权验收该隐患的人员可以上传验收照片。"))
+    if stage == PhotoStage.FOUND:
+        return str(_("发现时照片是发现方的取证，只能由发现方上传；请选择整改前或整改后照片。"))
+    return str(_("您不能上传该环节的照片。"))
+
+
 # How the timeline names the events that are not transitions.
 EVENT_LABELS = {
     "report": _("登记"),
-    "edit": _("修改"),
+    "edit": _("更正登记信息"),
+    "note": _("补充说明"),
     "photo": _("补充照片"),
     "escalate": _("逾期督促"),
     "extension_request": _("申请延期"),

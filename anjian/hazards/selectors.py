@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from anjian.core.scoping import scope_of, scope_q
 from anjian.hazards import tally
-from anjian.hazards.choices import DEADLINE_STATES, Source
+from anjian.hazards.choices import DEADLINE_STATES, Category, Grade, Source
 from anjian.hazards.filters import DUE_SOON_DAYS, HazardFilterSet
 from anjian.hazards.models import (
     COUNTERS,
@@ -45,6 +46,48 @@ def hazard_get(user, pk: int) -> Hazard:
         ),
         pk=pk,
     )
+
+
+# --- the timeline -----------------------------------------------------------------------------
+
+# Values a correction records as codes, shown by their label.
+_CODED = {"category": Category, "grade": Grade}
+
+
+def _shown(name: str, value) -> str:
+    if name in _CODED:
+        try:
+            return str(_CODED[name](value).label)
+        except ValueError:
+            return str(value)
+    if isinstance(value, list):
+        return "、".join(value) or "—"
+    return str(value) if value not in ("", None) else "—"
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Hazard._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field recorded by an older version of the code
+        return name
+
+
+def hazard_timeline(hazard: Hazard) -> list:
+    """The hazard's timeline, oldest first; each correction (``edit``) carries ``changes``:
+    one dict per changed field with its Chinese label and the old and new value as read."""
+    entries = list(hazard.transitions.select_related("by"))
+    for entry in entries:
+        recorded = (entry.data or {}).get("changes") or {}
+        entry.changes = [
+            {
+                "field": name,
+                "label": _field_label(name),
+                "old": _shown(name, values.get("from")),
+                "new": _shown(name, values.get("to")),
+            }
+            for name, values in recorded.items()
+        ]
+    return entries
 
 
 def measure_queryset(user):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from anjian.core import search
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.notifications import notify
+from anjian.core.scoping import require_city_wide
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.selectors import enterprise_for_write
 from anjian.hazards import duplicates, lifecycle, tally
@@ -66,7 +67,7 @@ ENTERPRISE_SOURCES = (Source.SELF_CHECK, Source.ALARM, Source.OTHER)
 def _hazard_for_write(by, hazard_id: int) -> Hazard:
     return (
         Hazard.objects.for_user(by)
-        .select_related("enterprise", "enterprise__street")
+        .select_related("enterprise", "enterprise__street", "reported_by")
         .get(pk=hazard_id)
     )
 
@@ -101,7 +102,9 @@ def _record(hazard: Hazard, *, action: str, by, from_state="", to_state="", reas
 def _clauses(ids_or_clauses: Iterable) -> list[StandardClause]:
     ids = [getattr(c, "pk", c) for c in ids_or_clauses or ()]
     clauses = list(
-        StandardClause.objects.filter(pk__in=ids, is_active=True, document__is_active=True)
+        StandardClause.objects.filter(
+            pk__in=ids, is_active=True, document__is_active=True
+        ).select_related("document")
     )
     if len(clauses) != len(set(ids)):
         raise ValidationError({"clauses": _("所选判定条款不存在或已停用")})
@@ -299,33 +302,57 @@ def hazard_report(
     return hazard
 
 
+DETAIL_FIELDS = ("title", "description", "location", "category", "latitude", "longitude")
+
+
+def _timeline_value(value):
+    """A field's value as the timeline keeps it (JSON: text, numbers as text, lists)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _citations(clauses: Iterable[StandardClause]) -> list[str]:
+    return sorted(clause.citation for clause in clauses)
+
+
 @transaction.atomic
 def hazard_update_details(
     *, by, hazard_id: int, expected_version: int, data: dict, clauses: Iterable | None = None
 ) -> Hazard:
     """Correct what was recorded (title, description, place, category, clauses) while open.
 
+    The finding side corrects its own finding (``lifecycle.may_correct``): what an inspector
+    or grid member found, the government side; what the enterprise found itself, the
+    enterprise. The other side adds a note instead (``hazard_add_note``). Clauses are the
+    supervisor's determination, not the finding's wording: they follow their own rules.
     Clauses can be added to an open hazard (it becomes 重大); a registered 重大 hazard keeps
     its grade — downgrading goes through void and a new record, so history stays true.
+    The timeline entry keeps every changed value, old and new.
     """
-    editable = {"title", "description", "location", "category", "latitude", "longitude"}
-    unknown = set(data) - editable
+    unknown = set(data) - set(DETAIL_FIELDS)
     if unknown:
         raise ValidationError(_("不能修改这些字段：%(f)s") % {"f": "、".join(sorted(unknown))})
     hazard = _hazard_for_write(by, hazard_id)
     if not by.can("hazard.report") and not by.can("hazard.rectify"):
         raise NotPermitted()
+    if data and not lifecycle.may_correct(by, hazard):
+        raise NotPermitted(lifecycle.correction_refusal(hazard))
     if hazard.state not in OPEN_STATES:
         raise Conflict(_("隐患已销号或作废，不能再修改"))
     if hazard.version != expected_version:
         raise Conflict()
     before = tally.contribution(hazard)
+    old = {name: _timeline_value(getattr(hazard, name)) for name in (*data, "grade")}
+    old_clauses = list(hazard.clauses.select_related("document"))
     for field, value in data.items():
         setattr(hazard, field, value.strip() if isinstance(value, str) else value)
     picked = None
     if clauses is not None:
         picked = _clauses(clauses)
-        removed = set(hazard.clauses.values_list("pk", flat=True)) - {c.pk for c in picked}
+        removed = {c.pk for c in old_clauses} - {c.pk for c in picked}
         if removed and not lifecycle.is_government(by):
             raise ValidationError({"clauses": _("重大事故隐患判定条款只能由监管部门取消")})
         if not picked and hazard.grade == Grade.MAJOR and hazard.state != State.REPORTED:
@@ -348,11 +375,42 @@ def hazard_update_details(
     if updated == 0:
         raise Conflict()
     hazard.version += 1
+    changes = {
+        name: {"from": old[name], "to": _timeline_value(getattr(hazard, name))}
+        for name in (*data, "grade")
+        if old[name] != _timeline_value(getattr(hazard, name))
+    }
     if picked is not None:
         hazard.clauses.set(picked)
-    _record(hazard, action="edit", by=by, data={"fields": sorted(data)})
+        if _citations(old_clauses) != _citations(picked):
+            changes["clauses"] = {"from": _citations(old_clauses), "to": _citations(picked)}
+    _record(
+        hazard,
+        action="edit",
+        by=by,
+        data={"fields": sorted(set(changes) & set(DETAIL_FIELDS)), "changes": changes},
+    )
     tally.apply(before, tally.contribution(hazard))
     return hazard
+
+
+@transaction.atomic
+def hazard_add_note(*, by, hazard_id: int, note: str) -> HazardTransition:
+    """A note on an open hazard's timeline: how the side that did not find a hazard says
+    what it knows (a wrong place, a disputed fact) without rewriting the finding. The
+    hazard itself is unchanged (no version bump: nobody's open form goes stale)."""
+    hazard = _hazard_for_write(by, hazard_id)
+    if not (by.can("hazard.report") or by.can("hazard.rectify")):
+        raise NotPermitted()
+    if hazard.state not in OPEN_STATES:
+        raise Conflict(_("隐患已销号或作废，不能再补充说明"))
+    text = (note or "").strip()
+    errors: dict = {}
+    _check_text(errors, "note", text, _("请填写说明内容"))
+    if len(text) > 2000:
+        errors["note"] = _("说明不能超过 2000 字")
+    _raise(errors)
+    return _record(hazard, action="note", by=by, reason=text)
 
 
 @transaction.atomic
@@ -686,6 +744,8 @@ def duplicate_dismiss(*, by, candidate_id: int) -> DuplicateCandidate:
 
 @transaction.atomic
 def hazard_add_photos(*, by, hazard_id: int, stage: str, photos: Sequence) -> list[HazardPhoto]:
+    """Photos of one stage for an open hazard, by whoever may add that stage
+    (``lifecycle.photo_stages``): 验收 evidence only from those who may accept it."""
     hazard = _hazard_for_write(by, hazard_id)
     if not (by.can("hazard.report") or by.can("hazard.rectify")):
         raise NotPermitted()
@@ -693,6 +753,8 @@ def hazard_add_photos(*, by, hazard_id: int, stage: str, photos: Sequence) -> li
         raise Conflict(_("隐患已销号或作废，不能再补充照片"))
     if stage not in PhotoStage.values:
         raise ValidationError({"stage": _("请选择照片环节")})
+    if stage not in lifecycle.photo_stages(by, hazard):
+        raise NotPermitted(lifecycle.photo_refusal(by, hazard, stage))
     if not photos:
         raise ValidationError({"photos": _("请选择要上传的照片")})
     prepared = prepare_photos(photos)
@@ -1084,11 +1146,11 @@ def measure_update(
 
 
 def _ladder_region(by, region):
-    """Admins keep the city-wide ladder (no region); a district's supervisors keep their own."""
+    """Users whose scope is the whole deployment keep the city default (no region); a
+    district's administrators and supervisors keep their district's."""
     scope = by.scope
     if region is None:
-        if not scope.everything:
-            raise NotPermitted(_("只有系统管理员可以修改全市默认督促规则"))
+        require_city_wide(by, what=_("全市默认督促规则"))
         return None
     if not scope.covers_region(region.code) or len(region.code) != 6:
         raise ValidationError({"region": _("只能为您管辖的区设置督促规则")})

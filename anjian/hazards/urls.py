@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/close-on-spot/", views.hazard_close_on_spot, name="hazard_close_on_spot"),
     path("<int:pk>/void/", views.hazard_void, name="hazard_void"),
     path("<int:pk>/edit/", views.hazard_edit, name="hazard_edit"),
+    path("<int:pk>/notes/", views.hazard_note, name="hazard_note"),
     path("<int:pk>/photos/", views.hazard_add_photos, name="hazard_add_photos"),
     path("<int:pk>/photos/<int:photo_pk>/", views.hazard_photo, name="hazard_photo"),
     path("<int:pk>/escalate/", views.hazard_escalate, name="hazard_escalate"),

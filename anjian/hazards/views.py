@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.excel import write_ledger
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
 from anjian.core.forms import apply_service_errors, attachment, is_htmx_partial, submit
+from anjian.core.pagination import paginate_table
+from anjian.core.scoping import is_city_wide
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import forms, lifecycle, selectors, services
 from anjian.hazards.choices import OPEN_STATES, DuplicateState, ExtensionState, Grade, State
@@ -46,7 +47,7 @@ SYNC_EXPORT_LIMIT = 50_000
 def hazard_list(request):
     filterset = selectors.hazard_filter(request.user, request.GET)
     table = HazardTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate_table(request, table, per_page=50)
     context = {"filterset": filterset, "table": table, "query": request.GET.urlencode()}
     if is_htmx_partial(request, "results"):
         return render(request, "hazards/list.html#results", context)
@@ -179,8 +180,12 @@ def _action_forms(user, hazard: Hazard, bound: dict | None = None) -> dict:
     if hazard.state in OPEN_STATES and (
         user.can(perms.HAZARD_REPORT) or user.can(perms.HAZARD_RECTIFY)
     ):
-        available["photos"] = bound.get("photos") or forms.PhotoForm()
-        available["details"] = bound.get("details") or forms.DetailsForm(hazard=hazard)
+        stages = lifecycle.photo_stages(user, hazard)
+        available["photos"] = (bound.get("photos") or forms.PhotoForm()).offer(stages)
+        # The finding side corrects its finding; everyone who works on it may add a note.
+        if lifecycle.may_correct(user, hazard):
+            available["details"] = bound.get("details") or forms.DetailsForm(hazard=hazard)
+        available["note"] = bound.get("note") or forms.NoteForm()
     if (
         hazard.deadline
         and hazard.is_open
@@ -203,7 +208,7 @@ def _render_detail(request, hazard: Hazard, *, bound=None, status=200, error: st
     hazard = selectors.hazard_get(user, hazard.pk)
     context = {
         "hazard": hazard,
-        "timeline": hazard.transitions.select_related("by"),
+        "timeline": selectors.hazard_timeline(hazard),
         "photos": hazard.photos.all(),
         "clauses": hazard.clauses.select_related("document"),
         "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
@@ -390,7 +395,22 @@ def hazard_edit(request, pk: int):
             expected_version=d["version"] or 0,
             data={k: d[k] for k in ("title", "description", "location", "category")},
         ),
-        done=_("已修改登记信息"),
+        done=_("已更正登记信息"),
+    )
+
+
+@require_POST
+@requires(perms.HAZARD_REPORT, perms.HAZARD_RECTIFY)
+def hazard_note(request, pk: int):
+    hazard = selectors.hazard_get(request.user, pk)
+    form = forms.NoteForm(request.POST)
+    return _side_action(
+        request,
+        hazard,
+        "note",
+        form,
+        lambda d: services.hazard_add_note(by=request.user, hazard_id=hazard.pk, note=d["note"]),
+        done=_("已补充说明"),
     )
 
 
@@ -705,7 +725,7 @@ def escalation_rules(request):
 
     user = request.user
     districts = list(region_selectors.districts_in(user))
-    city_wide = user.scope.everything
+    city_wide = is_city_wide(user)  # the city default is offered only to them
     form = forms.EscalationRuleForm(request.POST or None, regions=districts, city_wide=city_wide)
     if request.method == "POST":
         if "remove" in request.POST:
@@ -713,8 +733,10 @@ def escalation_rules(request):
                 services.escalation_rule_remove(by=user, rule_id=int(request.POST["remove"]))
             except (EscalationRule.DoesNotExist, ValueError):
                 raise Http404 from None
-            except (NotPermitted, ValidationError) as error:
+            except NotPermitted as error:
                 raise PermissionDenied(str(error)) from None
+            except ValidationError as error:
+                raise PermissionDenied("；".join(error.messages)) from None
             messages.success(request, _("已删除督促规则"))
             return redirect("hazards:escalation_rules")
         if form.is_valid():
@@ -731,7 +753,7 @@ def escalation_rules(request):
             except ValidationError as error:
                 apply_service_errors(form, error)
             except NotPermitted as error:
-                form.add_error(None, str(error))
+                raise PermissionDenied(str(error)) from None
             else:
                 messages.success(request, _("已保存督促规则"))
                 return redirect("hazards:escalation_rules")

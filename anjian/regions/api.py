@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
+from anjian.core.api import errors
 from anjian.regions.models import Department, Industry, Region
 
 router = Router(tags=["区划、行业与部门"])
@@ -49,7 +50,7 @@ class DepartmentOut(Schema):
         return [industry.code for industry in obj.industries.all()]
 
 
-@router.get("/", response=list[RegionOut], summary="区划列表")
+@router.get("/", response={200: list[RegionOut], **errors(422)}, summary="区划列表")
 @api_requires(perms.REGION_VIEW)
 def list_regions(request: HttpRequest, filters: Query[RegionFilters]):
     regions = Region.objects.active()
@@ -74,7 +75,7 @@ def list_departments(request: HttpRequest):
     return Department.objects.filter(is_active=True).prefetch_related("industries")
 
 
-@router.get("/{code}", response=RegionOut, summary="区划详情")
+@router.get("/{code}", response={200: RegionOut, **errors(404)}, summary="区划详情")
 @api_requires(perms.REGION_VIEW)
 def get_region(request: HttpRequest, code: str):
     return get_object_or_404(Region, code=code)

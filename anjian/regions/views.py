@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anjian.accounts import permissions as perms
 from anjian.core import audit
 from anjian.core.access import requires
-from anjian.core.exceptions import ValidationError
+from anjian.core.exceptions import NotPermitted, ValidationError
+from anjian.core.scoping import is_city_wide, require_city_wide
 from anjian.regions import services
 from anjian.regions.forms import DepartmentForm, IndustryForm, RegionChildForm
 from anjian.regions.models import Industry, Region
@@ -99,7 +100,7 @@ def department_list(request):
             "departments": departments.prefetch_related("industries"),
             "industries": Industry.objects.all(),
             "can_manage": can_manage,
-            "can_manage_industries": can_manage and request.user.scope.everything,
+            "can_manage_industries": can_manage and is_city_wide(request.user),
         },
     )
 
@@ -130,8 +131,10 @@ def department_edit(request, pk: int):
 def industry_edit(request, pk: int | None = None):
     # The industry catalogue is shared by every region: only administrators of the whole
     # deployment change it.
-    if not request.user.scope.everything:
-        raise PermissionDenied
+    try:
+        require_city_wide(request.user, what=_("监管行业目录"))
+    except NotPermitted as error:
+        raise PermissionDenied(str(error)) from None
     industry = get_object_or_404(Industry, pk=pk) if pk else None
     form = IndustryForm(request.POST or None, instance=industry)
     if request.method == "POST" and form.is_valid():

@@ -7,12 +7,11 @@ from decimal import Decimal
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
-from anjian.core.api import FormInvalid
-from anjian.enterprises.api import RegistryPagination
+from anjian.core.api import FormInvalid, errors
+from anjian.core.pagination import paginate
 from anjian.risks import grading, selectors, services
 from anjian.risks.choices import METHOD_FACTORS, Method
 from anjian.risks.forms import (
@@ -142,7 +141,7 @@ class AssessmentOut(Schema):
         return str(obj.assessed_by)
 
 
-class MeasureOut(Schema):
+class RiskMeasureOut(Schema):
     id: int
     kind: str = Field(description="engineering / management / training / ppe / emergency")
     text: str
@@ -156,7 +155,7 @@ class MeasureOut(Schema):
 
 
 class RiskPointDetailOut(RiskPointOut):
-    measures: list[MeasureOut]
+    measures: list[RiskMeasureOut]
     assessments: list[AssessmentOut]
 
     @staticmethod
@@ -233,7 +232,7 @@ class AssessIn(Schema):
     reassess_due: date | None = Field(None, description="下次评估日期，省略为一年后")
 
 
-class MeasureIn(Schema):
+class RiskMeasureIn(Schema):
     kind: str
     text: str
     level: str
@@ -242,7 +241,7 @@ class MeasureIn(Schema):
     sort_order: int | None = None
 
 
-class MeasurePatch(Schema):
+class RiskMeasurePatch(Schema):
     version: int
     kind: str | None = None
     text: str | None = None
@@ -323,10 +322,6 @@ class LibraryEntryOut(Schema):
         return [code for code in obj.accident_types.split(",") if code]
 
 
-class ErrorOut(Schema):
-    detail: str | list[dict]
-
-
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -352,17 +347,19 @@ def _valid_filters(filterset):
 
 # --- risk points -----------------------------------------------------------------------------
 
+POINT_CHANGE_RESPONSES = {200: RiskPointOut, **errors(404, 409, 422)}
+
 
 @router.get("/", response=list[RiskPointOut], summary="风险点列表（按筛选条件，分页）")
 @api_requires(perms.RISK_VIEW)
-@paginate(RegistryPagination, page_size=50)
+@paginate(page_size=50)
 def list_risk_points(request: HttpRequest, filters: Query[RiskPointFilters]):
     return _valid_filters(selectors.risk_point_filter(request.user, request.GET))
 
 
 @router.get(
     "/{int:risk_point_id}",
-    response=RiskPointDetailOut,
+    response={200: RiskPointDetailOut, **errors(404)},
     summary="风险点详情（含管控措施和评估记录）",
 )
 @api_requires(perms.RISK_VIEW)
@@ -372,7 +369,7 @@ def get_risk_point(request: HttpRequest, risk_point_id: int):
 
 @router.post(
     "/",
-    response={201: RiskPointOut, 422: ErrorOut},
+    response={201: RiskPointOut, **errors(422)},
     summary="登记风险点",
     description="校验与页面相同。登记后请调用 /assess 进行风险评估。",
 )
@@ -389,7 +386,7 @@ def create_risk_point(request: HttpRequest, payload: RiskPointIn):
 
 @router.patch(
     "/{int:risk_point_id}",
-    response={200: RiskPointOut, 409: ErrorOut, 422: ErrorOut},
+    response=POINT_CHANGE_RESPONSES,
     summary="修改风险点",
     description="只需提交要修改的字段和读取时的 version；他人已先修改时返回 409。",
 )
@@ -413,7 +410,7 @@ def update_risk_point(request: HttpRequest, risk_point_id: int, payload: RiskPoi
 
 @router.post(
     "/{int:risk_point_id}/retire",
-    response={200: RiskPointOut, 409: ErrorOut, 422: ErrorOut},
+    response=POINT_CHANGE_RESPONSES,
     summary="注销风险点（不删除，需填写原因）",
 )
 @api_requires(perms.RISK_MANAGE)
@@ -433,7 +430,7 @@ def retire_risk_point(request: HttpRequest, risk_point_id: int, payload: RetireI
 
 @router.post(
     "/{int:risk_point_id}/assess",
-    response={201: AssessmentOut, 422: ErrorOut},
+    response={201: AssessmentOut, **errors(404, 422)},
     summary="风险评估（LEC 或 LS）",
     description=(
         "LEC 法提交 l、e、c，LS 法提交 l、s；取值须为现行分级标准中的取值"
@@ -487,10 +484,12 @@ def assess_risk_point(request: HttpRequest, risk_point_id: int, payload: AssessI
 
 # --- measures --------------------------------------------------------------------------------
 
+MEASURE_CHANGE_RESPONSES = {200: RiskMeasureOut, **errors(404, 409, 422)}
+
 
 @router.get(
     "/{int:risk_point_id}/measures",
-    response=list[MeasureOut],
+    response={200: list[RiskMeasureOut], **errors(404)},
     summary="风险点的管控措施（含已停用）",
 )
 @api_requires(perms.RISK_VIEW)
@@ -501,11 +500,11 @@ def list_measures(request: HttpRequest, risk_point_id: int):
 
 @router.post(
     "/{int:risk_point_id}/measures",
-    response={201: MeasureOut, 422: ErrorOut},
+    response={201: RiskMeasureOut, **errors(404, 422)},
     summary="增加管控措施",
 )
 @api_requires(perms.RISK_MANAGE)
-def create_measure(request: HttpRequest, risk_point_id: int, payload: MeasureIn):
+def create_measure(request: HttpRequest, risk_point_id: int, payload: RiskMeasureIn):
     _point_out(request.user, risk_point_id)
     form = MeasureForm(_form_data(payload.dict()))
     if not form.is_valid():
@@ -518,11 +517,11 @@ def create_measure(request: HttpRequest, risk_point_id: int, payload: MeasureIn)
 
 @router.patch(
     "/measures/{int:measure_id}",
-    response={200: MeasureOut, 409: ErrorOut, 422: ErrorOut},
+    response=MEASURE_CHANGE_RESPONSES,
     summary="修改管控措施",
 )
 @api_requires(perms.RISK_MANAGE)
-def update_measure(request: HttpRequest, measure_id: int, payload: MeasurePatch):
+def update_measure(request: HttpRequest, measure_id: int, payload: RiskMeasurePatch):
     measure = selectors.measure_get(request.user, measure_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
@@ -538,7 +537,7 @@ def update_measure(request: HttpRequest, measure_id: int, payload: MeasurePatch)
 
 @router.post(
     "/measures/{int:measure_id}/deactivate",
-    response={200: MeasureOut, 409: ErrorOut, 422: ErrorOut},
+    response=MEASURE_CHANGE_RESPONSES,
     summary="停用管控措施（需填写原因）",
 )
 @api_requires(perms.RISK_MANAGE)
@@ -584,7 +583,7 @@ def _band_table_out(table: RiskBandTable, current_ids: set[int]) -> dict:
 
 @band_tables_router.get(
     "/",
-    response=list[BandTableOut],
+    response={200: list[BandTableOut], **errors(422)},
     summary="风险分级标准（LEC、LS 各版本，含现行版本标记、来源和取值说明）",
 )
 @api_requires(perms.RISK_VIEW)
@@ -615,6 +614,6 @@ def list_library(request: HttpRequest, industry: str | None = None, flag: str | 
     summary="重大风险清单（范围内在用的重大、较大风险点，分页）",
 )
 @api_requires(perms.RISK_VIEW)
-@paginate(RegistryPagination, page_size=50)
+@paginate(page_size=50)
 def list_register(request: HttpRequest, filters: Query[RiskPointFilters]):
     return _valid_filters(selectors.risk_point_filter(request.user, request.GET, register=True))

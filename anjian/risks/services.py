@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
 
-from anjian.core.exceptions import Conflict, OutOfScope, ValidationError
-from anjian.core.scoping import ensure_in_scope
+from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
+from anjian.core.scoping import ensure_in_scope, require_city_wide
 from anjian.enterprises.models import Enterprise
 from anjian.risks import grading
 from anjian.risks.choices import (
@@ -460,8 +460,13 @@ def band_table_publish(
     """Publish a new version of ``method``'s band table; later assessments use it.
 
     Published versions are never edited, so every older assessment keeps the table it was
-    graded with. If someone published since ``based_on_version``, raises Conflict.
+    graded with. If someone published since ``based_on_version``, raises Conflict. The
+    tables grade every risk point in the deployment: only a user whose scope covers it
+    publishes (NotPermitted otherwise).
     """
+    require_city_wide(by, what=_("风险分级标准（LEC/LS 分级表）"))
+    if not by.can("risk.configure"):
+        raise NotPermitted()
     if method not in Method.values:
         raise ValidationError({"method": _("评估方法应为 LEC 或 LS")})
     if boundary_rule not in BoundaryRule.values:

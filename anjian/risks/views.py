@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_tables2 import RequestConfig
 
 from anjian.accounts import permissions as perms
 from anjian.core import audit
 from anjian.core.access import requires
 from anjian.core.exceptions import Conflict, ValidationError
 from anjian.core.forms import apply_service_errors, attachment, is_htmx_partial
+from anjian.core.pagination import paginate_table
 from anjian.enterprises.models import Enterprise
 from anjian.regions import selectors as region_selectors
 from anjian.risks import grading, ledger, selectors, services
@@ -63,7 +63,7 @@ def _list_page(request, *, register: bool):
     filterset = selectors.risk_point_filter(request.user, request.GET, register=register)
     table_class = RegisterTable if register else RiskPointTable
     table = table_class(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate_table(request, table, per_page=50)
     context = {
         "filterset": filterset,
         "table": table,

@@ -9,9 +9,12 @@ def _wants_json(request) -> bool:
 
 
 def forbidden(request, exception=None):
+    """403. A refusal that says why (``PermissionDenied("…")`` from a service's
+    NotPermitted, e.g. a finding only its finder corrects) shows that reason."""
+    reason = str(exception) if exception is not None else ""
     if _wants_json(request):
-        return JsonResponse({"detail": "您的角色无权执行此操作"}, status=403)
-    return render(request, "errors/403.html", status=403)
+        return JsonResponse({"detail": reason or "您的角色无权执行此操作"}, status=403)
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def not_found(request, exception=None):

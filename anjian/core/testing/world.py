@@ -247,6 +247,19 @@ def build_world() -> World:
     return World(actors=actors, enterprises=enterprises)
 
 
+def administrator_of(code: str) -> User:
+    """A system administrator (role 系统管理员, not a superuser) of region ``code``.
+
+    ``administrator_of(YANGPU)`` is a district administrator: every administrator action
+    in 杨浦区, but not the city-wide configuration (band tables, standards library, city
+    default ladder). ``administrator_of("31")`` — the region root — is the city's. Not in
+    ``ACTORS`` (the URL access walk covers the named actors); tests that need one call this.
+    """
+    return User.objects.create(
+        username=f"admin_{code}", name=f"{code}管理员", role=Role.ADMIN, region_id=code
+    )
+
+
 def actor(name: str) -> User:
     """A fresh copy of a named actor (its cached scope is recomputed)."""
     return User.objects.get(username=name)

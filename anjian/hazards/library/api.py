@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
-from anjian.core.api import FormInvalid
+from anjian.core.api import FormInvalid, errors
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.library import loader, selectors, services
 from anjian.hazards.library.forms import ClauseForm
@@ -117,10 +117,6 @@ class ImportOut(Schema):
     unchanged: int
 
 
-class ErrorOut(Schema):
-    detail: str | list[dict]
-
-
 class SuggestQuery(Schema):
     enterprise_id: int | None = Field(
         None,
@@ -136,7 +132,11 @@ def list_standards(request: HttpRequest):
     return list(selectors.document_list())
 
 
-@router.get("/suggest", response=list[SuggestionOut], summary="按隐患描述推荐判定条款")
+@router.get(
+    "/suggest",
+    response={200: list[SuggestionOut], **errors(404, 422)},
+    summary="按隐患描述推荐判定条款",
+)
 @api_requires(*READ)
 def suggest(request: HttpRequest, query: Query[SuggestQuery]):
     enterprise = None
@@ -151,13 +151,19 @@ def suggest(request: HttpRequest, query: Query[SuggestQuery]):
     ]
 
 
-@router.get("/clauses/{int:clause_id}", response=ClauseOut, summary="条款详情")
+@router.get(
+    "/clauses/{int:clause_id}", response={200: ClauseOut, **errors(404)}, summary="条款详情"
+)
 @api_requires(*READ)
 def get_clause(request: HttpRequest, clause_id: int):
     return selectors.clause_get(clause_id)
 
 
-@router.get("/{int:document_id}", response=DocumentDetailOut, summary="标准详情及其条款")
+@router.get(
+    "/{int:document_id}",
+    response={200: DocumentDetailOut, **errors(404)},
+    summary="标准详情及其条款",
+)
 @api_requires(*READ)
 def get_standard(request: HttpRequest, document_id: int):
     return selectors.document_get(document_id)
@@ -169,7 +175,7 @@ def _form_data(values: dict) -> dict:
 
 @router.post(
     "/{int:document_id}/clauses",
-    response={201: ClauseOut, 422: ErrorOut},
+    response={201: ClauseOut, **errors(404, 422)},
     summary="新增条款",
 )
 @api_requires(perms.HAZARD_STANDARDS)
@@ -184,7 +190,7 @@ def create_clause(request: HttpRequest, document_id: int, payload: ClauseIn):
 
 @router.patch(
     "/clauses/{int:clause_id}",
-    response={200: ClauseOut, 422: ErrorOut},
+    response={200: ClauseOut, **errors(404, 422)},
     summary="修改条款",
     description="只提交要修改的字段；已被隐患引用的条款不能修改 text（422，列出引用的隐患）。",
 )
@@ -209,7 +215,7 @@ def update_clause(request: HttpRequest, clause_id: int, payload: ClausePatch):
 
 @router.post(
     "/import",
-    response={200: ImportOut, 422: ErrorOut},
+    response={200: ImportOut, **errors(422)},
     summary="导入一个标准版本（JSON，格式同系统自带文件）",
     description=(
         "请求体为 anjian-standard/1 格式的 JSON（见 anjian/hazards/library/data/README.md）。"

@@ -266,7 +266,11 @@ def _service_problems(error: DjangoValidationError, where: str, labels: dict, ro
 
 @transaction.atomic
 def import_payload(payload: Payload, *, by=None) -> ImportPlan:
-    """Apply ``payload`` in one transaction (all or nothing); raise StandardFileError if refused."""
+    """Apply ``payload`` in one transaction (all or nothing); raise StandardFileError if refused.
+
+    Only a city-wide editor imports (``services.require_editor``: NotPermitted otherwise,
+    before anything is read or locked); ``by=None`` is the command line."""
+    services.require_editor(by)
     plan = plan_import(payload, lock=True)
     if plan.problems:
         raise StandardFileError(plan.problems)

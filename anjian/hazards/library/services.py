@@ -1,5 +1,9 @@
 """Writes to the standards library. Pages, API, the importer and the CLI call these.
 
+The library judges hazards in every district: only a user whose scope covers the whole
+deployment writes it (``core.scoping.require_city_wide``; ``by=None`` is the command line,
+``anjian standards import``, run on the server).
+
 Side effects: every save lands in the audit trail (django-auditlog's signals; both models
 are registered in ``hazards/apps.py``; the actor comes from the entry point). Nothing is
 deleted: documents and clauses are deactivated. A clause that hazards already cite keeps
@@ -12,7 +16,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anjian.core.exceptions import ValidationError
+from anjian.core.exceptions import NotPermitted, ValidationError
+from anjian.core.scoping import require_city_wide
 from anjian.hazards.library.vocabulary import Vocabulary
 from anjian.hazards.models import StandardClause, StandardDocument
 
@@ -39,6 +44,15 @@ CLAUSE_FIELDS = (
     "is_active",
 )
 CITED_SHOWN = 5
+
+
+def require_editor(by) -> None:
+    """Refuse anyone but a city-wide editor of the library (``by=None``: the command line)."""
+    if by is None:
+        return
+    require_city_wide(by, what=_("重大事故隐患判定标准库"))
+    if not by.can("hazard.standards"):
+        raise NotPermitted()
 
 
 def same_text(a: str, b: str) -> bool:
@@ -119,6 +133,7 @@ def _apply(obj, data: dict, allowed: tuple[str, ...]) -> None:
 @transaction.atomic
 def document_create(*, by, data: dict) -> StandardDocument:
     """A new standard edition (no clauses yet). ``data`` holds model field values."""
+    require_editor(by)
     document = StandardDocument()
     _apply(document, data, DOCUMENT_FIELDS)
     if StandardDocument.objects.filter(code=document.code).exists():
@@ -131,6 +146,7 @@ def document_create(*, by, data: dict) -> StandardDocument:
 @transaction.atomic
 def document_update(*, by, document: StandardDocument, data: dict) -> StandardDocument:
     """Change an edition's description (its code stays: it names the edition)."""
+    require_editor(by)
     locked = StandardDocument.objects.select_for_update().get(pk=document.pk)
     if "code" in data and data["code"] != locked.code:
         raise ValidationError({"code": _("标准代号是版本的标识，不能修改；新版本请另行导入")})
@@ -142,12 +158,14 @@ def document_update(*, by, document: StandardDocument, data: dict) -> StandardDo
 
 def document_deactivate(*, by, document: StandardDocument) -> StandardDocument:
     """Stop offering an edition's clauses (kept, with every hazard that cites them)."""
+    require_editor(by)
     if not document.is_active:
         return document
     return document_update(by=by, document=document, data={"is_active": False})
 
 
 def document_activate(*, by, document: StandardDocument) -> StandardDocument:
+    require_editor(by)
     if document.is_active:
         return document
     return document_update(by=by, document=document, data={"is_active": True})
@@ -160,6 +178,7 @@ def _clean_clause(clause: StandardClause) -> None:
 
 @transaction.atomic
 def clause_create(*, by, document: StandardDocument, data: dict) -> StandardClause:
+    require_editor(by)
     clause = StandardClause(document=document)
     _apply(clause, data, CLAUSE_FIELDS)
     if document.clauses.filter(code=clause.code).exists():
@@ -177,6 +196,7 @@ def clause_create(*, by, document: StandardDocument, data: dict) -> StandardClau
 @transaction.atomic
 def clause_update(*, by, clause: StandardClause, data: dict) -> StandardClause:
     """Change a clause; its code stays, and a cited clause's text stays too."""
+    require_editor(by)
     locked = StandardClause.objects.select_for_update().select_related("document").get(pk=clause.pk)
     if "code" in data and data["code"] != locked.code:
         raise ValidationError({"code": _("条款编号不能修改（导入时按编号对应条款）")})
@@ -192,12 +212,14 @@ def clause_update(*, by, clause: StandardClause, data: dict) -> StandardClause:
 
 def clause_deactivate(*, by, clause: StandardClause) -> StandardClause:
     """No longer offered for new hazards; hazards that cite it keep it (idempotent)."""
+    require_editor(by)
     if not clause.is_active:
         return clause
     return clause_update(by=by, clause=clause, data={"is_active": False})
 
 
 def clause_activate(*, by, clause: StandardClause) -> StandardClause:
+    require_editor(by)
     if clause.is_active:
         return clause
     return clause_update(by=by, clause=clause, data={"is_active": True})
