@@ -60,3 +60,16 @@ def api_client_for(db):
         return Client(headers={"authorization": f"Bearer {raw}"})
 
     return issue
+
+
+@pytest.fixture(autouse=True)
+def api_answers_are_documented():
+    """Fails a test whose /api/v1 calls got a status the operation does not document
+    (anjian/core/testing/api_answers.py): the OpenAPI document lists every answer."""
+    from anjian.core.testing import api_answers
+
+    with api_answers.recording() as answers:
+        yield answers
+    problems = api_answers.undocumented(answers)
+    if problems:
+        pytest.fail("undocumented API answers:\n" + "\n".join(problems), pytrace=False)

@@ -21,7 +21,6 @@ from datetime import datetime
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
 
 from anjian.accounts import permissions as perms
 from anjian.cap import selectors, services, xml
@@ -30,17 +29,14 @@ from anjian.cap.choices import Status as CapStatus
 from anjian.cap.forms import AlertForm
 from anjian.cap.models import CapAlert
 from anjian.core.access import api_requires
-from anjian.core.api import FormInvalid
+from anjian.core.api import FormInvalid, errors
+from anjian.core.pagination import paginate
 
 router = Router(tags=["预警信息发布"])
 
 
 def _listed(choices) -> str:
     return "、".join(f"{value} {label}" for value, label in choices.choices if value)
-
-
-class ErrorOut(Schema):
-    detail: str | list[dict]
 
 
 class AlertOut(Schema):
@@ -123,11 +119,11 @@ class AlertEditIn(AlertIn):
     version: int = Field(description="读取时的 version")
 
 
-class VersionIn(Schema):
+class AlertVersionIn(Schema):
     version: int | None = Field(None, description="读取时的 version；省略则不检查")
 
 
-class ReasonIn(VersionIn):
+class AlertReasonIn(AlertVersionIn):
     reason: str
 
 
@@ -149,7 +145,7 @@ def _form(request, payload: AlertIn, instance=None) -> AlertForm:
 
 @router.get("/", response=list[AlertOut], summary="预警列表（分页）")
 @api_requires(perms.WARNING_VIEW)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(page_size=50)
 def list_alerts(request: HttpRequest, state: str = "", msg_type: str = ""):
     if state and state not in State.values:
         raise HttpError(422, "未知的状态：" + "、".join(State.values))
@@ -158,7 +154,7 @@ def list_alerts(request: HttpRequest, state: str = "", msg_type: str = ""):
     return selectors.alert_list(request.user, state=state, msg_type=msg_type)
 
 
-@router.get("/{int:alert_id}", response=AlertOut, summary="预警详情")
+@router.get("/{int:alert_id}", response={200: AlertOut, **errors(404)}, summary="预警详情")
 @api_requires(perms.WARNING_VIEW)
 def get_alert(request: HttpRequest, alert_id: int):
     return _alert(request, alert_id)
@@ -166,7 +162,7 @@ def get_alert(request: HttpRequest, alert_id: int):
 
 @router.get(
     "/{int:alert_id}/xml",
-    response={200: None, 404: ErrorOut, 409: ErrorOut},
+    response={200: None, **errors(404, 409)},
     summary="CAP 1.2 报文（已发布的报文）",
 )
 @api_requires(perms.WARNING_VIEW)
@@ -179,7 +175,7 @@ def get_alert_xml(request: HttpRequest, alert_id: int):
 
 @router.post(
     "/",
-    response={201: AlertOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: AlertOut, **errors(403, 422)},
     summary="起草预警（草稿）",
 )
 @api_requires(perms.WARNING_COMPOSE)
@@ -191,7 +187,7 @@ def create_alert(request: HttpRequest, payload: AlertIn):
 
 @router.put(
     "/{int:alert_id}",
-    response={200: AlertOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: AlertOut, **errors(403, 404, 409, 422)},
     summary="修改草稿（带 version）",
 )
 @api_requires(perms.WARNING_COMPOSE)
@@ -207,12 +203,12 @@ def edit_alert(request: HttpRequest, alert_id: int, payload: AlertEditIn):
     return _alert(request, alert_id)
 
 
-TRANSITION_RESPONSES = {200: AlertOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+TRANSITION_RESPONSES = {200: AlertOut, **errors(403, 404, 409, 422)}
 
 
 @router.post("/{int:alert_id}/submit", response=TRANSITION_RESPONSES, summary="提交审核")
 @api_requires(perms.WARNING_COMPOSE)
-def submit_alert(request: HttpRequest, alert_id: int, payload: VersionIn):
+def submit_alert(request: HttpRequest, alert_id: int, payload: AlertVersionIn):
     _alert(request, alert_id)
     services.alert_submit(by=request.user, alert_id=alert_id, expected_version=payload.version)
     return _alert(request, alert_id)
@@ -220,7 +216,7 @@ def submit_alert(request: HttpRequest, alert_id: int, payload: VersionIn):
 
 @router.post("/{int:alert_id}/return", response=TRANSITION_RESPONSES, summary="退回修改")
 @api_requires(perms.WARNING_APPROVE)
-def return_alert(request: HttpRequest, alert_id: int, payload: ReasonIn):
+def return_alert(request: HttpRequest, alert_id: int, payload: AlertReasonIn):
     _alert(request, alert_id)
     services.alert_return(
         by=request.user, alert_id=alert_id, expected_version=payload.version, reason=payload.reason
@@ -230,7 +226,7 @@ def return_alert(request: HttpRequest, alert_id: int, payload: ReasonIn):
 
 @router.post("/{int:alert_id}/discard", response=TRANSITION_RESPONSES, summary="作废草稿")
 @api_requires(perms.WARNING_COMPOSE)
-def discard_alert(request: HttpRequest, alert_id: int, payload: VersionIn):
+def discard_alert(request: HttpRequest, alert_id: int, payload: AlertVersionIn):
     _alert(request, alert_id)
     services.alert_discard(by=request.user, alert_id=alert_id, expected_version=payload.version)
     return _alert(request, alert_id)
@@ -242,7 +238,7 @@ def discard_alert(request: HttpRequest, alert_id: int, payload: VersionIn):
     summary="审核发布（不能签发本人起草的预警）",
 )
 @api_requires(perms.WARNING_APPROVE)
-def approve_alert(request: HttpRequest, alert_id: int, payload: VersionIn):
+def approve_alert(request: HttpRequest, alert_id: int, payload: AlertVersionIn):
     _alert(request, alert_id)
     services.alert_approve(by=request.user, alert_id=alert_id, expected_version=payload.version)
     return _alert(request, alert_id)
@@ -250,11 +246,11 @@ def approve_alert(request: HttpRequest, alert_id: int, payload: VersionIn):
 
 @router.post(
     "/{int:alert_id}/update",
-    response={200: AlertOut, 201: AlertOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: AlertOut, 201: AlertOut, **errors(403, 404, 409, 422)},
     summary="更新已发布的预警（生成引用原报文的更新草稿）",
 )
 @api_requires(perms.WARNING_COMPOSE)
-def update_alert(request: HttpRequest, alert_id: int, payload: VersionIn):
+def update_alert(request: HttpRequest, alert_id: int, payload: AlertVersionIn):
     _alert(request, alert_id)
     draft, created = services.alert_start_update(
         by=request.user, alert_id=alert_id, expected_version=payload.version
@@ -264,11 +260,11 @@ def update_alert(request: HttpRequest, alert_id: int, payload: VersionIn):
 
 @router.post(
     "/{int:alert_id}/cancel",
-    response={201: AlertOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: AlertOut, **errors(403, 404, 409, 422)},
     summary="取消预警（立即发布取消报文）",
 )
 @api_requires(perms.WARNING_APPROVE)
-def cancel_alert(request: HttpRequest, alert_id: int, payload: ReasonIn):
+def cancel_alert(request: HttpRequest, alert_id: int, payload: AlertReasonIn):
     _alert(request, alert_id)
     message = services.alert_cancel(
         by=request.user, alert_id=alert_id, expected_version=payload.version, reason=payload.reason

@@ -2,7 +2,51 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Field, Schema
 from ninja.errors import HttpError
+
+
+class ErrorOut(Schema):
+    """401, 403, 404, 409, 413, 429: one message for a person to read."""
+
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    loc: list[str] = Field(description="位置：body/query 及字段名")
+    msg: str = Field(description="说明（中文）")
+    type: str = Field(description="错误类型，如 value_error、missing、less_than_equal")
+
+
+class ValidationErrorOut(Schema):
+    """422: one entry per problem; a check on the request as a whole answers one message."""
+
+    detail: list[FieldErrorOut] | str
+
+
+def errors(*statuses: int) -> dict:
+    """``response={200: X, **errors(404, 409, 422)}`` — each status with its shared schema."""
+    return {status: ValidationErrorOut if status == 422 else ErrorOut for status in statuses}
+
+
+def declare_common_answers(operation) -> None:
+    """Declare what any operation behind ``api_requires`` can answer, whatever its view does:
+
+    - 401 — no session and no valid token (unless the operation opts out of authentication);
+    - 403 — the role lacks the action (``api_requires``);
+    - 400 — a JSON body that is not JSON (``config.api.on_http_error``).
+
+    The views' own answers (404, 409, 422 …) are declared on each operation. With several
+    answers declared, a plain return is a 200: an operation answering 201 returns
+    ``Status(201, …)``.
+    """
+    statuses = [403]
+    if operation.auth_param is not None:
+        statuses.append(401)
+    if any(model.__ninja_param_source__ == "body" for model in operation.models):
+        statuses.append(400)
+    for status in statuses:
+        operation.response_models.setdefault(status, operation._create_response_model(ErrorOut))
 
 
 def validation_detail(error: DjangoValidationError) -> list[dict]:
@@ -59,7 +103,8 @@ _SCHEMA_MESSAGES = {
     "extra_forbidden": "不允许的字段",
 }
 # Ninja nests a body under the parameter's name; integrators send the fields directly.
-_WRAPPERS = {"payload", "filters"}
+# (``ninja_pagination`` holds ``page`` and ``page_size``: core.pagination.)
+_WRAPPERS = {"payload", "filters", "ninja_pagination"}
 
 
 def schema_error_detail(errors: list[dict]) -> list[dict]:
@@ -70,6 +115,24 @@ def schema_error_detail(errors: list[dict]) -> list[dict]:
             [location[0], *[p for p in location[1:] if p not in _WRAPPERS]] if location else []
         )
         kind = error.get("type", "value_error")
-        message = _SCHEMA_MESSAGES.get(kind, "格式不正确")
+        message = _bound_message(kind, error.get("ctx") or {}) or _SCHEMA_MESSAGES.get(
+            kind, "格式不正确"
+        )
         detail.append({"loc": location, "msg": message, "type": kind})
     return detail
+
+
+# Bounds (``Field(ge=…, le=…)``, e.g. a page number) name the bound in the message.
+_BOUND_MESSAGES = {
+    "greater_than_equal": ("ge", "应不小于 {}"),
+    "greater_than": ("gt", "应大于 {}"),
+    "less_than_equal": ("le", "应不大于 {}"),
+    "less_than": ("lt", "应小于 {}"),
+}
+
+
+def _bound_message(kind: str, context: dict) -> str | None:
+    if kind not in _BOUND_MESSAGES:
+        return None
+    key, template = _BOUND_MESSAGES[kind]
+    return template.format(context[key]) if key in context else None

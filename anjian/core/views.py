@@ -42,11 +42,10 @@ def job_download(request, pk: int):
 @require_GET
 @requires("notification.view")
 def notification_list(request):
-    from django.core.paginator import Paginator
-
     from anjian.core.notifications import inbox
+    from anjian.core.pagination import page_of
 
-    page = Paginator(inbox(request.user), 30).get_page(request.GET.get("page"))
+    page = page_of(request, inbox(request.user), per_page=30)
     return render(request, "core/notifications.html", {"page": page})
 
 

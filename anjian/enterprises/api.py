@@ -6,11 +6,11 @@ from decimal import Decimal
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
-from anjian.core.api import FormInvalid
+from anjian.core.api import FormInvalid, errors
+from anjian.core.pagination import paginate
 from anjian.enterprises import selectors, services
 from anjian.enterprises.choices import KEY_FLAGS
 from anjian.enterprises.forms import EnterpriseForm, form_class_for
@@ -158,10 +158,6 @@ class EnterprisePatch(Schema):
     crowded_place: bool | None = None
 
 
-class ErrorOut(Schema):
-    detail: str | list[dict]
-
-
 def _form_data(payload: dict) -> dict:
     data = {key: ("" if value is None else value) for key, value in payload.items()}
     if "supervising_department" in payload:
@@ -179,28 +175,9 @@ def _current_data(enterprise: Enterprise, fields) -> dict:
     return data
 
 
-class RegistryPagination(PageNumberPagination):
-    """Page-number pagination that skips the COUNT when the page itself gives the total.
-
-    A page shorter than a full one is the last page, so the total is its offset plus
-    its length — the usual answer to a search for one credit code or a narrow filter,
-    whose COUNT would repeat the page's search. Full pages still COUNT.
-    """
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        page_size = min(pagination.page_size or self.page_size, self.max_page_size)
-        offset = (pagination.page - 1) * page_size
-        items = list(queryset[offset : offset + page_size])
-        if len(items) < page_size and (items or offset == 0):
-            count = offset + len(items)
-        else:
-            count = queryset.count()
-        return {self.items_attribute: items, "count": count}
-
-
 @router.get("/", response=list[EnterpriseOut], summary="单位列表（按筛选条件，分页）")
 @api_requires(perms.ENTERPRISE_VIEW)
-@paginate(RegistryPagination, page_size=50)
+@paginate(page_size=50)
 def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]):
     filterset = selectors.enterprise_filter(request.user, request.GET)
     # No query string leaves the filterset unbound, and an unbound form is never "valid".
@@ -209,7 +186,9 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]):
     return filterset.qs.select_related("grid")
 
 
-@router.get("/{int:enterprise_id}", response=EnterpriseOut, summary="单位详情")
+@router.get(
+    "/{int:enterprise_id}", response={200: EnterpriseOut, **errors(404)}, summary="单位详情"
+)
 @api_requires(perms.ENTERPRISE_VIEW)
 def get_enterprise(request: HttpRequest, enterprise_id: int):
     return selectors.enterprise_get(request.user, enterprise_id)
@@ -217,7 +196,7 @@ def get_enterprise(request: HttpRequest, enterprise_id: int):
 
 @router.post(
     "/",
-    response={201: EnterpriseOut, 422: ErrorOut},
+    response={201: EnterpriseOut, **errors(422)},
     summary="登记单位",
     description="校验与页面相同；统一社会信用代码重复时返回 422 并写明已登记的单位。",
 )
@@ -232,7 +211,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn):
 
 @router.patch(
     "/{int:enterprise_id}",
-    response={200: EnterpriseOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: EnterpriseOut, **errors(404, 409, 422)},
     summary="修改单位",
     description="只需提交要修改的字段和读取时的 version；他人已先修改时返回 409。",
 )

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from anjian.accounts import permissions as perms
 from anjian.core import audit
@@ -16,6 +15,7 @@ from anjian.core.excel import write_ledger, write_template
 from anjian.core.exceptions import Conflict, ValidationError
 from anjian.core.forms import ImportUploadForm, apply_service_errors, attachment, is_htmx_partial
 from anjian.core.jobs import job_start
+from anjian.core.pagination import paginate_table
 from anjian.enterprises import exporter, selectors, services
 from anjian.enterprises.forms import (
     SECTIONS,
@@ -39,7 +39,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def enterprise_list(request):
     filterset = selectors.enterprise_filter(request.user, request.GET)
     table = EnterpriseTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate_table(request, table, per_page=50)
     context = {"filterset": filterset, "table": table, "query": request.GET.urlencode()}
     if is_htmx_partial(request, "results"):
         return render(request, "enterprises/list.html#results", context)

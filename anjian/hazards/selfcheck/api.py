@@ -6,10 +6,11 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
+from anjian.core.api import errors
+from anjian.core.pagination import paginate
 from anjian.hazards.models import CheckPlan, CheckRecord
 from anjian.hazards.selfcheck import services
 
@@ -69,18 +70,14 @@ class RecordIn(Schema):
     performed_at: datetime | None = None
 
 
-class ErrorOut(Schema):
-    detail: str | list[dict]
-
-
 @router.get("/plans", response=list[PlanOut], summary="自查计划")
 @api_requires(*READ)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(page_size=50)
 def list_plans(request: HttpRequest):
     return CheckPlan.objects.for_user(request.user).prefetch_related("items")
 
 
-@router.get("/plans/{int:plan_id}", response=PlanOut, summary="自查计划详情")
+@router.get("/plans/{int:plan_id}", response={200: PlanOut, **errors(404)}, summary="自查计划详情")
 @api_requires(*READ)
 def get_plan(request: HttpRequest, plan_id: int):
     return get_object_or_404(CheckPlan.objects.for_user(request.user), pk=plan_id)
@@ -88,14 +85,14 @@ def get_plan(request: HttpRequest, plan_id: int):
 
 @router.get("/records", response=list[RecordOut], summary="自查记录")
 @api_requires(*READ)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(page_size=50)
 def list_records(request: HttpRequest):
     return CheckRecord.objects.for_user(request.user).prefetch_related("results")
 
 
 @router.post(
     "/plans/{int:plan_id}/records",
-    response={201: RecordOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: RecordOut, **errors(403, 404, 422)},
     summary="提交一次自查（不合格项自动登记隐患）",
     description="每个检查项一条结果；不合格项须填写问题说明。照片请在隐患登记后通过 "
     "/api/v1/hazards/{id}/photos 补充。",

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.exceptions import NotPermitted, ValidationError
 from anjian.core.forms import apply_service_errors
+from anjian.core.pagination import page_of
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.choices import CheckFrequency
 from anjian.hazards.models import CheckItem, CheckPlan, Hazard
@@ -62,7 +62,7 @@ def _label_due(plans):
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    return page_of(request, queryset, per_page=PER_PAGE)
 
 
 # --- plans --------------------------------------------------------------------------------
