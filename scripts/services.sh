@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Start the local services tests need, if they are not running: postgres, redis, mosquitto.
+# Start the local services tests need, if they are not running: postgres, redis, mosquitto;
+# make sure the broker programs the tests start themselves are installed: brokers.
 #
-#   scripts/services.sh postgres redis mosquitto
+#   scripts/services.sh postgres redis mosquitto brokers
 #
 # Installs a missing service from Debian packages. Works as root or with sudo and never
 # asks a question (CI runs it with no terminal). PG_CLUSTER, PG_PORT and REDIS_PORT pick
@@ -74,9 +75,18 @@ start_mosquitto() {
   wait_for Mosquitto mqtt_ready
 }
 
+# The MQTT tests and bench/ingest.py start their own NATS and Mosquitto (the shipped
+# configurations on free ports): only the programs must be there.
+install_brokers() {
+  command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || apt_install nats-server
+  command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || apt_install mosquitto
+  command -v openssl >/dev/null || apt_install openssl
+}
+
 for service in "$@"; do
   case $service in
     postgres | redis | mosquitto) "start_$service" ;;
-    *) echo "未知服务：$service（可选 postgres redis mosquitto）" >&2; exit 2 ;;
+    brokers) install_brokers ;;
+    *) echo "未知服务：$service（可选 postgres redis mosquitto brokers）" >&2; exit 2 ;;
   esac
 done

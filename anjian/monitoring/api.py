@@ -8,12 +8,14 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import api_public, api_requires
+from anjian.core.api import ErrorOut, errors
+from anjian.core.network import client_ip
+from anjian.core.pagination import paginate
 from anjian.enterprises.models import Enterprise
-from anjian.monitoring import ingest, selectors, services
+from anjian.monitoring import ingest, refusals, selectors, services
 from anjian.monitoring.choices import (
     AlarmCause,
     AlarmState,
@@ -22,15 +24,11 @@ from anjian.monitoring.choices import (
     RejectReason,
     ThresholdLevel,
 )
-from anjian.monitoring.models import DeadLetter, Device, DeviceType, Reading
+from anjian.monitoring.models import Device, DeviceType, Reading
 
 router = Router(tags=["监测预警"])
 
 MAX_TELEMETRY_BYTES = 1_000_000
-
-
-class ErrorOut(Schema):
-    detail: str | list[dict]
 
 
 # --- telemetry in --------------------------------------------------------------------------
@@ -50,22 +48,18 @@ class TelemetryOut(Schema):
     rejects: list[RejectOut]
 
 
-def _unauthorised(request, code: str, reason: str, detail: str):
-    DeadLetter.objects.create(
-        channel=Channel.HTTP,
-        topic=request.path[:200],
-        device_code=code[:64],
-        reason=reason,
-        detail=detail,
-        payload=request.body[: ingest.PAYLOAD_EXCERPT].decode("utf-8", errors="replace"),
-    )
+def _unauthorised(request, code: str, reason: str):
+    """Counted per address and device code, never stored with its body; an address that
+    keeps failing is answered 429 for the rest of the minute (``refusals``)."""
+    if refusals.refuse(source=client_ip(request), device_code=code, reason=reason):
+        return Status(429, {"detail": "认证失败次数过多，请一分钟后再试"})
     return Status(401, {"detail": "设备编码或令牌错误"})
 
 
 @router.post(
     "/devices/{code}/telemetry",
     auth=None,
-    response={200: TelemetryOut, 401: ErrorOut, 413: ErrorOut},
+    response={200: TelemetryOut, 401: ErrorOut, 413: ErrorOut, 429: ErrorOut},
     summary="设备上报读数（HTTP，设备令牌）",
     description=(
         "请求头 `X-Device-Token: <设备令牌>`（登记设备或重新生成令牌时给出）。请求体与 MQTT 相同："
@@ -85,12 +79,12 @@ def telemetry(request: HttpRequest, code: str):
         return Status(413, {"detail": f"报文超过 {MAX_TELEMETRY_BYTES // 1000} KB，请分批上报"})
     device = ingest.registry.device(code)
     if device is None:
-        return _unauthorised(request, code, RejectReason.UNKNOWN_DEVICE, "设备未登记")
+        return _unauthorised(request, code, RejectReason.UNKNOWN_DEVICE)
     token = request.headers.get("X-Device-Token") or ""
     if not device.token_hash or not secrets.compare_digest(
         device.token_hash, Device.hash_token(token)
     ):
-        return _unauthorised(request, code, RejectReason.BAD_TOKEN, "设备令牌错误或缺失")
+        return _unauthorised(request, code, RejectReason.BAD_TOKEN)
     result = ingest.accept(
         [ingest.Message(Channel.HTTP, request.path, request.body, device=device)]
     )
@@ -241,7 +235,7 @@ def device_types(request: HttpRequest):
 
 @router.get("/devices", response=list[DeviceOut], summary="监测设备（分页）")
 @api_requires(perms.MONITOR_VIEW)
-@paginate(PageNumberPagination, page_size=100)
+@paginate(page_size=100)
 def list_devices(request: HttpRequest, filters: Query[DeviceFilters]):
     devices = selectors.device_queryset(request.user)
     if filters.state:
@@ -255,7 +249,11 @@ def list_devices(request: HttpRequest, filters: Query[DeviceFilters]):
     return devices.order_by("enterprise_id", "code")
 
 
-@router.get("/devices/{int:device_id}", response=DeviceDetailOut, summary="设备、最新读数和阈值")
+@router.get(
+    "/devices/{int:device_id}",
+    response={200: DeviceDetailOut, **errors(404)},
+    summary="设备、最新读数和阈值",
+)
 @api_requires(perms.MONITOR_VIEW)
 def get_device(request: HttpRequest, device_id: int):
     return _device(request, device_id)
@@ -263,7 +261,7 @@ def get_device(request: HttpRequest, device_id: int):
 
 @router.post(
     "/devices",
-    response={201: DeviceCreatedOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: DeviceCreatedOut, **errors(403, 404, 422)},
     summary="登记设备（返回 HTTP 上报令牌）",
 )
 @api_requires(perms.MONITOR_MANAGE)
@@ -287,7 +285,7 @@ def create_device(request: HttpRequest, payload: DeviceIn):
 
 @router.put(
     "/devices/{int:device_id}",
-    response={200: DeviceDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: DeviceDetailOut, **errors(403, 404, 409, 422)},
     summary="修改设备（带 version）",
 )
 @api_requires(perms.MONITOR_MANAGE)
@@ -302,7 +300,7 @@ def update_device(request: HttpRequest, device_id: int, payload: DeviceUpdateIn)
 
 @router.post(
     "/devices/{int:device_id}/token",
-    response={200: TokenOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: TokenOut, **errors(403, 404)},
     summary="重新生成 HTTP 上报令牌（旧令牌立即失效）",
 )
 @api_requires(perms.MONITOR_MANAGE)
@@ -313,7 +311,7 @@ def new_token(request: HttpRequest, device_id: int):
 
 @router.put(
     "/devices/{int:device_id}/thresholds",
-    response={200: ThresholdOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ThresholdOut, **errors(403, 404, 422)},
     summary="设置一个监测项一个级别的报警阈值",
 )
 @api_requires(perms.MONITOR_MANAGE)
@@ -342,7 +340,7 @@ class ReadingOut(Schema):
 
 @router.get(
     "/devices/{int:device_id}/readings",
-    response=list[ReadingOut],
+    response={200: list[ReadingOut], **errors(404, 422)},
     summary="设备读数（时间倒序，最多 5000 条）",
 )
 @api_requires(perms.MONITOR_VIEW)
@@ -414,7 +412,7 @@ class HazardRef(Schema):
 
 @router.get("/alarms", response=list[AlarmOut], summary="报警（分页，默认未处置）")
 @api_requires(perms.MONITOR_VIEW)
-@paginate(PageNumberPagination, page_size=100)
+@paginate(page_size=100)
 def list_alarms(request: HttpRequest, state: str = "open"):
     alarms = selectors.alarm_queryset(request.user)
     if state == "open":
@@ -426,13 +424,13 @@ def list_alarms(request: HttpRequest, state: str = "open"):
     return alarms.order_by("-raised_at")
 
 
-@router.get("/alarms/{int:alarm_id}", response=AlarmOut, summary="报警详情")
+@router.get("/alarms/{int:alarm_id}", response={200: AlarmOut, **errors(404)}, summary="报警详情")
 @api_requires(perms.MONITOR_VIEW)
 def get_alarm(request: HttpRequest, alarm_id: int):
     return selectors.alarm_get(request.user, alarm_id)
 
 
-ALARM_RESPONSES = {200: AlarmOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ALARM_RESPONSES = {200: AlarmOut, **errors(403, 404, 409, 422)}
 
 
 @router.post("/alarms/{int:alarm_id}/acknowledge", response=ALARM_RESPONSES, summary="确认报警")
@@ -461,7 +459,7 @@ def dispose(request: HttpRequest, alarm_id: int, payload: DisposeIn):
 
 @router.post(
     "/alarms/{int:alarm_id}/hazard",
-    response={201: HazardRef, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: HazardRef, **errors(403, 404, 409, 422)},
     summary="报警转为隐患（来源：监测报警）",
 )
 @api_requires(perms.ALARM_HANDLE)
@@ -508,7 +506,11 @@ class RatesOut(Schema):
     alarms: AlarmFiguresOut
 
 
-@router.get("/rates", response=RatesOut, summary="在线率、重大危险源在线监测率、报警统计")
+@router.get(
+    "/rates",
+    response={200: RatesOut, **errors(422)},
+    summary="在线率、重大危险源在线监测率、报警统计",
+)
 @api_requires(perms.MONITOR_VIEW)
 def rates(request: HttpRequest, by: str = "street", since: datetime | None = None):
     if by not in ("street", "industry", "enterprise"):
@@ -550,8 +552,122 @@ class DeadLetterOut(Schema):
 
 @router.get("/dead-letters", response=list[DeadLetterOut], summary="未入库报文（管理员）")
 @api_requires(perms.MONITOR_ADMIN)
-@paginate(PageNumberPagination, page_size=100)
+@paginate(page_size=100)
 def list_dead_letters(request: HttpRequest, reason: str = ""):
     if reason and reason not in RejectReason.values:
         raise HttpError(422, "未知的原因：" + "、".join(RejectReason.values))
     return selectors.dead_letters(reason)
+
+
+class AuthFailureOut(Schema):
+    source: str
+    device_code: str
+    reason: str
+    count: int
+    first_at: datetime
+    last_at: datetime
+
+
+@router.get(
+    "/auth-failures",
+    response=list[AuthFailureOut],
+    summary="认证失败的 HTTP 上报（按来源地址和设备编码计数，管理员）",
+)
+@api_requires(perms.MONITOR_ADMIN)
+@paginate(page_size=100)
+def list_auth_failures(request: HttpRequest):
+    return selectors.auth_failures()
+
+
+# --- gateways ------------------------------------------------------------------------------
+
+
+class GatewayOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str = Field(alias="enterprise.name")
+    code: str
+    username: str = Field(description="登录消息服务器的用户名（密码为网关令牌）")
+    topic: str = Field(description="网关只能向该主题发布")
+    name: str
+    location: str
+    is_active: bool
+    version: int
+
+
+class GatewayCreatedOut(GatewayOut):
+    token: str = Field(description="网关令牌（只在此返回一次）")
+
+
+class GatewayIn(Schema):
+    enterprise_id: int
+    code: str = Field(description="1–48 位字母、数字、下划线或短横线")
+    name: str
+    location: str = ""
+
+
+class GatewayUpdateIn(Schema):
+    version: int
+    name: str | None = None
+    location: str | None = None
+    is_active: bool | None = None
+
+
+@router.get("/gateways", response=list[GatewayOut], summary="采集网关（分页）")
+@api_requires(perms.MONITOR_VIEW)
+@paginate(page_size=100)
+def list_gateways(request: HttpRequest, enterprise: int | None = None):
+    gateways = selectors.gateway_queryset(request.user)
+    if enterprise:
+        gateways = gateways.filter(enterprise_id=enterprise)
+    return gateways.order_by("enterprise_id", "code")
+
+
+@router.get(
+    "/gateways/{int:gateway_id}", response={200: GatewayOut, **errors(404)}, summary="采集网关"
+)
+@api_requires(perms.MONITOR_VIEW)
+def get_gateway(request: HttpRequest, gateway_id: int):
+    return selectors.gateway_get(request.user, gateway_id)
+
+
+@router.post(
+    "/gateways",
+    response={201: GatewayCreatedOut, **errors(403, 404, 422)},
+    summary="登记采集网关（返回网关令牌，即其 MQTT 密码）",
+)
+@api_requires(perms.MONITOR_MANAGE)
+def create_gateway(request: HttpRequest, payload: GatewayIn):
+    enterprise = Enterprise.objects.for_user(request.user).filter(pk=payload.enterprise_id).first()
+    if enterprise is None:
+        raise HttpError(404, "未找到该单位")
+    gateway, token = services.gateway_register(
+        by=request.user, enterprise=enterprise, data=payload.dict(exclude={"enterprise_id"})
+    )
+    gateway.token = token
+    return Status(201, gateway)
+
+
+@router.put(
+    "/gateways/{int:gateway_id}",
+    response={200: GatewayOut, **errors(403, 404, 409, 422)},
+    summary="修改或停用采集网关（带 version）",
+)
+@api_requires(perms.MONITOR_MANAGE)
+def update_gateway(request: HttpRequest, gateway_id: int, payload: GatewayUpdateIn):
+    selectors.gateway_get(request.user, gateway_id)
+    data = {k: v for k, v in payload.dict(exclude={"version"}).items() if v is not None}
+    return services.gateway_update(
+        by=request.user, gateway_id=gateway_id, data=data, expected_version=payload.version
+    )
+
+
+@router.post(
+    "/gateways/{int:gateway_id}/token",
+    response={200: TokenOut, **errors(403, 404)},
+    summary="为采集网关生成新令牌（旧令牌随即失效）",
+)
+@api_requires(perms.MONITOR_MANAGE)
+def new_gateway_token(request: HttpRequest, gateway_id: int):
+    gateway = selectors.gateway_get(request.user, gateway_id)
+    return {"token": services.gateway_issue_token(by=request.user, gateway_id=gateway.pk)}

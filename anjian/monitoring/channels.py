@@ -8,6 +8,7 @@ e-mail sender is one such callable; a failing backend is logged and never stops 
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("anjian.monitoring.alarms")
@@ -28,7 +29,13 @@ def backends():
 
 def send_alarm(alarm, *, step) -> None:
     """Tell the people of ``step`` (enterprise duty persons, street, district) by every
-    configured backend."""
+    configured backend — once the transaction that raised or escalated the alarm has
+    committed: a batch rolled back (and retried) must not text anyone about an alarm that
+    never existed."""
+    transaction.on_commit(lambda: _deliver(alarm, step))
+
+
+def _deliver(alarm, step) -> None:
     from anjian.monitoring import services
 
     users = services.step_users(alarm, step)

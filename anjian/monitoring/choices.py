@@ -71,6 +71,7 @@ class RejectReason(models.TextChoices):
     FUTURE_TIMESTAMP = "future_timestamp", _("时间超前")
     TOO_OLD = "too_old", _("时间早于保留期")
     DUPLICATE = "duplicate", _("重复的读数")
+    FAILED = "failed", _("多次入库失败")
 
 
 class QualityKind(models.TextChoices):

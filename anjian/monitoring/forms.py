@@ -119,3 +119,28 @@ class DutyPersonForm(forms.Form):
         self.fields["user"].queryset = User.objects.filter(
             enterprise_link__enterprise=enterprise, is_active=True
         ).order_by("name")
+
+
+class GatewayForm(forms.ModelForm):
+    """Register or change a data gateway; the enterprise list is the user's scope."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        from anjian.monitoring.models import Gateway
+
+        model = Gateway
+        fields = ["enterprise", "code", "name", "location", "is_active"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from anjian.enterprises.models import Enterprise
+
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        if self.instance.pk:
+            # The login name (gw.<code>) and the topic (the enterprise's) stay.
+            for name in ("enterprise", "code"):
+                self.fields[name].disabled = True
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["is_active"]

@@ -234,6 +234,7 @@ class _Batch:
         self.readings: dict[tuple[int, int, datetime], float] = {}
         self.rejects: list[DeadLetter] = []
         self.impossible: set[tuple[int, int]] = set()
+        self.added: list[tuple[int, int, datetime]] = []  # keys of the message being parsed
 
     def reject(self, message: Message, error: Rejected, payload: str = "") -> None:
         self.rejects.append(
@@ -250,7 +251,25 @@ class _Batch:
         )
 
     def add_message(self, message: Message) -> None:
+        """Parse one message into the batch. Whatever goes wrong with this message (even a
+        parser that gives up on 5,000 levels of nesting) rejects this message only: its
+        readings parsed so far are withdrawn and the rest of the batch goes on."""
         text = message.payload.decode("utf-8", errors="replace")
+        rejects, self.added = len(self.rejects), []
+        try:
+            self._add_message(message, text)
+        except Exception as error:  # one message must never stop the batch
+            for key in self.added:
+                self.readings.pop(key, None)
+            del self.rejects[rejects:]
+            detail = (
+                _("报文嵌套过深，无法解析")
+                if isinstance(error, RecursionError)
+                else _("报文无法处理：%s") % type(error).__name__
+            )
+            self.reject(message, Rejected(RejectReason.MALFORMED, detail), text)
+
+    def _add_message(self, message: Message, text: str) -> None:
         try:
             body = json.loads(message.payload)
         except (ValueError, UnicodeDecodeError) as error:
@@ -363,6 +382,7 @@ class _Batch:
             )
             return
         self.readings[key] = value
+        self.added.append(key)
 
 
 # --- storing ------------------------------------------------------------------------------
@@ -569,6 +589,19 @@ def accept(messages: list[Message], now: datetime | None = None) -> Result:
     result.rejects = batch.rejects
     result.raised, result.recovered = outcome.raised, outcome.recovered
     return result
+
+
+def dead_letter(message: Message, *, reason: str, detail: str) -> None:
+    """Set one message aside with its reason (a message the ingest could not store even
+    on its own); its own transaction, so the caller can acknowledge it afterwards."""
+    with transaction.atomic():
+        DeadLetter.objects.create(
+            channel=message.channel,
+            topic=message.topic[:200],
+            reason=reason,
+            detail=detail[:300],
+            payload=message.payload[:PAYLOAD_EXCERPT].decode("utf-8", errors="replace"),
+        )
 
 
 def _reject_duplicates(batch: _Batch, rows, stored, messages) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.models import VersionedModel
 from anjian.core.scoping import ScopedQuerySet, ScopePaths
+from anjian.monitoring import hashes
 from anjian.monitoring.choices import (
     OPEN_ALARM_STATES,
     AlarmCause,
@@ -34,6 +35,12 @@ from anjian.monitoring.choices import (
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$",
     _("编码只能由字母、数字、下划线、点和短横线组成（1–48 位，字母或数字开头）"),
+)
+# What reports under its code (devices, gateways): the code is a level of the MQTT topic,
+# and NATS (the production broker) cannot carry a "." inside a topic level.
+reporter_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$",
+    _("编码只能由字母、数字、下划线和短横线组成（1–48 位，字母或数字开头；不能含“.”）"),
 )
 
 DEVICE_PATHS = ScopePaths(
@@ -94,7 +101,52 @@ class DeviceQuerySet(ScopedQuerySet):
         return self.filter(is_active=True)
 
 
-class Device(VersionedModel):
+class Reporter(VersionedModel):
+    """Something that reports telemetry under its own secret token: over HTTP the token
+    itself, over MQTT the token as the broker password. Only hashes are kept: SHA-256 for
+    HTTP, and the hashes the brokers read from the files ``anjian broker_auth`` writes —
+    bcrypt for NATS, PBKDF2-SHA512 for Mosquitto. The token is 32 random bytes, so a low
+    bcrypt cost loses nothing and keeps a reconnect storm of thousands of devices cheap."""
+
+    BCRYPT_COST = 5
+
+    token_hash = models.CharField(max_length=64, editable=False)
+    broker_bcrypt = models.CharField(max_length=60, editable=False, blank=True)
+    broker_pbkdf2 = models.CharField(max_length=120, editable=False, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    TOKEN_PREFIX = "dv_"
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def issue_token(self) -> str:
+        """A new secret; only its hashes are kept (the token is shown once)."""
+        token = self.TOKEN_PREFIX + secrets.token_urlsafe(24)
+        self.token_hash = self.hash_token(token)
+        self.broker_bcrypt = hashes.bcrypt_hash(token, cost=self.BCRYPT_COST)
+        self.broker_pbkdf2 = hashes.pbkdf2_hash(token)
+        return token
+
+    def token_matches(self, token: str) -> bool:
+        return bool(self.token_hash) and secrets.compare_digest(
+            self.token_hash, self.hash_token(token or "")
+        )
+
+    @property
+    def token_fields(self) -> dict:
+        return {
+            "token_hash": self.token_hash,
+            "broker_bcrypt": self.broker_bcrypt,
+            "broker_pbkdf2": self.broker_pbkdf2,
+        }
+
+
+class Device(Reporter):
     """A sensor or monitor of one enterprise. ``scope_region_code`` and ``industry`` are
     copied from the enterprise (kept by ``monitoring.receivers``), like hazards'."""
 
@@ -113,7 +165,7 @@ class Device(VersionedModel):
         _("设备编码"),
         max_length=48,
         unique=True,
-        validators=[code_validator],
+        validators=[reporter_code_validator],
         help_text=_("设备上报时使用的编码（MQTT 主题和 HTTP 地址中的设备段）"),
     )
     name = models.CharField(_("名称"), max_length=80)
@@ -132,8 +184,6 @@ class Device(VersionedModel):
     longitude = models.DecimalField(
         _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
     )
-    token_hash = models.CharField(max_length=64, editable=False)
-    is_active = models.BooleanField(_("启用"), default=True)
     state = models.CharField(
         _("状态"), max_length=8, choices=DeviceState.choices, default=DeviceState.NEVER
     )
@@ -179,20 +229,65 @@ class Device(VersionedModel):
         self.industry_id = self.enterprise.industry_id
         super().save(*args, **kwargs)
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+    @property
+    def topic(self) -> str:
+        return f"anjian/v1/{self.enterprise.credit_code}/{self.code}/telemetry"
 
-    def issue_token(self) -> str:
-        """A new secret for HTTP ingest; only its hash is kept (shown once)."""
-        token = "dv_" + secrets.token_urlsafe(24)
-        self.token_hash = self.hash_token(token)
-        return token
 
-    def token_matches(self, token: str) -> bool:
-        return bool(self.token_hash) and secrets.compare_digest(
-            self.token_hash, self.hash_token(token or "")
-        )
+class GatewayQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Gateway(Reporter):
+    """A data gateway (数据采集网关) of one enterprise: it reports for several of the
+    enterprise's devices in one message on the enterprise's gateway topic, and logs in to
+    the broker with its own token. Readings it carries must name devices of its enterprise
+    (the ingest checks each one)."""
+
+    TOKEN_PREFIX = "gw_"
+    scope_paths = ScopePaths(
+        region="enterprise__scope_region_code",
+        industry="enterprise__industry_id",
+        enterprise="enterprise_id",
+    )
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="gateways",
+        verbose_name=_("所属单位"),
+    )
+    code = models.CharField(
+        _("网关编码"),
+        max_length=48,
+        unique=True,
+        validators=[reporter_code_validator],
+        help_text=_("网关登录消息服务器的用户名为“gw.编码”"),
+    )
+    name = models.CharField(_("名称"), max_length=80)
+    location = models.CharField(_("安装位置"), max_length=120, blank=True)
+
+    objects = GatewayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("采集网关")
+        verbose_name_plural = _("采集网关")
+        ordering = ["enterprise", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:gateway_detail", args=[self.pk])
+
+    @property
+    def username(self) -> str:
+        return f"gw.{self.code}"
+
+    @property
+    def topic(self) -> str:
+        return f"anjian/v1/{self.enterprise.credit_code}/gateway/telemetry"
 
 
 class Threshold(VersionedModel):
@@ -446,6 +541,33 @@ class DeadLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.device_code}"
+
+
+class TelemetryAuthFailure(models.Model):
+    """Telemetry that did not authenticate over HTTP (unknown device, wrong token), counted
+    per source address, device code and reason instead of stored: a flood costs one row
+    per (address, code), never one per request, and its body is not kept."""
+
+    source = models.GenericIPAddressField(_("来源地址"))
+    device_code = models.CharField(_("设备编码"), max_length=64, blank=True)
+    reason = models.CharField(_("原因"), max_length=20, choices=RejectReason.choices)
+    count = models.PositiveBigIntegerField(_("次数"), default=0)
+    first_at = models.DateTimeField(_("首次"), default=timezone.now)
+    last_at = models.DateTimeField(_("最近"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("认证失败的上报")
+        verbose_name_plural = _("认证失败的上报")
+        ordering = ["-last_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "device_code", "reason"], name="telemetry_auth_failure_key"
+            )
+        ]
+        indexes = [models.Index(fields=["-last_at"], name="telemetry_auth_failure_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.device_code} ×{self.count}"
 
 
 class QualityFlag(models.Model):

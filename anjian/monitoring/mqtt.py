@@ -1,4 +1,9 @@
-"""The MQTT ingest worker: a shared subscription, batches, acknowledgement after commit.
+"""The Mosquitto ingest worker (the development option; production uses NATS JetStream,
+``jetstream.py``): a shared subscription, batches, acknowledgement after commit.
+
+Mosquitto keeps queued messages in memory and writes them to disk only every
+``autosave_interval``: a broker process crash loses readings it already acknowledged to
+devices (docs/broker.md). Use it to develop against, not to run a city on.
 
 Each worker joins the shared subscription ``$share/<group>/anjian/v1/+/+/telemetry`` (MQTT
 v5), so the broker spreads messages over however many workers run. Messages arrive with
@@ -13,21 +18,19 @@ paho's network loop runs in its own thread and only queues messages; the databas
 happens in the thread that calls ``run``.
 """
 
-import itertools
 import logging
 import queue
 import threading
 import time
 import uuid
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
-from django.db import DatabaseError, close_old_connections, connection
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from anjian.monitoring import ingest
+from anjian.monitoring.broker import Endpoint
+from anjian.monitoring.consumer import Backoff, BatchHandler, Delivery, Handled, Stats
 
 logger = logging.getLogger("anjian.monitoring.mqtt")
 
@@ -45,22 +48,6 @@ class Received:
     payload: bytes
 
 
-@dataclass
-class Stats:
-    messages: int = 0
-    batches: int = 0
-    stored: int = 0
-    rejected: int = 0
-    alarms: int = 0
-
-
-def parse_url(url: str) -> tuple[str, int, str | None, str | None]:
-    parsed = urlparse(url if "://" in url else f"mqtt://{url}")
-    if parsed.scheme not in ("mqtt", "tcp"):
-        raise ValueError(f"不支持的地址：{url}（应为 mqtt://主机:端口）")
-    return parsed.hostname or "127.0.0.1", parsed.port or 1883, parsed.username, parsed.password
-
-
 class Worker:
     def __init__(
         self,
@@ -71,7 +58,7 @@ class Worker:
         batch_size: int = 5000,
         linger: float = 0.2,
     ):
-        self.host, self.port, username, password = parse_url(url)
+        self.endpoint = Endpoint.parse(url, default_scheme="mqtt")
         self.group = group
         self.batch_size = min(batch_size, RECEIVE_MAXIMUM)
         self.linger = linger
@@ -79,14 +66,20 @@ class Worker:
         self.connected = threading.Event()
         self.subscribed = threading.Event()
         self.stats = Stats()
+        self.handler = BatchHandler(channel="mqtt")
+        self.backoff = Backoff()
+        self.sleep = time.sleep
+        self.retry: list[Received] = []
         self.client = mqtt.Client(
             callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
             client_id=client_id or f"anjian-ingest-{uuid.uuid4().hex[:12]}",
             protocol=mqtt.MQTTv5,
             manual_ack=True,
         )
-        if username:
-            self.client.username_pw_set(username, password)
+        if self.endpoint.username:
+            self.client.username_pw_set(self.endpoint.username, self.endpoint.password or None)
+        if self.endpoint.uses_tls:
+            self.client.tls_set_context(self.endpoint.ssl_context())
         self.client.on_connect = self._on_connect
         self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
@@ -125,12 +118,16 @@ class Worker:
         properties.ReceiveMaximum = RECEIVE_MAXIMUM
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.client.connect(
-            self.host, self.port, keepalive=30, clean_start=False, properties=properties
+            self.endpoint.host,
+            self.endpoint.port,
+            keepalive=30,
+            clean_start=False,
+            properties=properties,
         )
         self.client.loop_start()
         if not self.subscribed.wait(timeout):
             self.stop()
-            raise ConnectionError(f"无法连接或订阅 MQTT {self.host}:{self.port}")
+            raise ConnectionError(f"无法连接或订阅 MQTT {self.endpoint.display()}")
 
     def stop(self, *, end_session: bool = False) -> None:
         """Disconnect; ``end_session`` also drops the broker's session for this client id
@@ -161,35 +158,23 @@ class Worker:
                 break
         return batch
 
-    def process(self, batch: list[Received]) -> ingest.Result:
-        """Store and evaluate one batch, then acknowledge its messages (never before).
-
-        A database failure (a deadlock, a lost connection, a restart) rolls the batch back;
-        it is tried again after a pause, its messages still unacknowledged — if the worker
-        dies meanwhile, the broker delivers them again."""
-        messages = [ingest.Message("mqtt", item.topic, item.payload) for item in batch]
-        for attempt in itertools.count():
-            if not connection.in_atomic_block:  # a long-lived worker: drop broken connections
-                close_old_connections()
-            try:
-                result = ingest.accept(messages)
-                break
-            except DatabaseError as error:
-                if connection.in_atomic_block:
-                    raise  # inside a caller's transaction (tests): nothing to retry
-                pause = min(30.0, 0.2 * 2**attempt)
-                logger.warning(
-                    "批次入库失败（第 %s 次：%s），%.1f 秒后重试", attempt + 1, error, pause
-                )
-                time.sleep(pause)
-        for item in batch:
-            self.client.ack(item.mid, 1)
-        self.stats.messages += len(batch)
-        self.stats.batches += 1
-        self.stats.stored += result.stored
-        self.stats.rejected += result.rejected
-        self.stats.alarms += len(result.raised)
-        return result
+    def process(self, batch: list[Received]) -> Handled:
+        """Store and evaluate one batch (``consumer.BatchHandler``: poison messages
+        dead-lettered, failing batches retried then split), then acknowledge what it
+        settled — never before. What it could not settle (the database is unreachable)
+        stays unacknowledged and is tried again after a pause."""
+        handled = self.handler.handle([Delivery(r.topic, r.payload, r.mid) for r in batch])
+        for delivery in handled.settled:
+            self.client.ack(delivery.handle, 1)
+        if handled.unsettled:
+            self.stats.failed_batches += 1
+            self.retry = [Received(d.handle, d.topic, d.payload) for d in handled.unsettled]
+            self.sleep(self.backoff.next())
+        else:
+            self.retry = []
+            self.backoff.reset()
+        self.stats.add(handled)
+        return handled
 
     def run(self, *, stop: threading.Event | None = None, max_messages: int | None = None,
             idle_timeout: float | None = None) -> Stats:  # fmt: skip
@@ -199,7 +184,7 @@ class Worker:
         while not (stop and stop.is_set()):
             if max_messages is not None and self.stats.messages >= max_messages:
                 break
-            batch = self._collect(wait=0.5)
+            batch = self.retry or self._collect(wait=0.5)
             if not batch:
                 if idle_timeout is not None and time.monotonic() - idle_since > idle_timeout:
                     break

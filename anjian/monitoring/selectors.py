@@ -13,9 +13,11 @@ from anjian.monitoring.models import (
     Alarm,
     DeadLetter,
     Device,
+    Gateway,
     LatestReading,
     QualityFlag,
     Reading,
+    TelemetryAuthFailure,
 )
 
 
@@ -114,6 +116,19 @@ def dead_letters(reason: str = ""):
     if reason:
         letters = letters.filter(reason=reason)
     return letters
+
+
+def auth_failures():
+    """Failed telemetry logins, counted per source address, device code and reason."""
+    return TelemetryAuthFailure.objects.order_by("-last_at", "-id")
+
+
+def gateway_queryset(user):
+    return Gateway.objects.for_user(user).select_related("enterprise")
+
+
+def gateway_get(user, pk: int) -> Gateway:
+    return get_object_or_404(gateway_queryset(user), pk=pk)
 
 
 # --- figures -------------------------------------------------------------------------------

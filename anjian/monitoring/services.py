@@ -24,7 +24,14 @@ from anjian.monitoring.choices import (
     EscalationStep,
     QualityKind,
 )
-from anjian.monitoring.models import Alarm, AlarmEvent, Device, DutyPerson, Threshold
+from anjian.monitoring.models import (
+    Alarm,
+    AlarmEvent,
+    Device,
+    DutyPerson,
+    Gateway,
+    Threshold,
+)
 
 
 def _event(alarm: Alarm, action: str, *, by=None, note: str = "", at=None) -> None:
@@ -309,7 +316,58 @@ def device_issue_token(*, by, device_id: int) -> str:
     _require_manage(by)
     device = Device.objects.for_user(by).select_for_update().get(pk=device_id)
     token = device.issue_token()
-    Device.objects.filter(pk=device.pk).update(token_hash=device.token_hash)
+    Device.objects.filter(pk=device.pk).update(**device.token_fields)
+    return token
+
+
+GATEWAY_FIELDS = ("code", "name", "location", "is_active")
+
+
+@transaction.atomic
+def gateway_register(*, by, enterprise, data: dict) -> tuple[Gateway, str]:
+    """Register a data gateway of ``enterprise``; returns it and its token (shown once:
+    the gateway's MQTT password, user name ``gw.<code>``)."""
+    from anjian.core.scoping import ensure_in_scope
+    from anjian.enterprises.selectors import enterprise_for_write
+
+    _require_manage(by)
+    enterprise = enterprise_for_write(by, enterprise)
+    gateway = Gateway(
+        enterprise=enterprise, **{k: v for k, v in data.items() if k in GATEWAY_FIELDS}
+    )
+    token = gateway.issue_token()
+    gateway.full_clean(exclude=["token_hash"])
+    if Device.objects.filter(code=gateway.code).exists():
+        raise ValidationError({"code": _("已有设备使用该编码，请换一个网关编码")})
+    gateway.save()
+    ensure_in_scope(by, gateway, field="enterprise")
+    return gateway, token
+
+
+@transaction.atomic
+def gateway_update(*, by, gateway_id: int, data: dict, expected_version: int) -> Gateway:
+    """Rename, move or switch a gateway off (an inactive gateway loses its broker login
+    at the next ``anjian broker_auth``); its code stays."""
+    _require_manage(by)
+    gateway = Gateway.objects.for_user(by).select_for_update().get(pk=gateway_id)
+    if gateway.version != expected_version:
+        raise Conflict()
+    for name, value in data.items():
+        if name in GATEWAY_FIELDS and name != "code":
+            setattr(gateway, name, value)
+    gateway.full_clean(exclude=["token_hash"])
+    gateway.version += 1
+    gateway.save()
+    return gateway
+
+
+@transaction.atomic
+def gateway_issue_token(*, by, gateway_id: int) -> str:
+    """A new token for the gateway; the old one stops working at the next broker_auth."""
+    _require_manage(by)
+    gateway = Gateway.objects.for_user(by).select_for_update().get(pk=gateway_id)
+    token = gateway.issue_token()
+    Gateway.objects.filter(pk=gateway.pk).update(**gateway.token_fields)
     return token
 
 

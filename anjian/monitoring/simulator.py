@@ -24,9 +24,10 @@ index % 10 = 3  reads 0 on a positive-only metric for 10 s every 15 min (an impo
 ``Runner`` drives a transport at a rate: ``rate`` = device reports per second across all
 devices, each report being one device's readings of all its metrics at one timestamp.
 Devices take turns round-robin, so each reports every ``devices / rate`` seconds; a
-silent device's turn is skipped. ``MqttTransport`` publishes with QoS 1 on
-``anjian/v1/<credit code>/<device code>/telemetry`` (``gateway=True``: the reports of one
-enterprise due in the same tick travel in one message on its gateway topic);
+silent device's turn is skipped. ``MqttTransport`` publishes with QoS 1 (MQTT 3.1.1) on
+``anjian/v1/<credit code>/<device code>/telemetry``, each device on its own connection
+logged in with its code and token (``gateway=True``: the reports of one enterprise due in
+the same tick travel in one message on its gateway topic, one connection per gateway);
 ``HttpTransport`` POSTs each report with the device's token (standard library only).
 Neither crashes on a lost connection: the runner says so in Chinese and retries with
 backoff (1 s doubling to 30 s), dropping what fell due meanwhile.
@@ -40,7 +41,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -459,6 +459,38 @@ def issue_tokens(*, by, devices: Sequence[DeviceSpec]) -> dict[str, str]:
     return {d.code: services.device_issue_token(by=by, device_id=d.pk) for d in devices}
 
 
+Logins = dict[str, tuple[str, str]]  # MQTT topic → (user name, password)
+
+
+def device_logins(*, by, devices: Sequence[DeviceSpec]) -> Logins:
+    """Fresh tokens for ``devices`` as their MQTT logins (their old tokens stop working)."""
+    tokens = issue_tokens(by=by, devices=devices)
+    return {device_topic(d.credit_code, d.code): (d.code, tokens[d.code]) for d in devices}
+
+
+def gateway_logins(*, by, devices: Sequence[DeviceSpec]) -> Logins:
+    """A simulator gateway (``SIM-<credit code>``) for each enterprise of ``devices``, made
+    if missing, with a fresh token."""
+    from anjian.enterprises.models import Enterprise
+    from anjian.monitoring import services
+    from anjian.monitoring.models import Gateway
+
+    logins = {}
+    for credit_code in sorted({d.credit_code for d in devices}):
+        code = f"SIM-{credit_code}"
+        gateway = Gateway.objects.filter(code=code).first()
+        if gateway is None:
+            gateway, token = services.gateway_register(
+                by=by,
+                enterprise=Enterprise.objects.get(credit_code=credit_code),
+                data={"code": code, "name": "模拟器网关"},
+            )
+        else:
+            token = services.gateway_issue_token(by=by, gateway_id=gateway.pk)
+        logins[gateway_topic(credit_code)] = (gateway.username, token)
+    return logins
+
+
 # --- transports -------------------------------------------------------------------------------
 
 
@@ -480,7 +512,8 @@ def mqtt_messages(
     reports: list[Report], *, gateway: bool = False, prefix: str = TOPIC_PREFIX
 ) -> list[tuple[str, bytes, int]]:
     """(topic, payload, reports carried) per MQTT message: one per report, or with
-    ``gateway`` one per enterprise (its gateway topic when it carries several devices)."""
+    ``gateway`` one per enterprise on its gateway topic (the gateway's login may publish
+    nowhere else)."""
     if not gateway:
         return [
             (device_topic(r.device.credit_code, r.device.code, prefix), encode([r.group]), 1)
@@ -489,14 +522,10 @@ def mqtt_messages(
     by_enterprise: dict[str, list[Report]] = {}
     for report in reports:
         by_enterprise.setdefault(report.device.credit_code, []).append(report)
-    messages = []
-    for credit_code, items in by_enterprise.items():
-        if len(items) == 1:
-            topic = device_topic(credit_code, items[0].device.code, prefix)
-        else:
-            topic = gateway_topic(credit_code, prefix)
-        messages.append((topic, encode([r.group for r in items]), len(items)))
-    return messages
+    return [
+        (gateway_topic(credit_code, prefix), encode([r.group for r in items]), len(items))
+        for credit_code, items in by_enterprise.items()
+    ]
 
 
 class Unreachable(Exception):
@@ -508,75 +537,98 @@ class Unreachable(Exception):
 
 
 class MqttTransport:
-    """QoS 1 publishes through paho-mqtt v2 (MQTT 5); paho reconnects on its own."""
+    """QoS 1 publishes through paho-mqtt v2 (MQTT 3.1.1: NATS and Mosquitto both speak
+    it), one connection per login — a device or gateway may publish only its own topic;
+    paho reconnects on its own."""
+
+    MAX_CONNECTIONS = 1000
 
     def __init__(
         self,
         url: str,
         *,
+        logins: Logins,
         gateway: bool = False,
-        client_id: str | None = None,
         topic_prefix: str = TOPIC_PREFIX,
         out: Callable[[str], None] = print,
     ):
         import paho.mqtt.client as mqtt
 
-        from anjian.monitoring.mqtt import parse_url
+        from anjian.monitoring.broker import Endpoint
 
         self.mqtt = mqtt
-        self.host, self.port, username, password = parse_url(url)
+        self.endpoint = Endpoint.parse(url, default_scheme="mqtt")
+        if len(logins) > self.MAX_CONNECTIONS:
+            raise ValueError(
+                f"{len(logins)} 个连接过多（上限 {self.MAX_CONNECTIONS}）：请加 --gateway，"
+                "每家单位一个网关连接"
+            )
+        self.logins = logins
         self.gateway, self.prefix, self.out = gateway, topic_prefix, out
-        self.connected = threading.Event()
-        self._ever_connected = False
+        self.clients: dict[str, object] = {}
+        self.connected: dict[str, threading.Event] = {}
         self._pending: deque = deque()
-        self.client = mqtt.Client(
-            callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
-            client_id=client_id or f"anjian-simulator-{uuid.uuid4().hex[:10]}",
-            protocol=mqtt.MQTTv5,
-        )
-        if username:
-            self.client.username_pw_set(username, password)
-        self.client.max_inflight_messages_set(1000)
-        self.client.max_queued_messages_set(50_000)
-        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
-        self.client.on_connect = self._on_connect
-        self.client.on_disconnect = self._on_disconnect
+        self._reported: set[str] = set()
 
     @property
     def where(self) -> str:
-        return f"MQTT 服务器 {self.host}:{self.port}"
+        return f"MQTT 服务器 {self.endpoint.display()}（{len(self.logins)} 个连接）"
 
-    def _on_connect(self, client, userdata, flags, reason_code, properties):
-        if reason_code.is_failure:
-            self.out(f"{self.where} 拒绝连接：{reason_code}")
-            return
-        if self._ever_connected:
-            self.out(f"已重新连接 {self.where}")
-        self._ever_connected = True
-        self.connected.set()
+    def _client(self, topic: str, username: str, password: str):
+        mqtt = self.mqtt
+        client = mqtt.Client(
+            callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+            client_id=f"anjian-sim-{username}"[:64],
+            protocol=mqtt.MQTTv311,
+        )
+        client.username_pw_set(username, password)
+        if self.endpoint.uses_tls:
+            client.tls_set_context(self.endpoint.ssl_context())
+        client.max_inflight_messages_set(100)
+        client.max_queued_messages_set(10_000)
+        client.reconnect_delay_set(min_delay=1, max_delay=30)
+        connected = threading.Event()
 
-    def _on_disconnect(self, client, userdata, flags, reason_code, properties):
-        was = self.connected.is_set()
-        self.connected.clear()
-        if was and reason_code.value != 0:
-            self.out(f"与 {self.where} 的连接断开（{reason_code}），正在自动重连…")
+        def on_connect(_client, _userdata, _flags, reason_code, _properties):
+            if reason_code.is_failure:
+                if username not in self._reported:
+                    self._reported.add(username)
+                    self.out(f"{self.endpoint.display()} 拒绝 {username} 登录：{reason_code}")
+                return
+            connected.set()
+
+        def on_disconnect(_client, _userdata, _flags, reason_code, _properties):
+            connected.clear()
+
+        client.on_connect = on_connect
+        client.on_disconnect = on_disconnect
+        self.clients[topic], self.connected[topic] = client, connected
+        return client
 
     def open(self, timeout: float = 10.0) -> None:
-        """Connect in the background; paho keeps retrying if the broker is not up yet."""
-        self.client.connect_async(self.host, self.port, keepalive=30)
-        self.client.loop_start()
-        if not self.connected.wait(timeout):
-            self.out(f"暂时无法连接 {self.where}，将自动重试（请确认 Mosquitto 已启动）")
+        """Connect every login in the background; paho keeps retrying the ones that fail."""
+        for topic, (username, password) in self.logins.items():
+            client = self._client(topic, username, password)
+            client.connect_async(self.endpoint.host, self.endpoint.port, keepalive=30)
+            client.loop_start()
+        deadline = time.monotonic() + timeout
+        for event in self.connected.values():
+            event.wait(max(0.0, deadline - time.monotonic()))
+        up = sum(event.is_set() for event in self.connected.values())
+        if up < len(self.connected):
+            self.out(f"{self.where}：{up} 个已连接，其余将自动重试")
 
     def deliver(self, reports: list[Report]) -> Delivery:
-        if not self.connected.is_set():
-            raise Unreachable(f"{self.where} 未连接（正在自动重连）")
         delivery = Delivery()
         ok = (self.mqtt.MQTT_ERR_SUCCESS, self.mqtt.MQTT_ERR_NO_CONN)  # NO_CONN: queued
         for topic, payload, count in mqtt_messages(
             reports, gateway=self.gateway, prefix=self.prefix
         ):
-            info = self.client.publish(topic, payload, qos=1)
+            client = self.clients.get(topic)
+            if client is None or not self.connected[topic].is_set():
+                delivery.errors += count
+                continue
+            info = client.publish(topic, payload, qos=1)
             if info.rc in ok:
                 delivery.sent += count
                 self._pending.append(info)
@@ -584,6 +636,8 @@ class MqttTransport:
                 delivery.errors += count
         while self._pending and self._pending[0].is_published():
             self._pending.popleft()
+        if delivery.errors and not delivery.sent:
+            raise Unreachable(f"{self.where} 未连接（正在自动重连）", delivery)
         return delivery
 
     def close(self, timeout: float = 5.0) -> None:
@@ -594,8 +648,9 @@ class MqttTransport:
                 self._pending.popleft()
             else:
                 time.sleep(0.02)
-        self.client.disconnect()
-        self.client.loop_stop()
+        for client in self.clients.values():
+            client.disconnect()
+            client.loop_stop()
 
 
 class HttpTransport:

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.forms import apply_service_errors, is_htmx_partial, submit
+from anjian.core.pagination import page_of
 from anjian.monitoring import forms, selectors, services
 from anjian.monitoring.choices import EVENT_LABELS, AlarmState, DeviceState, RejectReason
 from anjian.regions import selectors as region_selectors
@@ -29,9 +29,7 @@ def console(request):
     The page refreshes its live part every few seconds (htmx), without reload."""
     form = forms.ConsoleFilter(request.GET or None)
     devices = selectors.filtered_devices(request.user, form.cleaned_data if form.is_valid() else {})
-    page = Paginator(devices.order_by("enterprise__name", "code"), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, devices.order_by("enterprise__name", "code"), per_page=50)
     context = {
         "form": form,
         "page": page,
@@ -126,7 +124,7 @@ def _alarms(request):
 @requires(perms.MONITOR_VIEW)
 def alarm_list(request):
     alarms, state = _alarms(request)
-    page = Paginator(alarms, 50).get_page(request.GET.get("page"))
+    page = page_of(request, alarms, per_page=50)
     return render(
         request,
         "monitoring/alarm_list.html",
@@ -286,11 +284,17 @@ def dead_letters(request):
     reason = request.GET.get("reason", "")
     if reason not in RejectReason.values:
         reason = ""
-    page = Paginator(selectors.dead_letters(reason), 100).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.dead_letters(reason), per_page=100)
     return render(
         request,
         "monitoring/dead_letters.html",
-        {"page": page, "reason": reason, "reasons": RejectReason.choices},
+        {
+            "page": page,
+            "reason": reason,
+            "reasons": RejectReason.choices,
+            # Failed logins are counted, not stored: the most recent sources.
+            "refusals": selectors.auth_failures()[:20],
+        },
     )
 
 
@@ -428,4 +432,89 @@ def duty_persons(request):
             "form": form,
         },
         status=422 if form is not None and form.errors else 200,
+    )
+
+
+# --- gateways --------------------------------------------------------------------------------
+
+
+@require_GET
+@requires(perms.MONITOR_VIEW)
+def gateway_list(request):
+    gateways = selectors.gateway_queryset(request.user).order_by("enterprise__name", "code")
+    page = page_of(request, gateways, per_page=50)
+    return render(request, "monitoring/gateway_list.html", {"page": page})
+
+
+@require_GET
+@requires(perms.MONITOR_VIEW)
+def gateway_detail(request, pk: int):
+    gateway = selectors.gateway_get(request.user, pk)
+    return render(request, "monitoring/gateway_detail.html", {"gateway": gateway})
+
+
+def _gateway_data(cleaned: dict) -> dict:
+    return {k: v for k, v in cleaned.items() if k not in ("enterprise", "version")}
+
+
+@require_http_methods(["GET", "POST"])
+@requires(perms.MONITOR_MANAGE)
+def gateway_create(request):
+    form = forms.GatewayForm(request.POST or None, user=request.user)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.gateway_register(
+            by=request.user, enterprise=data["enterprise"], data=_gateway_data(data)
+        ),
+    )
+    if outcome.done:
+        gateway, token = outcome.result
+        return render(
+            request, "monitoring/gateway_token.html", {"gateway": gateway, "token": token}
+        )
+    return render(
+        request,
+        "monitoring/gateway_form.html",
+        {"form": form, "gateway": None},
+        status=outcome.status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(perms.MONITOR_MANAGE)
+def gateway_edit(request, pk: int):
+    gateway = selectors.gateway_get(request.user, pk)
+    form = forms.GatewayForm(request.POST or None, instance=gateway, user=request.user)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.gateway_update(
+            by=request.user,
+            gateway_id=pk,
+            data=_gateway_data(data),
+            expected_version=data.get("version") or 0,
+        ),
+    )
+    if outcome.done:
+        messages.success(request, _("已保存"))
+        return redirect("monitoring:gateway_detail", pk=pk)
+    gateway.refresh_from_db()
+    return render(
+        request,
+        "monitoring/gateway_form.html",
+        {"form": form, "gateway": gateway},
+        status=outcome.status,
+    )
+
+
+@require_POST
+@requires(perms.MONITOR_MANAGE)
+def gateway_token(request, pk: int):
+    gateway = selectors.gateway_get(request.user, pk)
+    token = services.gateway_issue_token(by=request.user, gateway_id=gateway.pk)
+    return render(
+        request,
+        "monitoring/gateway_token.html",
+        {"gateway": gateway, "token": token, "renewed": True},
     )

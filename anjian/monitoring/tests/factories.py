@@ -91,6 +91,16 @@ def plain_device(enterprise, code: str, name: str = "测试储罐"):
     return found
 
 
+def plain_gateway(enterprise, code: str, name: str = "测试网关"):
+    """A data gateway of ``enterprise``, made directly (for scope tables, not behaviour)."""
+    from anjian.monitoring.models import Gateway
+
+    found, _created = Gateway.objects.get_or_create(
+        code=code, defaults={"enterprise": enterprise, "name": name}
+    )
+    return found
+
+
 def plain_alarm(device_):
     """An open alarm of ``device_`` on its level, made directly."""
     from anjian.monitoring.models import Alarm, Threshold

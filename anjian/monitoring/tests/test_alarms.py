@@ -4,6 +4,7 @@ escalation ladder and offline detection stepped directly; pages and scope."""
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -384,3 +385,45 @@ def test_the_alarm_ledger_exports_exactly_the_filtered_alarms_in_scope(alarm, cl
     )
     sheet = load_workbook(BytesIO(neighbour.content)).worksheets[0]
     assert "TK-101" not in {c for row in sheet.iter_rows(values_only=True) for c in row}
+
+
+class RolledBack(Exception):
+    pass
+
+
+def test_alarm_texts_leave_only_after_the_batch_that_raised_them_commits(
+    db, caplog, django_capture_on_commit_callbacks
+):
+    tank = device("TK-SMS")
+    threshold(tank, value=8.0)
+    t = now_ish() - timedelta(minutes=1)
+    caplog.set_level("INFO", logger="anjian.monitoring.alarms")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RolledBack),
+        transaction.atomic(),  # a batch that is rolled back
+    ):
+        send(tank, group(t, level=9.0))
+        assert Alarm.objects.filter(device=tank).exists()
+        raise RolledBack
+    assert "ALARM NOTICE" not in caplog.text  # no text about an alarm that never existed
+    assert not Alarm.objects.filter(device=tank).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send(tank, group(t, level=9.0))
+    assert "ALARM NOTICE" in caplog.text
+    assert tank.name in caplog.text
+
+
+def test_an_escalation_text_leaves_after_its_rung_is_committed(
+    alarm, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.MONITORING_ESCALATION_MINUTES = {"street": 5, "district": 15}
+    caplog.set_level("INFO", logger="anjian.monitoring.alarms")
+    later = alarm.raised_at + timedelta(minutes=6)
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        assert sweeps.escalate_alarms(later) == 1
+    assert "ALARM NOTICE" not in caplog.text  # queued for after the commit, not sent
+    for callback in pending:
+        callback()
+    assert "ALARM NOTICE" in caplog.text

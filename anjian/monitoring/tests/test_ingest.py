@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 
 from anjian.core.models import Notification
 from anjian.core.testing import world
@@ -18,6 +19,7 @@ from anjian.monitoring.models import (
     LatestReading,
     QualityFlag,
     Reading,
+    TelemetryAuthFailure,
 )
 from anjian.monitoring.tests.factories import (
     device,
@@ -225,13 +227,14 @@ def test_redelivered_breaching_readings_raise_nothing_more(db):
 # --- HTTP ----------------------------------------------------------------------------------
 
 
-def post(client, code, body, token):
+def post(client, code, body, token, **extra):
     headers = {"X-Device-Token": token} if token else {}
     return client.post(
         f"/api/v1/monitoring/devices/{code}/telemetry",
         body if isinstance(body, bytes) else json.dumps(body),
         content_type="application/json",
         headers=headers,
+        **extra,
     )
 
 
@@ -251,8 +254,18 @@ def test_http_ingest_with_the_device_token(client, db):
     assert Reading.objects.filter(device=tank).count() == 1
 
 
+@pytest.fixture
+def refusal_window():
+    """A clean per-address failure count (the cache outlives a test's transaction)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.mark.parametrize("token", ["", "dv_wrong"])
-def test_http_ingest_without_the_right_token_is_401_and_dead_lettered(client, db, token):
+def test_http_ingest_without_the_right_token_is_401_and_counted_not_stored(
+    client, db, token, refusal_window
+):
     device()
     t = now_ish() - timedelta(minutes=1)
 
@@ -260,15 +273,62 @@ def test_http_ingest_without_the_right_token_is_401_and_dead_lettered(client, db
 
     assert response.status_code == 401
     assert response.json() == {"detail": "设备编码或令牌错误"}
-    assert reasons() == [RejectReason.BAD_TOKEN]
+    assert not DeadLetter.objects.exists()  # the body is not kept
+    failure = TelemetryAuthFailure.objects.get()
+    assert (failure.source, failure.device_code, failure.reason, failure.count) == (
+        "127.0.0.1",
+        "TK-101",
+        RejectReason.BAD_TOKEN,
+        1,
+    )
     assert not Reading.objects.exists()
 
 
-def test_http_ingest_for_an_unknown_device_is_401_and_dead_lettered(client, db):
-    response = post(client, "TK-404", {"readings": []}, "dv_x")
+def test_http_ingest_for_an_unknown_device_is_401_and_counted(client, db, refusal_window):
+    for _ in range(3):
+        response = post(client, "TK-404", {"readings": []}, "dv_x")
+        assert response.status_code == 401
+    post(client, "TK-405", {"readings": []}, "dv_x")
 
-    assert response.status_code == 401
-    assert reasons() == [RejectReason.UNKNOWN_DEVICE]
+    counts = dict(TelemetryAuthFailure.objects.values_list("device_code", "count"))
+    assert counts == {"TK-404": 3, "TK-405": 1}
+    assert set(TelemetryAuthFailure.objects.values_list("reason", flat=True)) == {
+        RejectReason.UNKNOWN_DEVICE
+    }
+    assert not DeadLetter.objects.exists()
+
+
+def test_an_address_that_keeps_failing_is_answered_429_without_a_write(
+    client, db, settings, refusal_window, django_assert_num_queries
+):
+    from anjian.monitoring.tests.factories import device_with_token
+
+    settings.TELEMETRY_AUTH_FAILURES_PER_MINUTE = 5
+    _tank, token = device_with_token()
+    t = now_ish() - timedelta(minutes=1)
+    statuses = [post(client, f"TK-{n}", {"readings": []}, "dv_x").status_code for n in range(7)]
+    assert statuses == [401] * 5 + [429] * 2
+    assert sum(TelemetryAuthFailure.objects.values_list("count", flat=True)) == 5
+    with django_assert_num_queries(0):
+        assert post(client, "TK-999", b"x" * 2000, "dv_x").status_code == 429
+    # Another address is not affected, and a device with its token is never limited.
+    other = post(client, "TK-1", {"readings": []}, "dv_x", REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 401
+    good = post(client, "TK-101", {"readings": [group(t, level=3.0)]}, token)
+    assert good.status_code == 200
+
+
+def test_a_body_nested_thousands_deep_is_dead_lettered_not_a_server_error(client, db):
+    from anjian.monitoring.tests.factories import device_with_token
+
+    _tank, token = device_with_token()
+    nested = b'{"readings": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+
+    response = post(client, "TK-101", nested, token)
+
+    assert response.status_code == 200
+    assert response.json()["rejects"][0]["reason"] == "malformed"
+    assert DeadLetter.objects.get().detail == "报文嵌套过深，无法解析"
 
 
 def test_http_ingest_with_malformed_json_keeps_nothing_and_says_why(client, db):

@@ -1,63 +1,70 @@
-"""The MQTT path on a real broker (Mosquitto on 127.0.0.1:1883, started if not running):
+"""The Mosquitto path (the development option) on a real broker of the test's own,
+configured by deploy/mosquitto/anjian.conf with logins and ACL written from the registry:
 publish → stored → alarm → notification; a worker that dies before acknowledging loses
-nothing and stores nothing twice when the broker delivers again."""
+nothing and stores nothing twice when the broker delivers again; anonymous and unknown
+clients are refused and a device cannot publish under another device's topic."""
 
 import json
-import socket
-import subprocess
 import time
 import uuid
+from contextlib import suppress
 from datetime import timedelta
 
-import paho.mqtt.client as mqtt
 import pytest
 
 from anjian.core.models import Notification
 from anjian.core.testing import world
-from anjian.monitoring import ingest
+from anjian.monitoring import broker, ingest
 from anjian.monitoring.choices import RejectReason
+from anjian.monitoring.harness import (
+    INGEST_PASSWORD,
+    INGEST_USER,
+    MosquittoServer,
+    mqtt_client,
+)
 from anjian.monitoring.models import Alarm, DeadLetter, Reading
 from anjian.monitoring.mqtt import Worker
-from anjian.monitoring.tests.factories import device, group, now_ish, payload, threshold, topic
-
-BROKER = "mqtt://127.0.0.1:1883"
-
-
-def _listening() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 1883), timeout=1):
-            return True
-    except OSError:
-        return False
+from anjian.monitoring.tests.factories import (
+    device_with_token,
+    group,
+    now_ish,
+    payload,
+    threshold,
+    topic,
+)
 
 
 @pytest.fixture(scope="module")
-def broker():
-    if not _listening():
-        subprocess.run(
-            ["mosquitto", "-d", "-c", "/etc/mosquitto/mosquitto.conf"], check=False, timeout=10
-        )
-        deadline = time.monotonic() + 10
-        while not _listening() and time.monotonic() < deadline:
-            time.sleep(0.2)
-    if not _listening():
-        pytest.fail("Mosquitto does not answer on 127.0.0.1:1883 and could not be started")
-    return BROKER
+def mosquitto(tmp_path_factory):
+    server = MosquittoServer(tmp_path_factory.mktemp("mosquitto")).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)
-def fresh_registry():
+def broker_settings(settings):
+    settings.BROKER_USER = INGEST_USER
+    settings.BROKER_PASSWORD = INGEST_PASSWORD
     ingest.registry.clear()
 
 
-def publisher():
-    client = mqtt.Client(
-        callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
-        client_id=f"pytest-pub-{uuid.uuid4().hex[:8]}",
-        protocol=mqtt.MQTTv5,
+TOKENS: dict[str, str] = {}
+
+
+def device(code, server):
+    """A device registered through the services, with its login on the broker."""
+    found, token = device_with_token(code)
+    TOKENS[found.code] = token
+    broker.write_auth("mosquitto", server.auth_dir)
+    server.reload()
+    return found
+
+
+def publisher(server, dev):
+    client, reason = mqtt_client(
+        server.mqtt_port, dev.code, TOKENS[dev.code], client_id=f"pytest-{uuid.uuid4().hex[:8]}"
     )
-    client.connect("127.0.0.1", 1883)
-    client.loop_start()
+    assert reason is not None and not reason.is_failure, reason
     return client
 
 
@@ -66,9 +73,9 @@ def publish(client, dev, *groups) -> None:
     info.wait_for_publish(timeout=5)
 
 
-def worker(client_id=None, group_name=None) -> Worker:
+def worker(server, client_id=None, group_name=None) -> Worker:
     return Worker(
-        BROKER,
+        server.url,
         client_id=client_id or f"pytest-{uuid.uuid4().hex[:10]}",
         group=group_name or f"pytest-{uuid.uuid4().hex[:8]}",
         batch_size=100,
@@ -80,12 +87,12 @@ def ours(dev):
     return Reading.objects.filter(device=dev)
 
 
-def test_published_readings_are_stored_and_raise_an_alarm_end_to_end(broker, db):
-    tank = device(f"MQ-{uuid.uuid4().hex[:6]}")
+def test_published_readings_are_stored_and_raise_an_alarm_end_to_end(mosquitto, db):
+    tank = device(f"MQ-{uuid.uuid4().hex[:6]}", mosquitto)
     threshold(tank, value=8.0)
-    consumer = worker()
+    consumer = worker(mosquitto)
     consumer.start()
-    sender = publisher()
+    sender = publisher(mosquitto, tank)
     t = now_ish() - timedelta(minutes=1)
     try:
         publish(sender, tank, group(t, level=3.0, temp=20.0))
@@ -111,11 +118,11 @@ def test_published_readings_are_stored_and_raise_an_alarm_end_to_end(broker, db)
     ).exists()
 
 
-def test_a_malformed_message_is_dead_lettered_and_acknowledged(broker, db):
-    tank = device(f"MQ-{uuid.uuid4().hex[:6]}")
-    consumer = worker()
+def test_a_malformed_message_is_dead_lettered_and_acknowledged(mosquitto, db):
+    tank = device(f"MQ-{uuid.uuid4().hex[:6]}", mosquitto)
+    consumer = worker(mosquitto)
     consumer.start()
-    sender = publisher()
+    sender = publisher(mosquitto, tank)
     try:
         sender.publish(topic(tank), b"{broken", qos=1).wait_for_publish(timeout=5)
         consumer.run(max_messages=1, idle_timeout=10)
@@ -128,13 +135,15 @@ def test_a_malformed_message_is_dead_lettered_and_acknowledged(broker, db):
     assert letter.reason == RejectReason.MALFORMED and letter.payload == "{broken"
 
 
-def test_a_worker_that_dies_before_acknowledging_loses_nothing_and_duplicates_nothing(broker, db):
-    tank = device(f"MQ-{uuid.uuid4().hex[:6]}")
+def test_a_worker_that_dies_before_acknowledging_loses_nothing_and_duplicates_nothing(
+    mosquitto, db
+):
+    tank = device(f"MQ-{uuid.uuid4().hex[:6]}", mosquitto)
     client_id, group_name = f"pytest-crash-{uuid.uuid4().hex[:8]}", f"pytest-{uuid.uuid4().hex[:8]}"
     t = now_ish() - timedelta(minutes=5)
-    first = worker(client_id, group_name)
+    first = worker(mosquitto, client_id, group_name)
     first.start()
-    sender = publisher()
+    sender = publisher(mosquitto, tank)
     try:
         for i in range(5):
             publish(sender, tank, group(t + timedelta(seconds=10 * i), level=1.0 + i, temp=20.0))
@@ -154,7 +163,7 @@ def test_a_worker_that_dies_before_acknowledging_loses_nothing_and_duplicates_no
         for i in range(5, 8):
             publish(sender, tank, group(t + timedelta(seconds=10 * i), level=1.0 + i, temp=20.0))
 
-        second = worker(client_id, group_name)  # the same session, resumed
+        second = worker(mosquitto, client_id, group_name)  # the same session, resumed
         second.start()
         try:
             second.run(max_messages=8, idle_timeout=10)
@@ -174,3 +183,60 @@ def test_a_worker_that_dies_before_acknowledging_loses_nothing_and_duplicates_no
         == 10
     )
     assert json.loads(DeadLetter.objects.filter(device_code=tank.code).first().payload)["value"]
+
+
+def test_anonymous_and_unknown_clients_are_refused(mosquitto, db):
+    tank = device(f"MQ-{uuid.uuid4().hex[:6]}", mosquitto)
+    for username, password in [("", ""), ("nobody", "x"), (tank.code, "dv_wrong")]:
+        client, reason = mqtt_client(
+            mosquitto.mqtt_port, username, password, client_id=f"pytest-{uuid.uuid4().hex[:8]}"
+        )
+        client.loop_stop()
+        assert reason is None or reason.is_failure, (username, reason)
+
+
+def test_a_device_cannot_publish_under_another_devices_topic(mosquitto, db):
+    tank = device(f"MQ-{uuid.uuid4().hex[:6]}", mosquitto)
+    victim = device(f"MQ-{uuid.uuid4().hex[:6]}", mosquitto)
+    consumer = worker(mosquitto)
+    consumer.start()
+    t = now_ish() - timedelta(minutes=1)
+    try:
+        # Mosquitto drops the publish, or drops the connection with it (MQTT 3.1.1 has no
+        # refusal): either way nothing reaches the workers.
+        intruder = publisher(mosquitto, tank)
+        with suppress(RuntimeError, ValueError):
+            intruder.publish(topic(victim), payload(group(t, level=9.9)), qos=1).wait_for_publish(5)
+        intruder.loop_stop()
+        intruder.disconnect()
+        sender = publisher(mosquitto, tank)
+        publish(sender, tank, group(t, level=1.0))  # its own topic: delivered
+        sender.loop_stop()
+        sender.disconnect()
+        consumer.run(max_messages=1, idle_timeout=5)
+        consumer.run(max_messages=2, idle_timeout=2)  # nothing more comes
+    finally:
+        consumer.stop(end_session=True)
+    assert consumer.stats.messages == 1
+    assert not Reading.objects.filter(device=victim).exists()
+    assert Reading.objects.filter(device=tank).count() == 1
+
+
+def test_a_poison_message_does_not_stop_the_worker(mosquitto, db):
+    tank = device(f"MQ-{uuid.uuid4().hex[:6]}", mosquitto)
+    consumer = worker(mosquitto)
+    consumer.start()
+    sender = publisher(mosquitto, tank)
+    t = now_ish() - timedelta(minutes=1)
+    nested = b'{"readings": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    try:
+        publish(sender, tank, group(t, level=1.0))
+        sender.publish(topic(tank), nested, qos=1).wait_for_publish(timeout=5)
+        publish(sender, tank, group(t + timedelta(seconds=10), level=2.0))
+        consumer.run(max_messages=3, idle_timeout=10)
+    finally:
+        sender.loop_stop()
+        sender.disconnect()
+        consumer.stop(end_session=True)
+    assert sorted(Reading.objects.filter(device=tank).values_list("value", flat=True)) == [1, 2]
+    assert DeadLetter.objects.filter(topic=topic(tank), reason=RejectReason.MALFORMED).count() == 1

@@ -6,8 +6,8 @@ data-quality flags are read only through a device, so these two cover them."""
 from anjian.accounts import permissions as perms
 from anjian.core.testing import world
 from anjian.core.testing.scoped import ScopedCrudTests
-from anjian.monitoring.models import Alarm, Device
-from anjian.monitoring.tests.factories import plain_alarm, plain_device
+from anjian.monitoring.models import Alarm, Device, Gateway
+from anjian.monitoring.tests.factories import plain_alarm, plain_device, plain_gateway
 
 
 def world_device(name: str) -> Device:
@@ -59,6 +59,29 @@ class TestAlarmScoping(ScopedCrudTests):
 
     def get_object(self, name):
         return world_alarm(name)
+
+    def create_data(self, actor):
+        return {}
+
+    def outside_data(self, actor):
+        return {}
+
+
+class TestGatewayScoping(ScopedCrudTests):
+    model = Gateway
+
+    list_url = "monitoring:gateway_list"
+    detail_url = "monitoring:gateway_detail"
+    api_list = "/api/v1/monitoring/gateways"
+    api_detail = "/api/v1/monitoring/gateways/{pk}"
+    key_attribute = "code"
+    visible = world.VISIBLE
+
+    def _view_action(self) -> str:
+        return perms.MONITOR_VIEW
+
+    def get_object(self, name):
+        return plain_gateway(world.enterprise(name), f"W-GW-{name}")
 
     def create_data(self, actor):
         return {}

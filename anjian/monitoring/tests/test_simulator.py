@@ -11,11 +11,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import paho.mqtt.client as mqtt
 import pytest
 
 from anjian.core.testing import world
-from anjian.monitoring import catalog, engine, fixtures, ingest, simulator
+from anjian.monitoring import broker, catalog, engine, fixtures, ingest, simulator
+from anjian.monitoring.harness import INGEST_PASSWORD, INGEST_USER, MosquittoServer, mqtt_client
 from anjian.monitoring.models import Alarm, Device, Reading
 from anjian.monitoring.simulator import (
     FLAT,
@@ -28,7 +28,6 @@ from anjian.monitoring.simulator import (
     MetricSpec,
 )
 from anjian.monitoring.tests.factories import device, threshold
-from anjian.monitoring.tests.test_mqtt import broker  # noqa: F401  (the Mosquitto fixture)
 
 T0 = 1_780_000_000.0  # 2026-05-28, any moment will do: the generator is a function of time
 KINDS = [code for code, _name, _category, _metrics in catalog.DEVICE_TYPES]
@@ -400,25 +399,33 @@ def test_its_messages_are_accepted_by_the_ingest_and_alarm_for_the_misbehaving_d
     assert alarms.filter(level__in=["high_high", "low_low"]).exists()
 
 
-def test_the_mqtt_transport_publishes_well_formed_messages_on_a_real_broker(broker, db):  # noqa: F811
+@pytest.fixture(scope="module")
+def mosquitto(tmp_path_factory):
+    server = MosquittoServer(tmp_path_factory.mktemp("sim-mosquitto")).start()
+    yield server
+    server.stop()
+
+
+def test_the_mqtt_transport_publishes_well_formed_messages_on_a_real_broker(
+    mosquitto, db, settings
+):
+    settings.BROKER_USER, settings.BROKER_PASSWORD = INGEST_USER, INGEST_PASSWORD
     tag = uuid.uuid4().hex[:6]
     one, two = device(f"SIM-{tag}-1"), device(f"SIM-{tag}-2", kind="gas_lel")
     threshold(one, value=8.0)
     specs = simulator.load_devices(codes=[one.code, two.code])
-    prefix = f"pytest-sim-{tag}/anjian/v1/"
+    logins = simulator.gateway_logins(by=world.actor("admin"), devices=specs)
+    broker.write_auth("mosquitto", mosquitto.auth_dir)
+    mosquitto.reload()
     received, subscribed = [], threading.Event()
-    listener = mqtt.Client(
-        callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
-        client_id=f"pytest-sim-sub-{tag}",
-        protocol=mqtt.MQTTv5,
+    listener, _reason = mqtt_client(
+        mosquitto.mqtt_port, INGEST_USER, INGEST_PASSWORD, client_id=f"pytest-sim-sub-{tag}"
     )
     listener.on_subscribe = lambda *args: subscribed.set()
     listener.on_message = lambda c, u, message: received.append((message.topic, message.payload))
-    listener.connect("127.0.0.1", 1883)
-    listener.loop_start()
-    listener.subscribe(prefix + "#", qos=1)
+    listener.subscribe("anjian/v1/+/+/telemetry", qos=1)
     assert subscribed.wait(5)
-    transport = simulator.MqttTransport(broker, gateway=True, topic_prefix=prefix, out=print)
+    transport = simulator.MqttTransport(mosquitto.url, logins=logins, gateway=True, out=print)
     transport.open()
     try:
         stats = simulator.Runner(Generator(specs), transport, rate=20, duration=2.0).run()
@@ -434,17 +441,12 @@ def test_the_mqtt_transport_publishes_well_formed_messages_on_a_real_broker(brok
     assert stats.sent >= 30 and stats.errors == 0
     credit = one.enterprise.credit_code
     metrics = {s.code: {m.code for m in s.metrics} for s in specs}
-    for topic, payload in received:
-        groups = json.loads(payload)["readings"]
-        assert topic.startswith(f"{prefix}{credit}/") and topic.endswith("/telemetry")
-        for group in groups:
+    assert {topic for topic, _p in received} == {f"anjian/v1/{credit}/gateway/telemetry"}
+    for _topic, payload in received:
+        for group in json.loads(payload)["readings"]:
             assert group["device"] in metrics
             assert set(group["values"]) == metrics[group["device"]]
             ingest.parse_ts(group["ts"])
-    assert any(t.endswith("/gateway/telemetry") for t, _p in received)
-    # Under the platform's own prefix the same bytes pass the ingest.
-    result = ingest.accept(
-        [ingest.Message("mqtt", "anjian/v1/" + t[len(prefix) :], p) for t, p in received]
-    )
+    result = ingest.accept([ingest.Message("mqtt", t, p) for t, p in received])
     assert result.rejected == 0
     assert Reading.objects.filter(device__in=[one, two]).count() == result.stored > 0

@@ -14,18 +14,18 @@ import datetime
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
+
+from anjian.core.testing import processes
 
 pytestmark = pytest.mark.browser
 
@@ -48,36 +48,6 @@ ENTERPRISES = 300
 # --- the server -------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def _database(env: dict[str, str]):
-    """A fresh, empty database for the server: the environment points at it."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        env.pop("DATABASE_URL", None)  # SQLite in var_dir
-        yield
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"anjian_browser_{os.getpid()}"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    try:
-        yield
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 class Server:
     def __init__(self, url: str, log: Path, env: dict | None = None):
         self.url = url
@@ -86,15 +56,7 @@ class Server:
 
     def manage(self, code: str) -> str:
         """Run Python in the server's own database (``anjian shell -c``); its output."""
-        done = subprocess.run(
-            [sys.executable, "-m", "anjian", "shell", "-c", code],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
+        return processes.manage(self.env, code, timeout=60)
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -110,26 +72,16 @@ def server():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
     _check_collected_static()
-    anjian = [sys.executable, "-m", "anjian"]
     with tempfile.TemporaryDirectory(prefix="anjian-browser-") as tmp:
         var_dir = Path(tmp)
-        env = {**os.environ, "ANJIAN_VAR_DIR": str(var_dir)}
-        for name in ("REDIS_URL", "ANJIAN_BIND", "ANJIAN_SECRET_KEY", "ANJIAN_MEDIA_ROOT"):
-            env.pop(name, None)
-        with _database(env):
-            for command in (
-                ["migrate", "--noinput", "-v0"],
-                ["demo", "--enterprises", str(ENTERPRISES), "--no-progress"],
-            ):
-                done = subprocess.run(
-                    anjian + command, env=env, capture_output=True, text=True, timeout=300
-                )
-                assert done.returncode == 0, f"anjian {command[0]}:\n{done.stdout}{done.stderr}"
-            port = _free_port()
+        with processes.installation(var_dir, label="browser") as env:
+            processes.anjian(env, "migrate", "--noinput", "-v0")
+            processes.anjian(env, "demo", "--enterprises", str(ENTERPRISES), "--no-progress")
+            port = processes.free_port()
             log = var_dir / "server.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(
-                    [*anjian, "run", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                    [*processes.ANJIAN, "run", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
                     env=env,
                     stdin=subprocess.DEVNULL,
                     stdout=out,

@@ -308,6 +308,12 @@ def monitoring_device(setup: Setup):
     return plain_device(setup.enterprise, f"URL-{setup.enterprise.pk}")
 
 
+def monitoring_gateway(setup: Setup):
+    from anjian.monitoring.tests.factories import plain_gateway
+
+    return plain_gateway(setup.enterprise, f"URL-GW-{setup.enterprise.pk}")
+
+
 def monitoring_alarm(setup: Setup):
     from anjian.monitoring.tests.factories import plain_alarm
 
@@ -331,6 +337,7 @@ PAGES: dict[str, Page] = {
     "accounts:login": Page(ok=(200, 302)),  # signed-in users are sent on
     "accounts:logout": Page(method="post"),
     "accounts:profile": Page(),
+    "accounts:password_change": Page(),
     "accounts:token_create": Page(
         method="post", data=lambda s: {"token-name": "对接", "token-days": "30"}
     ),
@@ -338,6 +345,8 @@ PAGES: dict[str, Page] = {
     "accounts:user_list": Page(),
     "accounts:user_create": Page(),
     "accounts:user_edit": Page(args=lambda s: [s.user.pk]),
+    # Not locked: let in and told so (302 back to the user page), nothing written.
+    "accounts:user_unlock": Page(method="post", args=lambda s: [s.user.pk]),
     "enterprises:enterprise_list": Page(),
     "enterprises:enterprise_create": Page(),
     "enterprises:enterprise_map": Page(),
@@ -394,6 +403,7 @@ PAGES: dict[str, Page] = {
             "hazard_void",
             "hazard_add_photos",
             "hazard_edit",
+            "hazard_note",
             "extension_request",
             "hazard_escalate",
             "listing_create",
@@ -466,6 +476,14 @@ PAGES: dict[str, Page] = {
         method="post", args=lambda s: [monitoring_device(s).pk], ok=(422,)
     ),
     "monitoring:duty_persons": Page(),
+    "monitoring:gateway_list": Page(),
+    "monitoring:gateway_create": Page(),
+    "monitoring:gateway_detail": Page(args=lambda s: [monitoring_gateway(s).pk]),
+    "monitoring:gateway_edit": Page(args=lambda s: [monitoring_gateway(s).pk]),
+    # A new token is shown on its own page (200), never redirected to.
+    "monitoring:gateway_token": Page(
+        method="post", args=lambda s: [monitoring_gateway(s).pk], ok=(200,)
+    ),
     "monitoring:alarm_list": Page(),
     "monitoring:alarm_export": Page(),
     "monitoring:alarm_detail": Page(args=lambda s: [monitoring_alarm(s).pk]),
@@ -712,6 +730,9 @@ API_READS = {
     "/api/v1/monitoring/alarms/{int:alarm_id}",
     "/api/v1/monitoring/rates",
     "/api/v1/monitoring/dead-letters",
+    "/api/v1/monitoring/auth-failures",
+    "/api/v1/monitoring/gateways",
+    "/api/v1/monitoring/gateways/{int:gateway_id}",
 }
 
 
@@ -736,6 +757,7 @@ def api_url(template_path: str, setup: Setup) -> str:
         .replace("{int:alert_id}", str(setup.cap_alert.pk))
         .replace("{int:device_id}", str(monitoring_device(setup).pk))
         .replace("{int:alarm_id}", str(monitoring_alarm(setup).pk))
+        .replace("{int:gateway_id}", str(monitoring_gateway(setup).pk))
     )
 
 

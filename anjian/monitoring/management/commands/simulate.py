@@ -5,18 +5,23 @@ anjian simulate --devices 50 --rate 10 --duration 600
 anjian simulate --mqtt mqtt://broker:1883 --gateway   # one message per enterprise and tick
 anjian simulate --http http://127.0.0.1:8000          # POST with fresh device tokens
 
+MQTT mode logs in as each device (or, with --gateway, as a simulator gateway per
+enterprise, ``SIM-<credit code>``) with fresh tokens, and rewrites the broker's logins
+when ANJIAN_BROKER_AUTH_DIR is set (else run ``anjian broker_auth``).
+
 ``--rate`` is the total number of device reports per second across all devices; one report
 is one device's readings of all its metrics at one timestamp (default: devices ÷ 10, i.e.
 each device every 10 s, the catalogue's sampling interval). Which devices misbehave, go
 silent, flat-line or send impossible values: ``anjian.monitoring.simulator``.
 
-HTTP mode issues new tokens for the devices it drives (their old tokens stop working) and
-keeps them in memory; it waits for the server's device cache to refresh first. Needs the
-database and a superuser (the demo's ``admin``).
+Both modes issue new tokens for the devices it drives (their old tokens stop working) and
+keep them in memory; HTTP mode waits for the server's device cache to refresh first.
+Needs the database and a superuser (the demo's ``admin``).
 """
 
 import signal
 import threading
+import time
 
 from auditlog.context import set_actor
 from django.conf import settings
@@ -101,27 +106,50 @@ class Command(BaseCommand):
         )
 
     def _transport(self, options, devices):
-        out = self.stdout.write
-        if options["http"]:
-            from anjian.accounts.models import User
+        """The transport, with fresh tokens for what it drives (their old tokens stop
+        working; the new ones are kept in this process's memory only)."""
+        from anjian.accounts.models import User
 
-            admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-            if admin is None:
-                raise CommandError("HTTP 模式需要一个系统管理员账号来签发设备令牌（如 admin）")
-            try:
-                transport = simulator.HttpTransport(options["http"], {}, out=out)
-            except ValueError as error:
-                raise CommandError(str(error)) from error
-            with set_actor(admin):
-                transport.tokens = simulator.issue_tokens(by=admin, devices=devices)
-            out(f"已为 {len(devices)} 台设备签发新令牌（原令牌随即失效，仅保存在本进程内存中）")
-            return transport
+        out = self.stdout.write
+        admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if admin is None:
+            raise CommandError("需要一个系统管理员账号来签发设备令牌（如 admin）")
         try:
-            return simulator.MqttTransport(
-                options["mqtt"] or DEFAULT_MQTT, gateway=options["gateway"], out=out
+            if options["http"]:
+                transport = simulator.HttpTransport(options["http"], {}, out=out)
+                with set_actor(admin):
+                    transport.tokens = simulator.issue_tokens(by=admin, devices=devices)
+                out(f"已为 {len(devices)} 台设备签发新令牌（原令牌随即失效，仅保存在本进程内存中）")
+                return transport
+            with set_actor(admin):
+                if options["gateway"]:
+                    logins = simulator.gateway_logins(by=admin, devices=devices)
+                else:
+                    logins = simulator.device_logins(by=admin, devices=devices)
+            transport = simulator.MqttTransport(
+                options["mqtt"] or DEFAULT_MQTT, logins=logins, gateway=options["gateway"], out=out
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
+        out(f"已签发 {len(logins)} 个 MQTT 登录（设备或网关的新令牌）")
+        self._tell_broker()
+        return transport
+
+    def _tell_broker(self) -> None:
+        """The broker learns the new tokens from the files ``broker_auth`` writes."""
+        from anjian.monitoring import broker
+
+        if not settings.BROKER_AUTH_DIR:
+            self.stdout.write(
+                "请运行 anjian broker_auth --broker … --out … --reload …，让消息服务器使用新令牌"
+                "（或设置 ANJIAN_BROKER_AUTH_DIR，由定时任务自动完成）"
+            )
+            return
+        written = broker.write_auth(settings.BROKER_KIND, settings.BROKER_AUTH_DIR)
+        if written.changed and settings.BROKER_PID_FILE:
+            broker.reload(settings.BROKER_PID_FILE)
+            time.sleep(1.0)  # the broker re-reads its files
+        self.stdout.write(f"已更新消息服务器的账号文件（{written.logins} 个账号）")
 
     def _announce(self, generator: simulator.Generator, rate: float, transport) -> None:
         count = len(generator.devices)
