@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 PG_URL ?= postgres://postgres@127.0.0.1:5432/anjian
 
-.PHONY: help run test test-pg test-browser bench bench-registry bench-clearing bench-ingest lint format deps deps-dev assets chromium services broker clean
+.PHONY: help run test test-pg test-browser bench bench-registry bench-clearing bench-ingest bench-smoke lint format deps deps-dev assets chromium services broker clean
 
 help:
 	@echo "make run      — 安装依赖、迁移、生成演示数据并启动 http://127.0.0.1:8000"
@@ -21,7 +21,8 @@ help:
 	@echo "make test-browser — 只运行浏览器测试（无头 Chromium）"
 	@echo "make bench    — 运行 bench/ 下的全部性能测试（需 PostgreSQL）"
 	@echo "make bench-clearing — 只运行隐患动态清零数字的性能测试（500 万条隐患）"
-	@echo "make bench-ingest — 只运行监测数据接入的性能测试（2 万台设备，MQTT）"
+	@echo "make bench-ingest — 只运行监测数据接入的性能测试（2 万台设备，NATS MQTT）"
+	@echo "make bench-smoke — 以极小规模跑一遍全部性能测试（CI 用，检验能否跑通）"
 	@echo "make lint     — ruff check + ruff format --check"
 
 $(BIN)/python:
@@ -76,24 +77,40 @@ test-browser: deps-dev assets chromium
 services:
 	@scripts/services.sh postgres
 
-broker:  # the MQTT tests need a real Mosquitto on 127.0.0.1:1883
-	@scripts/services.sh mosquitto
+broker:  # the MQTT tests start their own NATS and Mosquitto: the programs must be installed
+	@scripts/services.sh brokers
 
 test-pg: deps-dev assets chromium services broker
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 BENCH_URL = $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anjian_bench}
+# Each benchmark creates its database if missing; the registry's demo data needs the npm
+# data packages, its page scenarios the collected static files, the ingest a broker.
+BENCH_NEEDS = deps-dev services node_modules/.package-lock.json assets
 
 bench: bench-registry bench-clearing bench-ingest
 
-bench-registry: deps-dev services
+bench-registry: $(BENCH_NEEDS)
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/registry.py
 
-bench-clearing: deps-dev services
+bench-clearing: $(BENCH_NEEDS)
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/clearing.py
 
-bench-ingest: deps-dev services
+bench-ingest: $(BENCH_NEEDS) broker
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/ingest.py
+
+# Every benchmark at tiny sizes in a throw-away database: do they still run? (CI)
+SMOKE_URL = postgres://postgres@127.0.0.1:5432/anjian_bench_smoke_$$$$
+bench-smoke: $(BENCH_NEEDS) broker
+	@url=$(SMOKE_URL); status=0; \
+	for bench in registry clearing ingest; do \
+	  echo "=== bench/$$bench.py --smoke"; \
+	  DATABASE_URL=$$url $(BIN)/python bench/$$bench.py --smoke > build/bench-smoke-$$bench.log 2>&1 \
+	    || { status=1; echo "bench/$$bench.py --smoke FAILED:"; tail -40 build/bench-smoke-$$bench.log; }; \
+	  tail -3 build/bench-smoke-$$bench.log; \
+	done; \
+	$(BIN)/python -c "import sys; from bench.common import drop_database; drop_database(sys.argv[1])" $$url; \
+	exit $$status
 
 lint: deps-dev
 	$(BIN)/ruff check .

@@ -222,7 +222,7 @@ def build(url: str, args) -> None:
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     phase("migrate", time.perf_counter() - started)
-    ensure_enterprises(url, TARGET_ENTERPRISES)
+    ensure_enterprises(url, args.enterprises)
     ensure_users()
     restore_pending_indexes(url)
     with connection.cursor() as cursor:
@@ -1237,6 +1237,7 @@ def describe_environment(url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hazards", type=int, default=TARGET_HAZARDS)
+    parser.add_argument("--enterprises", type=int, default=TARGET_ENTERPRISES)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument(
@@ -1260,7 +1261,11 @@ def main() -> None:
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--rebuild-tally", action="store_true", help="即使未装载也重建汇总表")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="极小规模，只检验能否跑通（CI 用）")
     args = parser.parse_args()
+    if args.smoke:
+        args.enterprises, args.hazards, args.requests, args.warmup = 300, 3000, 2, 1
+        args.transitions, args.raw_budget, args.raw_min = 8, 1.0, 1
     args.periods = [p for p in args.periods.split(",") if p]
     url = os.environ.get("DATABASE_URL", "")
     if not url:

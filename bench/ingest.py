@@ -2,17 +2,23 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/anjian_bench .venv/bin/python bench/ingest.py
     make bench-ingest                           # the same, with the default URL above
+    … bench/ingest.py --broker mosquitto        # the development broker instead of NATS
+    … bench/ingest.py --smoke                   # tiny sizes: does it still run? (CI)
 
 A benchmark, not a test: it prints figures and fails only if readings are lost or stored
 twice. In one run it
 
 1. builds its data: migrates the bench database, takes 400 enterprises of its registry
    (``anjian demo`` builds one if it is empty) and gives each 50 tank monitors (20,000
-   devices × 3 metrics, a high-level threshold on each), inserted in bulk (set-up only);
-   empties the readings and alarm tables;
-2. starts its own Mosquitto on 127.0.0.1:1884 with the shipped configuration
-   (deploy/mosquitto/anjian.conf; persistence in a temporary directory);
-3. **sustained**: one publisher process sends ``--messages`` gateway messages (one per
+   devices × 3 metrics, a high-level threshold on each), inserted in bulk (set-up only),
+   and a data gateway with a fresh token; empties the readings and alarm tables;
+2. starts its own broker with the shipped configuration and the logins
+   ``anjian broker_auth`` writes (each gateway may publish only its own topic): NATS with
+   JetStream and its MQTT listener (deploy/nats/anjian.conf, the production path; the
+   workers are pull consumers of the stream) or, with ``--broker mosquitto``, Mosquitto
+   (deploy/mosquitto/anjian.conf), stores in a temporary directory;
+3. **sustained**: one publisher process (one MQTT 3.1.1 connection per gateway, logged in
+   with its token) sends ``--messages`` gateway messages (one per
    enterprise and time step: 50 devices × 3 metrics = 150 readings each), QoS 1, as fast
    as the broker takes them, while ``anjian ingest`` worker processes (1, then 2) store
    them; the rate is readings committed / time from the first publish to the last commit,
@@ -26,7 +32,7 @@ twice. In one run it
    (same partitions and primary key), in the same run: the baseline and the ratio.
 
 Options: ``--devices`` ``--messages`` ``--workers 1,2`` ``--batch`` ``--nominal-seconds``
-``--burst`` ``--keep`` (leave the bench devices and readings in place).
+``--burst`` ``--broker nats|mosquitto`` ``--smoke``.
 """
 
 import argparse
@@ -35,7 +41,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,8 +53,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-PORT = 1884
+from bench.common import ensure_database  # noqa: E402
+
 PER_ENTERPRISE = 50
+INGEST_USER = "anjian.ingest"
+INGEST_PASSWORD = "bench-ingest-2026"
 LIMIT = 25.0  # the tanks' high level (valid range 0–30 m)
 CODE_PREFIX = "BENCH-"
 
@@ -118,10 +126,35 @@ def build(devices: int) -> list[tuple[str, list[str]]]:
         log(f"  沿用 {existing:,} 台压测设备")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE monitoring_device")
+    logins = gateways(enterprises)
     return [
-        (e.credit_code, [f"{CODE_PREFIX}{e.pk}-{n:02d}" for n in range(PER_ENTERPRISE)])
+        (
+            e.credit_code,
+            [f"{CODE_PREFIX}{e.pk}-{n:02d}" for n in range(PER_ENTERPRISE)],
+            logins[e.pk],
+        )
         for e in enterprises
     ]
+
+
+def gateways(enterprises) -> dict[int, tuple[str, str]]:
+    """A gateway per bench enterprise with a fresh token: {enterprise id: (user, token)}."""
+    from anjian.monitoring.models import Gateway
+
+    started = time.perf_counter()
+    existing = {g.enterprise_id: g for g in Gateway.objects.filter(code__startswith=CODE_PREFIX)}
+    logins, fresh, renewed = {}, [], []
+    for enterprise in enterprises:
+        gateway = existing.get(enterprise.pk) or Gateway(
+            enterprise=enterprise, code=f"{CODE_PREFIX}GW-{enterprise.pk}", name="压测网关"
+        )
+        token = gateway.issue_token()
+        (renewed if gateway.pk else fresh).append(gateway)
+        logins[enterprise.pk] = (gateway.username, token)
+    Gateway.objects.bulk_create(fresh, batch_size=1000)
+    Gateway.objects.bulk_update(renewed, ["token_hash", "broker_bcrypt", "broker_pbkdf2"])
+    log(f"  {len(logins)} 个网关及令牌：{time.perf_counter() - started:.1f} s")
+    return logins
 
 
 def count_readings() -> int:
@@ -135,52 +168,45 @@ def count_readings() -> int:
 # --- broker and processes ----------------------------------------------------------------------
 
 
-def start_broker(directory: Path) -> subprocess.Popen:
-    config = (ROOT / "deploy/mosquitto/anjian.conf").read_text()
-    config = config.replace("listener 1883 127.0.0.1", f"listener {PORT} 127.0.0.1")
-    config = config.replace(
-        "persistence_location /var/lib/mosquitto/", f"persistence_location {directory}/"
-    )
-    path = directory / "mosquitto.conf"
-    path.write_text(config)
-    broker = subprocess.Popen(
-        ["mosquitto", "-c", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", PORT), timeout=0.5):
-                return broker
-        except OSError:
-            time.sleep(0.1)
-    broker.kill()
-    sys.exit(f"Mosquitto 未能在 {PORT} 端口启动")
+def start_broker(kind: str, directory: Path):
+    """Our own broker with the shipped configuration and the registry's logins."""
+    from anjian.monitoring import broker
+    from anjian.monitoring.harness import MosquittoServer, NatsServer
+
+    server = NatsServer(directory) if kind == "nats" else MosquittoServer(directory)
+    written = broker.write_auth(kind, server.auth_dir)
+    log(f"  {kind} 账号：{written.logins} 个（设备与网关），接入账号 {INGEST_USER}")
+    return server.start()
 
 
-def start_workers(count: int, batch: int, run: str) -> list[subprocess.Popen]:
+def start_workers(server, count: int, batch: int, run: str) -> list[subprocess.Popen]:
+    where = ["--nats", server.url] if server.binary == "nats-server" else ["--mqtt", server.url]
     workers = []
     for n in range(count):
-        workers.append(
-            subprocess.Popen(
-                [
-                    sys.executable, "-m", "anjian", "ingest",
-                    "--mqtt", f"mqtt://127.0.0.1:{PORT}",
-                    "--client-id", f"bench-{run}-{n}",
-                    "--group", f"bench-{run}",
-                    "--batch", str(batch),
-                    "--linger", "0.1",
-                    "--report", "3600",
-                ],
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
+        log_path = server.directory / f"worker-{run}-{n}.log"
+        worker = subprocess.Popen(
+            [
+                sys.executable, "-m", "anjian", "ingest", *where,
+                "--client-id", f"bench-{run}-{n}",
+                "--group", f"bench-{run}",
+                "--batch", str(batch),
+                "--linger", "0.1",
+                "--report", "3600",
+            ],
+            cwd=ROOT,
+            stdout=log_path.open("wb"),
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )  # fmt: skip
-    time.sleep(2.5)  # connected and subscribed
+        worker.log_path = log_path
+        workers.append(worker)
+    # Connected, subscribed, and (NATS) the stream exists: only then may devices publish.
+    deadline = time.monotonic() + 60
     for worker in workers:
-        if worker.poll() is not None:
-            sys.exit("ingest 进程退出：" + worker.stderr.read().decode()[-2000:])
+        while "已开始接入" not in worker.log_path.read_text(errors="replace"):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                sys.exit("ingest 进程未能启动：" + worker.log_path.read_text()[-2000:])
+            time.sleep(0.1)
     return workers
 
 
@@ -204,22 +230,26 @@ def publisher_main() -> None:
     job = json.load(sys.stdin)
     groups = job["groups"]
     rng = random.Random(job["seed"])
-    client = mqtt.Client(
-        callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
-        client_id=f"bench-pub-{os.getpid()}",
-        protocol=mqtt.MQTTv5,
-    )
-    client.max_inflight_messages_set(2000)
-    client.max_queued_messages_set(0)
-    client.connect("127.0.0.1", PORT)
-    client.loop_start()
+    clients = []
+    for _credit, _codes, (username, token) in groups:
+        client = mqtt.Client(
+            callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+            client_id=f"bench-{username}-{os.getpid()}"[:64],
+            protocol=mqtt.MQTTv311,
+        )
+        client.username_pw_set(username, token)
+        client.max_inflight_messages_set(100)
+        client.max_queued_messages_set(0)
+        client.connect("127.0.0.1", job["port"])
+        client.loop_start()
+        clients.append(client)
     sent = spikes = 0
     first = time.time()
     step_seconds = job["interval"] / max(1, len(groups))
     infos = []
     for _step in range(job["steps"]):
         round_start = time.time()
-        for index, (credit, codes) in enumerate(groups):
+        for index, (credit, codes, _login) in enumerate(groups):
             if job["messages"] and sent >= job["messages"]:
                 break
             now = datetime.now(UTC)
@@ -241,7 +271,8 @@ def publisher_main() -> None:
                     }
                 )
             payload = json.dumps({"readings": readings}, separators=(",", ":"))
-            infos.append(client.publish(f"anjian/v1/{credit}/gateway/telemetry", payload, qos=1))
+            topic = f"anjian/v1/{credit}/gateway/telemetry"
+            infos.append(clients[index].publish(topic, payload, qos=1))
             sent += 1
             if job["interval"]:  # paced: spread each round over the interval
                 pause = round_start + (index + 1) * step_seconds - time.time()
@@ -252,13 +283,15 @@ def publisher_main() -> None:
     for info in infos:
         info.wait_for_publish(timeout=120)
     done = time.time()
-    client.loop_stop()
-    client.disconnect()
+    for client in clients:
+        client.disconnect()
+        client.loop_stop()
     print(json.dumps({"sent": sent, "spikes": spikes, "first": first, "done": done}))
 
 
-def publish(groups, *, messages=0, steps=1, interval=0.0, spike_share=0.0, seed=1) -> dict:
+def publish(server, groups, *, messages=0, steps=1, interval=0.0, spike_share=0.0, seed=1) -> dict:
     job = {
+        "port": server.mqtt_port,
         "groups": groups,
         "messages": messages,
         "steps": steps,
@@ -310,11 +343,11 @@ def check_exact(expected: int) -> None:
 # --- phases ----------------------------------------------------------------------------------
 
 
-def sustained(groups, workers: int, messages: int, batch: int) -> dict:
+def sustained(server, groups, workers: int, messages: int, batch: int) -> dict:
     before = count_readings()
-    processes = start_workers(workers, batch, f"s{workers}-{int(time.time())}")
+    processes = start_workers(server, workers, batch, f"s{workers}-{int(time.time())}")
     try:
-        sent = publish(groups, messages=messages, steps=10**9, seed=workers)
+        sent = publish(server, groups, messages=messages, steps=10**9, seed=workers)
         expected = before + sent["sent"] * PER_ENTERPRISE * 3
         committed = wait_for(expected, timeout=1800)
     finally:
@@ -331,15 +364,15 @@ def sustained(groups, workers: int, messages: int, batch: int) -> dict:
     }
 
 
-def nominal(groups, seconds: int, batch: int) -> dict:
+def nominal(server, groups, seconds: int, batch: int) -> dict:
     from anjian.monitoring.models import Alarm
 
     before = count_readings()
     alarms_before = set(Alarm.objects.values_list("pk", flat=True))
-    processes = start_workers(1, batch, f"n-{int(time.time())}")
+    processes = start_workers(server, 1, batch, f"n-{int(time.time())}")
     try:
         steps = max(1, seconds // 10)
-        sent = publish(groups, steps=steps, interval=10.0, spike_share=0.01, seed=7)
+        sent = publish(server, groups, steps=steps, interval=10.0, spike_share=0.01, seed=7)
         expected = before + sent["sent"] * PER_ENTERPRISE * 3
         wait_for(expected, timeout=600)
         time.sleep(1)
@@ -363,11 +396,11 @@ def nominal(groups, seconds: int, batch: int) -> dict:
     }
 
 
-def burst(groups, messages: int, batch: int) -> dict:
+def burst(server, groups, messages: int, batch: int) -> dict:
     before = count_readings()
-    processes = start_workers(1, batch, f"b-{int(time.time())}")
+    processes = start_workers(server, 1, batch, f"b-{int(time.time())}")
     try:
-        sent = publish(groups, messages=messages, steps=10**9, seed=11)
+        sent = publish(server, groups, messages=messages, steps=10**9, seed=11)
         expected = before + sent["sent"] * PER_ENTERPRISE * 3
         drained = wait_for(expected, timeout=1800)
     finally:
@@ -437,11 +470,19 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--nominal-seconds", type=int, default=60)
     parser.add_argument("--burst", type=int, default=4_000, help="突发阶段的消息数")
+    parser.add_argument("--broker", choices=["nats", "mosquitto"], default="nats")
+    parser.add_argument("--smoke", action="store_true", help="极小规模，只检验能否跑通（CI 用）")
     args = parser.parse_args()
+    if args.smoke:
+        args.devices, args.messages, args.workers = 500, 40, "1"
+        args.nominal_seconds, args.burst = 0, 20
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("请设置 DATABASE_URL=postgres://postgres@127.0.0.1:5432/anjian_bench")
-    if shutil.which("mosquitto") is None:
-        sys.exit("需要 mosquitto（apt-get install mosquitto）")
+    binary = {"nats": "nats-server", "mosquitto": "mosquitto"}[args.broker]
+    if shutil.which(binary, path=os.environ["PATH"] + ":/usr/sbin") is None:
+        sys.exit(f"需要 {binary}（make broker 会安装）")
+    ensure_database(os.environ["DATABASE_URL"])
+    os.environ.update(ANJIAN_BROKER_USER=INGEST_USER, ANJIAN_BROKER_PASSWORD=INGEST_PASSWORD)
     import django
 
     django.setup()
@@ -454,16 +495,17 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(" on ")[0]
+    directory = Path(tempfile.mkdtemp(prefix="anjian-bench-broker-"))
+    server = start_broker(args.broker, directory)
+    shipped = {"nats": "deploy/nats/anjian.conf", "mosquitto": "deploy/mosquitto/anjian.conf"}
     log(f"{len(groups) * PER_ENTERPRISE:,} 台设备 × 3 项；{os.cpu_count()} CPU；{version}；"
-        "Mosquitto（deploy/mosquitto/anjian.conf，端口 1884）")  # fmt: skip
-    directory = Path(tempfile.mkdtemp(prefix="anjian-bench-mqtt-"))
-    broker = start_broker(directory)
+        f"{args.broker}（{shipped[args.broker]}，MQTT 端口 {server.mqtt_port}）")  # fmt: skip
     results = {}
     try:
         for workers in [int(w) for w in args.workers.split(",") if w]:
             log(f"持续吞吐：{args.messages:,} 条网关消息 × 150 个读数，{workers} 个 ingest 进程 …")
             results[f"sustained-{workers}"] = r = sustained(
-                groups, workers, args.messages, args.batch
+                server, groups, workers, args.messages, args.batch
             )
             log(
                 f"  {r['readings']:,} 个读数 {r['seconds']:.1f} s：{r['rate']:,.0f} 读数/秒"
@@ -471,7 +513,7 @@ def main() -> None:
             )
         if args.nominal_seconds:
             log(f"额定负载 {args.nominal_seconds} s（20,000 台 × 3 项 / 10 s）与报警时延 …")
-            results["nominal"] = r = nominal(groups, args.nominal_seconds, args.batch)
+            results["nominal"] = r = nominal(server, groups, args.nominal_seconds, args.batch)
             log(
                 f"  {r['readings']:,} 个读数 {r['seconds']:.1f} s；报警 {r['alarms']} 次"
                 f"（超限 {r['spikes']} 个）；时延 p50 {r['p50']:.0f} ms，p95 {r['p95']:.0f} ms，"
@@ -481,7 +523,7 @@ def main() -> None:
             )
         if args.burst:
             log(f"突发：{args.burst:,} 条消息一次发出 …")
-            results["burst"] = r = burst(groups, args.burst, args.batch)
+            results["burst"] = r = burst(server, groups, args.burst, args.batch)
             log(
                 f"  {r['readings']:,} 个读数全部入库、无重复；发布 {r['publish_seconds']:.1f} s，"
                 f"全部入库 {r['drain_seconds']:.1f} s"
@@ -491,8 +533,7 @@ def main() -> None:
         results["copy"] = r = raw_copy(rows)
         log(f"  {r['rows']:,} 行 {r['seconds']:.1f} s：{r['rate']:,.0f} 行/秒")
     finally:
-        broker.terminate()
-        broker.wait(timeout=10)
+        server.stop()
         shutil.rmtree(directory, ignore_errors=True)
     log()
     log("==== 汇总 ====")

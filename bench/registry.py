@@ -77,15 +77,10 @@ def _conninfo(url: str, dbname: str | None = None) -> str:
 
 def ensure_database(url: str) -> str:
     """Create the bench database when it does not exist; returns its name."""
-    name = urlsplit(url).path.lstrip("/")
-    if not name:
-        sys.exit("DATABASE_URL 需包含数据库名，如 …/anjian_bench")
-    with psycopg.connect(_conninfo(url, "postgres"), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            print(f"创建数据库 {name}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return name
+    from bench.common import ensure_database as create_if_missing
+
+    create_if_missing(url)
+    return urlsplit(url).path.lstrip("/")
 
 
 def drop_database(url: str, name: str) -> None:
@@ -611,7 +606,10 @@ def main() -> None:
     parser.add_argument("--only", action="append", help="只运行名称含此子串的场景（可重复）")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="极小规模，只检验能否跑通（CI 用）")
     args = parser.parse_args()
+    if args.smoke:
+        args.enterprises, args.requests, args.warmup = 300, 2, 1
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         sys.exit("请设置 DATABASE_URL=postgres://postgres@127.0.0.1:5432/anjian_bench")
