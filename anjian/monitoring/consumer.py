@@ -21,6 +21,7 @@ What happens to a batch:
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -151,3 +152,34 @@ class Backoff:
 
     def reset(self) -> None:
         self.current = 0.0
+
+
+class BatchWorker:
+    """What both transports share: the loop that takes batches and processes them.
+    Subclasses provide ``next_batch(wait)`` (what is waiting, or [] after ``wait``
+    seconds) and ``process(batch)``, and keep ``stats``."""
+
+    stats: Stats
+
+    def next_batch(self, wait: float) -> list:
+        raise NotImplementedError
+
+    def process(self, batch: list) -> Handled:
+        raise NotImplementedError
+
+    def run(self, *, stop: threading.Event | None = None, max_messages: int | None = None,
+            idle_timeout: float | None = None) -> Stats:  # fmt: skip
+        """Process batches until ``stop`` is set, ``max_messages`` were processed, or no
+        message came for ``idle_timeout`` seconds."""
+        idle_since = time.monotonic()
+        while not (stop and stop.is_set()):
+            if max_messages is not None and self.stats.messages >= max_messages:
+                break
+            batch = self.next_batch(wait=0.5)
+            if not batch:
+                if idle_timeout is not None and time.monotonic() - idle_since > idle_timeout:
+                    break
+                continue
+            self.process(batch)
+            idle_since = time.monotonic()
+        return self.stats

@@ -44,7 +44,14 @@ from nats.js.api import (
 from nats.js.errors import NotFoundError
 
 from anjian.monitoring.broker import STREAM, SUBJECTS, Endpoint
-from anjian.monitoring.consumer import Backoff, BatchHandler, Delivery, Handled, Stats
+from anjian.monitoring.consumer import (
+    Backoff,
+    BatchHandler,
+    BatchWorker,
+    Delivery,
+    Handled,
+    Stats,
+)
 
 logger = logging.getLogger("anjian.monitoring.jetstream")
 
@@ -90,7 +97,7 @@ async def ensure_stream(js, replicas: int = 1) -> None:
         )  # fmt: skip
 
 
-class Worker:
+class Worker(BatchWorker):
     def __init__(
         self,
         url: str,
@@ -274,19 +281,5 @@ class Worker:
         self.stats.add(handled)
         return handled
 
-    def run(self, *, stop: threading.Event | None = None, max_messages: int | None = None,
-            idle_timeout: float | None = None) -> Stats:  # fmt: skip
-        """Process batches until ``stop`` is set, ``max_messages`` were processed, or no
-        message came for ``idle_timeout`` seconds."""
-        idle_since = time.monotonic()
-        while not (stop and stop.is_set()):
-            if max_messages is not None and self.stats.messages >= max_messages:
-                break
-            batch = self._collect(wait=0.5)
-            if not batch:
-                if idle_timeout is not None and time.monotonic() - idle_since > idle_timeout:
-                    break
-                continue
-            self.process(batch)
-            idle_since = time.monotonic()
-        return self.stats
+    def next_batch(self, wait: float) -> list:
+        return self._collect(wait)

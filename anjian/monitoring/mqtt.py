@@ -30,7 +30,14 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from anjian.monitoring.broker import Endpoint
-from anjian.monitoring.consumer import Backoff, BatchHandler, Delivery, Handled, Stats
+from anjian.monitoring.consumer import (
+    Backoff,
+    BatchHandler,
+    BatchWorker,
+    Delivery,
+    Handled,
+    Stats,
+)
 
 logger = logging.getLogger("anjian.monitoring.mqtt")
 
@@ -48,7 +55,7 @@ class Received:
     payload: bytes
 
 
-class Worker:
+class Worker(BatchWorker):
     def __init__(
         self,
         url: str,
@@ -176,19 +183,5 @@ class Worker:
         self.stats.add(handled)
         return handled
 
-    def run(self, *, stop: threading.Event | None = None, max_messages: int | None = None,
-            idle_timeout: float | None = None) -> Stats:  # fmt: skip
-        """Process batches until ``stop`` is set, ``max_messages`` were processed, or no
-        message came for ``idle_timeout`` seconds."""
-        idle_since = time.monotonic()
-        while not (stop and stop.is_set()):
-            if max_messages is not None and self.stats.messages >= max_messages:
-                break
-            batch = self.retry or self._collect(wait=0.5)
-            if not batch:
-                if idle_timeout is not None and time.monotonic() - idle_since > idle_timeout:
-                    break
-                continue
-            self.process(batch)
-            idle_since = time.monotonic()
-        return self.stats
+    def next_batch(self, wait: float) -> list[Received]:
+        return self.retry or self._collect(wait)

@@ -16,26 +16,14 @@ import pytest
 
 from anjian.core.models import Notification
 from anjian.core.testing import world
-from anjian.monitoring import broker, ingest, services
+from anjian.monitoring import broker, services
 from anjian.monitoring.choices import RejectReason
 from anjian.monitoring.harness import INGEST_PASSWORD, INGEST_USER, NatsServer, mqtt_client
 from anjian.monitoring.jetstream import STREAM, Worker
 from anjian.monitoring.models import Alarm, DeadLetter, Reading
 from anjian.monitoring.tests.factories import device_with_token, group, now_ish, payload, threshold
 
-
-@pytest.fixture(scope="module")
-def nats_server(tmp_path_factory):
-    server = NatsServer(tmp_path_factory.mktemp("nats")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def broker_settings(settings):
-    settings.BROKER_USER = INGEST_USER
-    settings.BROKER_PASSWORD = INGEST_PASSWORD
-    ingest.registry.clear()
+pytestmark = pytest.mark.usefixtures("ingest_account")
 
 
 def logins_for(server: NatsServer) -> None:

@@ -17,9 +17,6 @@ from anjian.core.testing import world
 from anjian.monitoring import broker, ingest
 from anjian.monitoring.choices import RejectReason
 from anjian.monitoring.harness import (
-    INGEST_PASSWORD,
-    INGEST_USER,
-    MosquittoServer,
     mqtt_client,
 )
 from anjian.monitoring.models import Alarm, DeadLetter, Reading
@@ -33,19 +30,7 @@ from anjian.monitoring.tests.factories import (
     topic,
 )
 
-
-@pytest.fixture(scope="module")
-def mosquitto(tmp_path_factory):
-    server = MosquittoServer(tmp_path_factory.mktemp("mosquitto")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def broker_settings(settings):
-    settings.BROKER_USER = INGEST_USER
-    settings.BROKER_PASSWORD = INGEST_PASSWORD
-    ingest.registry.clear()
+pytestmark = pytest.mark.usefixtures("ingest_account")
 
 
 TOKENS: dict[str, str] = {}

@@ -15,7 +15,7 @@ import pytest
 
 from anjian.core.testing import world
 from anjian.monitoring import broker, catalog, engine, fixtures, ingest, simulator
-from anjian.monitoring.harness import INGEST_PASSWORD, INGEST_USER, MosquittoServer, mqtt_client
+from anjian.monitoring.harness import INGEST_PASSWORD, INGEST_USER, mqtt_client
 from anjian.monitoring.models import Alarm, Device, Reading
 from anjian.monitoring.simulator import (
     FLAT,
@@ -399,17 +399,9 @@ def test_its_messages_are_accepted_by_the_ingest_and_alarm_for_the_misbehaving_d
     assert alarms.filter(level__in=["high_high", "low_low"]).exists()
 
 
-@pytest.fixture(scope="module")
-def mosquitto(tmp_path_factory):
-    server = MosquittoServer(tmp_path_factory.mktemp("sim-mosquitto")).start()
-    yield server
-    server.stop()
-
-
 def test_the_mqtt_transport_publishes_well_formed_messages_on_a_real_broker(
-    mosquitto, db, settings
+    mosquitto, db, ingest_account
 ):
-    settings.BROKER_USER, settings.BROKER_PASSWORD = INGEST_USER, INGEST_PASSWORD
     tag = uuid.uuid4().hex[:6]
     one, two = device(f"SIM-{tag}-1"), device(f"SIM-{tag}-2", kind="gas_lel")
     threshold(one, value=8.0)
