@@ -230,7 +230,7 @@ def publisher_main() -> None:
     job = json.load(sys.stdin)
     groups = job["groups"]
     rng = random.Random(job["seed"])
-    clients = []
+    clients, connected, refused = [], set(), []
     for _credit, _codes, (username, token) in groups:
         client = mqtt.Client(
             callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
@@ -240,9 +240,17 @@ def publisher_main() -> None:
         client.username_pw_set(username, token)
         client.max_inflight_messages_set(100)
         client.max_queued_messages_set(0)
+        client.on_connect = lambda c, _u, _f, reason, _p: (
+            connected.add(c) if not reason.is_failure else refused.append(str(reason))
+        )
         client.connect("127.0.0.1", job["port"])
         client.loop_start()
         clients.append(client)
+    deadline = time.monotonic() + 60
+    while len(connected) < len(clients) and not refused and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if len(connected) < len(clients):
+        sys.exit(f"{len(connected)}/{len(clients)} 个网关连接成功；拒绝：{refused[:3]}")
     sent = spikes = 0
     first = time.time()
     step_seconds = job["interval"] / max(1, len(groups))
@@ -289,27 +297,53 @@ def publisher_main() -> None:
     print(json.dumps({"sent": sent, "spikes": spikes, "first": first, "done": done}))
 
 
+# One publisher process holds at most this many MQTT connections: paho waits on its
+# sockets with select(), which cannot watch file descriptors past 1023, and each
+# connection takes three (its socket and a wake-up socket pair).
+CONNECTIONS_PER_PUBLISHER = 200
+
+
 def publish(server, groups, *, messages=0, steps=1, interval=0.0, spike_share=0.0, seed=1) -> dict:
-    job = {
-        "port": server.mqtt_port,
-        "groups": groups,
-        "messages": messages,
-        "steps": steps,
-        "interval": interval,
-        "spike_share": spike_share,
-        "seed": seed,
+    """Publish through publisher processes of up to CONNECTIONS_PER_PUBLISHER gateways each,
+    running at the same time; their figures merged."""
+    shares = [
+        groups[start : start + CONNECTIONS_PER_PUBLISHER]
+        for start in range(0, len(groups), CONNECTIONS_PER_PUBLISHER)
+    ]
+    processes = []
+    for index, share in enumerate(shares):
+        job = {
+            "port": server.mqtt_port,
+            "groups": share,
+            # ``messages`` split in proportion to the gateways each process holds
+            "messages": round(messages * len(share) / len(groups)) if messages else 0,
+            "steps": steps,
+            "interval": interval,
+            "spike_share": spike_share,
+            "seed": seed * 100 + index,
+        }
+        process = subprocess.Popen(
+            [sys.executable, __file__, "--publisher"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+        )
+        process.stdin.write(json.dumps(job).encode())
+        process.stdin.close()
+        processes.append(process)
+    results = []
+    for process in processes:
+        out, err = process.stdout.read(), process.stderr.read()
+        if process.wait(timeout=3600) != 0:
+            sys.exit("发布进程失败：" + err.decode()[-2000:])
+        results.append(json.loads(out))
+    return {
+        "sent": sum(r["sent"] for r in results),
+        "spikes": sum(r["spikes"] for r in results),
+        "first": min(r["first"] for r in results),
+        "done": max(r["done"] for r in results),
     }
-    process = subprocess.run(
-        [sys.executable, __file__, "--publisher"],
-        input=json.dumps(job).encode(),
-        capture_output=True,
-        cwd=ROOT,
-        check=False,
-        timeout=3600,
-    )
-    if process.returncode != 0:
-        sys.exit("发布进程失败：" + process.stderr.decode()[-2000:])
-    return json.loads(process.stdout)
 
 
 def wait_for(expected: int, timeout: float) -> float:

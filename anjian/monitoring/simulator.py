@@ -541,7 +541,9 @@ class MqttTransport:
     it), one connection per login — a device or gateway may publish only its own topic;
     paho reconnects on its own."""
 
-    MAX_CONNECTIONS = 1000
+    # paho waits on its sockets with select(), which cannot watch file descriptors past
+    # 1023; each connection takes three (its socket and a wake-up socket pair).
+    MAX_CONNECTIONS = 300
 
     def __init__(
         self,
