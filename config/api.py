@@ -65,7 +65,10 @@ api.add_router("/warnings", cap_router)
 
 @api.exception_handler(Conflict)
 def on_conflict(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=409)
+    body = {"detail": str(exc)}
+    if exc.state is not None:  # a lifecycle conflict: the state the record is in now
+        body.update(state=exc.state, state_label=exc.state_label)
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(NotPermitted)

@@ -27,9 +27,10 @@ from anjian.cap import selectors, services, xml
 from anjian.cap.choices import Category, Certainty, MsgType, ResponseType, Severity, State, Urgency
 from anjian.cap.choices import Status as CapStatus
 from anjian.cap.forms import AlertForm
+from anjian.cap.lifecycle import ALERT
 from anjian.cap.models import CapAlert
 from anjian.core.access import api_requires
-from anjian.core.api import FormInvalid, errors
+from anjian.core.api import ActionOut, FormInvalid, available_actions, errors
 from anjian.core.pagination import paginate
 
 router = Router(tags=["预警信息发布"])
@@ -74,6 +75,11 @@ class AlertOut(Schema):
     created_by_id: int
     approved_by_id: int | None
     published_at: datetime | None
+    actions: list[ActionOut] = Field([], description="调用者现在可以执行的操作")
+
+    @staticmethod
+    def resolve_actions(obj: CapAlert, context) -> list:
+        return available_actions(ALERT, obj, context)
 
     @staticmethod
     def resolve_sent(obj: CapAlert) -> str | None:

@@ -1,4 +1,4 @@
-"""The warning lifecycle as data: every transition, where it may start, where it ends, who may.
+"""The warning lifecycle, declared on the workflow kernel (``core.workflow``).
 
 draft → pending (提交审核) → published (审核发布, by someone who did not write it);
 pending → draft (退回修改, with a reason); draft → discarded (作废; nothing is deleted).
@@ -10,105 +10,15 @@ A published message leaves the feed in one of two ways:
 
 ``supersede``, ``drop`` (an Update still being written when its message is cancelled)
 and ``publish_cancel`` are done by the services as part of another step, never asked
-for directly. Services look transitions up here and nowhere else; tests walk
-this table (every state × every transition).
+for directly. The generated diagram and table: docs/lifecycles.md.
 """
-
-from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accounts import permissions as perms
-from anjian.cap.choices import State
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    action: str  # the role-map action (accounts.permissions) the actor needs
-    needs_reason: bool = False
-    internal: bool = False  # a step of another service, not offered as a button
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        Transition(
-            "submit",
-            _("提交审核"),
-            frozenset({State.DRAFT}),
-            State.PENDING,
-            perms.WARNING_COMPOSE,
-        ),
-        Transition(
-            "return",
-            _("退回修改"),
-            frozenset({State.PENDING}),
-            State.DRAFT,
-            perms.WARNING_APPROVE,
-            needs_reason=True,
-        ),
-        Transition(
-            "approve",
-            _("审核发布"),
-            frozenset({State.PENDING}),
-            State.PUBLISHED,
-            perms.WARNING_APPROVE,
-        ),
-        Transition(
-            "discard",
-            _("作废草稿"),
-            frozenset({State.DRAFT}),
-            State.DISCARDED,
-            perms.WARNING_COMPOSE,
-        ),
-        Transition(
-            "cancel",
-            _("取消预警"),
-            frozenset({State.PUBLISHED}),
-            State.CANCELLED,
-            perms.WARNING_APPROVE,
-            needs_reason=True,
-        ),
-        Transition(
-            "supersede",
-            _("被更新报文替代"),
-            frozenset({State.PUBLISHED}),
-            State.SUPERSEDED,
-            perms.WARNING_APPROVE,
-            internal=True,
-        ),
-        Transition(
-            "drop",
-            _("随原预警取消而作废"),
-            frozenset({State.DRAFT, State.PENDING}),
-            State.DISCARDED,
-            perms.WARNING_APPROVE,
-            internal=True,
-        ),
-        Transition(
-            "publish_cancel",
-            _("发布取消报文"),
-            frozenset({State.DRAFT}),
-            State.PUBLISHED,
-            perms.WARNING_APPROVE,
-            internal=True,
-        ),
-    )
-}
-
-# How the timeline names the events that are not transitions.
-EVENT_LABELS = {
-    "create": _("起草"),
-    "edit": _("修改"),
-}
-
-
-def allowed_from(state: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if state in t.sources and not t.internal]
+from anjian.cap.choices import MsgType, State
+from anjian.cap.models import CapAlert, CapAlertTransition
+from anjian.core.workflow import Lifecycle, Operation, Transition
 
 
 def authors(alert) -> set[int]:
@@ -116,10 +26,105 @@ def authors(alert) -> set[int]:
     return {pk for pk in (alert.created_by_id, alert.submitted_by_id, alert.updated_by_id) if pk}
 
 
-def may(user, transition: Transition, alert) -> bool:
-    """Whether ``user``'s role allows ``transition`` on ``alert`` (scope is checked apart)."""
-    if not user.can(transition.action):
-        return False
-    if transition.name == "approve":
-        return user.pk not in authors(alert)
-    return True
+def not_an_author(user, alert) -> str | None:
+    if user.pk in authors(alert):
+        return _("不能审核发布本人起草、修改或提交的预警，须由其他有审核权限的人员签发")
+    return None
+
+
+def not_a_cancel_message(alert) -> str | None:
+    if alert.msg_type == MsgType.CANCEL:
+        return _("取消报文不能再被更新或取消")
+    return None
+
+
+ALERT = Lifecycle(
+    name="cap_alert",
+    label=_("预警"),
+    model=CapAlert,
+    record=CapAlertTransition,
+    record_fk="alert",
+    states=State,
+    initial=State.DRAFT,
+    transitions=[
+        Transition(
+            "submit",
+            _("提交审核"),
+            {State.DRAFT},
+            State.PENDING,
+            perms.WARNING_COMPOSE,
+            who=_("起草人（预警编制权限）"),
+        ),
+        Transition(
+            "return",
+            _("退回修改"),
+            {State.PENDING},
+            State.DRAFT,
+            perms.WARNING_APPROVE,
+            needs_reason=True,
+            who=_("审核人"),
+        ),
+        Transition(
+            "approve",
+            _("审核发布"),
+            {State.PENDING},
+            State.PUBLISHED,
+            perms.WARNING_APPROVE,
+            guards=(not_an_author,),
+            who=_("审核人，且不是起草、修改或提交该预警的人（双人审核）"),
+        ),
+        Transition(
+            "discard",
+            _("作废草稿"),
+            {State.DRAFT},
+            State.DISCARDED,
+            perms.WARNING_COMPOSE,
+            who=_("起草人"),
+        ),
+        Transition(
+            "cancel",
+            _("取消预警"),
+            {State.PUBLISHED},
+            State.CANCELLED,
+            perms.WARNING_APPROVE,
+            needs_reason=True,
+            conditions=(not_a_cancel_message,),
+            who=_("审核人；随即发布引用原预警的取消报文"),
+        ),
+        Transition(
+            "supersede",
+            _("被更新报文替代"),
+            {State.PUBLISHED},
+            State.SUPERSEDED,
+            perms.WARNING_APPROVE,
+            internal=True,
+        ),
+        Transition(
+            "drop",
+            _("随原预警取消而作废"),
+            {State.DRAFT, State.PENDING},
+            State.DISCARDED,
+            perms.WARNING_APPROVE,
+            internal=True,
+        ),
+        Transition(
+            "publish_cancel",
+            _("发布取消报文"),
+            {State.DRAFT},
+            State.PUBLISHED,
+            perms.WARNING_APPROVE,
+            internal=True,
+        ),
+    ],
+    operations=[
+        Operation(
+            "update",
+            _("更新预警"),
+            perms.WARNING_COMPOSE,
+            {State.PUBLISHED},
+            conditions=(not_a_cancel_message,),
+            who=_("起草人：新起草一份引用原预警的更新报文，审核发布后替代原预警"),
+        ),
+    ],
+    events={"create": _("起草"), "edit": _("修改")},
+)

@@ -33,6 +33,7 @@ from anjian.cap.choices import (
     Status,
     Urgency,
 )
+from anjian.core.models import TransitionRecord
 from anjian.core.scoping import ScopedQuerySet, ScopePaths
 
 LANGUAGE = "zh-CN"
@@ -244,21 +245,14 @@ class CapAlert(models.Model):
         return STATE_COLOURS.get(self.state, "secondary")
 
 
-class CapAlertTransition(models.Model):
+class CapAlertTransition(TransitionRecord):
     """The timeline of one message: who moved it from which state to which, when and why."""
 
     alert = models.ForeignKey(CapAlert, on_delete=models.PROTECT, related_name="transitions")
-    action = models.CharField(max_length=20)
-    from_state = models.CharField(max_length=12, blank=True)
-    to_state = models.CharField(max_length=12, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.CharField(max_length=500, blank=True)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("预警处理记录")
         verbose_name_plural = _("预警处理记录")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.alert_id} {self.action}"

@@ -1,10 +1,10 @@
 """Every write to the warnings. Pages, API, demo and CLI call these.
 
 Each step looks the message up through the writer's *strict* scope (outside it =
-``OutOfScope``, answered 404), checks role and lifecycle (``lifecycle.py``), validates,
-then compare-and-sets state and version with a conditional UPDATE (zero rows = someone
-was first = ``Conflict``) and writes one ``CapAlertTransition`` — in one transaction.
-A transition submitted twice by the same person answers with the message as it is.
+``OutOfScope``, answered 404) and runs its transition on the workflow kernel
+(``lifecycle.ALERT``: role, state, guards, version, compare-and-set, one
+``CapAlertTransition``) — in one transaction. A transition submitted twice by the same
+person answers with the message as it is.
 
 Publishing (``alert_approve``, and the Cancel message of ``alert_cancel``) assigns the
 identifier, sender and sent time, builds the CAP XML and validates it against the OASIS
@@ -12,19 +12,18 @@ schema before anything is stored; an invalid document rolls the whole step back.
 of an issued message is never written again.
 """
 
-from dataclasses import dataclass
-
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.accounts import permissions as perms
-from anjian.cap import lifecycle, selectors, xml
+from anjian.cap import selectors, xml
 from anjian.cap.choices import MsgType, State
-from anjian.cap.models import CapAlert, CapAlertTransition
+from anjian.cap.lifecycle import ALERT
+from anjian.cap.models import CapAlert
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
 from anjian.core.scoping import ensure_in_scope
+from anjian.core.workflow import Step
 
 # What a composer writes; everything else is set by the workflow.
 EDITABLE_FIELDS = (
@@ -75,8 +74,8 @@ def _alert_for_write(by, alert_id: int) -> CapAlert:
 
 
 def _record(alert: CapAlert, *, action: str, by, from_state="", to_state="", reason=""):
-    return CapAlertTransition.objects.create(
-        alert=alert, action=action, from_state=from_state, to_state=to_state, by=by, reason=reason
+    return ALERT.record_event(
+        alert, action=action, by=by, from_state=from_state, to_state=to_state, reason=reason
     )
 
 
@@ -92,85 +91,36 @@ def _check_not_expired(alert: CapAlert, now) -> None:
         raise ValidationError({"expires": _("失效时间已过，请修改失效时间后再提交")})
 
 
-@dataclass
-class _Step:
-    alert: CapAlert
-    transition: lifecycle.Transition
-    from_state: str
-
-
-def _begin(by, alert_id: int, name: str, expected_version: int | None) -> _Step | CapAlert:
-    """Load, check role, lifecycle and version. Returns the message itself when this very
-    transition was already done by the same person (a double submit)."""
-    transition = lifecycle.TRANSITIONS[name]
-    if not by.can(transition.action):
+def _begin(by, alert_id: int, name: str, expected_version: int | None) -> Step:
+    """The kernel's checks, on the message looked up (and locked) through the scope."""
+    if not by.can(ALERT.transition(name).action):
         raise NotPermitted()
-    alert = _alert_for_write(by, alert_id)
-    if alert.state not in transition.sources:
-        last = alert.transitions.order_by("-at", "-id").first()
-        if (
-            alert.state == transition.target
-            and last is not None
-            and last.action == name
-            and last.by_id == by.pk
-        ):
-            return alert
-        raise Conflict(
-            _("该预警当前为“%(state)s”，不能%(t)s。请刷新页面查看最新情况。")
-            % {"state": alert.get_state_display(), "t": transition.label}
-        )
-    if not lifecycle.may(by, transition, alert):
-        raise NotPermitted(
-            _("不能审核发布本人起草、修改或提交的预警，须由其他有审核权限的人员签发")
-        )
-    if expected_version is not None and alert.version != expected_version:
-        raise Conflict()
-    return _Step(alert, transition, alert.state)
-
-
-def _commit(step: _Step, *, by, reason: str = "", **values) -> CapAlert:
-    """Compare-and-set the state (and ``values``), and write the timeline entry."""
-    alert = step.alert
-    target = step.transition.target
-    updated = CapAlert.objects.filter(
-        pk=alert.pk, state=step.from_state, version=alert.version
-    ).update(state=target, version=F("version") + 1, updated_at=timezone.now(), **values)
-    if updated == 0:
-        raise Conflict()
-    for name, value in values.items():
-        setattr(alert, name, value)
-    alert.state = target
-    alert.version += 1
-    _record(
-        alert,
-        action=step.transition.name,
-        by=by,
-        from_state=step.from_state,
-        to_state=target,
-        reason=reason,
+    return ALERT.begin(
+        by=by, obj=_alert_for_write(by, alert_id), name=name, expected_version=expected_version
     )
-    return alert
 
 
-def _publish(step: _Step, *, by, now, replaced: CapAlert | None) -> CapAlert:
+def _publish(step: Step, *, by, now, replaced: CapAlert | None) -> CapAlert:
     """Give the message its CAP header, build and validate the XML, store it all at once."""
-    alert = step.alert
+    alert = step.obj
     alert.sent = timezone.localtime(now).replace(microsecond=0)
     alert.sender = sender_for(alert.region_id)
     alert.identifier = f"anjian-{alert.region_id}-{alert.sent:%Y%m%d%H%M%S}-{alert.pk}"
     alert.references = replaced.cap_reference if replaced is not None else ""
     document = xml.build(alert)
     xml.check(document)
-    return _commit(
+    return ALERT.commit(
         step,
         by=by,
-        identifier=alert.identifier,
-        sender=alert.sender,
-        sent=alert.sent,
-        references=alert.references,
-        xml=document.decode("utf-8"),
-        approved_by=by,
-        published_at=now,
+        values={
+            "identifier": alert.identifier,
+            "sender": alert.sender,
+            "sent": alert.sent,
+            "references": alert.references,
+            "xml": document.decode("utf-8"),
+            "approved_by": by,
+            "published_at": now,
+        },
     )
 
 
@@ -194,11 +144,6 @@ def _copy(original: CapAlert, *, by, msg_type: str, note: str = "") -> CapAlert:
     successor.save()
     _record(successor, action="create", by=by, to_state=State.DRAFT, reason=original.identifier)
     return successor
-
-
-def _replaceable(original: CapAlert) -> None:
-    if original.msg_type == MsgType.CANCEL:
-        raise Conflict(_("取消报文不能再被更新或取消"))
 
 
 # --- drafts --------------------------------------------------------------------------------
@@ -257,12 +202,12 @@ def alert_edit(*, by, alert_id: int, data: dict, expected_version: int) -> CapAl
 def alert_submit(*, by, alert_id: int, expected_version: int | None) -> CapAlert:
     """提交审核: the draft waits for someone else with WARNING_APPROVE."""
     step = _begin(by, alert_id, "submit", expected_version)
-    if isinstance(step, CapAlert):
-        return step
-    step.alert.full_clean()
+    if step.replay:
+        return step.obj
+    step.obj.full_clean()
     now = timezone.now()
-    _check_not_expired(step.alert, now)
-    return _commit(step, by=by, submitted_by=by, submitted_at=now)
+    _check_not_expired(step.obj, now)
+    return ALERT.commit(step, by=by, values={"submitted_by": by, "submitted_at": now})
 
 
 @transaction.atomic
@@ -270,18 +215,20 @@ def alert_return(*, by, alert_id: int, expected_version: int | None, reason: str
     """退回修改: back to draft, with the approver's reason on the timeline."""
     reason = _require_reason(reason)
     step = _begin(by, alert_id, "return", expected_version)
-    if isinstance(step, CapAlert):
-        return step
-    return _commit(step, by=by, reason=reason, submitted_by=None, submitted_at=None)
+    if step.replay:
+        return step.obj
+    return ALERT.commit(
+        step, by=by, reason=reason, values={"submitted_by": None, "submitted_at": None}
+    )
 
 
 @transaction.atomic
 def alert_discard(*, by, alert_id: int, expected_version: int | None) -> CapAlert:
     """作废 a draft that will not be published (kept, never deleted)."""
     step = _begin(by, alert_id, "discard", expected_version)
-    if isinstance(step, CapAlert):
-        return step
-    return _commit(step, by=by)
+    if step.replay:
+        return step.obj
+    return ALERT.commit(step, by=by)
 
 
 @transaction.atomic
@@ -290,9 +237,9 @@ def alert_approve(*, by, alert_id: int, expected_version: int | None) -> CapAler
     Update also marks the message it replaces superseded — if that one is still
     published; otherwise (someone cancelled or updated it first) this is a conflict."""
     step = _begin(by, alert_id, "approve", expected_version)
-    if isinstance(step, CapAlert):
-        return step
-    alert = step.alert
+    if step.replay:
+        return step.obj
+    alert = step.obj
     now = timezone.now()
     _check_not_expired(alert, now)
     replaced = None
@@ -303,8 +250,8 @@ def alert_approve(*, by, alert_id: int, expected_version: int | None) -> CapAler
                 _("原预警已“%(state)s”，此更新不能再发布。")
                 % {"state": replaced.get_state_display()}
             )
-        _commit(
-            _Step(replaced, lifecycle.TRANSITIONS["supersede"], replaced.state),
+        ALERT.commit(
+            ALERT.internal(replaced, "supersede"),
             by=by,
             reason=_("由更新报文 %(pk)s 替代") % {"pk": alert.pk},
         )
@@ -324,12 +271,7 @@ def alert_start_update(
     existing = selectors.open_successor(original)
     if existing is not None:
         return existing, False
-    if original.state != State.PUBLISHED:
-        raise Conflict(
-            _("只有已发布的预警可以更新；该预警当前为“%(state)s”。")
-            % {"state": original.get_state_display()}
-        )
-    _replaceable(original)
+    ALERT.check_operation(by, "update", original)
     if expected_version is not None and original.version != expected_version:
         raise Conflict()
     return _copy(original, by=by, msg_type=MsgType.UPDATE), True
@@ -342,14 +284,13 @@ def alert_cancel(*, by, alert_id: int, expected_version: int | None, reason: str
     message. Needs WARNING_APPROVE; no second person (withdrawing must not wait)."""
     reason = _require_reason(reason)
     step = _begin(by, alert_id, "cancel", expected_version)
-    if isinstance(step, CapAlert):
-        return step.successors.filter(msg_type=MsgType.CANCEL).get()
-    original = step.alert
-    _replaceable(original)
-    drop = lifecycle.TRANSITIONS["drop"]
+    if step.replay:
+        return step.obj.successors.filter(msg_type=MsgType.CANCEL).get()
+    original = step.obj
+    drop = ALERT.transition("drop")
     for draft in original.successors.filter(state__in=drop.sources):
-        _commit(_Step(draft, drop, draft.state), by=by, reason=_("原预警已取消"))
-    _commit(step, by=by, reason=reason)
+        ALERT.commit(ALERT.internal(draft, "drop"), by=by, reason=_("原预警已取消"))
+    ALERT.commit(step, by=by, reason=reason)
     message = _copy(original, by=by, msg_type=MsgType.CANCEL, note=reason)
-    publish = _Step(message, lifecycle.TRANSITIONS["publish_cancel"], message.state)
+    publish = ALERT.internal(message, "publish_cancel")
     return _publish(publish, by=by, now=timezone.now(), replaced=original)

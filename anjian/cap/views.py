@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.accounts import permissions as perms
-from anjian.cap import feed, forms, lifecycle, selectors, services, xml
+from anjian.cap import feed, forms, selectors, services, xml
 from anjian.cap.area import parse_circle, parse_polygon
-from anjian.cap.choices import MsgType, State
+from anjian.cap.choices import State
+from anjian.cap.lifecycle import ALERT, authors
 from anjian.cap.models import CapAlert
 from anjian.core import audit
 from anjian.core.access import public, requires
@@ -121,7 +122,6 @@ def _preview(alert: CapAlert) -> tuple[str, list[str]]:
 
 
 BUTTONS = {"approve": "btn-success", "cancel": "btn-danger", "discard": "btn-outline-danger"}
-UPDATE_LABEL = gettext_lazy("更新预警")
 
 
 def _action_forms(user, alert: CapAlert, bound: dict | None = None) -> list[dict]:
@@ -141,18 +141,9 @@ def _action_forms(user, alert: CapAlert, bound: dict | None = None) -> list[dict
             }
         )
 
-    for transition in lifecycle.allowed_from(alert.state):
-        if not lifecycle.may(user, transition, alert):
-            continue
-        if transition.name == "cancel" and alert.msg_type == MsgType.CANCEL:
-            continue
-        offer(transition.name, transition.label, ACTION_FORMS[transition.name])
-    if (
-        alert.state == State.PUBLISHED
-        and alert.msg_type != MsgType.CANCEL
-        and user.can(perms.WARNING_COMPOSE)
-    ):
-        offer("update", UPDATE_LABEL, forms.VersionForm)
+    for action in ALERT.available(user, alert):
+        form_class = forms.VersionForm if action.name == "update" else ACTION_FORMS[action.name]
+        offer(action.name, action.label, form_class)
     return available
 
 
@@ -167,7 +158,7 @@ def _render_detail(request, alert: CapAlert, *, bound=None, status=200, error: s
         "actions": _action_forms(user, alert, bound),
         "own_draft": alert.state == State.PENDING
         and user.can(perms.WARNING_APPROVE)
-        and user.pk in lifecycle.authors(alert),
+        and user.pk in authors(alert),
         "open_successor": selectors.open_successor(alert),
         "issued_successor": selectors.issued_successor(alert),
         "timeline": selectors.timeline(alert),
@@ -175,10 +166,7 @@ def _render_detail(request, alert: CapAlert, *, bound=None, status=200, error: s
         "map_context": _map_context(alert),
         "public_url": feed.xml_url(alert) if alert.is_issued else "",
         "error": error,
-        "labels": {
-            **lifecycle.EVENT_LABELS,
-            **{t.name: t.label for t in lifecycle.TRANSITIONS.values()},
-        },
+        "labels": ALERT.labels(),
         "state_labels": dict(State.choices),
     }
     return render(request, "cap/detail.html", context, status=status)
@@ -226,7 +214,7 @@ DONE = {
 
 
 def _action_view(name: str):
-    transition = lifecycle.TRANSITIONS[name]
+    transition = ALERT.transition(name)
 
     @require_POST
     @requires(transition.action)

@@ -12,6 +12,34 @@ class ErrorOut(Schema):
     detail: str
 
 
+class ConflictOut(Schema):
+    """409: someone changed the record first, or its state does not allow the request;
+    for a lifecycle, the state it is in now (reload it and decide again)."""
+
+    detail: str
+    state: str | None = Field(None, description="记录当前的状态（流程冲突时）")
+    state_label: str | None = Field(None, description="当前状态的中文名称")
+
+
+class ActionOut(Schema):
+    """Something the calling user may do to the record now (``core.workflow``): a
+    transition (``POST …/{id}/<name>``) or another operation. Clients offer only these."""
+
+    name: str
+    label: str
+    kind: str = Field(description="transition（改变状态）或 operation（不改变状态）")
+    needs_reason: bool = Field(description="须填写原因")
+
+
+def available_actions(lifecycle, obj, context) -> list:
+    """For a schema's ``resolve_actions(obj, context)``: what the requesting user may do."""
+    request = (context or {}).get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    return lifecycle.available(user, obj)
+
+
 class FieldErrorOut(Schema):
     loc: list[str] = Field(description="位置：body/query 及字段名")
     msg: str = Field(description="说明（中文）")
@@ -26,7 +54,8 @@ class ValidationErrorOut(Schema):
 
 def errors(*statuses: int) -> dict:
     """``response={200: X, **errors(404, 409, 422)}`` — each status with its shared schema."""
-    return {status: ValidationErrorOut if status == 422 else ErrorOut for status in statuses}
+    schemas = {422: ValidationErrorOut, 409: ConflictOut}
+    return {status: schemas.get(status, ErrorOut) for status in statuses}
 
 
 def declare_common_answers(operation) -> None:

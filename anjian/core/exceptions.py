@@ -17,10 +17,14 @@ class OutOfScope(Exception):
 
 
 class Conflict(Exception):
-    """Someone else changed the record first (optimistic version check failed)."""
+    """Someone else changed the record first (optimistic version check failed), or the
+    record's state does not allow what was asked. ``state`` is the state it is in now,
+    when the conflict is about a lifecycle (the API answers it with the 409)."""
 
-    def __init__(self, message=None):
+    def __init__(self, message=None, *, state: str | None = None, state_label: str | None = None):
         super().__init__(message or _("该记录已被他人修改，请刷新页面后重新编辑。"))
+        self.state = state
+        self.state_label = state_label
 
 
 class NotPermitted(Exception):

@@ -28,6 +28,32 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
 
+class TransitionRecord(models.Model):
+    """One line of an object's timeline (``core.workflow``): a transition — who moved it
+    from which state to which, when, why, with what — or another event (``from_state``
+    and ``to_state`` empty). A lifecycle's record model adds the foreign key to its object
+    (``Lifecycle.record_fk``); nothing is ever deleted from it."""
+
+    action = models.CharField(_("操作"), max_length=24)
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    reason = models.TextField(_("说明"), max_length=2000, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
 class SiteFlag(models.Model):
     """Facts about this installation, e.g. that its data is a synthetic demo."""
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from anjian.cap import lifecycle, services
+from anjian.cap import services
 from anjian.cap.choices import State
+from anjian.cap.lifecycle import ALERT
 from anjian.cap.models import CapAlert
 from anjian.cap.tests.factories import alert_in
 from anjian.core.exceptions import Conflict
@@ -30,7 +31,7 @@ def run(name: str, alert: CapAlert):
 
 
 def test_the_table_covers_every_public_transition():
-    public = {t.name for t in lifecycle.TRANSITIONS.values() if not t.internal}
+    public = {t.name for t in ALERT.transitions if not t.internal}
     assert public == set(RUNNERS)
 
 
@@ -38,7 +39,7 @@ def test_the_table_covers_every_public_transition():
 @pytest.mark.parametrize("name", sorted(RUNNERS))
 def test_each_transition_runs_exactly_from_its_source_states(state, name, db):
     alert = alert_in(state)
-    transition = lifecycle.TRANSITIONS[name]
+    transition = ALERT.transition(name)
     if state in transition.sources:
         result = run(name, alert)
         alert.refresh_from_db()
@@ -56,6 +57,6 @@ def test_each_transition_runs_exactly_from_its_source_states(state, name, db):
 
 
 def test_internal_steps_are_not_offered_as_actions():
-    offered = {t.name for state in STATES for t in lifecycle.allowed_from(state)}
+    offered = {t.name for state in STATES for t in ALERT.allowed_from(state)}
     assert offered == set(RUNNERS)
-    assert {"supersede", "drop", "publish_cancel"} <= set(lifecycle.TRANSITIONS)
+    assert {"supersede", "drop", "publish_cancel"} <= set(ALERT.by_name)
