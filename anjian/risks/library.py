@@ -1,710 +1,295 @@
-"""The industry risk-point library shipped with the platform (seeded by a data migration).
+"""The industry risk-point library shipped with the platform: reading and checking its files.
 
-Typical risk points of the industries and key objects the district supervises, with their
-usual hazard factors (GB/T 13861 class), GB 6441 accident types, a typical LEC or LS
-assessment and at least three control measures. The wording is our own summary of common
-practice in 双重预防 guidance, not text copied from a standard; enterprises adapt each
-point after adding it. ``library_sync`` upserts by ``code`` so a later migration can
-extend the library without touching what enterprises already created from it.
+``data/library/`` holds one JSON file per topic (format in ``data/README.md``): typical
+risk points of the industries and key objects the district supervises, with their usual
+hazard factors (GB/T 13861 class), GB 6441 accident types, a typical LEC or LS assessment
+and at least three control measures. The wording is our own summary of common practice in
+双重预防 guidance, not text copied from a standard; enterprises adapt each point after
+adding it.
+
+``read_files`` turns files into the values of ``RiskLibraryEntry`` rows (code included),
+ordered by ``sort_order`` and code, or raises ``LibraryFileError`` listing every problem in
+Chinese; it writes nothing (its only query is the list of industries).
+``services.library_load`` upserts the entries by code (``anjian risk_library load``); the
+data migration ``0002`` reads the same files into a fresh database with its own copy of
+the reading rules.
 """
 
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
-def m(kind: str, level: str, text: str) -> dict:
-    return {"kind": kind, "level": level, "text": text}
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 
+from anjian.enterprises.choices import KEY_FLAGS
+from anjian.regions.defaults import INDUSTRIES
+from anjian.regions.models import Industry
+from anjian.risks.choices import METHOD_FACTORS, ControlLevel, MeasureKind, Method
+from anjian.risks.models import ControlMeasure, RiskLibraryEntry
 
-HAZCHEM = "hazchem,gas,fireworks,hazardous_waste"
-METAL = "metallurgy,nonferrous"
-CROWDED = "fire_key_unit,commerce,education,culture_tourism,health"
-
-ENTRIES: list[dict] = [
-    # --- 危险化学品 -------------------------------------------------------------------
-    {
-        "code": "hazchem-tank-farm",
-        "topic": "危化",
-        "industry_codes": HAZCHEM,
-        "flags": "involves_hazchem",
-        "name": "危险化学品储罐区",
-        "kind": "area",
-        "location_hint": "储罐区（防火堤内）",
-        "hazard_factors": (
-            "易燃易爆、有毒液体储存量大；储罐、管道、阀门、法兰泄漏；液位计、高液位报警失效"
-            "导致冒罐；静电、雷击、违章动火引燃；防火堤破损；呼吸阀、阻火器失效。"
-        ),
-        "factor_class": "2",
-        "accident_types": "08,17,18,19",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "6",
-        "c_value": "40",
-        "control_level": "company",
-        "measures": [
-            m(
-                "engineering",
-                "company",
-                "储罐设液位、温度、压力监测及高高液位联锁，接入重大危险源监测预警系统",
-            ),
-            m(
-                "engineering",
-                "workshop",
-                "设可燃/有毒气体检测报警、防雷防静电接地，定期检测并记录",
-            ),
-            m("management", "workshop", "执行巡回检查制度，每班检查罐体、管线、阀门及防火堤"),
-            m("training", "team", "岗位人员掌握物料危险特性及泄漏应急处置，持证上岗"),
-            m("emergency", "company", "编制储罐区泄漏、火灾现场处置方案，每半年演练一次"),
-        ],
-        "basis": "GB 18218-2018；GB 50351 储罐区防火堤设计规范",
-        "sort_order": 10,
-    },
-    {
-        "code": "hazchem-loading",
-        "topic": "危化",
-        "industry_codes": HAZCHEM + ",road_transport",
-        "flags": "involves_hazchem",
-        "name": "危险化学品装卸作业",
-        "kind": "activity",
-        "location_hint": "装卸站台/鹤管",
-        "hazard_factors": (
-            "槽车装卸时鹤管、软管破裂泄漏；未静电接地、流速过快产生静电；车辆未熄火、溜车；"
-            "装卸人员无资质或违章操作；超装。"
-        ),
-        "factor_class": "1",
-        "accident_types": "02,08,18,19",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "6",
-        "c_value": "15",
-        "control_level": "workshop",
-        "measures": [
-            m("engineering", "workshop", "装卸点设静电接地报警器、紧急切断阀及防溜车设施"),
-            m("management", "team", "执行装卸作业票和“五不装”规定，核对车辆及人员资质"),
-            m("ppe", "post", "作业人员穿防静电工作服，配备防护面罩和防护手套"),
-            m("emergency", "team", "现场配备泄漏收容、洗眼器和灭火器材，明确应急报告程序"),
-        ],
-        "basis": "危险化学品企业装卸作业安全要求",
-        "sort_order": 11,
-    },
-    {
-        "code": "hazchem-hot-work",
-        "topic": "危化",
-        "industry_codes": HAZCHEM,
-        "flags": "involves_hazchem",
-        "name": "动火作业",
-        "kind": "activity",
-        "location_hint": "生产装置、储罐区及管廊",
-        "hazard_factors": (
-            "未办理动火作业票或未分析可燃气体浓度即动火；设备、管道未隔离置换；"
-            "无人监护；焊渣飞溅引燃周边可燃物。"
-        ),
-        "factor_class": "4",
-        "accident_types": "07,08,18,19",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "3",
-        "c_value": "40",
-        "control_level": "company",
-        "measures": [
-            m(
-                "management",
-                "company",
-                "按 GB 30871 分级审批动火作业票，特级、一级动火领导现场确认",
-            ),
-            m("engineering", "workshop", "动火前隔离、清洗、置换，动火分析合格后30分钟内动火"),
-            m("management", "team", "设专人监护，清理周边可燃物，配备灭火器材"),
-            m("training", "post", "焊工持特种作业操作证，作业前进行安全交底"),
-        ],
-        "basis": "GB 30871-2022 危险化学品企业特殊作业安全规范",
-        "sort_order": 12,
-    },
-    # --- 工贸：金属冶炼 -------------------------------------------------------------------
-    {
-        "code": "metal-molten-metal",
-        "topic": "工贸·金属冶炼",
-        "industry_codes": METAL,
-        "flags": "",
-        "name": "熔炼炉及熔融金属吊运",
-        "kind": "equipment",
-        "location_hint": "熔炼车间、浇注区",
-        "hazard_factors": (
-            "熔融金属遇水爆炸；炉体、冷却水系统泄漏；吊运熔融金属的起重机制动失效、"
-            "钢丝绳断裂；浇注区有积水或人员通行。"
-        ),
-        "factor_class": "2",
-        "accident_types": "04,07,08,18",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "6",
-        "c_value": "40",
-        "control_level": "company",
-        "measures": [
-            m("engineering", "company", "吊运熔融金属采用冶金铸造起重机，设两套制动器"),
-            m("engineering", "workshop", "炉体冷却水设流量、温度监测及断水报警"),
-            m("management", "workshop", "浇注区、渣坑保持干燥，严禁积水；划定警戒区域"),
-            m("ppe", "post", "作业人员穿戴阻燃工作服、防护面罩和隔热鞋"),
-            m("emergency", "workshop", "制定熔融金属喷溅、泄漏现场处置方案并演练"),
-        ],
-        "basis": "冶金企业和有色金属企业安全生产规定（原国家安监总局令第91号）",
-        "sort_order": 20,
-    },
-    {
-        "code": "metal-gas-area",
-        "topic": "工贸·金属冶炼",
-        "industry_codes": METAL,
-        "flags": "",
-        "name": "煤气区域（加热炉、管道）",
-        "kind": "area",
-        "location_hint": "煤气管道、加热炉",
-        "hazard_factors": "煤气泄漏致人中毒；煤气与空气混合遇火源爆炸；检修时未可靠隔断。",
-        "factor_class": "2",
-        "accident_types": "18,19",
-        "method": "lec",
-        "l_value": "1",
-        "e_value": "6",
-        "c_value": "40",
-        "control_level": "company",
-        "measures": [
-            m("engineering", "company", "煤气区域设固定式一氧化碳检测报警仪，与排风联锁"),
-            m("management", "workshop", "煤气设施检修执行可靠隔断、吹扫置换和检测制度"),
-            m("ppe", "post", "进入煤气区域携带便携式报警仪，两人同行"),
-        ],
-        "basis": "GB 6222 工业企业煤气安全规程",
-        "sort_order": 21,
-    },
-    # --- 粉尘涉爆 ---------------------------------------------------------------------
-    {
-        "code": "dust-collector",
-        "topic": "粉尘涉爆",
-        "industry_codes": "",
-        "flags": "dust_explosion",
-        "name": "粉尘除尘系统",
-        "kind": "equipment",
-        "location_hint": "除尘器、风管",
-        "hazard_factors": (
-            "可燃性粉尘在除尘器、风管内积聚；未设泄爆、隔爆装置；火花进入除尘系统；"
-            "湿式除尘水量不足；铝镁粉尘遇湿产生氢气。"
-        ),
-        "factor_class": "2",
-        "accident_types": "08,18",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "6",
-        "c_value": "15",
-        "control_level": "workshop",
-        "measures": [
-            m("engineering", "workshop", "除尘器设泄爆、隔爆装置及火花探测熄灭装置"),
-            m("engineering", "workshop", "除尘系统设风压差监测报警，灰斗设锁气卸灰装置"),
-            m("management", "team", "按规定频次清理积尘并记录，严禁使用压缩空气吹扫"),
-            m("training", "post", "作业人员掌握粉尘爆炸危险性及防范措施"),
-        ],
-        "basis": "工贸企业粉尘防爆安全规定（应急管理部令第6号）；GB 15577",
-        "sort_order": 30,
-    },
-    {
-        "code": "dust-work-area",
-        "topic": "粉尘涉爆",
-        "industry_codes": "",
-        "flags": "dust_explosion",
-        "name": "粉尘作业区（打磨、抛光、粉碎）",
-        "kind": "area",
-        "location_hint": "打磨抛光、粉碎、筛分工位",
-        "hazard_factors": "作业区粉尘浓度超标、地面设备积尘；非防爆电气；静电、明火、摩擦火花。",
-        "factor_class": "3",
-        "accident_types": "08,18",
-        "method": "ls",
-        "l_value": "3",
-        "s_value": "5",
-        "control_level": "workshop",
-        "measures": [
-            m("engineering", "workshop", "粉尘爆炸危险区域使用防爆电气设备，设备可靠接地"),
-            m("management", "team", "每班清扫积尘，严禁明火作业，动火须审批"),
-            m("ppe", "post", "作业人员穿防静电工作服，佩戴防尘口罩"),
-        ],
-        "basis": "GB 15577 粉尘防爆安全规程",
-        "sort_order": 31,
-    },
-    # --- 涉氨制冷 ---------------------------------------------------------------------
-    {
-        "code": "ammonia-machine-room",
-        "topic": "涉氨制冷",
-        "industry_codes": "",
-        "flags": "ammonia_refrigeration",
-        "name": "氨制冷机房",
-        "kind": "area",
-        "location_hint": "制冷机房、氨储液器",
-        "hazard_factors": (
-            "液氨泄漏致中毒窒息；氨与空气混合遇火源爆炸；压力容器、管道、阀门腐蚀泄漏；"
-            "安全阀失效；机房通风不良。"
-        ),
-        "factor_class": "2",
-        "accident_types": "17,18,19",
-        "method": "lec",
-        "l_value": "1",
-        "e_value": "6",
-        "c_value": "40",
-        "control_level": "company",
-        "measures": [
-            m("engineering", "company", "机房设氨气浓度报警并与事故排风机、紧急泄氨装置联锁"),
-            m("engineering", "workshop", "压力容器、安全阀、压力表定期检验，建立台账"),
-            m("management", "team", "制冷工持证上岗，每班巡检并记录运行参数"),
-            m("ppe", "team", "机房外设正压式空气呼吸器、防化服和应急喷淋洗眼器"),
-            m("emergency", "company", "制定液氨泄漏现场处置方案并定期演练"),
-        ],
-        "basis": "冷库设计标准 GB 50072；涉氨制冷企业液氨使用专项治理要求",
-        "sort_order": 40,
-    },
-    {
-        "code": "ammonia-cold-store",
-        "topic": "涉氨制冷",
-        "industry_codes": "",
-        "flags": "ammonia_refrigeration",
-        "name": "冷库库房（氨直接蒸发）",
-        "kind": "area",
-        "location_hint": "冷藏间、速冻间",
-        "hazard_factors": "库内蒸发器、管道泄漏氨气；人员被困库内；库门安全装置失效。",
-        "factor_class": "2",
-        "accident_types": "19,20",
-        "method": "ls",
-        "l_value": "2",
-        "s_value": "5",
-        "control_level": "workshop",
-        "measures": [
-            m("engineering", "workshop", "库内设氨气检测报警，库门设内开装置和呼救报警"),
-            m("management", "team", "人员进出库登记，严禁单人长时间库内作业"),
-            m("training", "post", "开展液氨泄漏自救逃生培训"),
-        ],
-        "basis": "GB 50072 冷库设计标准",
-        "sort_order": 41,
-    },
-    # --- 有限空间 ---------------------------------------------------------------------
-    {
-        "code": "confined-space-entry",
-        "topic": "有限空间",
-        "industry_codes": "",
-        "flags": "confined_space",
-        "name": "有限空间作业",
-        "kind": "activity",
-        "location_hint": "污水池、化粪池、窨井、储罐、地下管沟",
-        "hazard_factors": (
-            "缺氧或存在硫化氢、一氧化碳等有毒气体；未执行“先通风、再检测、后作业”；"
-            "无人监护；盲目施救导致伤亡扩大。"
-        ),
-        "factor_class": "3",
-        "accident_types": "06,19",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "3",
-        "c_value": "40",
-        "control_level": "company",
-        "measures": [
-            m("management", "company", "建立有限空间管理台账，设置警示标识，作业实行审批"),
-            m("engineering", "team", "作业前及作业中持续通风并检测氧含量和有毒有害气体"),
-            m("management", "team", "设专人监护，严禁盲目施救"),
-            m("ppe", "post", "配备正压式空气呼吸器、安全带、救援三脚架等防护救援器材"),
-            m("emergency", "company", "编制有限空间作业现场处置方案，每年至少演练一次"),
-        ],
-        "basis": "工贸企业有限空间作业安全规定（应急管理部令第13号）",
-        "sort_order": 50,
-    },
-    # --- 建筑施工 ---------------------------------------------------------------------
-    {
-        "code": "construction-foundation-pit",
-        "topic": "建筑施工",
-        "industry_codes": "construction",
-        "flags": "",
-        "name": "深基坑工程",
-        "kind": "area",
-        "location_hint": "基坑及周边",
-        "hazard_factors": (
-            "开挖深度超过5米；支护结构变形、失稳；降水失效、管涌流沙；坑边堆载超限；"
-            "未按方案分层分段开挖；监测不到位。"
-        ),
-        "factor_class": "3",
-        "accident_types": "06,09,10",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "6",
-        "c_value": "15",
-        "control_level": "company",
-        "measures": [
-            m("management", "company", "编制专项施工方案并组织专家论证，按方案施工"),
-            m("engineering", "workshop", "开展基坑第三方监测，超预警值立即停工处置"),
-            m("engineering", "team", "坑边设防护栏杆和上下通道，控制坑边堆载"),
-            m("emergency", "company", "备足抢险物资，制定坍塌事故应急预案"),
-        ],
-        "basis": "危险性较大的分部分项工程安全管理规定（住建部令第37号）；JGJ 120",
-        "sort_order": 60,
-    },
-    {
-        "code": "construction-tower-crane",
-        "topic": "建筑施工",
-        "industry_codes": "construction",
-        "flags": "",
-        "name": "塔式起重机",
-        "kind": "equipment",
-        "location_hint": "塔吊及其作业半径",
-        "hazard_factors": (
-            "安装拆卸不规范；力矩限制器、起重量限制器等安全装置失效；司机、信号工无证；"
-            "群塔作业碰撞；吊索具损坏；大风天气作业。"
-        ),
-        "factor_class": "2",
-        "accident_types": "01,04,10",
-        "method": "lec",
-        "l_value": "1",
-        "e_value": "6",
-        "c_value": "40",
-        "control_level": "company",
-        "measures": [
-            m("management", "company", "塔吊安装拆卸由有资质单位实施，验收合格并办理使用登记"),
-            m("engineering", "workshop", "安装安全监控系统，限位、力矩限制装置齐全有效"),
-            m("training", "post", "司机、信号司索工持证上岗，执行“十不吊”"),
-            m("management", "team", "六级及以上大风停止作业，每日班前检查并记录"),
-        ],
-        "basis": "JGJ 196 建筑施工塔式起重机安装、使用、拆卸安全技术规程",
-        "sort_order": 61,
-    },
-    {
-        "code": "construction-scaffolding",
-        "topic": "建筑施工",
-        "industry_codes": "construction",
-        "flags": "",
-        "name": "脚手架工程",
-        "kind": "equipment",
-        "location_hint": "外脚手架、悬挑架、操作平台",
-        "hazard_factors": (
-            "搭设不符合方案，连墙件缺失；基础沉降；脚手板未满铺、防护栏杆缺失；超载使用；"
-            "架子工无证。"
-        ),
-        "factor_class": "2",
-        "accident_types": "01,09,10",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "6",
-        "c_value": "7",
-        "control_level": "workshop",
-        "measures": [
-            m("management", "workshop", "按专项方案搭设，分段验收合格挂牌后使用"),
-            m("engineering", "team", "设置连墙件、剪刀撑、防护栏杆和密目安全网"),
-            m("training", "post", "架子工持证上岗，系挂安全带"),
-        ],
-        "basis": "JGJ 130 建筑施工扣件式钢管脚手架安全技术规范",
-        "sort_order": 62,
-    },
-    {
-        "code": "construction-work-at-height",
-        "topic": "建筑施工",
-        "industry_codes": "construction",
-        "flags": "",
-        "name": "高处作业及临边洞口",
-        "kind": "activity",
-        "location_hint": "楼层临边、洞口、屋面",
-        "hazard_factors": "临边、洞口防护缺失；未系安全带；作业平台不稳；恶劣天气作业。",
-        "factor_class": "1",
-        "accident_types": "01,09",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "6",
-        "c_value": "15",
-        "control_level": "workshop",
-        "measures": [
-            m("engineering", "team", "临边设防护栏杆，洞口加盖板或防护网并固定"),
-            m("ppe", "post", "高处作业人员正确佩戴安全帽、系挂安全带"),
-            m("management", "team", "班前安全交底，恶劣天气停止高处作业"),
-        ],
-        "basis": "JGJ 80 建筑施工高处作业安全技术规范",
-        "sort_order": 63,
-    },
-    # --- 人员密集场所 -------------------------------------------------------------------
-    {
-        "code": "crowded-evacuation",
-        "topic": "人员密集场所",
-        "industry_codes": CROWDED,
-        "flags": "crowded_place,fire_key_unit",
-        "name": "人员疏散通道及安全出口",
-        "kind": "area",
-        "location_hint": "营业厅、楼梯间、安全出口",
-        "hazard_factors": (
-            "疏散通道堵塞、安全出口锁闭；应急照明和疏散指示失效；人员超员聚集；突发情况下拥挤踩踏。"
-        ),
-        "factor_class": "4",
-        "accident_types": "08,20",
-        "method": "ls",
-        "l_value": "2",
-        "s_value": "5",
-        "control_level": "company",
-        "measures": [
-            m("management", "company", "每日营业前检查疏散通道、安全出口，严禁锁闭和占用"),
-            m("engineering", "workshop", "应急照明、疏散指示标志完好，定期测试"),
-            m("management", "team", "大型活动控制人数，安排人员现场疏导"),
-            m("emergency", "company", "制定人员疏散预案，每半年组织一次疏散演练"),
-        ],
-        "basis": "消防法；人员密集场所消防安全管理 GB/T 40248",
-        "sort_order": 70,
-    },
-    {
-        "code": "crowded-fire",
-        "topic": "人员密集场所",
-        "industry_codes": CROWDED,
-        "flags": "crowded_place,fire_key_unit",
-        "name": "电气线路及厨房用火用气",
-        "kind": "area",
-        "location_hint": "配电间、厨房、仓储区",
-        "hazard_factors": (
-            "电气线路老化、私拉乱接；厨房燃气泄漏、油烟管道积油；电动自行车室内充电；消防设施损坏。"
-        ),
-        "factor_class": "2",
-        "accident_types": "05,08,18",
-        "method": "ls",
-        "l_value": "3",
-        "s_value": "4",
-        "control_level": "workshop",
-        "measures": [
-            m("engineering", "workshop", "厨房设可燃气体报警及紧急切断阀，定期清洗油烟管道"),
-            m("management", "team", "每日防火巡查，严禁电动自行车室内停放充电"),
-            m("engineering", "company", "消防设施每年检测维保，确保完好有效"),
-            m("training", "post", "员工会报警、会使用灭火器、会组织疏散"),
-        ],
-        "basis": "机关、团体、企业、事业单位消防安全管理规定（公安部令第61号）",
-        "sort_order": 71,
-    },
-    # --- 其他行业常见风险点 -------------------------------------------------------------
-    {
-        "code": "machinery-processing",
-        "topic": "工贸·机械",
-        "industry_codes": "machinery,light_industry,textile,building_materials,tobacco",
-        "flags": "",
-        "name": "机械加工设备",
-        "kind": "equipment",
-        "location_hint": "冲压、剪切、车铣等设备",
-        "hazard_factors": "传动部位防护罩缺失；冲压设备安全装置失效；违章戴手套操作旋转设备。",
-        "factor_class": "2",
-        "accident_types": "01,03",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "6",
-        "c_value": "3",
-        "control_level": "team",
-        "measures": [
-            m("engineering", "team", "传动部位设防护罩，冲压设备设光电保护或双手按钮"),
-            m("management", "team", "执行设备操作规程，班前检查安全装置"),
-            m("ppe", "post", "按规定穿戴防护用品，操作旋转设备严禁戴手套"),
-        ],
-        "basis": "GB/T 8196 机械安全 防护装置",
-        "sort_order": 80,
-    },
-    {
-        "code": "warehouse-storage",
-        "topic": "工贸·商贸仓储",
-        "industry_codes": "trade_warehousing,light_industry,textile,tobacco",
-        "flags": "",
-        "name": "仓库货物堆垛及货架",
-        "kind": "area",
-        "location_hint": "仓库、货架区",
-        "hazard_factors": "货物堆垛超高倒塌；货架超载、变形；仓库内可燃物多、消防通道堵塞。",
-        "factor_class": "2",
-        "accident_types": "01,08,10",
-        "method": "ls",
-        "l_value": "2",
-        "s_value": "3",
-        "control_level": "team",
-        "measures": [
-            m("management", "team", "货物分区分类存放，控制堆垛高度并保持“五距”"),
-            m("engineering", "workshop", "货架标明承重限值，定期检查变形和紧固情况"),
-            m("management", "team", "仓库严禁烟火，保持消防通道畅通"),
-        ],
-        "basis": "仓库防火安全管理规则（公安部令第6号）",
-        "sort_order": 81,
-    },
-    {
-        "code": "generic-forklift",
-        "topic": "通用",
-        "industry_codes": "trade_warehousing,machinery,light_industry,metallurgy,nonferrous",
-        "flags": "",
-        "is_generic": True,
-        "name": "叉车等厂内机动车辆",
-        "kind": "equipment",
-        "location_hint": "厂区道路、装卸区",
-        "hazard_factors": "司机无证驾驶；超速、超载；视线不良；人车混行；车辆制动失灵。",
-        "factor_class": "1",
-        "accident_types": "02",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "6",
-        "c_value": "3",
-        "control_level": "team",
-        "measures": [
-            m("management", "workshop", "叉车定期检验并办理使用登记，司机持证上岗"),
-            m("engineering", "team", "厂区划分人行道和车行道，设限速标志和反光镜"),
-            m("management", "post", "出车前检查制动、转向、喇叭和灯光"),
-        ],
-        "basis": "特种设备安全法；TSG N0001 场（厂）内专用机动车辆安全技术规程",
-        "sort_order": 90,
-    },
-    {
-        "code": "generic-power-room",
-        "topic": "通用",
-        "industry_codes": "",
-        "flags": "",
-        "is_generic": True,
-        "name": "配电室及电气设备",
-        "kind": "area",
-        "location_hint": "配电室、配电箱",
-        "hazard_factors": "电气设备漏电、接地失效；无证电工作业；配电室小动物进入引发短路。",
-        "factor_class": "2",
-        "accident_types": "05,08",
-        "method": "lec",
-        "l_value": "1",
-        "e_value": "3",
-        "c_value": "15",
-        "control_level": "team",
-        "measures": [
-            m("engineering", "team", "配电室设挡鼠板、绝缘垫，电气设备可靠接地并定期检测"),
-            m("management", "team", "电工持证上岗，停送电执行工作票和挂牌上锁"),
-            m("ppe", "post", "配备绝缘手套、绝缘靴和验电器并定期检验"),
-        ],
-        "basis": "GB 50054 低压配电设计规范",
-        "sort_order": 91,
-    },
-    {
-        "code": "generic-fire-office",
-        "topic": "通用",
-        "industry_codes": "",
-        "flags": "",
-        "is_generic": True,
-        "name": "办公及生活区域消防安全",
-        "kind": "area",
-        "location_hint": "办公楼、宿舍、食堂",
-        "hazard_factors": "电气线路老化、违规使用大功率电器；吸烟等遗留火种；消防设施损坏。",
-        "factor_class": "4",
-        "accident_types": "05,08",
-        "method": "ls",
-        "l_value": "2",
-        "s_value": "3",
-        "control_level": "post",
-        "measures": [
-            m("management", "team", "定期防火检查巡查，严禁违规使用大功率电器"),
-            m("engineering", "company", "配备灭火器材，消防设施定期维保"),
-            m("training", "post", "全员消防安全培训，掌握“四个能力”"),
-        ],
-        "basis": "机关、团体、企业、事业单位消防安全管理规定（公安部令第61号）",
-        "sort_order": 92,
-    },
-    {
-        "code": "gas-pressure-station",
-        "topic": "燃气",
-        "industry_codes": "gas",
-        "flags": "",
-        "name": "燃气调压站及管网",
-        "kind": "equipment",
-        "location_hint": "调压站（箱）、中压管线",
-        "hazard_factors": "管道腐蚀、第三方施工破坏致燃气泄漏；调压器故障超压；泄漏遇火源爆炸。",
-        "factor_class": "2",
-        "accident_types": "08,18,19",
-        "method": "lec",
-        "l_value": "1",
-        "e_value": "6",
-        "c_value": "40",
-        "control_level": "company",
-        "measures": [
-            m("engineering", "company", "调压站设燃气泄漏报警与远程监控，设超压切断装置"),
-            m("management", "workshop", "管网定期巡线检漏，落实第三方施工监护"),
-            m("emergency", "company", "24小时抢修值班，制定燃气泄漏应急预案"),
-        ],
-        "basis": "城镇燃气管理条例；CJJ 51 城镇燃气设施运行、维护和抢修安全技术规程",
-        "sort_order": 100,
-    },
-    {
-        "code": "elevator",
-        "topic": "特种设备",
-        "industry_codes": "special_equipment,fire_key_unit,commerce,health",
-        "flags": "",
-        "name": "电梯及自动扶梯",
-        "kind": "equipment",
-        "location_hint": "客梯、货梯、自动扶梯",
-        "hazard_factors": "未定期检验、维保不到位；门锁、制动器失效；乘客被困、剪切挤压。",
-        "factor_class": "2",
-        "accident_types": "03,09,20",
-        "method": "ls",
-        "l_value": "2",
-        "s_value": "4",
-        "control_level": "workshop",
-        "measures": [
-            m("management", "company", "电梯定期检验合格，委托有资质单位每15日维保"),
-            m("engineering", "workshop", "轿厢设五方对讲和紧急报警装置"),
-            m("emergency", "team", "制定电梯困人应急救援预案并演练"),
-        ],
-        "basis": "特种设备安全法；TSG T7001",
-        "sort_order": 110,
-    },
-    {
-        "code": "road-transport-vehicle",
-        "topic": "道路运输",
-        "industry_codes": "road_transport",
-        "flags": "",
-        "name": "营运车辆及驾驶员",
-        "kind": "post",
-        "location_hint": "营运车辆",
-        "hazard_factors": "驾驶员疲劳驾驶、超速；车辆带病运行；动态监控不到位；恶劣天气行驶。",
-        "factor_class": "1",
-        "accident_types": "02",
-        "method": "lec",
-        "l_value": "3",
-        "e_value": "6",
-        "c_value": "15",
-        "control_level": "company",
-        "measures": [
-            m("engineering", "company", "车辆安装卫星定位及智能视频监控，监控人员实时纠正违规"),
-            m("management", "workshop", "执行车辆例检和驾驶员出车前安全告诫"),
-            m("training", "post", "驾驶员每月安全教育，严禁疲劳驾驶"),
-        ],
-        "basis": "道路运输车辆动态监督管理办法",
-        "sort_order": 120,
-    },
-    {
-        "code": "hazardous-waste-store",
-        "topic": "危险废物",
-        "industry_codes": "hazardous_waste",
-        "flags": "",
-        "name": "危险废物贮存库",
-        "kind": "area",
-        "location_hint": "危废暂存库",
-        "hazard_factors": "不相容危废混存发生反应；包装破损泄漏；通风不良有毒气体积聚；火灾。",
-        "factor_class": "2",
-        "accident_types": "08,18,19",
-        "method": "ls",
-        "l_value": "3",
-        "s_value": "4",
-        "control_level": "workshop",
-        "measures": [
-            m("management", "workshop", "危废分类分区贮存，建立出入库台账"),
-            m("engineering", "workshop", "设防渗、导流收集设施和气体检测报警、通风装置"),
-            m("emergency", "team", "配备吸附、收容和消防器材，制定泄漏处置方案"),
-        ],
-        "basis": "GB 18597 危险废物贮存污染控制标准",
-        "sort_order": 130,
-    },
-]
-
-DEFAULTS = {
-    "industry_codes": "",
-    "flags": "",
-    "is_generic": False,
+FORMAT = "anjian-risk-library/1"
+DATA_DIR = Path(__file__).resolve().parent / "data" / "library"
+FILE_KEYS = ("format", "topic", "entries")
+REQUIRED = (
+    "code",
+    "name",
+    "kind",
+    "hazard_factors",
+    "factor_class",
+    "accident_types",
+    "method",
+    "typical",
+    "control_level",
+    "measures",
+)
+OPTIONAL = {
     "location_hint": "",
-    "l_value": None,
-    "e_value": None,
-    "c_value": None,
-    "s_value": None,
+    "industry_codes": [],
+    "flags": [],
+    "is_generic": False,
     "basis": "",
     "sort_order": 100,
     "is_active": True,
 }
+TEXT_KEYS = (
+    "code",
+    "name",
+    "kind",
+    "hazard_factors",
+    "factor_class",
+    "method",
+    "control_level",
+    "location_hint",
+    "basis",
+)
+LIST_KEYS = ("industry_codes", "flags", "accident_types")
+BOOL_KEYS = ("is_generic", "is_active")
+MEASURE_KEYS = ("kind", "level", "text")
+MIN_MEASURES = 3
+FACTOR_FIELDS = {"L": "l_value", "E": "e_value", "C": "c_value", "S": "s_value"}
 
 
-def library_sync(entry_model) -> int:
-    """Insert or update every shipped entry by code (the data migration passes its model)."""
-    changed = 0
-    for entry in ENTRIES:
-        values = {**DEFAULTS, **entry}
-        code = values.pop("code")
-        entry_model.objects.update_or_create(code=code, defaults=values)
-        changed += 1
-    return changed
+class LibraryFileError(Exception):
+    """The files cannot be loaded; ``problems`` says every reason, entry by entry."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("；".join(problems))
+
+
+def shipped_files() -> list[Path]:
+    return sorted(DATA_DIR.glob("*.json"))
+
+
+def known_industries() -> set[str]:
+    """The default 监管行业 codes and every industry in the database."""
+    return {industry.code for industry in INDUSTRIES} | set(
+        Industry.objects.values_list("code", flat=True)
+    )
+
+
+def shipped_entries() -> list[dict]:
+    return read_files(shipped_files())
+
+
+def read_files(paths, *, industries: set[str] | None = None) -> list[dict]:
+    """Every entry of ``paths`` as model values, ordered by sort order and code."""
+    industries = known_industries() if industries is None else industries
+    problems: list[str] = []
+    entries: list[dict] = []
+    seen: dict[str, str] = {}
+    for path in map(Path, paths):
+        try:
+            found = read_file(path, industries=industries)
+        except LibraryFileError as error:
+            problems += error.problems
+            continue
+        for entry in found:
+            if entry["code"] in seen:
+                problems.append(
+                    _("%(f)s：代码“%(c)s”与 %(g)s 中的条目重复")
+                    % {"f": path.name, "c": entry["code"], "g": seen[entry["code"]]}
+                )
+            seen[entry["code"]] = path.name
+        entries += found
+    if problems:
+        raise LibraryFileError(problems)
+    return sorted(entries, key=lambda entry: (entry["sort_order"], entry["code"]))
+
+
+def read_file(path: Path, *, industries: set[str]) -> list[dict]:
+    """The entries of one file as model values; LibraryFileError lists what is wrong."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        message = _("%(f)s：无法读取（%(e)s）") % {"f": path.name, "e": error}
+        raise LibraryFileError([message]) from None
+    problems = [f"{path.name}：{problem}" for problem in _file_problems(data)]
+    if problems:
+        raise LibraryFileError(problems)
+    entries = []
+    for index, raw in enumerate(data["entries"], 1):
+        where = _("%(f)s 第 %(n)d 条") % {"f": path.name, "n": index}
+        if isinstance(raw, dict) and isinstance(raw.get("code"), str):
+            where += f"（{raw['code']}）"
+        values, found = entry_values(raw, topic=data["topic"], industries=industries)
+        problems += [f"{where}：{problem}" for problem in found]
+        if values is not None:
+            entries.append(values)
+    if problems:
+        raise LibraryFileError(problems)
+    return entries
+
+
+def _file_problems(data) -> list[str]:
+    if not isinstance(data, dict) or set(data) != set(FILE_KEYS):
+        return [_("应为含 format、topic、entries 三个键的对象")]
+    problems = []
+    if data["format"] != FORMAT:
+        problems.append(_("format 应为 %(f)s") % {"f": FORMAT})
+    max_topic = RiskLibraryEntry._meta.get_field("topic").max_length
+    if not isinstance(data["topic"], str) or not 0 < len(data["topic"].strip()) <= max_topic:
+        problems.append(_("topic 应为不超过 %(n)d 字的类别名称") % {"n": max_topic})
+    if not isinstance(data["entries"], list) or not data["entries"]:
+        problems.append(_("entries 应为非空列表"))
+    return problems
+
+
+# --- one entry ------------------------------------------------------------------------------
+
+
+def entry_values(raw, *, topic: str, industries: set[str]) -> tuple[dict | None, list[str]]:
+    """(model values or None, problems) of one entry of a file."""
+    problems = _shape_problems(raw)
+    if problems:
+        return None, problems
+    raw = {**OPTIONAL, **raw}
+    problems = _type_problems(raw)
+    if problems:
+        return None, problems
+    values = {key: raw[key] for key in (*REQUIRED, *OPTIONAL) if key != "typical"}
+    values.update({key: ",".join(raw[key]) for key in LIST_KEYS}, topic=topic)
+    values.update(_typical_values(raw["method"], raw["typical"], problems))
+    problems += _measure_problems(raw["measures"])
+    problems += _reach_problems(raw, industries)
+    problems += _model_problems(values)
+    return (None if problems else values), problems
+
+
+def _shape_problems(raw) -> list[str]:
+    if not isinstance(raw, dict):
+        return [_("应为对象")]
+    problems = []
+    unknown = sorted(set(raw) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        problems.append(_("未知的键：%(k)s") % {"k": "、".join(unknown)})
+    missing = [key for key in REQUIRED if key not in raw]
+    if missing:
+        problems.append(_("缺少：%(k)s") % {"k": "、".join(missing)})
+    return problems
+
+
+def _type_problems(raw: dict) -> list[str]:
+    wrong = [key for key in TEXT_KEYS if not isinstance(raw[key], str)]
+    wrong += [
+        key
+        for key in LIST_KEYS
+        if not isinstance(raw[key], list) or not all(isinstance(v, str) for v in raw[key])
+    ]
+    wrong += [key for key in BOOL_KEYS if not isinstance(raw[key], bool)]
+    sort_order = raw["sort_order"]
+    if isinstance(sort_order, bool) or not isinstance(sort_order, int):
+        wrong.append("sort_order")
+    if not isinstance(raw["typical"], dict):
+        wrong.append("typical")
+    if not isinstance(raw["measures"], list):
+        wrong.append("measures")
+    if not wrong:
+        return []
+    return [
+        _("类型不对：%(k)s（文字、文字列表、true/false、整数、对象、列表，见 data/README.md）")
+        % {"k": "、".join(wrong)}
+    ]
+
+
+def _typical_values(method: str, typical: dict, problems: list[str]) -> dict:
+    """The typical factor values as model fields; what is wrong goes to ``problems``."""
+    values = dict.fromkeys(FACTOR_FIELDS.values())
+    if method not in Method.values:
+        return values  # the model check names the method
+    names = METHOD_FACTORS[Method(method)]
+    if set(typical) != set(names):
+        problems.append(
+            _("typical 应恰好给出 %(m)s 法的 %(f)s 值")
+            % {"m": method.upper(), "f": "、".join(names)}
+        )
+        return values
+    for name in names:
+        value = typical[name]
+        text = value if isinstance(value, str) else str(value)
+        try:
+            valid = not isinstance(value, bool) and Decimal(text) > 0
+        except (InvalidOperation, ValueError):
+            valid = False
+        if not valid:
+            problems.append(_("typical 的 %(f)s 值应为正数") % {"f": name})
+        values[FACTOR_FIELDS[name]] = text
+    return values
+
+
+def _measure_problems(measures: list) -> list[str]:
+    problems = []
+    if len(measures) < MIN_MEASURES:
+        problems.append(_("典型管控措施至少 %(n)d 条") % {"n": MIN_MEASURES})
+    max_text = ControlMeasure._meta.get_field("text").max_length
+    for index, measure in enumerate(measures, 1):
+        if not isinstance(measure, dict) or set(measure) != set(MEASURE_KEYS):
+            problems.append(_("措施 %(n)d 应为含 kind、level、text 的对象") % {"n": index})
+            continue
+        if measure["kind"] not in MeasureKind.values:
+            problems.append(_("措施 %(n)d 的 kind 不是措施类型") % {"n": index})
+        if measure["level"] not in ControlLevel.values:
+            problems.append(_("措施 %(n)d 的 level 不是管控层级") % {"n": index})
+        text = measure["text"]
+        if not isinstance(text, str) or not 0 < len(text.strip()) <= max_text:
+            problems.append(_("措施 %(n)d 的内容应为 1–%(m)d 字") % {"n": index, "m": max_text})
+    return problems
+
+
+def _reach_problems(raw: dict, industries: set[str]) -> list[str]:
+    """Unknown industries or flags, and an entry that would apply to nobody."""
+    problems = []
+    unknown = [code for code in raw["industry_codes"] if code not in industries]
+    if unknown:
+        problems.append(_("未登记的监管行业：%(c)s") % {"c": "、".join(unknown)})
+    unknown = [flag for flag in raw["flags"] if flag not in KEY_FLAGS]
+    if unknown:
+        problems.append(
+            _("未知的重点对象：%(c)s（可用 %(k)s）")
+            % {"c": "、".join(unknown), "k": "、".join(KEY_FLAGS)}
+        )
+    if not (raw["industry_codes"] or raw["flags"] or raw["is_generic"]):
+        problems.append(_("industry_codes、flags、is_generic 至少填一项，否则不适用于任何单位"))
+    return problems
+
+
+def _model_problems(values: dict) -> list[str]:
+    """What the model's own validation says (lengths, choices, accident type codes)."""
+    try:
+        RiskLibraryEntry(**values).full_clean(validate_unique=False)
+    except DjangoValidationError as error:
+        return [
+            f"{_field_label(name)}：{message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def _field_label(name: str) -> str:
+    try:
+        return f"{name}（{RiskLibraryEntry._meta.get_field(name).verbose_name}）"
+    except FieldDoesNotExist:
+        return name

@@ -62,7 +62,7 @@ def test_the_world_actor_sees_the_demo_points_of_their_scope(admin, enterprises)
 def test_the_bulk_audit_diff_equals_auditlogs_own(admin, enterprises):
     from auditlog.diff import model_instance_diff
 
-    from anjian.risks.services import _create_diff, _tracked_fields
+    from anjian.risks.services.audit import _create_diff, _tracked_fields
 
     build_demo_risks(by=admin, enterprises=[enterprises["yinhang_chemical"]], rng=random.Random(11))
     for model in (RiskPoint, ControlMeasure, RiskAssessment):
