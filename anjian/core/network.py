@@ -31,7 +31,7 @@ def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
 
 def trusted_networks() -> tuple[Network, ...]:
     """The configured proxies (validated at start-up by config.settings)."""
-    return _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    return _networks(tuple(settings.TRUSTED_PROXIES))
 
 
 def parse_address(value: str | None) -> Address | None:

@@ -10,7 +10,7 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from anjian.monitoring import ingest, receivers  # noqa: F401  (signal receivers)
+        from anjian.monitoring import channels, ingest, receivers  # noqa: F401  (signals)
         from anjian.monitoring.models import Device, DeviceType, DutyPerson, Metric, Threshold
 
         # The registry and the limits are edited records with a change history (a changed
@@ -20,3 +20,6 @@ class MonitoringConfig(AppConfig):
         auditlog.register(Device, exclude_fields=["last_seen_at", "state", "version", "token_hash"])
         auditlog.register(Threshold, exclude_fields=["version"])
         auditlog.register(DutyPerson)
+        # The alarm notice backends (ANJIAN_MONITORING_ALARM_BACKENDS): a path that cannot be
+        # imported stops start-up instead of failing at the first alarm.
+        channels.backends()

@@ -1,19 +1,20 @@
 """Alarm notices beyond the in-app inbox: SMS and e-mail through pluggable backends.
 
-``MONITORING_ALARM_BACKENDS`` lists dotted paths of callables ``send(recipients, subject,
-text)``; the default writes to the log (the console backend). A gateway for SMS or an
-e-mail sender is one such callable; a failing backend is logged and never stops ingest.
+``MONITORING_ALARM_BACKENDS`` (ANJIAN_MONITORING_ALARM_BACKENDS) lists dotted paths of
+callables ``send(recipients, subject, text)``; the default writes to the log (the console
+backend). A gateway for SMS or an e-mail sender is one such callable; a failing backend is
+logged and never stops ingest. A path that cannot be imported stops start-up (the app's
+``ready()`` loads them).
 """
 
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("anjian.monitoring.alarms")
-
-DEFAULT_BACKENDS = ("anjian.monitoring.channels.console",)
 
 
 def console(recipients, subject: str, text: str) -> None:
@@ -21,10 +22,21 @@ def console(recipients, subject: str, text: str) -> None:
 
 
 def backends():
-    return [
-        import_string(path)
-        for path in getattr(settings, "MONITORING_ALARM_BACKENDS", DEFAULT_BACKENDS)
-    ]
+    loaded = []
+    for path in settings.MONITORING_ALARM_BACKENDS:
+        try:
+            backend = import_string(path)
+        except ImportError as error:
+            raise ImproperlyConfigured(
+                f"ANJIAN_MONITORING_ALARM_BACKENDS: cannot import {path!r} ({error})"
+            ) from None
+        if not callable(backend):
+            raise ImproperlyConfigured(
+                f"ANJIAN_MONITORING_ALARM_BACKENDS: {path!r} is not a send(recipients, "
+                "subject, text) callable"
+            )
+        loaded.append(backend)
+    return loaded
 
 
 def send_alarm(alarm, *, step) -> None:

@@ -22,7 +22,7 @@ def _add_months(day: date, months: int) -> date:
 
 
 def retention_months() -> int:
-    return int(getattr(settings, "MONITORING_RETENTION_MONTHS", 13))
+    return settings.MONITORING_RETENTION_MONTHS
 
 
 def cutoff(today: date | None = None) -> datetime:

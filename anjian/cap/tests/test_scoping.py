@@ -56,6 +56,9 @@ class TestCapAlertScoping(ScopedCrudTests):
     visible = VISIBLE
     creators = ("district_official", "neighbour_official", "admin")
     not_creators = ("street_officer", "housing_official", "inspector", "leader", "expert")
+    not_applicable = {
+        "export_url": "warnings are published as CAP XML and the Atom feed, not to Excel",
+    }
 
     def _view_action(self) -> str:
         return perms.WARNING_VIEW

@@ -14,7 +14,15 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import (
+    env_bool,
+    env_choice,
+    env_dotted_paths,
+    env_int,
+    env_int_map,
+    env_list,
+    env_str,
+)
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -96,6 +104,64 @@ def test_env_str_reads_or_defaults(monkeypatch):
     assert env_str("ANJIAN_X", "d") == "d"
 
 
+STEPS = {"street": 5, "district": 15}
+
+
+def test_env_int_map_reads_key_value_pairs_and_keeps_the_default_of_a_key_left_out(monkeypatch):
+    monkeypatch.setenv("ANJIAN_X", " street = 3 , district=30 ")
+    assert env_int_map("ANJIAN_X", STEPS) == {"street": 3, "district": 30}
+    monkeypatch.setenv("ANJIAN_X", "district=30,")
+    assert env_int_map("ANJIAN_X", STEPS) == {"street": 5, "district": 30}
+    monkeypatch.setenv("ANJIAN_X", " ")
+    assert env_int_map("ANJIAN_X", STEPS) == STEPS
+    monkeypatch.delenv("ANJIAN_X")
+    assert env_int_map("ANJIAN_X", STEPS) == STEPS
+    assert env_int_map("ANJIAN_X", STEPS) is not STEPS  # callers may not change the default
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("street", "ANJIAN_X: 'street' is not key=value (e.g. street=5,district=15)"),
+        ("street:5", "ANJIAN_X: 'street:5' is not key=value (e.g. street=5,district=15)"),
+        ("town=5", "ANJIAN_X: unknown key 'town' (use district, street)"),
+        ("Street=5", "ANJIAN_X: unknown key 'Street' (use district, street)"),
+        ("street=5,street=6", "ANJIAN_X: 'street' is given twice"),
+        ("street=five", "ANJIAN_X: street='five' is not an integer"),
+        ("street=", "ANJIAN_X: street='' is not an integer"),
+        ("district=1.5", "ANJIAN_X: district='1.5' is not an integer"),
+        ("street=-1", "ANJIAN_X: street=-1 must be at least 0"),
+    ],
+)
+def test_env_int_map_refuses_bad_pairs_naming_the_variable(monkeypatch, raw, message):
+    monkeypatch.setenv("ANJIAN_X", raw)
+    with pytest.raises(ImproperlyConfigured) as caught:
+        env_int_map("ANJIAN_X", STEPS, minimum=0)
+    assert str(caught.value) == message
+
+
+def test_env_dotted_paths_reads_a_list_of_python_paths(monkeypatch):
+    monkeypatch.setenv("ANJIAN_X", "sms.gateway.send, anjian.monitoring.channels.console")
+    assert env_dotted_paths("ANJIAN_X", ["a.b"]) == [
+        "sms.gateway.send",
+        "anjian.monitoring.channels.console",
+    ]
+    monkeypatch.setenv("ANJIAN_X", "")
+    assert env_dotted_paths("ANJIAN_X", ["a.b"]) == []
+    monkeypatch.delenv("ANJIAN_X")
+    assert env_dotted_paths("ANJIAN_X", ["a.b"]) == ["a.b"]
+
+
+@pytest.mark.parametrize("path", ["console", "sms gateway.send", "sms/gateway.send", "sms..send"])
+def test_env_dotted_paths_refuses_what_is_not_a_dotted_path(monkeypatch, path):
+    monkeypatch.setenv("ANJIAN_X", f"a.b,{path}")
+    with pytest.raises(ImproperlyConfigured) as caught:
+        env_dotted_paths("ANJIAN_X", [])
+    assert str(caught.value) == (
+        f"ANJIAN_X: {path!r} is not a dotted Python path (e.g. package.module.send)"
+    )
+
+
 # --- the settings module, started with a given environment -------------------------------------
 
 PROBE = (
@@ -104,7 +170,12 @@ PROBE = (
     "print(json.dumps({'debug': settings.DEBUG, 'engine': db['ENGINE'], "
     "'test_name': db.get('TEST', {}).get('NAME'), 'session_age': settings.SESSION_COOKIE_AGE, "
     "'axes_limit': settings.AXES_FAILURE_LIMIT, 'hsts': settings.SECURE_HSTS_SECONDS, "
-    "'secure_cookie': settings.SESSION_COOKIE_SECURE, 'img_src': settings.SECURE_CSP['img-src']}))"
+    "'secure_cookie': settings.SESSION_COOKIE_SECURE, 'img_src': settings.SECURE_CSP['img-src'], "
+    "'escalation': settings.MONITORING_ESCALATION_MINUTES, "
+    "'backends': settings.MONITORING_ALARM_BACKENDS, "
+    "'registry': settings.MONITORING_REGISTRY_SECONDS, "
+    "'future': settings.MONITORING_FUTURE_TOLERANCE_SECONDS, "
+    "'retention': settings.MONITORING_RETENTION_MONTHS}))"
 )
 
 
@@ -180,6 +251,49 @@ def refused(tmp_path, **environment) -> str:
             "tiles/{z}/{x}/{y}.png",
             "ANJIAN_MAP_TILE_URL must be an absolute http(s) URL template",
         ),
+        (
+            "ANJIAN_MONITORING_ESCALATION_MINUTES",
+            "street=five",
+            "ANJIAN_MONITORING_ESCALATION_MINUTES: street='five' is not an integer",
+        ),
+        (
+            "ANJIAN_MONITORING_ESCALATION_MINUTES",
+            "5,15",
+            "ANJIAN_MONITORING_ESCALATION_MINUTES: '5' is not key=value "
+            "(e.g. street=5,district=15)",
+        ),
+        (
+            "ANJIAN_MONITORING_ESCALATION_MINUTES",
+            "city=30",
+            "ANJIAN_MONITORING_ESCALATION_MINUTES: unknown key 'city' (use district, street)",
+        ),
+        (
+            "ANJIAN_MONITORING_ESCALATION_MINUTES",
+            "street=20",
+            "ANJIAN_MONITORING_ESCALATION_MINUTES: the street is told before the district "
+            "(street=20 > district=15)",
+        ),
+        (
+            "ANJIAN_MONITORING_ALARM_BACKENDS",
+            "console",
+            "ANJIAN_MONITORING_ALARM_BACKENDS: 'console' is not a dotted Python path "
+            "(e.g. package.module.send)",
+        ),
+        (
+            "ANJIAN_MONITORING_REGISTRY_SECONDS",
+            "-1",
+            "ANJIAN_MONITORING_REGISTRY_SECONDS=-1 must be at least 0",
+        ),
+        (
+            "ANJIAN_MONITORING_FUTURE_TOLERANCE_SECONDS",
+            "5m",
+            "ANJIAN_MONITORING_FUTURE_TOLERANCE_SECONDS='5m' is not an integer",
+        ),
+        (
+            "ANJIAN_MONITORING_RETENTION_MONTHS",
+            "0",
+            "ANJIAN_MONITORING_RETENTION_MONTHS=0 must be at least 1",
+        ),
         ("DATABASE_URL", "mysql://anjian@127.0.0.1/anjian", None),
         ("DATABASE_URL", "sqlite:////tmp/anjian.sqlite3", None),
         ("DATABASE_URL", "nonsense", None),
@@ -215,6 +329,9 @@ def test_without_a_database_url_settings_use_sqlite_in_the_var_directory(tmp_pat
     assert values["axes_limit"] == 5
     assert values["hsts"] == 0
     assert values["secure_cookie"] is False
+    assert values["escalation"] == {"street": 5, "district": 15}
+    assert values["backends"] == ["anjian.monitoring.channels.console"]
+    assert (values["registry"], values["future"], values["retention"]) == (15, 300, 13)
     assert (tmp_path / "var").is_dir()
 
 
@@ -238,9 +355,17 @@ def test_good_values_are_read_as_given(tmp_path):
         ANJIAN_LOGIN_FAILURE_LIMIT="3",
         ANJIAN_HTTPS="on",
         ANJIAN_MAP_TILE_URL="https://{s}.tiles.example.gov.cn/{z}/{x}/{y}.png",
+        ANJIAN_MONITORING_ESCALATION_MINUTES="district=30",
+        ANJIAN_MONITORING_ALARM_BACKENDS="sms.gateway.send,anjian.monitoring.channels.console",
+        ANJIAN_MONITORING_REGISTRY_SECONDS="0",
+        ANJIAN_MONITORING_FUTURE_TOLERANCE_SECONDS="60",
+        ANJIAN_MONITORING_RETENTION_MONTHS="25",
     )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
+    assert values["escalation"] == {"street": 5, "district": 30}
+    assert values["backends"] == ["sms.gateway.send", "anjian.monitoring.channels.console"]
+    assert (values["registry"], values["future"], values["retention"]) == (0, 60, 25)
     assert values["debug"] is True
     assert values["session_age"] == 45 * 60
     assert values["axes_limit"] == 3

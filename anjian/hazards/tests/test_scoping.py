@@ -56,6 +56,8 @@ class TestCheckPlanScoping(ScopedCrudTests):
     detail_url = "selfcheck:plan_detail"
     edit_url = "selfcheck:plan_edit"
     create_url = "selfcheck:plan_create"
+    api_list = "/api/v1/self-checks/plans"
+    api_detail = "/api/v1/self-checks/plans/{pk}"
     creators = ("enterprise_manager",)
     not_creators = (
         "district_official",
@@ -67,6 +69,7 @@ class TestCheckPlanScoping(ScopedCrudTests):
         "admin",
     )
     visible = world.VISIBLE
+    not_applicable = {"export_url": "plans have no Excel export"}
 
     # Government users read plans and records (hazard.view); enterprises keep their own
     # (selfcheck.manage).
@@ -119,8 +122,16 @@ class TestCheckRecordScoping(ScopedCrudTests):
     model = CheckRecord
     list_url = "selfcheck:record_list"
     detail_url = "selfcheck:record_detail"
+    api_list = "/api/v1/self-checks/records"
     key_attribute = "plan"  # the record list names each record's plan
     visible = world.VISIBLE
+    not_applicable = {
+        "create_url": "a record is made by performing a plan's check (selfcheck:check_perform, "
+        "out of scope in TestCheckPlanScoping)",
+        "edit_url": "a performed check is not edited",
+        "export_url": "records have no Excel export",
+        "api_detail": "the API lists records but has no record detail",
+    }
 
     # Government users read plans and records (hazard.view); enterprises keep their own
     # (selfcheck.manage).
@@ -132,12 +143,6 @@ class TestCheckRecordScoping(ScopedCrudTests):
 
     def get_object(self, name):
         return world_record(name)
-
-    def create_data(self, actor):
-        return {}
-
-    def outside_data(self, actor):
-        return {}
 
 
 # --- the hazard ledger ---------------------------------------------------------------------
@@ -205,6 +210,10 @@ class TestHazardScoping(ScopedCrudTests):
     visible = world.VISIBLE
     creators = tuple(HAZARD_INSIDE)
     not_creators = ("leader", "expert")
+    not_applicable = {
+        "edit_url": "hazards:hazard_edit is a POST-only action of the detail page; out of "
+        "scope in test_out_of_scope_transitions_and_photos_are_404",
+    }
 
     def get_object(self, name):
         return world_hazard(name)
@@ -238,7 +247,13 @@ class TestHazardScoping(ScopedCrudTests):
     def test_out_of_scope_transitions_and_photos_are_404(self, db):
         hazard = world_hazard("hongkou_shop")
         client = self.client("district_official")
-        for name in ("hazard_register", "hazard_void", "hazard_close_on_spot", "hazard_add_photos"):
+        for name in (
+            "hazard_register",
+            "hazard_void",
+            "hazard_close_on_spot",
+            "hazard_add_photos",
+            "hazard_edit",
+        ):
             assert client.post(reverse(f"hazards:{name}", args=[hazard.pk])).status_code == 404
         for verb in ("register", "void", "start"):
             response = client.post(
@@ -304,11 +319,13 @@ class TestSystemMeasureScoping(ScopedCrudTests):
     edit_url = "hazards:measure_edit"
     create_url = "hazards:measure_create"
     export_url = "hazards:measure_export"
+    api_list = "/api/v1/hazards/measures"
     export_key_header = "制度措施"
     key_attribute = "measure"
     visible = MEASURE_VISIBLE
     creators = ("district_official", "street_officer", "housing_official")
     not_creators = ("leader", "inspector", "enterprise_manager", "expert")
+    not_applicable = {"api_detail": "the API lists and changes measures; no measure detail"}
 
     def _view_action(self) -> str:
         return perms.HAZARD_VIEW

@@ -82,7 +82,7 @@ class Command(BaseCommand):
         transport = self._transport(options, devices)
         self._announce(generator, rate, transport)
         if options["http"]:
-            wait = float(getattr(settings, "MONITORING_REGISTRY_SECONDS", 15))
+            wait = float(settings.MONITORING_REGISTRY_SECONDS)
             self.stdout.write(f"等待 {wait:g} 秒，让服务端刷新设备缓存（新令牌随之生效）…")
             stop.wait(wait)
         transport.open()
