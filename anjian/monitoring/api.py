@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import api_public, api_requires
-from anjian.core.api import ErrorOut, errors
+from anjian.core.api import ActionOut, ErrorOut, available_actions, errors
 from anjian.core.network import client_ip
 from anjian.core.pagination import paginate
 from anjian.enterprises.models import Enterprise
@@ -24,6 +24,7 @@ from anjian.monitoring.choices import (
     RejectReason,
     ThresholdLevel,
 )
+from anjian.monitoring.lifecycle import ALARM
 from anjian.monitoring.models import Device, DeviceType, Reading
 
 router = Router(tags=["监测预警"])
@@ -387,6 +388,11 @@ class AlarmOut(Schema):
     disposal_note: str
     hazard_id: int | None
     version: int
+    actions: list[ActionOut] = Field([], description="调用者现在可以执行的操作")
+
+    @staticmethod
+    def resolve_actions(obj, context) -> list:
+        return available_actions(ALARM, obj, context)
 
 
 class AckIn(Schema):

@@ -79,14 +79,3 @@ class QualityKind(models.TextChoices):
     IMPOSSIBLE = "impossible", _("不可能的数值")
     GAP = "gap", _("数据中断")
     CONFIG_CHANGE = "config_change", _("阈值或设置被修改")
-
-
-# The alarm timeline's actions as people read them (AlarmEvent.action).
-EVENT_LABELS = {
-    "raised": _("报警"),
-    "escalated": _("上报"),
-    "acknowledged": _("确认"),
-    "recovered": _("数值恢复"),
-    "disposed": _("处置"),
-    "hazard": _("转为隐患"),
-}

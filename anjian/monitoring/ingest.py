@@ -1,7 +1,7 @@
 """Telemetry ingest shared by MQTT and HTTP: parse, validate, store, evaluate — one batch
 in one transaction.
 
-Topics (MQTT v5, QoS 1)::
+Topics (MQTT 3.1.1 or 5, QoS 1; docs/broker.md)::
 
     anjian/v1/<enterprise credit code>/<device code>/telemetry   one device's readings
     anjian/v1/<enterprise credit code>/gateway/telemetry         a gateway, several devices
@@ -106,7 +106,7 @@ class Registry:
         if time.monotonic() - self._loaded_at < self._ttl:
             return
         with self._lock:
-            self._ttl = float(getattr(settings, "MONITORING_REGISTRY_SECONDS", 15))
+            self._ttl = float(settings.MONITORING_REGISTRY_SECONDS)
             if time.monotonic() - self._loaded_at < self._ttl:
                 return
             metrics: dict[int, dict] = {}
@@ -227,9 +227,7 @@ class _Batch:
 
     def __init__(self, now: datetime):
         self.now = now
-        self.future_limit = now + timedelta(
-            seconds=int(getattr(settings, "MONITORING_FUTURE_TOLERANCE_SECONDS", 300))
-        )
+        self.future_limit = now + timedelta(seconds=settings.MONITORING_FUTURE_TOLERANCE_SECONDS)
         self.oldest = partitions.cutoff(now.date())
         self.readings: dict[tuple[int, int, datetime], float] = {}
         self.rejects: list[DeadLetter] = []

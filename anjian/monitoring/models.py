@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.models import VersionedModel
+from anjian.core.models import TransitionRecord, VersionedModel
 from anjian.core.scoping import ScopedQuerySet, ScopePaths
 from anjian.monitoring import hashes
 from anjian.monitoring.choices import (
@@ -502,19 +502,15 @@ class Alarm(VersionedModel):
         return 1 if self.level in (ThresholdLevel.HIGH_HIGH, ThresholdLevel.LOW_LOW) else 2
 
 
-class AlarmEvent(models.Model):
-    """The alarm's timeline: raised, notified, escalated, acknowledged, recovered, disposed."""
+class AlarmEvent(TransitionRecord):
+    """The alarm's timeline: raised, escalated, acknowledged, recovered, disposed, hazard
+    (the transitions of ``lifecycle.ALARM`` and the events around them)."""
 
     alarm = models.ForeignKey(Alarm, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    note = models.TextField(max_length=2000, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("报警处理记录")
+        verbose_name_plural = _("报警处理记录")
 
     def __str__(self) -> str:
         return f"{self.alarm_id} {self.action}"

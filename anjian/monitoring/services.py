@@ -1,10 +1,11 @@
 """Writes of monitoring: alarms through their lifecycle, and the registry of devices.
 
-Alarm lifecycle (DESIGN.md): raised by the engine as readings arrive → acknowledged by a
-duty person (or anyone in scope with ``alarm.handle``) → disposed with a cause (real /
-false / maintenance / device fault); ``recovered_at`` when the value came back. A real
-alarm can raise a hazard in the ledger in one step. Every change is an ``AlarmEvent``;
-concurrent changes: one wins (compare-and-set on ``version``), the other gets a Conflict.
+Alarm lifecycle (``lifecycle.ALARM`` on the workflow kernel): raised by the engine as
+readings arrive → acknowledged by a duty person (or anyone in scope with
+``alarm.handle``) → disposed with a cause (real / false / maintenance / device fault);
+``recovered_at`` when the value came back. A real alarm can raise a hazard in the ledger
+in one step. Every change is an ``AlarmEvent``; concurrent changes: one wins
+(compare-and-set on state and version), the other gets a Conflict.
 """
 
 from datetime import datetime
@@ -17,16 +18,16 @@ from django.utils.translation import gettext as _
 from anjian.accounts import permissions as perms
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.notifications import notify
+from anjian.monitoring import lifecycle
 from anjian.monitoring.choices import (
     OPEN_ALARM_STATES,
     AlarmCause,
-    AlarmState,
     EscalationStep,
     QualityKind,
 )
+from anjian.monitoring.lifecycle import ALARM
 from anjian.monitoring.models import (
     Alarm,
-    AlarmEvent,
     Device,
     DutyPerson,
     Gateway,
@@ -35,7 +36,7 @@ from anjian.monitoring.models import (
 
 
 def _event(alarm: Alarm, action: str, *, by=None, note: str = "", at=None) -> None:
-    AlarmEvent.objects.create(alarm=alarm, action=action, by=by, note=note, at=at or timezone.now())
+    ALARM.record_event(alarm, action=action, by=by, reason=note, at=at)
 
 
 def duty_users(enterprise_id: int) -> list:
@@ -136,34 +137,18 @@ def _alarm_for_write(by, alarm_id: int) -> Alarm:
     return Alarm.objects.for_user(by).select_related("device", "enterprise").get(pk=alarm_id)
 
 
-def _cas(alarm: Alarm, expected_version: int | None, states, **changes) -> None:
-    query = Alarm.objects.filter(pk=alarm.pk, state__in=states)
-    if expected_version is not None:
-        query = query.filter(version=expected_version)
-    if not query.update(version=F("version") + 1, **changes):
-        raise Conflict()
-    for name, value in changes.items():
-        setattr(alarm, name, value)
-    alarm.version += 1
-
-
 @transaction.atomic
 def alarm_acknowledge(*, by, alarm_id: int, expected_version: int | None, note: str = "") -> Alarm:
     alarm = _alarm_for_write(by, alarm_id)
-    if alarm.state != AlarmState.ACTIVE:
-        if alarm.acknowledged_by_id == by.pk:
-            return alarm  # a double click
-        raise Conflict(_("该报警已被确认或处置，请刷新页面"))
-    _cas(
-        alarm,
-        expected_version,
-        [AlarmState.ACTIVE],
-        state=AlarmState.ACKNOWLEDGED,
-        acknowledged_at=timezone.now(),
-        acknowledged_by=by,
+    step = ALARM.begin(by=by, obj=alarm, name="acknowledge", expected_version=expected_version)
+    if step.replay:
+        return alarm  # a double click
+    return ALARM.commit(
+        step,
+        by=by,
+        values={"acknowledged_at": timezone.now(), "acknowledged_by": by},
+        reason=(note or "").strip(),
     )
-    _event(alarm, "acknowledged", by=by, note=(note or "").strip())
-    return alarm
 
 
 @transaction.atomic
@@ -179,21 +164,16 @@ def alarm_dispose(
         errors["disposal_note"] = _("请填写处置情况")
     if errors:
         raise ValidationError(errors)
-    if alarm.state == AlarmState.DISPOSED:
-        raise Conflict(_("该报警已处置"))
+    step = ALARM.begin(by=by, obj=alarm, name="dispose", expected_version=expected_version)
+    if step.replay:
+        return alarm
     now = timezone.now()
-    changes = {
-        "state": AlarmState.DISPOSED,
-        "disposed_at": now,
-        "disposed_by": by,
-        "cause": cause,
-        "disposal_note": note.strip(),
-    }
+    values = {"disposed_at": now, "disposed_by": by, "cause": cause, "disposal_note": note.strip()}
     if alarm.acknowledged_at is None:
-        changes.update(acknowledged_at=now, acknowledged_by=by)
-    _cas(alarm, expected_version, OPEN_ALARM_STATES, **changes)
-    _event(alarm, "disposed", by=by, note=f"{AlarmCause(cause).label}：{note.strip()}")
-    return alarm
+        values.update(acknowledged_at=now, acknowledged_by=by)
+    return ALARM.commit(
+        step, by=by, values=values, reason=f"{AlarmCause(cause).label}：{note.strip()}"
+    )
 
 
 @transaction.atomic
@@ -203,10 +183,10 @@ def alarm_to_hazard(*, by, alarm_id: int, title: str = "", description: str = ""
     from anjian.hazards.choices import Source
 
     alarm = _alarm_for_write(by, alarm_id)
-    if alarm.hazard_id is not None:
-        raise Conflict(_("该报警已转为隐患"))
-    if alarm.state == AlarmState.DISPOSED and alarm.cause != AlarmCause.REAL:
-        raise ValidationError(_("只有真实报警可以转为隐患"))
+    refused = lifecycle.not_a_false_alarm(alarm)
+    if refused:  # what the user chose (the cause), not a race: a form error
+        raise ValidationError(refused)
+    ALARM.check_operation(by, "to_hazard", alarm)
     device = alarm.device
     metric = alarm.threshold.metric
     hazard = hazard_services.hazard_report(

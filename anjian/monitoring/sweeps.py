@@ -16,17 +16,17 @@ from django.utils.translation import gettext as _
 from anjian.core.notifications import notify
 from anjian.monitoring import channels, services
 from anjian.monitoring.choices import AlarmState, DeviceState, EscalationStep, QualityKind
-from anjian.monitoring.models import Alarm, AlarmEvent, Device, QualityFlag
-
-# Minutes an alarm may stay unacknowledged before each rung is told.
-DEFAULT_ESCALATION_MINUTES = {EscalationStep.STREET: 5, EscalationStep.DISTRICT: 15}
+from anjian.monitoring.lifecycle import ALARM
+from anjian.monitoring.models import Alarm, Device, QualityFlag
 
 
 def escalation_minutes() -> dict[int, int]:
-    configured = getattr(settings, "MONITORING_ESCALATION_MINUTES", None) or {}
+    """Minutes an alarm may stay unacknowledged before each rung is told
+    (``MONITORING_ESCALATION_MINUTES``, from ANJIAN_MONITORING_ESCALATION_MINUTES)."""
+    configured = settings.MONITORING_ESCALATION_MINUTES
     return {
-        EscalationStep.STREET: int(configured.get("street", DEFAULT_ESCALATION_MINUTES[1])),
-        EscalationStep.DISTRICT: int(configured.get("district", DEFAULT_ESCALATION_MINUTES[2])),
+        EscalationStep.STREET: configured["street"],
+        EscalationStep.DISTRICT: configured["district"],
     }
 
 
@@ -51,11 +51,11 @@ def escalate_alarms(now: datetime | None = None) -> int:
                     continue
                 alarm = Alarm.objects.select_related("device").get(pk=alarm_id)
                 label = EscalationStep(step).label
-                AlarmEvent.objects.create(
-                    alarm=alarm,
+                ALARM.record_event(
+                    alarm,
                     action="escalated",
                     at=now,
-                    note=_("超过 %(m)s 分钟未确认，已通知%(to)s") % {"m": minutes, "to": label},
+                    reason=_("超过 %(m)s 分钟未确认，已通知%(to)s") % {"m": minutes, "to": label},
                 )
                 notify(
                     users=services.step_users(alarm, step),

@@ -17,8 +17,9 @@ from anjian.core.access import requires
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.forms import apply_service_errors, is_htmx_partial, submit
 from anjian.core.pagination import page_of
-from anjian.monitoring import forms, selectors, services
-from anjian.monitoring.choices import EVENT_LABELS, AlarmState, DeviceState, RejectReason
+from anjian.monitoring import forms, lifecycle, selectors, services
+from anjian.monitoring.choices import AlarmState, DeviceState, RejectReason
+from anjian.monitoring.lifecycle import ALARM
 from anjian.regions import selectors as region_selectors
 
 
@@ -168,7 +169,8 @@ def _render_alarm(request, alarm, *, bound=None, status=200, error=""):
             "dispose_form": bound.get("dispose")
             or forms.DisposeForm(initial={"version": alarm.version}),
             "hazard_form": bound.get("hazard") or forms.HazardFromAlarmForm(),
-            "event_labels": EVENT_LABELS,
+            "actions": {action.name for action in ALARM.available(request.user, alarm)},
+            "event_labels": ALARM.labels(),
             "error": error,
         },
         status=status,
@@ -238,7 +240,7 @@ def alarm_dispose(request, pk: int):
 @requires(perms.ALARM_HANDLE)
 def alarm_hazard(request, pk: int):
     if not request.user.can(perms.HAZARD_REPORT):
-        raise PermissionDenied()
+        raise PermissionDenied(lifecycle.may_report_hazards(request.user, None))
     return _alarm_action(
         request,
         pk,

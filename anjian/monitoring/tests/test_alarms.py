@@ -14,6 +14,7 @@ from anjian.core.testing import world
 from anjian.hazards.choices import Source, State
 from anjian.monitoring import ingest, services, sweeps
 from anjian.monitoring.choices import AlarmState, DeviceState, EscalationStep, QualityKind
+from anjian.monitoring.lifecycle import ALARM
 from anjian.monitoring.models import Alarm, AlarmEvent, Device, QualityFlag
 from anjian.monitoring.tests.factories import device, group, now_ish, send, threshold
 
@@ -49,8 +50,8 @@ def test_acknowledge_then_dispose_as_real_records_who_and_when(alarm, enterprise
     assert alarm.acknowledged_by == enterprise_manager and alarm.cause == "real"
     assert list(alarm.events.values_list("action", flat=True)) == [
         "raised",
-        "acknowledged",
-        "disposed",
+        "acknowledge",
+        "dispose",
     ]
 
 
@@ -427,3 +428,45 @@ def test_an_escalation_text_leaves_after_its_rung_is_committed(
     for callback in pending:
         callback()
     assert "ALARM NOTICE" in caplog.text
+
+
+def offered(alarm, user) -> set[str]:
+    return {action.name for action in ALARM.available(user, alarm)}
+
+
+def test_what_is_offered_follows_the_state_the_role_and_the_alarm(alarm, enterprise_manager):
+    assert offered(alarm, enterprise_manager) == {"acknowledge", "dispose", "to_hazard"}
+    assert offered(alarm, world.actor("leader")) == set()
+    services.alarm_dispose(
+        by=enterprise_manager,
+        alarm_id=alarm.pk,
+        expected_version=alarm.version,
+        cause="false",
+        note="探头受潮，误报",
+    )
+    alarm.refresh_from_db()
+    assert offered(alarm, enterprise_manager) == set()  # a false alarm is no hazard
+
+
+def test_the_api_says_what_the_caller_may_do_now(alarm, api_client_for, enterprise_manager):
+    body = api_client_for(enterprise_manager).get(f"/api/v1/monitoring/alarms/{alarm.pk}").json()
+    assert {a["name"] for a in body["actions"]} == {"acknowledge", "dispose", "to_hazard"}
+    leader = api_client_for(world.actor("leader")).get(f"/api/v1/monitoring/alarms/{alarm.pk}")
+    assert leader.json()["actions"] == []
+
+
+def test_a_second_acknowledgement_by_someone_else_is_a_conflict_naming_the_state(
+    alarm, enterprise_manager, api_client_for
+):
+    services.alarm_acknowledge(
+        by=enterprise_manager, alarm_id=alarm.pk, expected_version=alarm.version
+    )
+    again = services.alarm_acknowledge(by=enterprise_manager, alarm_id=alarm.pk, expected_version=1)
+    assert again.state == AlarmState.ACKNOWLEDGED  # the same person's double click
+    answer = api_client_for(world.actor("district_official")).post(
+        f"/api/v1/monitoring/alarms/{alarm.pk}/acknowledge",
+        {"version": 1},
+        content_type="application/json",
+    )
+    assert answer.status_code == 409
+    assert answer.json()["state"] == "acknowledged" and answer.json()["state_label"] == "已确认"
