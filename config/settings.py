@@ -11,7 +11,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import (
+    env_bool,
+    env_choice,
+    env_dotted_paths,
+    env_int,
+    env_int_map,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ANJIAN_VAR_DIR", str(BASE_DIR / "var")))
@@ -32,6 +40,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ANJIAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("ANJIAN_CSRF_TRUSTED_ORIGINS", [])
+# The platform's public address: absolute links in the warning feed and CAP messages.
 SITE_URL = env_str("ANJIAN_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -127,6 +136,7 @@ else:
             },
         }
     }
+# The test database's name on PostgreSQL: parallel runs on one server need their own.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
         "ANJIAN_TEST_DATABASE", "test_anjian"
@@ -141,7 +151,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With a shared cache (Redis) sessions are read through it; with the per-process local
+# memory cache they are not: a session logged out (or expired) in one web worker would stay
+# readable from another worker's cache until that copy aged out.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 # Idle timeout: the session expires after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("ANJIAN_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -151,6 +168,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 HTTPS = env_bool("ANJIAN_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# With HTTPS, redirect plain HTTP to it (off when the proxy already does, or health checks
+# come over HTTP).
 SECURE_SSL_REDIRECT = HTTPS and env_bool("ANJIAN_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
@@ -219,6 +238,7 @@ AXES_LOCKOUT_CALLABLE = "anjian.accounts.views.lockout"
 # The address a lock-out is keyed on: X-Forwarded-For only from a trusted reverse proxy.
 AXES_CLIENT_IP_CALLABLE = "anjian.core.network.client_ip"
 AXES_VERBOSE = False
+# Whether repeated failed logins lock out at all (leave it on in production).
 AXES_ENABLED = env_bool("ANJIAN_LOGIN_THROTTLING", True)
 
 # --- Content-Security-Policy (Django's built-in CSP) ----------------------------
@@ -256,8 +276,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and uploaded files --------------------------------------------------
 STATIC_URL = "/static/"
+# Where collectstatic puts the hashed files gunicorn (WhiteNoise) serves.
 STATIC_ROOT = Path(env_str("ANJIAN_STATIC_ROOT", str(BASE_DIR / "build" / "collected")))
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+# ANJIAN_PLAIN_STATIC=true serves static files unhashed, without a collectstatic manifest.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -356,6 +378,33 @@ BROKER_PID_FILE = env_str("ANJIAN_BROKER_PID_FILE")
 TELEMETRY_AUTH_FAILURES_PER_MINUTE = env_int(
     "ANJIAN_TELEMETRY_AUTH_FAILURES_PER_MINUTE", 30, minimum=1
 )
+# Minutes an alarm may stay unacknowledged before the street, then the district, is told
+# (monitoring/sweeps.py), written "street=5,district=15"; a key left out keeps its default.
+MONITORING_ESCALATION_MINUTES = env_int_map(
+    "ANJIAN_MONITORING_ESCALATION_MINUTES", {"street": 5, "district": 15}, minimum=0
+)
+if MONITORING_ESCALATION_MINUTES["street"] > MONITORING_ESCALATION_MINUTES["district"]:
+    raise ImproperlyConfigured(
+        "ANJIAN_MONITORING_ESCALATION_MINUTES: the street is told before the district "
+        f"(street={MONITORING_ESCALATION_MINUTES['street']} > "
+        f"district={MONITORING_ESCALATION_MINUTES['district']})"
+    )
+# Dotted paths of the alarm notice senders send(recipients, subject, text) (SMS, e-mail
+# gateways); the default writes to the log; empty = the in-app inbox only.
+MONITORING_ALARM_BACKENDS = env_dotted_paths(
+    "ANJIAN_MONITORING_ALARM_BACKENDS", ["anjian.monitoring.channels.console"]
+)
+# Seconds each process keeps its copy of the device registry (codes, tokens, limits) before
+# reloading it; changes made in the same process apply at once (0 = reload every batch).
+MONITORING_REGISTRY_SECONDS = env_int("ANJIAN_MONITORING_REGISTRY_SECONDS", 15, minimum=0)
+# How far in the future a reading's timestamp may lie (device clocks drift) before it is
+# dead-lettered.
+MONITORING_FUTURE_TOLERANCE_SECONDS = env_int(
+    "ANJIAN_MONITORING_FUTURE_TOLERANCE_SECONDS", 300, minimum=0
+)
+# Months of readings kept (the current one included); older partitions are dropped and
+# older readings refused at ingest (monitoring/partitions.py).
+MONITORING_RETENTION_MONTHS = env_int("ANJIAN_MONITORING_RETENTION_MONTHS", 13, minimum=1)
 
 LOG_LEVEL = env_choice("ANJIAN_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 

@@ -46,8 +46,8 @@ ALARM_HANDLE = "alarm.handle"  # acknowledge and dispose alarms, raise a hazard 
 MONITOR_ADMIN = "monitor.admin"  # device types and metrics, the ingest dead-letter table
 
 WARNING_VIEW = "warning.view"  # public early warnings (CAP) inside the platform
-WARNING_COMPOSE = "warning.compose"  # draft, update and cancel a warning
-WARNING_APPROVE = "warning.approve"  # approve and publish a warning someone else drafted
+WARNING_COMPOSE = "warning.compose"  # draft, edit, submit, discard; start an update
+WARNING_APPROVE = "warning.approve"  # approve someone else's warning; return; cancel
 
 _EVERY_USER = {HOME_VIEW, PROFILE, JOB_VIEW, NOTIFICATION_VIEW}
 _REGISTRY_READ = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, REGION_VIEW, DEPARTMENT_VIEW, AUDIT_VIEW}

@@ -20,10 +20,20 @@ from anjian.cap.choices import MsgType, State
 from anjian.cap.models import CapAlert, CapAlertTransition
 from anjian.core.workflow import Lifecycle, Operation, Transition
 
+WRITING = ("create", "edit", "submit")
+
 
 def authors(alert) -> set[int]:
-    """Who wrote the message: they may not also approve it."""
-    return {pk for pk in (alert.created_by_id, alert.submitted_by_id, alert.updated_by_id) if pk}
+    """Who wrote the message — drafted it, changed any version of it, or submitted it:
+    they may not also approve it."""
+    found = {pk for pk in (alert.created_by_id, alert.submitted_by_id, alert.updated_by_id) if pk}
+    if alert.pk:
+        found |= set(
+            alert.transitions.filter(action__in=WRITING, by__isnull=False).values_list(
+                "by_id", flat=True
+            )
+        )
+    return found
 
 
 def not_an_author(user, alert) -> str | None:

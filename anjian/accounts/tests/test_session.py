@@ -66,3 +66,30 @@ def test_an_active_session_outlives_the_timeout_while_requests_keep_coming(
     for _ in range(4):
         time.sleep(1)
         assert client.get(reverse("web:home")).status_code == 200
+
+
+def _session_engine(tmp_path, **environment) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(ANJIAN_VAR_DIR=str(tmp_path), ANJIAN_SECRET_KEY="x" * 50, **environment)
+    code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_sessions_are_read_through_a_cache_only_when_every_worker_shares_it(tmp_path):
+    # With each process's own memory cache, a session logged out in one web worker would
+    # stay readable from another worker's cached copy.
+    assert _session_engine(tmp_path) == "django.contrib.sessions.backends.db"
+    shared = _session_engine(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert shared == "django.contrib.sessions.backends.cached_db"

@@ -354,3 +354,17 @@ def test_a_cancel_message_is_final(leader, district_official):
 def test_nothing_is_ever_deleted(leader):
     alert = alert_in("discarded")
     assert CapAlert.objects.filter(pk=alert.pk, state=State.DISCARDED).exists()
+
+
+def test_whoever_edited_an_earlier_version_does_not_approve_it_either(admin, district_official):
+    alert = draft(by=admin)
+    data = {name: getattr(alert, name) for name in services.EDITABLE_FIELDS}
+    alert = services.alert_edit(
+        by=district_official, alert_id=alert.pk, data=data, expected_version=1
+    )
+    alert = services.alert_edit(by=admin, alert_id=alert.pk, data=data, expected_version=2)
+    alert = services.alert_submit(by=admin, alert_id=alert.pk, expected_version=3)
+    # district_official is no longer the last editor, but wrote a version of this message.
+    with pytest.raises(NotPermitted):
+        services.alert_approve(by=district_official, alert_id=alert.pk, expected_version=4)
+    assert CapAlert.objects.get(pk=alert.pk).state == State.PENDING
