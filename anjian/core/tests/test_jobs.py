@@ -195,7 +195,7 @@ def test_a_job_that_runs_forever_is_stopped_by_its_time_limit_and_the_worker_goe
         elapsed = time.monotonic() - started
     finally:
         jobs.HANDLERS.pop("pytest_after", None)
-    assert elapsed < 5, elapsed
+    assert elapsed < 15, elapsed  # without the limit the worker never comes back
     stuck.refresh_from_db()
     assert stuck.status == JobStatus.FAILED
     assert stuck.message.startswith("任务超过时限（1 分钟）已停止")

@@ -15,7 +15,7 @@ def test_a_block_past_its_limit_is_interrupted_even_if_it_catches_exceptions():
         while True:
             with contextlib.suppress(Exception):  # task code's catch-all does not swallow it
                 time.sleep(0.01)
-    assert 0.15 < time.monotonic() - started < 2
+    assert 0.15 < time.monotonic() - started < 10  # stopped, not run to its end
     assert caught.value.limit == timedelta(seconds=0.2)
 
 

@@ -241,9 +241,9 @@ HOSTILE_MESSAGES = {
 @pytest.mark.parametrize("kind", sorted(HOSTILE_MESSAGES))
 def test_a_hostile_file_ends_quickly_with_a_chinese_message(district_official, kind):
     content = hostile(kind)
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: immune to a loaded machine's wall clock
     result = import_enterprises(BytesIO(content), user=district_official)
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert elapsed < 3, f"{kind}: {elapsed:.2f} s"
     assert result.file_error.startswith(HOSTILE_MESSAGES[kind]), result.file_error
     assert not re.search(r"line \d|column \d|entity|token|Error", result.file_error)

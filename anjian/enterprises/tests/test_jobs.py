@@ -143,9 +143,9 @@ def test_a_hostile_file_fails_its_import_job_quickly_with_a_chinese_message(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(UPLOAD, {"file": upload, "mode": MODE_ALL})
     assert response.status_code == 302
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: immune to a loaded machine's wall clock
     work()
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert elapsed < 3, f"{kind}: {elapsed:.2f} s"
     job = BackgroundJob.objects.get()
     assert job.status == JobStatus.FAILED

@@ -292,10 +292,10 @@ def test_a_hostile_excel_file_is_refused_quickly_in_chinese(db, kind, expected):
 
     first = sheet_rows()[0]
     content = hostile_xlsx.HOSTILE[kind](HEADERS, [str(first.get(h, "")) for h in HEADERS])
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: immune to a loaded machine's wall clock
     with pytest.raises(StandardFileError) as caught:
         loader.parse_upload("标准.xlsx", BytesIO(content))
-    assert time.monotonic() - started < 3
+    assert time.process_time() - started < 3
     assert str(caught.value).startswith(expected), str(caught.value)
 
 
