@@ -23,7 +23,7 @@ help:
 	@echo "make bench-clearing — 只运行隐患动态清零数字的性能测试（500 万条隐患）"
 	@echo "make bench-ingest — 只运行监测数据接入的性能测试（2 万台设备，NATS MQTT）"
 	@echo "make bench-smoke — 以极小规模跑一遍全部性能测试（CI 用，检验能否跑通）"
-	@echo "make lint     — ruff check + ruff format --check"
+	@echo "make lint     — ruff check + ruff format --check + lint-imports（应用分层与无循环导入）"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "需要 Python 3.12（pyenv install 3.12 或 apt-get install python3.12）"; exit 1; }
@@ -112,9 +112,12 @@ bench-smoke: $(BENCH_NEEDS) broker
 	$(BIN)/python -c "import sys; from bench.common import drop_database; drop_database(sys.argv[1])" $$url; \
 	exit $$status
 
+# lint-imports checks the contracts in pyproject.toml [tool.importlinter]: apps depend
+# downward only, domain apps only through declared edges, no import cycles.
 lint: deps-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 format: deps-dev
 	$(BIN)/ruff check --fix .

@@ -315,6 +315,10 @@ TASKS = {
 # How long a user's job (import, export) may run before it is stopped and marked failed;
 # periodic jobs declare their own limit in config/schedule.py.
 JOB_TIME_LIMIT_MINUTES = env_int("ANJIAN_JOB_TIME_LIMIT_MINUTES", 30, minimum=1)
+# The periodic jobs, by dotted path like ROOT_URLCONF: config sits above anjian.core, so
+# the scheduler (core/scheduler.py) reads the declarations through this setting instead of
+# importing config (the import-linter layers contract in pyproject.toml forbids it).
+PERIODIC_JOBS = "config.schedule.PERIODIC_JOBS"
 
 # --- Audit trail (django-auditlog) ----------------------------------------------
 AUDITLOG_DISABLE_REMOTE_ADDR = False

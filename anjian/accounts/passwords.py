@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.accounts.models import PasswordHistory, User
+
 CLASSES = ("lower", "upper", "digit", "symbol")
 
 
@@ -73,8 +75,6 @@ class PasswordHistoryValidator:
     def validate(self, password, user=None):
         if not self.history or user is None or user.pk is None:
             return
-        from anjian.accounts.models import PasswordHistory, User
-
         stored = User.objects.filter(pk=user.pk).values_list("password", flat=True).first()
         recent = PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[
             : self.history

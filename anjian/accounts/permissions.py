@@ -6,16 +6,20 @@ Actions are ``<area>.<verb>``. What a role may do is listed here and nowhere els
 
 from anjian.accounts.roles import Role
 
+# Actions of apps below accounts are declared in those apps (they may not import this
+# module); imported here for the role map and re-exported as ``perms.REGION_VIEW`` etc.
+from anjian.regions.permissions import (
+    DEPARTMENT_MANAGE,
+    DEPARTMENT_VIEW,
+    REGION_MANAGE,
+    REGION_VIEW,
+)
+
 HOME_VIEW = "home.view"
 PROFILE = "account.profile"  # own profile, password and API tokens
 USER_MANAGE = "user.manage"
 AUDIT_VIEW = "audit.view"
 JOB_VIEW = "job.view"  # own background jobs
-
-REGION_VIEW = "region.view"
-REGION_MANAGE = "region.manage"  # add 社区/网格, label points (within scope)
-DEPARTMENT_VIEW = "department.view"
-DEPARTMENT_MANAGE = "department.manage"  # departments and industries (administrators)
 
 ENTERPRISE_VIEW = "enterprise.view"
 ENTERPRISE_ADD = "enterprise.add"

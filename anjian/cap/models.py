@@ -33,6 +33,7 @@ from anjian.cap.choices import (
     Status,
     Urgency,
 )
+from anjian.cap.xml import cap_datetime
 from anjian.core.models import TransitionRecord
 from anjian.core.scoping import ScopedQuerySet, ScopePaths
 
@@ -224,8 +225,6 @@ class CapAlert(models.Model):
     @property
     def cap_reference(self) -> str:
         """How later messages cite this one in ``references``: "sender,identifier,sent"."""
-        from anjian.cap.xml import cap_datetime
-
         return f"{self.sender},{self.identifier},{cap_datetime(self.sent)}"
 
     @property

@@ -16,6 +16,9 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from anjian.core.api import declare_common_answers
+from anjian.core.scoping import city_wide_refusal
+
 PUBLIC = "public"
 
 
@@ -27,8 +30,6 @@ def _scope_refusal(user, actions) -> str:
     """Why a logged-in ``user`` may do none of ``actions``, when it is not their role: the
     role grants one, but it configures the whole deployment and their scope is smaller
     (``accounts.permissions.CITY_WIDE_ACTIONS``). Empty when it is the role."""
-    from anjian.core.scoping import city_wide_refusal
-
     grants = getattr(user, "role_grants", None)
     if grants is not None and any(grants(a) for a in actions):
         return city_wide_refusal(user)
@@ -61,7 +62,8 @@ def public(view):
 
 
 class AccessMixin:
-    """For class-based views: set ``access`` to an action, or to PUBLIC."""
+    """For class-based views: set ``access`` to an action (alternatives joined by "|", as
+    ``requires`` declares them: any one lets in), or to PUBLIC."""
 
     access: str | None = None
 
@@ -71,8 +73,9 @@ class AccessMixin:
         if self.access != PUBLIC:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not request.user.can(self.access):
-                raise PermissionDenied(_scope_refusal(request.user, [self.access]))
+            actions = self.access.split("|")
+            if not any(request.user.can(action) for action in actions):
+                raise PermissionDenied(_scope_refusal(request.user, actions))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -107,17 +110,11 @@ def api_requires(action: str, *alternatives: str):
         # A copy: ``wraps`` shares the wrapped function's list of contributions.
         wrapper._ninja_contribute_to_operation = [
             *getattr(func, "_ninja_contribute_to_operation", ()),
-            _declare_common_answers,
+            declare_common_answers,
         ]
         return wrapper
 
     return decorator
-
-
-def _declare_common_answers(operation) -> None:
-    from anjian.core.api import declare_common_answers
-
-    declare_common_answers(operation)
 
 
 def api_public(func):

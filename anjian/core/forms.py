@@ -2,8 +2,12 @@ from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
 
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -56,6 +60,32 @@ def apply_service_errors(form, error) -> None:
             form.add_error(None, message)
 
 
+# --- how a page answers a service ---------------------------------------------------------
+#
+# The one place for pages (the API's answers are the exception handlers in config/api.py):
+#
+#   ValidationError   422: the form again, each message on its field (``submit``)
+#   Conflict          409: the form again with the message; registry pages add the current
+#                     version and a link that reloads it (core/registry/_form_errors.html)
+#   NotPermitted      403 with the reason (errors/403.html shows it)
+#   OutOfScope,       404, the page a missing record gets (a scoped service's ``.get``
+#   Model.DoesNotExist  raises DoesNotExist for a record outside the writer's scope)
+#
+# ``submit`` applies the first two to its form and raises the others as ``page_error``;
+# ``ScopeErrorMiddleware`` does the same for an OutOfScope or NotPermitted that escapes
+# any other page view.
+
+
+def page_error(error: Exception) -> Exception:
+    """The Django exception a page raises for a service's ``error`` (see the table above):
+    ``Http404`` for out of scope or missing, ``PermissionDenied`` with the reason."""
+    if isinstance(error, NotPermitted):
+        return PermissionDenied(str(error))
+    if isinstance(error, (OutOfScope, ObjectDoesNotExist)):
+        return Http404()
+    raise TypeError(f"not a domain error: {error!r}")
+
+
 class FormOutcome:
     """What ``submit`` did: ``result`` of the service call when it succeeded (else None),
     and the status the page answers with when it shows the form again."""
@@ -67,13 +97,17 @@ class FormOutcome:
     def done(self) -> bool:
         return self.result is not None
 
+    @property
+    def conflict(self) -> bool:
+        """Someone changed the record first: the page shows the current version (409)."""
+        return self.status == 409
+
 
 def submit(request, form, call) -> FormOutcome:
     """The one way a page runs a form through a service: on a valid POST, ``call(cleaned
     data)``; a service refusal lands on the form's fields (422), a concurrent change on the
-    form as a whole (409); a GET or an invalid form is shown again (200 / 422)."""
-    from anjian.core.exceptions import Conflict, ValidationError
-
+    form as a whole (409); a GET or an invalid form is shown again (200 / 422). Out of
+    scope and not permitted are raised as the page's 404 and 403 (``page_error``)."""
     if request.method != "POST":
         return FormOutcome()
     if not form.is_valid():
@@ -86,6 +120,8 @@ def submit(request, form, call) -> FormOutcome:
     except ValidationError as error:
         apply_service_errors(form, error)
         return FormOutcome(status=422)
+    except (NotPermitted, OutOfScope, ObjectDoesNotExist) as error:
+        raise page_error(error) from None
 
 
 def is_htmx_partial(request, target: str) -> bool:

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.models import BackgroundJob, JobStatus
+from anjian.core.scheduler import periodic_jobs
 from anjian.core.timelimit import TimeLimitExceeded
 
 logger = logging.getLogger(__name__)
@@ -83,9 +84,7 @@ def job_time_limit(kind: str | None) -> timedelta:
 def task_time_limit(task_path: str, kwargs: dict) -> timedelta:
     """How long the worker lets one run of a task take: a periodic job's declared limit
     (config/schedule.py), a user job's kind limit, else the user-job default."""
-    from config.schedule import PERIODIC_JOBS
-
-    for periodic in PERIODIC_JOBS:
+    for periodic in periodic_jobs():
         if periodic.task_path == task_path:
             return periodic.limit
     if task_path == run_background_job.module_path:

@@ -1,15 +1,17 @@
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
-from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 
 from anjian.core.access import PUBLIC, declared_access
-from anjian.core.exceptions import OutOfScope
+from anjian.core.exceptions import NotPermitted, OutOfScope
+from anjian.core.forms import page_error
 from anjian.core.network import client_ip, from_trusted_proxy
 
 
 class ScopeErrorMiddleware:
-    """An OutOfScope that escapes a page view becomes a plain 404 (never a 403 with details)."""
+    """A service's OutOfScope that escapes a page view becomes a plain 404 (never a 403 with
+    details), its NotPermitted a 403 with the reason: ``core.forms.page_error``, the one
+    table of how pages answer domain errors."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -18,8 +20,8 @@ class ScopeErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OutOfScope):
-            raise Http404
+        if isinstance(exception, (OutOfScope, NotPermitted)):
+            raise page_error(exception)
         return None
 
 

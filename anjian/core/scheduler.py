@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -39,12 +40,16 @@ class Periodic:
         return EPOCH + periods * self.every
 
 
+def periodic_jobs() -> list[Periodic]:
+    """The declared periodic jobs (``config/schedule.py``), found through
+    ``settings.PERIODIC_JOBS``: config is above core, so core never imports it."""
+    return import_string(settings.PERIODIC_JOBS)
+
+
 def schedule_tick(now: datetime | None = None, jobs: list[Periodic] | None = None) -> list[str]:
     """Enqueue every job whose current slot has not been enqueued yet. Returns their names."""
     if jobs is None:
-        from config.schedule import PERIODIC_JOBS
-
-        jobs = PERIODIC_JOBS
+        jobs = periodic_jobs()
     now = now or timezone.now()
     enqueued = []
     for job in jobs:

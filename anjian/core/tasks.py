@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
+from anjian.core import jobs
 from anjian.core.models import BackgroundJob, PeriodicRun
 
 RETENTION = timedelta(days=30)
@@ -47,9 +48,7 @@ def purge_job_files() -> int:
 @task
 def fail_stuck_jobs() -> int:
     """User jobs left "running" past their time limit (their worker was killed) → failed."""
-    from anjian.core.jobs import fail_stuck_jobs as fail
-
-    return fail()
+    return jobs.fail_stuck_jobs()
 
 
 @task

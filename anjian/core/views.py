@@ -4,7 +4,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from anjian.core.access import requires
-from anjian.core.models import BackgroundJob
+from anjian.core.models import BackgroundJob, Notification
+from anjian.core.notifications import inbox, mark_read
+from anjian.core.pagination import page_of
 
 JOB_VIEW = "job.view"
 
@@ -42,9 +44,6 @@ def job_download(request, pk: int):
 @require_GET
 @requires("notification.view")
 def notification_list(request):
-    from anjian.core.notifications import inbox
-    from anjian.core.pagination import page_of
-
     page = page_of(request, inbox(request.user), per_page=30)
     return render(request, "core/notifications.html", {"page": page})
 
@@ -53,9 +52,6 @@ def notification_list(request):
 @requires("notification.view")
 def notification_read(request, pk: int | None = None):
     """Mark one notice (and follow its link) or all notices read."""
-    from anjian.core.models import Notification
-    from anjian.core.notifications import mark_read
-
     mark_read(user=request.user, notification_id=pk)
     if pk is not None:
         notice = get_object_or_404(Notification, pk=pk, recipient=request.user)

@@ -5,8 +5,11 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anjian.accounts.models import User, phone_validator
+from anjian.accounts.passwords import policy_text
 from anjian.enterprises.models import Enterprise, EnterpriseUser
 from anjian.enterprises.services import (
+    ENTERPRISE_FIELDS,
     RELATION_FIELDS,
     SELF_MAINTAINED_FIELDS,
     duplicate_credit_code_message,
@@ -14,37 +17,8 @@ from anjian.enterprises.services import (
 from anjian.enterprises.validators import normalize_credit_code, normalize_economic_code
 from anjian.regions import selectors as region_selectors
 
-GOVERNMENT_FIELDS = [
-    "name",
-    "credit_code",
-    "legal_representative",
-    "principal_name",
-    "principal_phone",
-    "safety_manager_name",
-    "safety_manager_phone",
-    "address",
-    "latitude",
-    "longitude",
-    "street",
-    "grid",
-    "industry",
-    "economic_code",
-    "employees",
-    "scale",
-    "supervision_grade",
-    "standardisation_grade",
-    "standardisation_expires",
-    "insured_until",
-    "status",
-    "department_overridden",
-    "supervising_department",
-    "involves_hazchem",
-    "dust_explosion",
-    "ammonia_refrigeration",
-    "confined_space",
-    "fire_key_unit",
-    "crowded_place",
-]
+# The regulator's form writes every field the service writes.
+GOVERNMENT_FIELDS = list(ENTERPRISE_FIELDS)
 
 # A credit code as people paste it ("9131 0110 …", "91310110-…") before clean_credit_code
 # compacts it; the model's GB 32100 validator then checks the 18 characters.
@@ -283,24 +257,18 @@ class EnterpriseAccountForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from anjian.accounts.passwords import policy_text
-
         super().__init__(*args, **kwargs)
         self.fields["password1"].help_text = _("%(policy)s；请线下告知本人并提醒其修改") % {
             "policy": policy_text()
         }
 
     def clean_username(self):
-        from anjian.accounts.models import User
-
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("用户名“%(u)s”已被使用") % {"u": username})
         return username
 
     def clean_phone(self):
-        from anjian.accounts.models import phone_validator
-
         phone = self.cleaned_data["phone"].strip()
         if phone:
             phone_validator(phone)

@@ -15,10 +15,46 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.accounts.roles import Role
+from anjian.accounts.services import user_create_basic
 from anjian.core.exceptions import Conflict, OutOfScope, ValidationError
 from anjian.core.scoping import ensure_in_scope
+from anjian.core.services import writable
 from anjian.enterprises.models import Enterprise, EnterpriseUser
 from anjian.regions.models import Department, ancestor_codes
+
+# Fields the services write (every other key in ``data`` is refused, named).
+ENTERPRISE_FIELDS = (
+    "name",
+    "credit_code",
+    "legal_representative",
+    "principal_name",
+    "principal_phone",
+    "safety_manager_name",
+    "safety_manager_phone",
+    "address",
+    "latitude",
+    "longitude",
+    "street",
+    "grid",
+    "industry",
+    "economic_code",
+    "employees",
+    "scale",
+    "supervision_grade",
+    "standardisation_grade",
+    "standardisation_expires",
+    "insured_until",
+    "status",
+    "department_overridden",
+    "supervising_department",
+    "involves_hazchem",
+    "dust_explosion",
+    "ammonia_refrigeration",
+    "confined_space",
+    "fire_key_unit",
+    "crowded_place",
+)
 
 # Fields an enterprise's own safety manager may keep up to date; the rest is the regulator's.
 SELF_MAINTAINED_FIELDS = (
@@ -96,8 +132,9 @@ def _save(enterprise: Enterprise) -> None:
 
 @transaction.atomic
 def enterprise_create(*, by, data: dict) -> Enterprise:
-    """Register an enterprise. ``data`` holds model field values (FKs as objects)."""
-    enterprise = Enterprise(**data, created_by=by)
+    """Register an enterprise. ``data`` holds values of ENTERPRISE_FIELDS (FKs as objects);
+    any other key is refused, named."""
+    enterprise = Enterprise(**writable(data, ENTERPRISE_FIELDS), created_by=by)
     _check_department(enterprise)
     enterprise.refresh_derived_fields()
     enterprise.full_clean(validate_unique=False)
@@ -112,8 +149,10 @@ def enterprise_update(*, by, enterprise_id: int, data: dict, expected_version: i
     """Change an enterprise the writer can see, if nobody changed it since ``expected_version``.
 
     Raises Enterprise.DoesNotExist when out of scope (callers answer 404), Conflict when
-    the version moved on, ValidationError with field messages otherwise.
+    the version moved on, ValidationError with field messages otherwise (and naming any
+    key of ``data`` that is not one of ENTERPRISE_FIELDS).
     """
+    data = writable(data, ENTERPRISE_FIELDS)
     enterprise = (
         Enterprise.objects.for_user(by)
         .select_for_update(of=("self",))
@@ -257,9 +296,6 @@ def enterprise_account_create(
     password: str,
 ):
     """Create a login for an enterprise's own staff, bound to that enterprise only."""
-    from anjian.accounts.roles import Role
-    from anjian.accounts.services import user_create_basic
-
     ensure_in_scope(by, enterprise)
     user = user_create_basic(
         username=username, name=name, phone=phone, role=Role.ENTERPRISE, password=password

@@ -8,7 +8,6 @@ notifications carry a dedupe key; revisits are unique per hazard.
 """
 
 import zlib
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -17,78 +16,24 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.accounts.models import User
-from anjian.accounts.roles import Role
 from anjian.core.notifications import notify
 from anjian.hazards.choices import DEADLINE_STATES, EscalationTarget, Grade, State
-from anjian.hazards.models import EscalationRule, Hazard, HazardTransition, Revisit
+from anjian.hazards.ladder import DEFAULT_LADDER, RUNG, Rung, ladder, recipients
+from anjian.hazards.lifecycle import HAZARD
+from anjian.hazards.models import Hazard, Revisit
+from anjian.hazards.services.revisits import revisit_schedule
 
-# The ladder's rungs in order; a hazard's escalation_level is the highest rung reached.
-RUNG = {EscalationTarget.OWNER: 1, EscalationTarget.DEPARTMENT: 2, EscalationTarget.COMMITTEE: 3}
-
-# Used when no rule is configured at all (the data migration seeds the same).
-DEFAULT_LADDER = {
-    Grade.GENERAL: (
-        (0, EscalationTarget.OWNER),
-        (3, EscalationTarget.DEPARTMENT),
-        (7, EscalationTarget.COMMITTEE),
-    ),
-    Grade.MAJOR: (
-        (0, EscalationTarget.OWNER),
-        (1, EscalationTarget.DEPARTMENT),
-        (3, EscalationTarget.COMMITTEE),
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Rung:
-    days: int
-    target: str
-
-    @property
-    def level(self) -> int:
-        return RUNG[self.target]
-
-    @property
-    def target_label(self) -> str:
-        return str(EscalationTarget(self.target).label)
-
-
-def ladder(*, district: str, grade: str) -> list[Rung]:
-    """The rungs that apply to a hazard of ``grade`` under ``district``: the district's own
-    rules if it has any, else the city-wide ones, else the built-in default."""
-    rules = EscalationRule.objects.filter(grade__in=(grade, ""))
-    own = [r for r in rules if r.region_id and district.startswith(r.region_id)]
-    chosen = own or [r for r in rules if r.region_id is None]
-    if not chosen:
-        return [Rung(days, target) for days, target in DEFAULT_LADDER[grade or Grade.GENERAL]]
-    # A grade-specific rule replaces the any-grade rule for the same target.
-    by_target: dict[str, EscalationRule] = {}
-    for rule in sorted(chosen, key=lambda r: r.grade == ""):
-        by_target.setdefault(rule.target, rule)
-    return sorted(
-        (Rung(r.days_overdue, r.target) for r in by_target.values()), key=lambda r: r.level
-    )
-
-
-def recipients(hazard: Hazard, target: str) -> list[User]:
-    """Who a rung tells: the enterprise's own users; the supervising department's users;
-    the district's comprehensive supervisors (安委办/应急局). Only users who can see it."""
-    if target == EscalationTarget.OWNER:
-        users = User.objects.filter(enterprise_link__enterprise_id=hazard.enterprise_id)
-    elif target == EscalationTarget.DEPARTMENT:
-        department_id = hazard.enterprise.supervising_department_id
-        if department_id is None:
-            return []
-        users = User.objects.filter(department_id=department_id).exclude(role=Role.LEADER)
-    else:
-        users = User.objects.filter(role=Role.SUPERVISOR, region_id=hazard.scope_region_code[:6])
-    return [
-        user
-        for user in users.filter(is_active=True)
-        if Hazard.objects.for_user(user).filter(pk=hazard.pk).exists()
-    ]
+__all__ = [
+    "DEFAULT_LADDER",
+    "RUNG",
+    "Rung",
+    "escalate_overdue",
+    "ladder",
+    "recipients",
+    "remind_due",
+    "remind_revisits",
+    "schedule_revisits",
+]
 
 
 def remind_due(today: date | None = None) -> int:
@@ -159,8 +104,8 @@ def escalate_overdue(today: date | None = None) -> int:
                     kind="hazard_overdue",
                     dedupe_key=f"hazard-overdue-{hazard.pk}-{hazard.deadline}-{rung.level}",
                 )
-                HazardTransition.objects.create(
-                    hazard=hazard,
+                HAZARD.record_event(
+                    hazard,
                     action="escalate",
                     reason=_("逾期%(d)s天，督促%(who)s")
                     % {"d": days, "who": EscalationTarget(rung.target).label},
@@ -177,8 +122,6 @@ def _sampled(hazard_id: int) -> bool:
 
 def schedule_revisits(today: date | None = None) -> int:
     """Every closed major hazard gets a revisit; so does a stable sample of general ones."""
-    from anjian.hazards.services import revisit_schedule
-
     today = today or timezone.localdate()
     since = today - timedelta(days=settings.HAZARD_REVISIT_DAYS)
     closed = Hazard.objects.filter(

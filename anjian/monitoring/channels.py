@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from anjian.monitoring.recipients import step_users
+
 logger = logging.getLogger("anjian.monitoring.alarms")
 
 
@@ -48,9 +50,7 @@ def send_alarm(alarm, *, step) -> None:
 
 
 def _deliver(alarm, step) -> None:
-    from anjian.monitoring import services
-
-    users = services.step_users(alarm, step)
+    users = step_users(alarm, step)
     recipients = [
         getattr(person, "phone", "") or getattr(person, "email", "") or person.username
         for person in users

@@ -16,7 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from anjian.monitoring import services
 from anjian.monitoring.choices import UPPER_LEVELS
+from anjian.monitoring.models import BreachState, Threshold
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,6 @@ class Outcome:
 def evaluate(readings, rules_for) -> Outcome:
     """Evaluate stored ``readings`` — (device_id, metric_id, ts, value) tuples — against
     ``rules_for((device_id, metric_id)) -> list[Rule]``; write the consequences."""
-    from anjian.monitoring import services
-    from anjian.monitoring.models import BreachState, Threshold
-
     by_rule: dict[int, list] = defaultdict(list)
     rules: dict[int, Rule] = {}
     for device_id, metric_id, ts, value in readings:

@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.monitoring.choices import AlarmCause, DeviceCategory, DeviceState
+from anjian.accounts.models import User
+from anjian.enterprises.models import Enterprise
+from anjian.monitoring.choices import AlarmCause, DeviceCategory, DeviceState, ThresholdLevel
+from anjian.monitoring.models import Device, Gateway
+
+# A device may watch one of its enterprise's risk points (Device.risk_point): a declared
+# edge monitoring → risks in the import-linter contract (pyproject.toml).
+from anjian.risks.models import RiskPoint
 
 
 class VersionForm(forms.Form):
@@ -45,8 +52,6 @@ class DeviceForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
-        from anjian.monitoring.models import Device
-
         model = Device
         fields = [
             "enterprise",
@@ -65,9 +70,6 @@ class DeviceForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from anjian.enterprises.models import Enterprise
-        from anjian.risks.models import RiskPoint
-
         enterprises = Enterprise.objects.for_user(user).order_by("name")
         self.fields["enterprise"].queryset = enterprises
         self.fields["risk_point"].queryset = RiskPoint.objects.for_user(user).select_related(
@@ -101,8 +103,6 @@ class ThresholdForm(forms.Form):
 
     def __init__(self, *args, device, **kwargs):
         super().__init__(*args, **kwargs)
-        from anjian.monitoring.choices import ThresholdLevel
-
         self.fields["metric"].queryset = device.device_type.metrics.all()
         self.fields["level"].choices = ThresholdLevel.choices
 
@@ -114,8 +114,6 @@ class DutyPersonForm(forms.Form):
 
     def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
-        from anjian.accounts.models import User
-
         self.fields["user"].queryset = User.objects.filter(
             enterprise_link__enterprise=enterprise, is_active=True
         ).order_by("name")
@@ -127,15 +125,11 @@ class GatewayForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
-        from anjian.monitoring.models import Gateway
-
         model = Gateway
         fields = ["enterprise", "code", "name", "location", "is_active"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from anjian.enterprises.models import Enterprise
-
         self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
         if self.instance.pk:
             # The login name (gw.<code>) and the topic (the enterprise's) stay.

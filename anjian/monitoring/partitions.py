@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from django.conf import settings
 from django.db import connection
 
+from anjian.monitoring.models import Reading
+
 TABLE = "monitoring_reading"
 MONTHS_AHEAD = 2
 
@@ -62,8 +64,6 @@ def ensure(today: date | None = None, using=None) -> dict:
     conn = using or connection
     start = cutoff(today).date()
     if conn.vendor != "postgresql":
-        from anjian.monitoring.models import Reading
-
         deleted, _ = Reading.objects.filter(ts__lt=cutoff(today)).delete()
         return {"created": [], "dropped": [], "deleted": deleted}
     today = today or datetime.now(UTC).date()

@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from anjian.enterprises.models import Enterprise
 from anjian.monitoring.choices import AlarmCause, AlarmState, DeviceState
 from anjian.monitoring.models import (
     Alarm,
@@ -19,6 +20,7 @@ from anjian.monitoring.models import (
     Reading,
     TelemetryAuthFailure,
 )
+from anjian.regions.models import Industry, Region
 
 
 def device_queryset(user):
@@ -161,8 +163,6 @@ class OnlineRow:
 def online_rates(user, group: str) -> list[OnlineRow]:
     """Online rates of the active devices in scope, by ``enterprise``, ``street`` or
     ``industry``; never-seen devices count as not online."""
-    from anjian.regions.models import Industry, Region
-
     key = {
         "enterprise": "enterprise_id",
         "street": "street",
@@ -210,8 +210,6 @@ def online_rates(user, group: str) -> list[OnlineRow]:
         for row in rows
     ]
     if group == "enterprise":
-        from anjian.enterprises.models import Enterprise
-
         names = dict(
             Enterprise.objects.filter(pk__in=[int(r.key) for r in result]).values_list("pk", "name")
         )

@@ -18,12 +18,21 @@ from django.utils.translation import gettext as _
 from anjian.accounts import permissions as perms
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.notifications import notify
-from anjian.monitoring import lifecycle
+from anjian.core.scoping import ensure_in_scope
+from anjian.core.services import writable
+from anjian.enterprises.selectors import enterprise_for_write
+
+# 转为隐患: the one declared edge between domain apps from monitoring to hazards (see the
+# import-linter contract in pyproject.toml); hazards never imports monitoring.
+from anjian.hazards import services as hazard_services
+from anjian.hazards.choices import Source
+from anjian.monitoring import channels, lifecycle
 from anjian.monitoring.choices import (
     OPEN_ALARM_STATES,
     AlarmCause,
     EscalationStep,
     QualityKind,
+    ThresholdLevel,
 )
 from anjian.monitoring.lifecycle import ALARM
 from anjian.monitoring.models import (
@@ -31,51 +40,14 @@ from anjian.monitoring.models import (
     Device,
     DutyPerson,
     Gateway,
+    QualityFlag,
     Threshold,
 )
+from anjian.monitoring.recipients import duty_users
 
 
 def _event(alarm: Alarm, action: str, *, by=None, note: str = "", at=None) -> None:
     ALARM.record_event(alarm, action=action, by=by, reason=note, at=at)
-
-
-def duty_users(enterprise_id: int) -> list:
-    """Who is told first: the enterprise's duty persons on duty, else its users who may
-    handle alarms."""
-    from anjian.accounts.models import User
-
-    persons = [
-        d.user
-        for d in DutyPerson.objects.filter(enterprise_id=enterprise_id, is_active=True)
-        .select_related("user")
-        .order_by("id")
-    ]
-    if persons:
-        return persons
-    return [
-        u
-        for u in User.objects.filter(enterprise_link__enterprise_id=enterprise_id, is_active=True)
-        if u.can(perms.ALARM_HANDLE)
-    ]
-
-
-def step_users(alarm: Alarm, step: int) -> list:
-    """Who one rung of the alarm ladder tells: the enterprise's duty persons; the street's
-    officials; the district's 应急局 supervisors — only those who can see the alarm."""
-    from anjian.accounts.models import User
-    from anjian.accounts.roles import Role
-
-    if step == EscalationStep.ENTERPRISE:
-        return duty_users(alarm.enterprise_id)
-    if step == EscalationStep.STREET:
-        users = User.objects.filter(role=Role.STREET, region_id=alarm.scope_region_code[:9])
-    else:
-        users = User.objects.filter(role=Role.SUPERVISOR, region_id=alarm.scope_region_code[:6])
-    return [
-        user
-        for user in users.filter(is_active=True)
-        if Alarm.objects.for_user(user).filter(pk=alarm.pk).exists()
-    ]
 
 
 def alarm_raise(rule, breach, ts: datetime, value: float) -> tuple[Alarm, bool]:
@@ -113,8 +85,6 @@ def alarm_raise(rule, breach, ts: datetime, value: float) -> tuple[Alarm, bool]:
         kind="alarm_raised",
         dedupe_key=f"alarm-{alarm.pk}",
     )
-    from anjian.monitoring import channels
-
     channels.send_alarm(alarm, step=EscalationStep.ENTERPRISE)
     return alarm, True
 
@@ -179,9 +149,6 @@ def alarm_dispose(
 @transaction.atomic
 def alarm_to_hazard(*, by, alarm_id: int, title: str = "", description: str = ""):
     """Raise a hazard (source 监测报警, linked to the alarm) from a real alarm, once."""
-    from anjian.hazards import services as hazard_services
-    from anjian.hazards.choices import Source
-
     alarm = _alarm_for_write(by, alarm_id)
     refused = lifecycle.not_a_false_alarm(alarm)
     if refused:  # what the user chose (the cause), not a race: a form error
@@ -234,6 +201,9 @@ DEVICE_FIELDS = (
     "offline_after_seconds",
     "is_active",
 )
+# What an update may change: a device's code and type are what it reports under (a new
+# code is a new device; its readings and alarms stay with the old one).
+DEVICE_CHANGEABLE = tuple(name for name in DEVICE_FIELDS if name not in ("code", "device_type"))
 
 
 def _require_manage(by) -> None:
@@ -255,13 +225,12 @@ def _check_device(device: Device) -> None:
 
 @transaction.atomic
 def device_register(*, by, enterprise, data: dict) -> tuple[Device, str]:
-    """Register a device of ``enterprise``; returns it and its HTTP token (shown once)."""
-    from anjian.core.scoping import ensure_in_scope
-    from anjian.enterprises.selectors import enterprise_for_write
-
+    """Register a device of ``enterprise``; returns it and its HTTP token (shown once).
+    ``data``: values of DEVICE_FIELDS; any other key is refused, named."""
     _require_manage(by)
+    data = writable(data, DEVICE_FIELDS)
     enterprise = enterprise_for_write(by, enterprise)
-    device = Device(enterprise=enterprise, **{k: v for k, v in data.items() if k in DEVICE_FIELDS})
+    device = Device(enterprise=enterprise, **data)
     token = device.issue_token()
     device.full_clean(exclude=["scope_region_code", "industry", "token_hash"])
     _check_device(device)
@@ -272,13 +241,17 @@ def device_register(*, by, enterprise, data: dict) -> tuple[Device, str]:
 
 @transaction.atomic
 def device_update(*, by, device_id: int, data: dict, expected_version: int) -> Device:
+    """Change a device at ``expected_version``; ``data``: values of DEVICE_CHANGEABLE (any
+    other key, the code and the type included, is refused, named). A changed setting is
+    flagged as a configuration change (data quality)."""
     _require_manage(by)
+    data = writable(data, DEVICE_CHANGEABLE)
     device = Device.objects.for_user(by).select_for_update().get(pk=device_id)
     if device.version != expected_version:
         raise Conflict()
     changed = []
     for name, value in data.items():
-        if name in DEVICE_FIELDS and name != "code" and getattr(device, name) != value:
+        if getattr(device, name) != value:
             setattr(device, name, value)
             changed.append(name)
     device.full_clean(exclude=["scope_region_code", "industry", "token_hash"])
@@ -301,20 +274,18 @@ def device_issue_token(*, by, device_id: int) -> str:
 
 
 GATEWAY_FIELDS = ("code", "name", "location", "is_active")
+GATEWAY_CHANGEABLE = ("name", "location", "is_active")  # the code is its broker login
 
 
 @transaction.atomic
 def gateway_register(*, by, enterprise, data: dict) -> tuple[Gateway, str]:
     """Register a data gateway of ``enterprise``; returns it and its token (shown once:
-    the gateway's MQTT password, user name ``gw.<code>``)."""
-    from anjian.core.scoping import ensure_in_scope
-    from anjian.enterprises.selectors import enterprise_for_write
-
+    the gateway's MQTT password, user name ``gw.<code>``). ``data``: values of
+    GATEWAY_FIELDS; any other key is refused, named."""
     _require_manage(by)
+    data = writable(data, GATEWAY_FIELDS)
     enterprise = enterprise_for_write(by, enterprise)
-    gateway = Gateway(
-        enterprise=enterprise, **{k: v for k, v in data.items() if k in GATEWAY_FIELDS}
-    )
+    gateway = Gateway(enterprise=enterprise, **data)
     token = gateway.issue_token()
     gateway.full_clean(exclude=["token_hash"])
     if Device.objects.filter(code=gateway.code).exists():
@@ -327,14 +298,15 @@ def gateway_register(*, by, enterprise, data: dict) -> tuple[Gateway, str]:
 @transaction.atomic
 def gateway_update(*, by, gateway_id: int, data: dict, expected_version: int) -> Gateway:
     """Rename, move or switch a gateway off (an inactive gateway loses its broker login
-    at the next ``anjian broker_auth``); its code stays."""
+    at the next ``anjian broker_auth``); its code stays. ``data``: values of
+    GATEWAY_CHANGEABLE; any other key, the code included, is refused, named."""
     _require_manage(by)
+    data = writable(data, GATEWAY_CHANGEABLE)
     gateway = Gateway.objects.for_user(by).select_for_update().get(pk=gateway_id)
     if gateway.version != expected_version:
         raise Conflict()
     for name, value in data.items():
-        if name in GATEWAY_FIELDS and name != "code":
-            setattr(gateway, name, value)
+        setattr(gateway, name, value)
     gateway.full_clean(exclude=["token_hash"])
     gateway.version += 1
     gateway.save()
@@ -352,8 +324,6 @@ def gateway_issue_token(*, by, gateway_id: int) -> str:
 
 
 def _flag_config_change(device: Device, detail: str) -> None:
-    from anjian.monitoring.models import QualityFlag
-
     # Each change is its own finding (a faked sensor often starts with widened limits).
     QualityFlag.objects.filter(
         device=device, metric=None, kind=QualityKind.CONFIG_CHANGE, cleared_at__isnull=True
@@ -374,8 +344,6 @@ def threshold_set(
     is_active: bool = True,
 ) -> Threshold:
     """Add or change the limit of one level on one metric of a device."""
-    from anjian.monitoring.choices import ThresholdLevel
-
     _require_manage(by)
     device = Device.objects.for_user(by).select_related("device_type").get(pk=device_id)
     metric = device.device_type.metrics.filter(pk=metric_id).first()
@@ -428,8 +396,6 @@ def threshold_set(
 
 @transaction.atomic
 def duty_person_set(*, by, enterprise, user, phone: str = "", is_active: bool = True):
-    from anjian.enterprises.selectors import enterprise_for_write
-
     _require_manage(by)
     enterprise = enterprise_for_write(by, enterprise)
     link = getattr(user, "enterprise_link", None)

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.notifications import notify
-from anjian.monitoring import channels, services
+from anjian.monitoring import channels
 from anjian.monitoring.choices import AlarmState, DeviceState, EscalationStep, QualityKind
 from anjian.monitoring.lifecycle import ALARM
-from anjian.monitoring.models import Alarm, Device, QualityFlag
+from anjian.monitoring.models import Alarm, Device, LatestReading, QualityFlag
+from anjian.monitoring.recipients import duty_users, step_users
 
 
 def escalation_minutes() -> dict[int, int]:
@@ -58,7 +59,7 @@ def escalate_alarms(now: datetime | None = None) -> int:
                     reason=_("超过 %(m)s 分钟未确认，已通知%(to)s") % {"m": minutes, "to": label},
                 )
                 notify(
-                    users=services.step_users(alarm, step),
+                    users=step_users(alarm, step),
                     title=_("报警未确认（已上报%(to)s）：%(d)s")
                     % {"to": label, "d": alarm.device.name},
                     body=_("%(l)s，报警值 %(v)g，阈值 %(t)g，%(m)s 分钟内无人确认。")
@@ -112,7 +113,7 @@ def detect_offline(now: datetime | None = None) -> int:
             except IntegrityError:
                 pass
             notify(
-                users=services.duty_users(device.enterprise_id),
+                users=duty_users(device.enterprise_id),
                 title=_("设备离线：%(d)s") % {"d": device.name},
                 body=_("超过 %(s)s 秒未收到数据，请检查设备和网络。")
                 % {"s": device.offline_after_seconds},
@@ -132,8 +133,6 @@ def detect_flat_lines(now: datetime | None = None) -> int:
     """Flag metrics whose value has not moved for their ``flat_line_samples`` samples (a
     stuck or faked sensor), and clear the flag once the value moves again. Reads the
     latest-state table only (the ingest keeps the count). Returns how many were flagged."""
-    from anjian.monitoring.models import LatestReading
-
     now = now or timezone.now()
     flat = LatestReading.objects.filter(
         metric__flat_line_samples__gt=0,

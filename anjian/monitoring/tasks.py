@@ -1,8 +1,13 @@
 """Monitoring sweeps as scheduled jobs (declared in config/schedule.py)."""
 
-from django.tasks import task
+from datetime import timedelta
 
-from anjian.monitoring import partitions, sweeps
+from django.conf import settings
+from django.tasks import task
+from django.utils import timezone
+
+from anjian.monitoring import broker, partitions, sweeps
+from anjian.monitoring.models import TelemetryAuthFailure
 
 
 @task
@@ -30,10 +35,6 @@ def sync_broker_auth() -> dict:
     """Rewrite the broker's logins when the registry changed (devices added or switched
     off, tokens rotated) and tell the broker to reload. Nothing to do unless
     ANJIAN_BROKER_AUTH_DIR is set (the broker runs elsewhere, or HTTP ingest only)."""
-    from django.conf import settings
-
-    from anjian.monitoring import broker
-
     if not settings.BROKER_AUTH_DIR:
         return {"configured": False}
     written = broker.write_auth(settings.BROKER_KIND, settings.BROKER_AUTH_DIR)
@@ -46,11 +47,5 @@ def sync_broker_auth() -> dict:
 @task
 def prune_telemetry_auth_failures() -> int:
     """Counts of failed telemetry logins (with source addresses) older than 90 days."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from anjian.monitoring.models import TelemetryAuthFailure
-
     cutoff = timezone.now() - timedelta(days=90)
     return TelemetryAuthFailure.objects.filter(last_at__lt=cutoff).delete()[0]

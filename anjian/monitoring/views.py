@@ -1,25 +1,38 @@
 """Pages of monitoring: the live console, devices, alarms and their disposal, online
-rates, the dead-letter table."""
+rates, the dead-letter table. The registry (devices, gateways, duty persons, the device
+map) is declared on the core registry base (core/registry.py)."""
 
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import requires
-from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.forms import apply_service_errors, is_htmx_partial, submit
+from anjian.core.excel import write_ledger
+from anjian.core.forms import attachment, is_htmx_partial, submit
 from anjian.core.pagination import page_of
+from anjian.core.registry import (
+    RegistryAction,
+    RegistryDetail,
+    RegistryEdit,
+    RegistryList,
+    RegistryMap,
+    RegistryMapPoints,
+)
+from anjian.enterprises.models import Enterprise
 from anjian.monitoring import forms, lifecycle, selectors, services
 from anjian.monitoring.choices import AlarmState, DeviceState, RejectReason
+from anjian.monitoring.ledger import ALARM_COLUMNS
 from anjian.monitoring.lifecycle import ALARM
+from anjian.monitoring.models import DutyPerson
 from anjian.regions import selectors as region_selectors
 
 
@@ -28,11 +41,10 @@ from anjian.regions import selectors as region_selectors
 def console(request):
     """实时监测: every device in scope with its latest values, and the open alarms.
     The page refreshes its live part every few seconds (htmx), without reload."""
-    form = forms.ConsoleFilter(request.GET or None)
-    devices = selectors.filtered_devices(request.user, form.cleaned_data if form.is_valid() else {})
+    devices = _console_devices(request)
     page = page_of(request, devices.order_by("enterprise__name", "code"), per_page=50)
     context = {
-        "form": form,
+        "form": forms.ConsoleFilter(request.GET or None),
         "page": page,
         "devices": selectors.devices_with_latest(page.object_list),
         "alarms": selectors.open_alarms(request.user, limit=20),
@@ -46,69 +58,59 @@ def console(request):
     return render(request, "monitoring/console.html", context)
 
 
-def _render_device(request, device, *, threshold_form=None, status=200):
-    selectors.devices_with_latest([device])
-    readings = selectors.recent_readings(device, limit=3000)
-    return render(
-        request,
-        "monitoring/device_detail.html",
-        {
-            "device": device,
-            "thresholds": device.thresholds.select_related("metric").order_by("metric", "level"),
-            "alarms": device.alarms.order_by("-raised_at")[:20],
-            "flags": device.quality_flags.select_related("metric")[:20],
-            "readings": readings[:200],
-            "chart": selectors.readings_chart(device, readings),
-            "threshold_form": threshold_form or forms.ThresholdForm(device=device),
-        },
-        status=status,
-    )
+def _console_devices(request):
+    """The active devices in scope, narrowed by the console's filter (q, state, category)."""
+    form = forms.ConsoleFilter(request.GET or None)
+    return selectors.filtered_devices(request.user, form.cleaned_data if form.is_valid() else {})
 
 
-@require_GET
-@requires(perms.MONITOR_VIEW)
-def device_map(request):
+def _map_legend() -> list[tuple[str, str]]:
+    return [("alarm", _("报警")), *[(s.value, s.label) for s in DeviceState]]
+
+
+class DeviceMap(RegistryMap):
     """设备地图: the console's devices as points, red where an alarm is open."""
 
-    districts = region_selectors.districts_in(request.user).exclude(boundary__isnull=True)
-    streets = region_selectors.streets_for(request.user).exclude(latitude=None)
-    legend = [("alarm", _("报警")), *[(s.value, s.label) for s in DeviceState]]
-    return render(
-        request,
-        "monitoring/map.html",
-        {
-            "form": forms.ConsoleFilter(request.GET or None),
-            "legend": legend,
-            "map_context": {
-                "pointsUrl": reverse("monitoring:device_map_data"),
-                "detailUrl": reverse("monitoring:device_detail", args=[0]),
-                "labels": {key: str(label) for key, label in legend},
-                "districts": [{"name": d.name, "geometry": d.boundary} for d in districts],
-                "streets": [
-                    {"name": s.name, "lat": float(s.latitude), "lon": float(s.longitude)}
-                    for s in streets
-                ],
-            },
-        },
-    )
+    access = perms.MONITOR_VIEW
+    layers = region_selectors.map_layers
+    template_name = "monitoring/map.html"
+    points_url = "monitoring:device_map_data"
+
+    def map_context(self) -> dict:
+        return {
+            "detailUrl": reverse("monitoring:device_detail", args=[0]),
+            "labels": {key: str(label) for key, label in _map_legend()},
+        }
+
+    def get_extra_context(self, **context) -> dict:
+        return {"form": forms.ConsoleFilter(self.request.GET or None), "legend": _map_legend()}
 
 
-@require_GET
-@requires(perms.MONITOR_VIEW)
-def device_map_data(request):
-    form = forms.ConsoleFilter(request.GET or None)
-    devices = selectors.filtered_devices(request.user, form.cleaned_data if form.is_valid() else {})
-    points, total = selectors.map_points(devices)
-    return JsonResponse(
-        {"points": points, "total": total, "limit": selectors.MAP_POINT_LIMIT},
-        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
-    )
+class DeviceMapPoints(RegistryMapPoints):
+    access = perms.MONITOR_VIEW
+    limit = selectors.MAP_POINT_LIMIT
+
+    def points(self):
+        return selectors.map_points(_console_devices(self.request))
 
 
-@require_GET
-@requires(perms.MONITOR_VIEW)
-def device_detail(request, pk: int):
-    return _render_device(request, selectors.device_get(request.user, pk))
+class DeviceDetail(RegistryDetail):
+    access = perms.MONITOR_VIEW
+    read = selectors.device_get
+    template_name = "monitoring/device_detail.html"
+    context_object_name = "device"
+
+    def get_extra_context(self, obj, **context) -> dict:
+        selectors.devices_with_latest([obj])
+        readings = selectors.recent_readings(obj, limit=3000)
+        return {
+            "thresholds": obj.thresholds.select_related("metric").order_by("metric", "level"),
+            "alarms": obj.alarms.order_by("-raised_at")[:20],
+            "flags": obj.quality_flags.select_related("metric")[:20],
+            "readings": readings[:200],
+            "chart": selectors.readings_chart(obj, readings),
+            "threshold_form": forms.ThresholdForm(device=obj),
+        }
 
 
 def _alarms(request):
@@ -137,10 +139,6 @@ def alarm_list(request):
 @requires(perms.MONITOR_VIEW)
 def alarm_export(request):
     """报警处置台账 — the list as filtered, every row."""
-    from anjian.core.excel import write_ledger
-    from anjian.core.forms import attachment
-    from anjian.monitoring.ledger import ALARM_COLUMNS
-
     alarms, _state = _alarms(request)
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -186,19 +184,14 @@ def alarm_detail(request, pk: int):
 def _alarm_action(request, pk: int, key: str, form_class, call, done: str):
     alarm = selectors.alarm_get(request.user, pk)
     form = form_class(request.POST)
-    if not form.is_valid():
-        return _render_alarm(request, alarm, bound={key: form}, status=422)
-    try:
-        result = call(alarm, form.cleaned_data)
-    except ValidationError as error:
-        apply_service_errors(form, error)
-        return _render_alarm(request, alarm, bound={key: form}, status=422)
-    except Conflict as error:
+    outcome = submit(request, form, lambda data: call(alarm, data))
+    if outcome.conflict:  # the alarm as it is now, with what it may do now
         alarm = selectors.alarm_get(request.user, pk)
-        return _render_alarm(request, alarm, status=409, error=str(error))
-    except NotPermitted as error:
-        raise PermissionDenied(str(error)) from None
+        return _render_alarm(request, alarm, status=409, error=form.non_field_errors()[0])
+    if not outcome.done:
+        return _render_alarm(request, alarm, bound={key: form}, status=outcome.status)
     messages.success(request, done)
+    result = outcome.result
     return redirect(result if hasattr(result, "get_absolute_url") else alarm)
 
 
@@ -300,223 +293,180 @@ def dead_letters(request):
     )
 
 
-# --- the registry ----------------------------------------------------------------------------
+# --- the registry: devices, gateways, duty persons --------------------------------------------
 
 
-def _device_data(cleaned: dict) -> dict:
-    return {k: v for k, v in cleaned.items() if k not in ("enterprise", "version")}
+class ReporterEdit(RegistryEdit):
+    """Register a device or a gateway (its token is shown once, on its own page) or edit
+    one (version-checked): the same page for both, the URL's ``pk`` tells which."""
+
+    access = perms.MONITOR_MANAGE
+    token_template = ""
+    success_message = gettext_lazy("已保存")
+
+    def register(self, enterprise, data: dict):
+        raise NotImplementedError
+
+    def update(self, obj, data: dict, version: int):
+        raise NotImplementedError
+
+    def save(self, obj, data, version):
+        if obj is None:
+            return self.register(data.pop("enterprise"), data)
+        return self.update(obj, data, version)
+
+    def saved(self, obj, result):
+        if obj is None:
+            reporter, token = result
+            context = {self.context_object_name: reporter, "token": token}
+            return render(self.request, self.token_template, context)
+        return super().saved(obj, result)
 
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.MONITOR_MANAGE)
-def device_create(request):
-    form = forms.DeviceForm(request.POST or None, user=request.user)
-    outcome = submit(
-        request,
-        form,
-        lambda data: services.device_register(
-            by=request.user, enterprise=data["enterprise"], data=_device_data(data)
-        ),
-    )
-    if outcome.done:
-        device, token = outcome.result
-        return render(request, "monitoring/device_token.html", {"device": device, "token": token})
-    return render(
-        request,
-        "monitoring/device_form.html",
-        {"form": form, "device": None},
-        status=outcome.status,
-    )
+class DeviceEdit(ReporterEdit):
+    read = selectors.device_get
+    form_class = forms.DeviceForm
+    template_name = "monitoring/device_form.html"
+    token_template = "monitoring/device_token.html"
+    context_object_name = "device"
 
+    def register(self, enterprise, data):
+        return services.device_register(by=self.request.user, enterprise=enterprise, data=data)
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.MONITOR_MANAGE)
-def device_edit(request, pk: int):
-    device = selectors.device_get(request.user, pk)
-    form = forms.DeviceForm(request.POST or None, instance=device, user=request.user)
-    outcome = submit(
-        request,
-        form,
-        lambda data: services.device_update(
-            by=request.user,
-            device_id=pk,
-            data=_device_data(data),
-            expected_version=data.get("version") or 0,
-        ),
-    )
-    if outcome.done:
-        messages.success(request, _("已保存"))
-        return redirect("monitoring:device_detail", pk=pk)
-    device.refresh_from_db()
-    return render(
-        request,
-        "monitoring/device_form.html",
-        {"form": form, "device": device},
-        status=outcome.status,
-    )
-
-
-@require_POST
-@requires(perms.MONITOR_MANAGE)
-def device_token(request, pk: int):
-    device = selectors.device_get(request.user, pk)
-    token = services.device_issue_token(by=request.user, device_id=device.pk)
-    return render(
-        request, "monitoring/device_token.html", {"device": device, "token": token, "renewed": True}
-    )
-
-
-@require_POST
-@requires(perms.MONITOR_MANAGE)
-def threshold_set(request, pk: int):
-    device = selectors.device_get(request.user, pk)
-    form = forms.ThresholdForm(request.POST, device=device)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.threshold_set(
-                by=request.user,
-                device_id=device.pk,
-                metric_id=data["metric"].pk,
-                level=data["level"],
-                value=data["value"],
-                hysteresis=data["hysteresis"],
-                min_duration_seconds=data["min_duration_seconds"],
-                is_active=data["is_active"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存报警阈值"))
-            return redirect(device)
-    return _render_device(request, device, threshold_form=form, status=422)
-
-
-@require_http_methods(["GET", "POST"])
-@requires(perms.MONITOR_MANAGE)
-def duty_persons(request):
-    """值班人员 of one enterprise: who is told first and must acknowledge its alarms."""
-    from anjian.enterprises.models import Enterprise
-    from anjian.monitoring.models import DutyPerson
-
-    enterprises = Enterprise.objects.for_user(request.user).order_by("name")
-    chosen = request.GET.get("enterprise") or request.POST.get("enterprise")
-    enterprise = (
-        enterprises.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
-    ) or (enterprises.first() if enterprises.count() == 1 else None)
-    form = forms.DutyPersonForm(request.POST or None, enterprise=enterprise) if enterprise else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.duty_person_set(
-                by=request.user,
-                enterprise=enterprise,
-                user=form.cleaned_data["user"],
-                phone=form.cleaned_data["phone"],
-                is_active=form.cleaned_data["is_active"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存值班人员"))
-            return redirect(f"{request.path}?enterprise={enterprise.pk}")
-    persons = (
-        DutyPerson.objects.filter(enterprise=enterprise).select_related("user")
-        if enterprise
-        else []
-    )
-    return render(
-        request,
-        "monitoring/duty_persons.html",
-        {
-            "enterprise": enterprise,
-            "enterprises": enterprises[:500] if enterprise is None else [],
-            "persons": persons,
-            "form": form,
-        },
-        status=422 if form is not None and form.errors else 200,
-    )
-
-
-# --- gateways --------------------------------------------------------------------------------
-
-
-@require_GET
-@requires(perms.MONITOR_VIEW)
-def gateway_list(request):
-    gateways = selectors.gateway_queryset(request.user).order_by("enterprise__name", "code")
-    page = page_of(request, gateways, per_page=50)
-    return render(request, "monitoring/gateway_list.html", {"page": page})
-
-
-@require_GET
-@requires(perms.MONITOR_VIEW)
-def gateway_detail(request, pk: int):
-    gateway = selectors.gateway_get(request.user, pk)
-    return render(request, "monitoring/gateway_detail.html", {"gateway": gateway})
-
-
-def _gateway_data(cleaned: dict) -> dict:
-    return {k: v for k, v in cleaned.items() if k not in ("enterprise", "version")}
-
-
-@require_http_methods(["GET", "POST"])
-@requires(perms.MONITOR_MANAGE)
-def gateway_create(request):
-    form = forms.GatewayForm(request.POST or None, user=request.user)
-    outcome = submit(
-        request,
-        form,
-        lambda data: services.gateway_register(
-            by=request.user, enterprise=data["enterprise"], data=_gateway_data(data)
-        ),
-    )
-    if outcome.done:
-        gateway, token = outcome.result
-        return render(
-            request, "monitoring/gateway_token.html", {"gateway": gateway, "token": token}
+    def update(self, obj, data, version):
+        return services.device_update(
+            by=self.request.user, device_id=obj.pk, data=data, expected_version=version
         )
-    return render(
-        request,
-        "monitoring/gateway_form.html",
-        {"form": form, "gateway": None},
-        status=outcome.status,
-    )
 
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.MONITOR_MANAGE)
-def gateway_edit(request, pk: int):
-    gateway = selectors.gateway_get(request.user, pk)
-    form = forms.GatewayForm(request.POST or None, instance=gateway, user=request.user)
-    outcome = submit(
-        request,
-        form,
-        lambda data: services.gateway_update(
-            by=request.user,
-            gateway_id=pk,
-            data=_gateway_data(data),
-            expected_version=data.get("version") or 0,
-        ),
-    )
-    if outcome.done:
-        messages.success(request, _("已保存"))
-        return redirect("monitoring:gateway_detail", pk=pk)
-    gateway.refresh_from_db()
-    return render(
-        request,
-        "monitoring/gateway_form.html",
-        {"form": form, "gateway": gateway},
-        status=outcome.status,
-    )
+class NewToken(RegistryDetail):
+    """A new token for a device or gateway, shown once; the old one stops working."""
+
+    access = perms.MONITOR_MANAGE
+    http_method_names = ["post"]
+
+    def issue(self, obj) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        return self.page(obj, token=self.issue(obj), renewed=True)
 
 
-@require_POST
-@requires(perms.MONITOR_MANAGE)
-def gateway_token(request, pk: int):
-    gateway = selectors.gateway_get(request.user, pk)
-    token = services.gateway_issue_token(by=request.user, gateway_id=gateway.pk)
-    return render(
-        request,
-        "monitoring/gateway_token.html",
-        {"gateway": gateway, "token": token, "renewed": True},
-    )
+class DeviceToken(NewToken):
+    read = selectors.device_get
+    template_name = "monitoring/device_token.html"
+    context_object_name = "device"
+
+    def issue(self, obj):
+        return services.device_issue_token(by=self.request.user, device_id=obj.pk)
+
+
+class ThresholdSet(RegistryAction):
+    """Add or change a limit, from the form on the device page."""
+
+    access = perms.MONITOR_MANAGE
+    detail = DeviceDetail
+    form_class = forms.ThresholdForm
+    form_name = "threshold_form"
+    success_message = gettext_lazy("已保存报警阈值")
+
+    def form_kwargs(self, obj) -> dict:
+        return {"device": obj}
+
+    def save(self, obj, data):
+        return services.threshold_set(
+            by=self.request.user,
+            device_id=obj.pk,
+            metric_id=data["metric"].pk,
+            level=data["level"],
+            value=data["value"],
+            hysteresis=data["hysteresis"],
+            min_duration_seconds=data["min_duration_seconds"],
+            is_active=data["is_active"],
+        )
+
+
+class DutyPersons(RegistryEdit):
+    """值班人员 of one enterprise: who is told first and must acknowledge its alarms."""
+
+    access = perms.MONITOR_MANAGE
+    form_class = forms.DutyPersonForm
+    template_name = "monitoring/duty_persons.html"
+    context_object_name = "enterprise"
+    success_message = gettext_lazy("已保存值班人员")
+
+    def get_object(self):
+        request = self.request
+        self.enterprises = Enterprise.objects.for_user(request.user).order_by("name")
+        chosen = request.GET.get("enterprise") or request.POST.get("enterprise")
+        if chosen and chosen.isdigit():
+            found = self.enterprises.filter(pk=chosen).first()
+            if found is not None:
+                return found
+        return self.enterprises.first() if self.enterprises.count() == 1 else None
+
+    def refuse(self, obj):
+        if obj is not None:
+            return None
+        context = {"enterprise": None, "enterprises": self.enterprises[:500], "persons": []}
+        return render(self.request, self.template_name, context)
+
+    def form_kwargs(self, obj) -> dict:
+        return {"enterprise": obj}
+
+    def save(self, obj, data, version):
+        return services.duty_person_set(
+            by=self.request.user,
+            enterprise=obj,
+            user=data["user"],
+            phone=data["phone"],
+            is_active=data["is_active"],
+        )
+
+    def success_url(self, result) -> str:
+        return f"{self.request.path}?enterprise={result.enterprise_id}"
+
+    def get_extra_context(self, obj, **context) -> dict:
+        persons = DutyPerson.objects.filter(enterprise=obj).select_related("user")
+        return {"enterprises": [], "persons": persons}
+
+
+class GatewayList(RegistryList):
+    access = perms.MONITOR_VIEW
+    template_name = "monitoring/gateway_list.html"
+
+    def rows(self):
+        return selectors.gateway_queryset(self.request.user).order_by("enterprise__name", "code")
+
+
+class GatewayDetail(RegistryDetail):
+    access = perms.MONITOR_VIEW
+    read = selectors.gateway_get
+    template_name = "monitoring/gateway_detail.html"
+    context_object_name = "gateway"
+
+
+class GatewayEdit(ReporterEdit):
+    read = selectors.gateway_get
+    form_class = forms.GatewayForm
+    template_name = "monitoring/gateway_form.html"
+    token_template = "monitoring/gateway_token.html"
+    context_object_name = "gateway"
+
+    def register(self, enterprise, data):
+        return services.gateway_register(by=self.request.user, enterprise=enterprise, data=data)
+
+    def update(self, obj, data, version):
+        return services.gateway_update(
+            by=self.request.user, gateway_id=obj.pk, data=data, expected_version=version
+        )
+
+
+class GatewayToken(NewToken):
+    read = selectors.gateway_get
+    template_name = "monitoring/gateway_token.html"
+    context_object_name = "gateway"
+
+    def issue(self, obj):
+        return services.gateway_issue_token(by=self.request.user, gateway_id=obj.pk)

@@ -5,9 +5,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
 from anjian.core.api import errors
+from anjian.regions import permissions as perms
 from anjian.regions.models import Department, Industry, Region
 
 router = Router(tags=["区划、行业与部门"])

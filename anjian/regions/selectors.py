@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from anjian.regions.choices import RegionLevel
-from anjian.regions.models import Department, Industry, Region
+from anjian.regions.models import Department, Industry, Region, ancestor_codes
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,6 @@ def departments_for(user) -> QuerySet[Department]:
         return departments
     if scope.region_prefix is None:
         return departments.none()
-    from anjian.regions.models import ancestor_codes
-
     return departments.filter(
         region_id__in=ancestor_codes(scope.region_prefix)
     ) | departments.filter(region__code__startswith=scope.region_prefix)
@@ -140,3 +138,16 @@ def districts_in(user) -> QuerySet[Region]:
     if len(prefix) >= 6:
         return districts.filter(code=prefix[:6])
     return districts.filter(code__startswith=prefix)
+
+
+def map_layers(user) -> dict:
+    """What a registry map draws under its points for this user: the outlines of the
+    districts and the names of the streets at their positions (core.registry.RegistryMap)."""
+    districts = districts_in(user).exclude(boundary__isnull=True)
+    streets = streets_for(user).exclude(latitude=None)
+    return {
+        "districts": [{"name": d.name, "geometry": d.boundary} for d in districts],
+        "streets": [
+            {"name": s.name, "lat": float(s.latitude), "lon": float(s.longitude)} for s in streets
+        ],
+    }

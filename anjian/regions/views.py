@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anjian.accounts import permissions as perms
 from anjian.core import audit
 from anjian.core.access import requires
 from anjian.core.exceptions import NotPermitted, ValidationError
 from anjian.core.scoping import is_city_wide, require_city_wide
+from anjian.regions import permissions as perms
 from anjian.regions import services
 from anjian.regions.forms import DepartmentForm, IndustryForm, RegionChildForm
 from anjian.regions.models import Industry, Region

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anjian.accounts.models import phone_validator
 from anjian.enterprises.models import Enterprise
 from anjian.risks import grading
 from anjian.risks.choices import (
@@ -296,8 +297,6 @@ class LibraryPickForm(forms.Form):
             )
 
     def clean_owner_phone(self):
-        from anjian.accounts.models import phone_validator
-
         phone = self.cleaned_data["owner_phone"].strip()
         phone_validator(phone)
         return phone

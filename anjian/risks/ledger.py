@@ -4,10 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anjian.core.excel import Column, write_ledger
-from anjian.core.models import SiteFlag
+from anjian.core.excel import Column
+from anjian.core.registry import about_lines
 from anjian.risks import grading
 from anjian.risks.choices import METHOD_SHORT, STAGE_SHORT, Level
+from anjian.risks.selectors import active_measures
 
 
 def _level(value: str) -> str:
@@ -131,37 +132,14 @@ LEDGER_TITLE = "风险点台账"
 REGISTER_TITLE = "重大风险清单"
 
 
-def about_lines(user, filterset, *, title: str) -> list[tuple[str, str]]:
-    about = [
-        (_("台账"), title),
-        (_("导出时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")),
-        (_("导出人"), str(user)),
-        (_("可见范围"), user.scope.label),
-    ]
-    for label, value in filterset.active_filters:
-        about.append((_("筛选：%(f)s") % {"f": label}, value))
-    if title == REGISTER_TITLE:
-        about.append((_("口径"), _("在用风险点中风险等级为重大、较大的风险点")))
-    about.append((_("风险等级"), _("有剩余风险评估的取剩余风险等级，否则取固有风险等级")))
-    if SiteFlag.objects.filter(key=SiteFlag.DEMO_DATA).exists():
-        about.append((_("说明"), _("本文件数据为系统生成的演示数据（合成），不代表真实单位")))
-    return about
-
-
-def write(target, *, user, filterset, title: str) -> int:
-    from anjian.risks.selectors import active_measures
-
+def export(user, filterset, *, title: str):
+    """(the filtered points with their measures, the 导出说明 lines) for the ledger
+    ``title`` (LEDGER_TITLE or REGISTER_TITLE); core.registry.RegistryExport writes them."""
     queryset = filterset.qs.select_related("enterprise__street", "industry").prefetch_related(
         active_measures()
     )
-    return write_ledger(
-        target,
-        title=title,
-        columns=COLUMNS,
-        objects=queryset.iterator(chunk_size=2000),
-        about=about_lines(user, filterset, title=title),
-    )
-
-
-def filename(title: str) -> str:
-    return f"{title}-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
+    notes = []
+    if title == REGISTER_TITLE:
+        notes.append((_("口径"), _("在用风险点中风险等级为重大、较大的风险点")))
+    notes.append((_("风险等级"), _("有剩余风险评估的取剩余风险等级，否则取固有风险等级")))
+    return queryset, about_lines(user, filterset, ledger=title, notes=notes)

@@ -15,14 +15,14 @@ from functools import cache
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from config.api import api
+
 API_PREFIX = "/api/v1/"
 _CONVERTER = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 
 
 @cache
 def _documented_paths() -> dict:
-    from config.api import api
-
     return api.get_openapi_schema()["paths"]
 
 

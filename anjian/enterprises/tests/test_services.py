@@ -168,6 +168,15 @@ def test_a_credit_code_taken_between_the_check_and_the_insert_names_the_winner(
     assert not Enterprise.objects.filter(name="慢一步的公司").exists()
 
 
+def test_creating_refuses_a_field_it_does_not_write_and_names_it(district_official):
+    before = Enterprise.objects.count()
+    data = world.enterprise_data(credit_code=world.credit_code(131), scope_region_code="31")
+    with pytest.raises(ValidationError) as caught:
+        services.enterprise_create(by=district_official, data={**data, "versoin": 3})
+    assert caught.value.messages == ["不能修改的字段：scope_region_code、versoin"]
+    assert Enterprise.objects.count() == before
+
+
 # --- supervising department -----------------------------------------------------
 
 
@@ -412,6 +421,22 @@ def test_updating_an_enterprise_outside_scope_is_not_found(street_officer, enter
             expected_version=factory.version,
         )
     assert unchanged(factory) == before
+
+
+def test_updating_refuses_a_field_it_does_not_write_and_changes_nothing(
+    district_official, enterprises
+):
+    chemical = enterprises["yinhang_chemical"]
+    before = unchanged(chemical)
+    with pytest.raises(ValidationError) as caught:
+        services.enterprise_update(
+            by=district_official,
+            enterprise_id=chemical.pk,
+            data={"employees": 300, "search_document": "x", "created_by": district_official},
+            expected_version=chemical.version,
+        )
+    assert caught.value.messages == ["不能修改的字段：created_by、search_document"]
+    assert unchanged(chemical) == before
 
 
 # --- scope is checked inside the write ---------------------------------------------

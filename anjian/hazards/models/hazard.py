@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core import search
+from anjian.core.models import TransitionRecord
 from anjian.core.scoping import ScopedQuerySet, ScopePaths
 from anjian.hazards.choices import (
     DEADLINE_STATES,
@@ -239,33 +240,22 @@ class Hazard(models.Model):
         return (timezone.localdate() - self.deadline).days
 
 
-class HazardTransition(models.Model):
-    """One change of a hazard's life: who, when, from, to, why (and the outbox for notices).
-
-    Also records events that do not change the state (escalations, reminders, extension
-    requests and decisions, supervision listing) so the hazard's page reads as one timeline.
-    """
+class HazardTransition(TransitionRecord):
+    """One line of a hazard's timeline (``lifecycle.HAZARD`` on the workflow kernel): a
+    transition — who moved it from which state to which, when, why — or another event
+    that changes no state (report, corrections, notes, photos, escalations, extension
+    requests and decisions, supervision listing, revisits, merges), so the hazard's page
+    reads as one timeline. Notices are written by the services in the same transaction
+    (``core.notifications``), not read from here."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField(_("操作"), max_length=24)
+    # The base's state columns, with the hazard's states as choices (the timeline shows labels).
     from_state = models.CharField(_("原状态"), max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=State.choices, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    reason = models.TextField(_("说明"), max_length=2000, blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("隐患处理记录")
         verbose_name_plural = _("隐患处理记录")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["hazard", "at"], name="hazard_transition_timeline")]
 
     def __str__(self) -> str:

@@ -113,3 +113,46 @@ def major_clause(code: str = "HG-02") -> StandardClause:
         defaults={"text": "特种作业人员未持证上岗", "article": "第二项"},
     )
     return clause
+
+
+def rectifier_of(enterprise):
+    """A user of ``enterprise`` on the rectifying side — the side that asks for more time
+    (``lifecycle.on_rectifying_side``): the world's enterprise manager for the chemical
+    company, a safety manager made once for any other enterprise."""
+    from anjian.accounts.models import User
+    from anjian.accounts.roles import Role
+    from anjian.core.testing import world
+    from anjian.enterprises.services import enterprise_link_user
+
+    user = (
+        User.objects.filter(
+            enterprise_link__enterprise=enterprise, role=Role.ENTERPRISE, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    if user is None:
+        user = User.objects.create(
+            username=f"manager_{enterprise.pk}", name="安全管理员", role=Role.ENTERPRISE
+        )
+        enterprise_link_user(
+            by=world.actor("admin"), enterprise=enterprise, user=user, position="safety_manager"
+        )
+    return user
+
+
+def make_overdue(hazard, days: int = 3):
+    """Time passes: the hazard's deadline now lies ``days`` behind us. Moving the deadline
+    stands in for moving the clock, so the open-deadline summaries move with it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from anjian.hazards import tally
+
+    hazard = Hazard.objects.get(pk=hazard.pk)
+    share = tally.contribution(hazard)
+    hazard.deadline = timezone.localdate() - timedelta(days=days)
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=hazard.deadline)
+    tally.apply(share, tally.contribution(hazard))
+    return hazard

@@ -12,12 +12,12 @@ from django.utils import timezone
 from anjian.core.exceptions import Conflict, ValidationError
 from anjian.core.models import Notification
 from anjian.hazards.choices import OPEN_STATES, Grade, PhotoStage, RevisitState, State
-from anjian.hazards.lifecycle import TRANSITIONS, allowed_from
+from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import Hazard, HazardTransition, Revisit
 from anjian.hazards.tests.factories import hazard_in, photo
 from anjian.hazards.tests.support import files_in, messages, run, stored, tally_rows
 
-PAIRS = [(state, name) for state in State.values for name in TRANSITIONS]
+PAIRS = [(state, t.name) for state in State.values for t in HAZARD.transitions]
 
 
 @pytest.fixture(autouse=True)
@@ -34,25 +34,25 @@ def _pair_id(pair) -> str:
 
 
 def test_the_table_only_names_real_states():
-    for transition in TRANSITIONS.values():
+    for transition in HAZARD.transitions:
         assert transition.target in State.values
         assert transition.sources <= set(State.values)
 
 
 def test_closed_and_void_hazards_have_no_way_out():
-    assert allowed_from(State.CLOSED) == []
-    assert allowed_from(State.VOID) == []
+    assert HAZARD.allowed_from(State.CLOSED) == []
+    assert HAZARD.allowed_from(State.VOID) == []
 
 
 def test_every_open_state_can_be_voided():
     for state in OPEN_STATES:
-        assert "void" in [t.name for t in allowed_from(state)]
+        assert "void" in [t.name for t in HAZARD.allowed_from(state)]
 
 
 @pytest.mark.parametrize(("state", "name"), PAIRS, ids=[_pair_id(p) for p in PAIRS])
 def test_each_transition_from_each_state_is_allowed_or_refused(state, name, street_officer):
     hazard = hazard_in(state)
-    transition = TRANSITIONS[name]
+    transition = HAZARD.transition(name)
     before = stored(hazard)
     tally_before = tally_rows()
 
@@ -74,7 +74,8 @@ def test_each_transition_from_each_state_is_allowed_or_refused(state, name, stre
         with pytest.raises(Conflict) as refused:
             run(name, by=street_officer, hazard=hazard, expected_version=hazard.version)
 
-        assert "隐患当前状态为" in str(refused.value)
+        assert "隐患当前为" in str(refused.value)
+        assert refused.value.state == state
         assert stored(hazard) == before
         assert tally_rows() == tally_before
 
@@ -291,7 +292,7 @@ def test_closing_on_the_spot_schedules_no_revisit(street_officer):
 
 # --- void ------------------------------------------------------------------------------------
 
-VOIDABLE = sorted(TRANSITIONS["void"].sources)
+VOIDABLE = sorted(HAZARD.transition("void").sources)
 
 
 @pytest.mark.parametrize("state", VOIDABLE)

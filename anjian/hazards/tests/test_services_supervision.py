@@ -309,10 +309,8 @@ def test_the_levels_a_user_may_list_at_follow_their_region(actor, levels):
     assert set(services.listing_levels_for(world.actor(actor))) == levels
 
 
-@pytest.mark.parametrize(
-    "state", [State.REPORTED, State.REGISTERED, State.RECTIFYING, State.AWAITING_ACCEPTANCE]
-)
-def test_an_open_major_hazard_is_listed(state, district_official, enterprise_manager):
+@pytest.mark.parametrize("state", [State.REGISTERED, State.RECTIFYING, State.AWAITING_ACCEPTANCE])
+def test_a_registered_open_major_hazard_is_listed(state, district_official, enterprise_manager):
     hazard = hazard_in(state, grade=Grade.MAJOR, clauses=[major_clause().pk])
 
     listed = listing(hazard)
@@ -600,11 +598,22 @@ def test_nobody_approves_their_own_extension_request(district_official):
     from anjian.hazards.tests.factories import hazard_in
 
     hazard = hazard_in(State.RECTIFYING)
-    extension = services.extension_request(
-        by=district_official,
-        hazard_id=hazard.pk,
+    # Those who decide extensions do not ask for one (``lifecycle.on_rectifying_side``) …
+    with pytest.raises(NotPermitted):
+        services.extension_request(
+            by=district_official,
+            hazard_id=hazard.pk,
+            requested_deadline=hazard.deadline + timedelta(days=5),
+            reason="等待备件",
+        )
+    assert not DeadlineExtension.objects.exists()
+    # … and a request of theirs that exists all the same is decided by someone else.
+    extension = DeadlineExtension.objects.create(
+        hazard=hazard,
+        current_deadline=hazard.deadline,
         requested_deadline=hazard.deadline + timedelta(days=5),
         reason="等待备件",
+        requested_by=district_official,
     )
     with pytest.raises(NotPermitted):
         services.extension_decide(by=district_official, extension_id=extension.pk, approve=True)

@@ -13,8 +13,10 @@ from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.testing import world
 from anjian.hazards import services, tally
 from anjian.hazards.choices import GOVERNMENT_SOURCES, OPEN_STATES, Grade, Source, State
-from anjian.hazards.lifecycle import TRANSITIONS
+from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import Hazard, HazardTransition
+from anjian.hazards.services import common
+from anjian.hazards.services import transitions as transition_services
 from anjian.hazards.tests.factories import hazard_in, photo, register_data, report
 from anjian.hazards.tests.support import (
     files_in,
@@ -27,7 +29,8 @@ from anjian.hazards.tests.support import (
 )
 
 # One state each transition may start from (for role and scope checks).
-START_STATE = {name: sorted(t.sources)[0] for name, t in TRANSITIONS.items()}
+TRANSITIONS = [t.name for t in HAZARD.transitions]
+START_STATE = {t.name: sorted(t.sources)[0] for t in HAZARD.transitions}
 OUTSIDERS = [name for name in world.ACTORS if "yinhang_chemical" not in world.VISIBLE[name]]
 
 
@@ -162,7 +165,7 @@ def test_the_inspector_may_not_run_the_owner_or_supervisor_transitions(name, ins
 
 
 def test_the_inspector_closes_what_it_found_on_the_spot(inspector):
-    # The table grants 即查即改 to whoever may report (lifecycle.TRANSITIONS["close_on_spot"]).
+    # The table grants 即查即改 to whoever may report (HAZARD.transition("close_on_spot")).
     hazard = report(by=inspector, source=Source.INSPECTION)
 
     assert run("close_on_spot", by=inspector, hazard=hazard).state == State.CLOSED
@@ -271,7 +274,7 @@ def test_when_both_read_the_same_version_the_compare_and_set_lets_only_one_throu
 ):
     hazard = hazard_in(State.AWAITING_ACCEPTANCE)
     # Both read version N: the street officer's step is loaded and checked …
-    step = services._begin(street_officer, hazard.pk, "accept", hazard.version)
+    step = common._begin(street_officer, hazard.pk, "accept", hazard.version)
     # … then the district official rejects and commits first …
     run("reject", by=district_official, hazard=hazard, expected_version=hazard.version)
     after_winner = stored(hazard)
@@ -279,7 +282,7 @@ def test_when_both_read_the_same_version_the_compare_and_set_lets_only_one_throu
 
     # … so the street officer's conditional update finds no row.
     with pytest.raises(Conflict):
-        services._commit(step, by=street_officer)
+        common._commit(step, by=street_officer)
 
     assert stored(hazard) == after_winner
     assert tally_rows() == tally_after_winner
@@ -291,13 +294,13 @@ def test_a_conflict_after_photos_were_checked_leaves_no_photo_file_behind(
 ):
     hazard = hazard_in(State.RECTIFYING)
     files_before = files_in(media)
-    real_commit = services._commit
+    real_commit = transition_services._commit
 
     def someone_else_was_first(step, **kwargs):
-        Hazard.objects.filter(pk=step.hazard.pk).update(version=F("version") + 1)
+        Hazard.objects.filter(pk=step.obj.pk).update(version=F("version") + 1)
         return real_commit(step, **kwargs)
 
-    monkeypatch.setattr(services, "_commit", someone_else_was_first)
+    monkeypatch.setattr(transition_services, "_commit", someone_else_was_first)
 
     with pytest.raises(Conflict):
         run("submit", by=street_officer, hazard=hazard)

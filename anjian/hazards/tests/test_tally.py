@@ -12,10 +12,10 @@ from anjian.core.testing import world
 from anjian.enterprises.services import enterprise_update
 from anjian.hazards import services, tally
 from anjian.hazards.choices import DEADLINE_STATES, OPEN_STATES, Grade, Source, State
-from anjian.hazards.lifecycle import allowed_from
+from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import COUNTERS, Hazard, HazardTally
 from anjian.hazards.tests.factories import hazard_in, photo, report
-from anjian.hazards.tests.support import major_clause, run, tally_rows
+from anjian.hazards.tests.support import major_clause, rectifier_of, run, tally_rows
 from anjian.regions.models import Region
 
 IN_SCOPE = sorted(world.VISIBLE["district_official"])
@@ -88,7 +88,7 @@ def random_ledger(rng: random.Random, operations: int) -> Counter:
             done["report"] += 1
             continue
         hazard = Hazard.objects.get(pk=rng.choice(sorted(open_ids)))
-        options = [t.name for t in allowed_from(hazard.state)]
+        options = [t.name for t in HAZARD.allowed_from(hazard.state)]
         if hazard.grade == Grade.MAJOR and "close_on_spot" in options:
             options.remove("close_on_spot")
         if hazard.state in DEADLINE_STATES:
@@ -100,14 +100,14 @@ def random_ledger(rng: random.Random, operations: int) -> Counter:
             if hazard.extensions.filter(state="pending").exists():
                 continue
             extension = services.extension_request(
-                by=official,
+                by=rectifier_of(hazard.enterprise),  # the rectifying side asks
                 hazard_id=hazard.pk,
                 requested_deadline=max(hazard.deadline, timezone.localdate())
                 + timedelta(days=rng.randint(1, 30)),
                 reason="材料未到",
             )
             services.extension_decide(
-                by=world.actor("admin"),  # nobody approves their own request
+                by=world.actor("admin"),  # the supervising side decides
                 extension_id=extension.pk,
                 approve=rng.random() < 0.7,
                 reason="同意" if rng.random() < 0.5 else "不同意",
@@ -340,7 +340,7 @@ def test_an_approved_extension_moves_no_counter(district_official):
     hazard = hazard_in(State.RECTIFYING)
     before = tally_rows()
     extension = services.extension_request(
-        by=district_official,
+        by=world.actor("enterprise_manager"),
         hazard_id=hazard.pk,
         requested_deadline=hazard.deadline + timedelta(days=5),
         reason="等待备件",
@@ -530,7 +530,10 @@ def test_an_approved_extension_moves_the_hazard_to_its_new_deadline(district_off
     hazard = hazard_in(State.RECTIFYING)
     new_deadline = hazard.deadline + timedelta(days=10)
     extension = services.extension_request(
-        by=district_official, hazard_id=hazard.pk, requested_deadline=new_deadline, reason="缺件"
+        by=world.actor("enterprise_manager"),
+        hazard_id=hazard.pk,
+        requested_deadline=new_deadline,
+        reason="缺件",
     )
     services.extension_decide(by=world.actor("admin"), extension_id=extension.pk, approve=True)
 
@@ -545,7 +548,7 @@ def test_an_extension_decided_after_the_hazard_closed_is_a_conflict_and_changes_
 
     hazard = hazard_in(State.AWAITING_ACCEPTANCE)
     extension = services.extension_request(
-        by=district_official,
+        by=world.actor("enterprise_manager"),
         hazard_id=hazard.pk,
         requested_deadline=hazard.deadline + timedelta(days=10),
         reason="缺件",

@@ -13,6 +13,7 @@ from anjian.hazards import selectors
 from anjian.hazards.choices import Grade, State
 from anjian.hazards.models import Hazard, HazardPhoto
 from anjian.hazards.tests.factories import hazard_in, photo, register_data
+from anjian.hazards.tests.support import make_overdue
 
 
 @pytest.fixture(autouse=True)
@@ -196,7 +197,7 @@ def test_the_district_official_presses_the_department_about_an_overdue_major_haz
 ):
     from anjian.core.models import Notification
 
-    hazard = hazard_in(State.RECTIFYING, grade=Grade.MAJOR)
+    hazard = make_overdue(hazard_in(State.RECTIFYING, grade=Grade.MAJOR))
     response = client_for(district_official).post(
         reverse("hazards:hazard_escalate", args=[hazard.pk]),
         {"target": "department", "note": "请三日内报送整改进展"},

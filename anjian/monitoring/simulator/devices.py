@@ -3,6 +3,9 @@ and fresh credentials for them — HTTP tokens, device logins, simulator gateway
 
 from collections.abc import Sequence
 
+from anjian.enterprises.models import Enterprise
+from anjian.monitoring import services
+from anjian.monitoring.models import Device, Gateway, Metric, Threshold
 from anjian.monitoring.simulator.generator import DeviceSpec, Limit, MetricSpec
 from anjian.monitoring.simulator.transports import Logins, device_topic, gateway_topic
 
@@ -12,8 +15,6 @@ def load_devices(
 ) -> list[DeviceSpec]:
     """Active devices in registration order (the first ``limit``, or those ``codes``) with
     their metrics and active thresholds."""
-    from anjian.monitoring.models import Device, Metric, Threshold
-
     devices = Device.objects.active().select_related("enterprise", "device_type").order_by("pk")
     if codes is not None:
         devices = devices.filter(code__in=list(codes))
@@ -51,8 +52,6 @@ def load_devices(
 
 def issue_tokens(*, by, devices: Sequence[DeviceSpec]) -> dict[str, str]:
     """Fresh HTTP tokens for ``devices`` (their old tokens stop working), kept in memory."""
-    from anjian.monitoring import services
-
     return {d.code: services.device_issue_token(by=by, device_id=d.pk) for d in devices}
 
 
@@ -65,10 +64,6 @@ def device_logins(*, by, devices: Sequence[DeviceSpec]) -> Logins:
 def gateway_logins(*, by, devices: Sequence[DeviceSpec]) -> Logins:
     """A simulator gateway (``SIM-<credit code>``) for each enterprise of ``devices``, made
     if missing, with a fresh token."""
-    from anjian.enterprises.models import Enterprise
-    from anjian.monitoring import services
-    from anjian.monitoring.models import Gateway
-
     logins = {}
     for credit_code in sorted({d.credit_code for d in devices}):
         code = f"SIM-{credit_code}"

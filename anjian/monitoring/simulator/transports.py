@@ -16,6 +16,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import paho.mqtt.client as mqtt
+
+from anjian.monitoring.broker import Endpoint
 from anjian.monitoring.simulator.generator import DeviceSpec
 
 TOPIC_PREFIX = "anjian/v1/"
@@ -96,10 +99,6 @@ class MqttTransport:
         topic_prefix: str = TOPIC_PREFIX,
         out: Callable[[str], None] = print,
     ):
-        import paho.mqtt.client as mqtt
-
-        from anjian.monitoring.broker import Endpoint
-
         self.mqtt = mqtt
         self.endpoint = Endpoint.parse(url, default_scheme="mqtt")
         if len(logins) > self.MAX_CONNECTIONS:

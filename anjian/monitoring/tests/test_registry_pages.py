@@ -143,3 +143,42 @@ def test_roles_without_monitor_manage_cannot_register(db, client_for):
     for name in ("leader", "inspector", "expert"):
         client = client_for(world.actor(name))
         assert client.get(reverse("monitoring:device_create")).status_code == 403, name
+
+
+def test_a_device_edit_conflict_shows_the_current_version_and_a_reload_link(db, client_for):
+    tank = device()
+    client = client_for(world.actor("district_official"))
+    url = reverse("monitoring:device_edit", args=[tank.pk])
+    data = {"name": "一号储罐", "location": "", "offline_after_seconds": 300, "is_active": "on"}
+    assert client.post(url, {**data, "location": "东区", "version": 1}).status_code == 302
+
+    stale = client.post(url, {**data, "name": "另一人的修改", "version": 1})
+
+    html = stale.content.decode()
+    assert stale.status_code == 409
+    assert "最新为第 2 版" in html
+    assert f'href="{url}">重新打开最新版本' in html
+    assert ("安装位置", "东区") in [(str(k), v) for k, v in stale.context["differences"]]
+
+
+def test_the_duty_person_page_asks_which_enterprise_when_there_are_several(db, client_for):
+    response = client_for(world.actor("district_official")).get(reverse("monitoring:duty_persons"))
+
+    assert response.status_code == 200
+    assert response.context["enterprise"] is None
+    assert world.enterprise("yinhang_chemical").name in response.content.decode()
+
+
+def test_a_duty_person_of_another_enterprise_is_refused_on_the_field(db, client_for):
+    client = client_for(world.actor("district_official"))
+    chemical = world.enterprise("yinhang_chemical")
+
+    response = client.post(
+        reverse("monitoring:duty_persons"),
+        {"enterprise": world.enterprise("yinhang_site").pk,
+         "user": world.actor("enterprise_manager").pk, "phone": ""},
+    )  # fmt: skip
+
+    assert response.status_code == 422
+    assert "user" in response.context["form"].errors
+    assert not DutyPerson.objects.filter(enterprise=chemical).exists()

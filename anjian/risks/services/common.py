@@ -42,10 +42,3 @@ def refuse_retired(point: RiskPoint) -> None:
 def clean_point(point: RiskPoint) -> None:
     point.refresh_derived_fields()
     point.full_clean(exclude=["enterprise"] if point.enterprise_id else None)
-
-
-def only(data: dict, allowed: tuple[str, ...]) -> dict:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationError(_("不能修改的字段：%(f)s") % {"f": "、".join(sorted(unknown))})
-    return dict(data)

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.exceptions import Conflict, ValidationError
+from anjian.core.services import writable
 from anjian.risks.models import ControlMeasure, RiskPoint
-from anjian.risks.services.common import check_scope, locked_point, only, refuse_retired
+from anjian.risks.services.common import check_scope, locked_point, refuse_retired
 
 MEASURE_FIELDS = ("kind", "text", "level", "owner_name", "owner_phone", "sort_order")
 
@@ -24,7 +25,7 @@ def measure_add(*, by, risk_point_id: int, data: dict) -> ControlMeasure:
     """Add a control measure to an active risk point."""
     point = locked_point(by, risk_point_id)
     refuse_retired(point)
-    measure = ControlMeasure(risk_point=point, **only(data, MEASURE_FIELDS))
+    measure = ControlMeasure(risk_point=point, **writable(data, MEASURE_FIELDS))
     measure.full_clean(exclude=["risk_point"])
     measure.save()
     check_scope(by, point)
@@ -39,7 +40,7 @@ def measure_update(*, by, measure_id: int, data: dict, expected_version: int) ->
     if not measure.is_active:
         raise ValidationError(_("该措施已停用，不能修改"))
     refuse_retired(measure.risk_point)
-    for name, value in only(data, MEASURE_FIELDS).items():
+    for name, value in writable(data, MEASURE_FIELDS).items():
         setattr(measure, name, value)
     measure.full_clean(exclude=["risk_point"])
     measure.version += 1

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.exceptions import Conflict, ValidationError
+from anjian.core.services import writable
 from anjian.enterprises.models import Enterprise
 from anjian.risks.choices import PointStatus
 from anjian.risks.models import RiskPoint
@@ -13,7 +14,6 @@ from anjian.risks.services.common import (
     clean_point,
     enterprise_for,
     locked_point,
-    only,
     refuse_retired,
 )
 
@@ -37,7 +37,7 @@ EDITABLE_FIELDS = (
 def risk_point_create(*, by, enterprise: Enterprise, data: dict) -> RiskPoint:
     """Register a risk point of ``enterprise`` (which must be in the writer's scope)."""
     enterprise = enterprise_for(by, enterprise)
-    point = RiskPoint(enterprise=enterprise, created_by=by, **only(data, EDITABLE_FIELDS))
+    point = RiskPoint(enterprise=enterprise, created_by=by, **writable(data, EDITABLE_FIELDS))
     clean_point(point)
     point.save()
     check_scope(by, point)
@@ -55,7 +55,7 @@ def risk_point_update(*, by, risk_point_id: int, data: dict, expected_version: i
     if point.version != expected_version:
         raise Conflict()
     refuse_retired(point)
-    for name, value in only(data, EDITABLE_FIELDS).items():
+    for name, value in writable(data, EDITABLE_FIELDS).items():
         setattr(point, name, value)
     clean_point(point)
     point.version += 1

@@ -1,6 +1,9 @@
 from django import template
+from django.db.models import Count
 
 from anjian.risks import grading
+from anjian.risks.choices import Level, PointStatus
+from anjian.risks.models import RiskPoint
 
 register = template.Library()
 
@@ -13,19 +16,12 @@ def score(value) -> str:
 
 @register.filter
 def level_label(value) -> str:
-    from anjian.risks.choices import Level
-
     return str(Level(value).label) if value in Level.values else ""
 
 
 @register.inclusion_tag("risks/_summary.html")
 def risk_summary(user, enterprise):
     """The enterprise's active risk points by colour, for its page and its home."""
-    from django.db.models import Count
-
-    from anjian.risks.choices import Level, PointStatus
-    from anjian.risks.models import RiskPoint
-
     counts = dict(
         RiskPoint.objects.for_user(user)
         .filter(enterprise=enterprise, status=PointStatus.ACTIVE)

@@ -96,6 +96,20 @@ def test_of_two_writers_from_the_same_version_the_second_gets_a_conflict(
     assert RiskPoint.objects.get(pk=point.pk).owner_name == "甲"
 
 
+def test_registering_refuses_a_field_it_does_not_write_and_names_it(
+    enterprise_manager, enterprises
+):
+    before = RiskPoint.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.risk_point_create(
+            by=enterprise_manager,
+            enterprise=enterprises["yinhang_chemical"],
+            data={**point_data(), "current_level": "blue"},
+        )
+    assert caught.value.messages == ["不能修改的字段：current_level"]
+    assert RiskPoint.objects.count() == before
+
+
 def test_a_writer_out_of_scope_does_not_find_the_point(street_officer, enterprises):
     point = make_point(enterprises["pingliang_factory"])
     with pytest.raises(RiskPoint.DoesNotExist):

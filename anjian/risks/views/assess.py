@@ -1,20 +1,15 @@
 """The assess page: LEC or LS factors, previewed in the browser with the band tables in
 force, graded by the service."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy
 
 from anjian.accounts import permissions as perms
-from anjian.core.access import requires
-from anjian.core.exceptions import ValidationError
-from anjian.core.forms import apply_service_errors
+from anjian.core.registry import RegistryEdit
 from anjian.risks import selectors, services
 from anjian.risks.choices import LEVEL_COLOURS, METHOD_FACTORS, SCORE_LETTER, Level, Method
 from anjian.risks.forms import AssessForm
 from anjian.risks.models import RiskBandTable
-from anjian.risks.views.common import form_status, refuse_retired
+from anjian.risks.views.common import refuse_retired
 
 
 def _grading_context(tables: dict[str, RiskBandTable]) -> dict:
@@ -32,46 +27,38 @@ def _grading_context(tables: dict[str, RiskBandTable]) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.RISK_MANAGE)
-def risk_point_assess(request, pk: int):
-    point = selectors.risk_point_get(request.user, pk)
-    if refused := refuse_retired(request, point):
-        return refused
-    tables = services.current_tables()
-    initial = {"method": point.current_method or Method.LEC}
-    form = AssessForm(request.POST or None, tables=tables, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            assessment = services.risk_point_assess(
-                by=request.user,
-                risk_point_id=pk,
-                method=data["method"],
-                stage=data["stage"],
-                factors=data["factors"],
-                note=data["note"],
-                reassess_due=data["reassess_due"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("评估完成：%(formula)s，%(level)s")
-                % {
-                    "formula": assessment.formula,
-                    "level": assessment.get_level_display(),
-                },
-            )
-            return redirect(point)
-    return render(
-        request,
-        "risks/assess.html",
-        {
-            "form": form,
-            "point": point,
-            "tables": tables,
+class RiskPointAssess(RegistryEdit):
+    access = perms.RISK_MANAGE
+    read = selectors.risk_point_get
+    form_class = AssessForm
+    template_name = "risks/assess.html"
+    context_object_name = "point"
+    success_message = gettext_lazy("评估完成：%(formula)s，%(get_level_display)s")
+
+    def refuse(self, obj):
+        return refuse_retired(self.request, obj)
+
+    def form_kwargs(self, obj) -> dict:
+        self.tables = services.current_tables()
+        return {"tables": self.tables, "initial": {"method": obj.current_method or Method.LEC}}
+
+    def save(self, obj, data, version):
+        return services.risk_point_assess(
+            by=self.request.user,
+            risk_point_id=obj.pk,
+            method=data["method"],
+            stage=data["stage"],
+            factors=data["factors"],
+            note=data["note"],
+            reassess_due=data["reassess_due"],
+        )
+
+    def success_url(self, result) -> str:
+        return result.risk_point.get_absolute_url()
+
+    def get_extra_context(self, obj, form, **context) -> dict:
+        return {
+            "tables": self.tables,
             "methods": [
                 {
                     "value": method,
@@ -80,9 +67,7 @@ def risk_point_assess(request, pk: int):
                     "table": table,
                     "ranges": table.ranges(),
                 }
-                for method, table in tables.items()
+                for method, table in self.tables.items()
             ],
-            "grading_context": _grading_context(tables),
-        },
-        status=form_status(form),
-    )
+            "grading_context": _grading_context(self.tables),
+        }

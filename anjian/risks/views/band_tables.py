@@ -4,17 +4,15 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import requires
-from anjian.core.exceptions import Conflict, ValidationError
-from anjian.core.forms import apply_service_errors
+from anjian.core.registry import RegistryEdit
 from anjian.risks import services
 from anjian.risks.choices import FACTOR_NAMES, METHOD_FACTORS, Method
 from anjian.risks.forms import BandTableForm
 from anjian.risks.models import RiskBandTable
-from anjian.risks.views.common import form_status
 
 
 @require_GET
@@ -43,49 +41,46 @@ def band_table_list(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.RISK_CONFIGURE)
-def band_table_publish(request, method: str):
-    if method not in Method.values:
-        raise Http404
-    current = RiskBandTable.objects.filter(method=method).order_by("-version").first()
-    form = BandTableForm(request.POST or None, method=method, current=current)
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            table = services.band_table_publish(
-                by=request.user,
-                method=method,
-                boundary_rule=data["boundary_rule"],
-                bands=data["bands"],
-                factors=data["factors"],
-                source=data["source"],
-                edition=data["edition"],
-                note=data["note"],
-                based_on_version=data.get("based_on_version"),
-            )
-        except Conflict as error:
-            conflict = True
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("已发布%(t)s；此后的评估按新版本定级，已有评估仍按其当时的版本。") % {"t": table},
-            )
-            return redirect("risks:band_table_list")
-    factor_fields = [form[f"factor_{f.lower()}"] for f in METHOD_FACTORS[Method(method)]]
-    return render(
-        request,
-        "risks/band_table_form.html",
-        {
-            "form": form,
-            "method_label": Method(method).label,
-            "current": current,
-            "factor_fields": factor_fields,
-            "conflict": conflict,
-        },
-        status=form_status(form, conflict),
-    )
+class BandTablePublish(RegistryEdit):
+    """Publish a new version of a method's band table, based on the one in force."""
+
+    access = perms.RISK_CONFIGURE
+    form_class = BandTableForm
+    template_name = "risks/band_table_form.html"
+    context_object_name = "current"
+
+    def get_object(self):
+        method = self.kwargs["method"]
+        if method not in Method.values:
+            raise Http404
+        return RiskBandTable.objects.filter(method=method).order_by("-version").first()
+
+    def form_kwargs(self, obj) -> dict:
+        return {"method": self.kwargs["method"], "current": obj}
+
+    def save(self, obj, data, version):
+        return services.band_table_publish(
+            by=self.request.user,
+            method=self.kwargs["method"],
+            boundary_rule=data["boundary_rule"],
+            bands=data["bands"],
+            factors=data["factors"],
+            source=data["source"],
+            edition=data["edition"],
+            note=data["note"],
+            based_on_version=data.get("based_on_version"),
+        )
+
+    def saved(self, obj, result):
+        messages.success(
+            self.request,
+            _("已发布%(t)s；此后的评估按新版本定级，已有评估仍按其当时的版本。") % {"t": result},
+        )
+        return redirect("risks:band_table_list")
+
+    def get_extra_context(self, obj, form, **context) -> dict:
+        method = Method(self.kwargs["method"])
+        return {
+            "method_label": method.label,
+            "factor_fields": [form[f"factor_{f.lower()}"] for f in METHOD_FACTORS[method]],
+        }

@@ -1,31 +1,17 @@
-"""What the risk pages share: the answer status of a form page, the colour legend, the
-refusal to change a retired point, form sections."""
+"""What the risk pages share: the colour legend, the refusal to change a retired point."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from anjian.risks.choices import LEVEL_COLOURS, Level
-from anjian.risks.forms import SECTIONS
 from anjian.risks.models import RiskPoint
-
-
-def form_status(form, conflict: bool = False) -> int:
-    return 409 if conflict else 422 if form.errors else 200
 
 
 def legend() -> list[dict]:
     return [
         {"value": level.value, "label": level.label, "colour": LEVEL_COLOURS[level]}
         for level in Level
-    ]
-
-
-def sections(form):
-    return [
-        (title, [form[name] for name in names if name in form.fields])
-        for title, names in SECTIONS
-        if any(name in form.fields for name in names)
     ]
 
 

@@ -4,18 +4,17 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import requires
-from anjian.core.exceptions import ValidationError
-from anjian.core.forms import apply_service_errors
+from anjian.core.registry import RegistryEdit
 from anjian.enterprises.models import Enterprise
 from anjian.risks import grading, services
 from anjian.risks.choices import SCORE_LETTER, Method
 from anjian.risks.forms import LibraryPickForm
 from anjian.risks.models import RiskLibraryEntry
-from anjian.risks.views.common import form_status, legend
+from anjian.risks.views.common import legend
 
 
 @require_GET
@@ -51,64 +50,67 @@ def _library_enterprise(request) -> Enterprise | None:
     return scoped.filter(pk=int(raw)).first()
 
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.RISK_MANAGE)
-def risk_point_from_library(request):
-    enterprise = _library_enterprise(request)
-    if enterprise is None:
-        messages.error(request, _("请先选择单位：从单位页面或风险点列表进入。"))
-        return redirect("risks:risk_point_list")
-    applicable = services.library_for(enterprise)
-    queryset = RiskLibraryEntry.objects.filter(pk__in=[e.pk for e in applicable])
-    form = LibraryPickForm(request.POST or None, entries=queryset, enterprise=enterprise)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = services.risk_points_from_library(
-                by=request.user,
-                enterprise=enterprise,
-                entries=list(data["entries"]),
-                owner_name=data["owner_name"],
-                owner_phone=data["owner_phone"],
-                assess_typical=data["assess_typical"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("已从风险点库创建 %(n)d 个风险点及其管控措施。%(next)s")
-                % {
-                    "n": len(created),
-                    "next": "" if data["assess_typical"] else _("请逐一按现场实际进行风险评估。"),
-                },
-            )
-            query = f"?enterprise={enterprise.pk}"
-            if not data["assess_typical"]:
-                query += "&level=none"
-            return redirect(reverse("risks:risk_point_list") + query)
-    existing = set(
-        enterprise.risk_points.filter(status="active", library_entry__isnull=False).values_list(
-            "library_entry_id", flat=True
+class RiskPointsFromLibrary(RegistryEdit):
+    """Create an enterprise's risk points (with their measures) from picked library entries."""
+
+    access = perms.RISK_MANAGE
+    form_class = LibraryPickForm
+    template_name = "risks/from_library.html"
+    context_object_name = "enterprise"
+
+    def get_object(self):
+        return _library_enterprise(self.request)
+
+    def refuse(self, obj):
+        if obj is None:
+            messages.error(self.request, _("请先选择单位：从单位页面或风险点列表进入。"))
+            return redirect("risks:risk_point_list")
+        return None
+
+    def form_kwargs(self, obj) -> dict:
+        self.applicable = services.library_for(obj)
+        entries = RiskLibraryEntry.objects.filter(pk__in=[e.pk for e in self.applicable])
+        return {"entries": entries, "enterprise": obj}
+
+    def save(self, obj, data, version):
+        return services.risk_points_from_library(
+            by=self.request.user,
+            enterprise=obj,
+            entries=list(data["entries"]),
+            owner_name=data["owner_name"],
+            owner_phone=data["owner_phone"],
+            assess_typical=data["assess_typical"],
         )
-    )
-    tables = services.current_tables()
-    choices = []
-    for entry in applicable:
-        score = entry.typical_score()
-        choices.append(
-            {
-                "entry": entry,
-                "score": score,
-                "letter": SCORE_LETTER[Method(entry.method)],
-                "level": grading.grade(entry.method, score, tables[entry.method]),
-                "already": entry.pk in existing,
-                "checked": str(entry.pk) in request.POST.getlist("entries"),
-            }
+
+    def saved(self, obj, result):
+        typical = self.form.cleaned_data["assess_typical"]
+        messages.success(
+            self.request,
+            _("已从风险点库创建 %(n)d 个风险点及其管控措施。%(next)s")
+            % {"n": len(result), "next": "" if typical else _("请逐一按现场实际进行风险评估。")},
         )
-    return render(
-        request,
-        "risks/from_library.html",
-        {"form": form, "enterprise": enterprise, "choices": choices},
-        status=form_status(form),
-    )
+        query = f"?enterprise={obj.pk}" + ("" if typical else "&level=none")
+        return redirect(reverse("risks:risk_point_list") + query)
+
+    def get_extra_context(self, obj, **context) -> dict:
+        existing = set(
+            obj.risk_points.filter(status="active", library_entry__isnull=False).values_list(
+                "library_entry_id", flat=True
+            )
+        )
+        tables = services.current_tables()
+        picked = self.request.POST.getlist("entries")
+        choices = []
+        for entry in self.applicable:
+            score = entry.typical_score()
+            choices.append(
+                {
+                    "entry": entry,
+                    "score": score,
+                    "letter": SCORE_LETTER[Method(entry.method)],
+                    "level": grading.grade(entry.method, score, tables[entry.method]),
+                    "already": entry.pk in existing,
+                    "checked": str(entry.pk) in picked,
+                }
+            )
+        return {"choices": choices}

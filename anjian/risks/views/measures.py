@@ -1,110 +1,77 @@
-"""Control measure pages: add, edit, stop."""
+"""Control measure pages on the core registry base: add, edit, stop."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy
 
 from anjian.accounts import permissions as perms
-from anjian.core.access import requires
-from anjian.core.exceptions import Conflict, ValidationError
-from anjian.core.forms import apply_service_errors
+from anjian.core.registry import RegistryEdit
 from anjian.risks import selectors, services
 from anjian.risks.forms import DeactivateForm, MeasureForm
-from anjian.risks.models import ControlMeasure
-from anjian.risks.views.common import form_status, refuse_retired
+from anjian.risks.views.common import refuse_retired
 
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.RISK_MANAGE)
-def measure_create(request, pk: int):
-    point = selectors.risk_point_get(request.user, pk)
-    if refused := refuse_retired(request, point):
-        return refused
-    form = MeasureForm(
-        request.POST or None,
-        initial={"owner_name": point.owner_name, "level": point.control_level},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_add(by=request.user, risk_point_id=pk, data=form.service_data())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已增加管控措施"))
-            return redirect(f"{point.get_absolute_url()}#measures")
-    return render(
-        request,
-        "risks/measure_form.html",
-        {"form": form, "point": point, "measure": None},
-        status=form_status(form),
-    )
+class MeasurePage(RegistryEdit):
+    """What the measure pages share: the point's page, at its measures, after saving."""
+
+    access = perms.RISK_MANAGE
+    read = selectors.measure_get
+    context_object_name = "measure"
+
+    def get_extra_context(self, obj, **context) -> dict:
+        return {"point": obj.risk_point}
+
+    def success_url(self, result) -> str:
+        return f"{result.risk_point.get_absolute_url()}#measures"
 
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.RISK_MANAGE)
-def measure_edit(request, pk: int):
-    measure = selectors.measure_get(request.user, pk)
-    point = measure.risk_point
-    if refused := refuse_retired(request, point):
-        return refused
-    form = MeasureForm(request.POST or None, instance=measure)
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_update(
-                by=request.user,
-                measure_id=pk,
-                data=form.service_data(),
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except Conflict as error:
-            conflict = True
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存管控措施"))
-            return redirect(f"{point.get_absolute_url()}#measures")
-    return render(
-        request,
-        "risks/measure_form.html",
-        {
-            "form": form,
-            "point": point,
-            "measure": ControlMeasure.objects.get(pk=pk),
-            "conflict": conflict,
-        },
-        status=form_status(form, conflict),
-    )
+class MeasureCreate(MeasurePage):
+    read = selectors.risk_point_get  # the point the measure is added to
+    form_class = MeasureForm
+    template_name = "risks/measure_form.html"
+    context_object_name = "point"
+    success_message = gettext_lazy("已增加管控措施")
+
+    def refuse(self, obj):
+        return refuse_retired(self.request, obj)
+
+    def form_kwargs(self, obj) -> dict:
+        return {"initial": {"owner_name": obj.owner_name, "level": obj.control_level}}
+
+    def get_extra_context(self, obj, **context) -> dict:
+        return {"measure": None}
+
+    def save(self, obj, data, version):
+        return services.measure_add(by=self.request.user, risk_point_id=obj.pk, data=data)
 
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.RISK_MANAGE)
-def measure_deactivate(request, pk: int):
-    measure = selectors.measure_get(request.user, pk)
-    point = measure.risk_point
-    form = DeactivateForm(request.POST or None, initial={"version": measure.version})
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_deactivate(
-                by=request.user,
-                measure_id=pk,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except Conflict as error:
-            conflict = True
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已停用该管控措施"))
-            return redirect(f"{point.get_absolute_url()}#measures")
-    return render(
-        request,
-        "risks/measure_deactivate.html",
-        {"form": form, "point": point, "measure": measure, "conflict": conflict},
-        status=form_status(form, conflict),
-    )
+class MeasureEdit(MeasurePage):
+    form_class = MeasureForm
+    template_name = "risks/measure_form.html"
+    success_message = gettext_lazy("已保存管控措施")
+
+    def refuse(self, obj):
+        return refuse_retired(self.request, obj.risk_point)
+
+    def form_kwargs(self, obj) -> dict:
+        return {"instance": obj}
+
+    def save(self, obj, data, version):
+        return services.measure_update(
+            by=self.request.user, measure_id=obj.pk, data=data, expected_version=version
+        )
+
+
+class MeasureDeactivate(MeasurePage):
+    form_class = DeactivateForm
+    template_name = "risks/measure_deactivate.html"
+    success_message = gettext_lazy("已停用该管控措施")
+
+    def form_kwargs(self, obj) -> dict:
+        return {"initial": {"version": obj.version}}
+
+    def expected_version(self, form):
+        return form.cleaned_data.get("version")  # none given: stop it whatever its version
+
+    def save(self, obj, data, version):
+        return services.measure_deactivate(
+            by=self.request.user, measure_id=obj.pk, reason=data["reason"], expected_version=version
+        )

@@ -592,11 +592,12 @@ def hazard_setup(enterprise) -> dict:
     from anjian.hazards.choices import Grade
     from anjian.hazards.models import DuplicateCandidate, Revisit
     from anjian.hazards.tests.factories import hazard_in, report
+    from anjian.hazards.tests.support import rectifier_of
 
     admin = world.actor("admin")
     hazard = hazard_in("rectifying", grade=Grade.MAJOR, by=admin, enterprise=enterprise)
     extension = hazard_services.extension_request(
-        by=admin,
+        by=rectifier_of(enterprise),  # the rectifying side asks, the supervising side decides
         hazard_id=hazard.pk,
         requested_deadline=hazard.deadline + timedelta(days=30),
         reason="设备到货延迟",

@@ -27,7 +27,8 @@ from auditlog.context import set_actor
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from anjian.monitoring import simulator
+from anjian.accounts.models import User
+from anjian.monitoring import broker, simulator
 
 DEFAULT_MQTT = "mqtt://127.0.0.1:1883"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -108,8 +109,6 @@ class Command(BaseCommand):
     def _transport(self, options, devices):
         """The transport, with fresh tokens for what it drives (their old tokens stop
         working; the new ones are kept in this process's memory only)."""
-        from anjian.accounts.models import User
-
         out = self.stdout.write
         admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if admin is None:
@@ -137,8 +136,6 @@ class Command(BaseCommand):
 
     def _tell_broker(self) -> None:
         """The broker learns the new tokens from the files ``broker_auth`` writes."""
-        from anjian.monitoring import broker
-
         if not settings.BROKER_AUTH_DIR:
             self.stdout.write(
                 "请运行 anjian broker_auth --broker … --out … --reload …，让消息服务器使用新令牌"

@@ -5,6 +5,7 @@ anjian demo --enterprises 200000  # the whole city, for benchmarks
 """
 
 import itertools
+import random
 
 from auditlog.context import set_actor
 from django.conf import settings
@@ -16,14 +17,20 @@ from tqdm import tqdm
 from anjian.accounts.models import User
 from anjian.accounts.roles import Role
 from anjian.accounts.services import user_create_basic
+from anjian.cap.fixtures import build_demo_warnings
 from anjian.core.models import SiteFlag
 from anjian.enterprises import fixtures as enterprise_fixtures
 from anjian.enterprises.models import Enterprise, EnterpriseUser
 from anjian.enterprises.services import enterprise_bulk_create, enterprise_link_user
+from anjian.hazards.fixtures import build_demo_hazards
+from anjian.hazards.selfcheck.fixtures import build_demo_checks
+from anjian.hazards.sweeps import escalate_overdue
+from anjian.monitoring.fixtures import build_demo_devices
 from anjian.regions import fixtures as region_fixtures
 from anjian.regions import services as region_services
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Department, Region
+from anjian.risks.fixtures import build_demo_risks
 
 DEFAULT_PASSWORD = "Anquan@2026"
 CITY_SCALE_THRESHOLD = 20_000
@@ -144,10 +151,6 @@ class Command(BaseCommand):
 
     def _risks(self, admin, city_scale: bool, options) -> None:
         """2–6 assessed risk points with measures for every enterprise (not at city scale)."""
-        import random
-
-        from anjian.risks.fixtures import build_demo_risks
-
         if city_scale:
             return
         enterprises = Enterprise.objects.filter(risk_points__isnull=True).order_by("pk")
@@ -162,9 +165,6 @@ class Command(BaseCommand):
             )
 
     def _hazards(self, admin, count: int, city_scale: bool, options) -> None:
-        from anjian.hazards.fixtures import build_demo_hazards
-        from anjian.hazards.sweeps import escalate_overdue
-
         wanted = options["hazards"]
         if wanted is None:
             wanted = 0 if city_scale else count // 3
@@ -188,18 +188,12 @@ class Command(BaseCommand):
             build_demo_hazards(
                 by=admin, enterprises=[own.enterprise], count=12, seed=options["seed"] + 1
             )
-            from anjian.hazards.selfcheck.fixtures import build_demo_checks
-
             with set_actor(own.user):
                 build_demo_checks(user=own.user, enterprise=own.enterprise)
         escalate_overdue()
 
     def _devices(self, admin, city_scale: bool, options) -> None:
         """Monitoring devices with thresholds (~250 for the default demo; not at city scale)."""
-        import random
-
-        from anjian.monitoring.fixtures import build_demo_devices
-
         if city_scale:
             return
         enterprises = Enterprise.objects.filter(
@@ -220,8 +214,6 @@ class Command(BaseCommand):
 
     def _warnings(self) -> None:
         """Public early warnings (CAP): one published, one awaiting approval, one cancelled."""
-        from anjian.cap.fixtures import build_demo_warnings
-
         composer = User.objects.filter(username="yp_yjj").first()
         approver = User.objects.filter(username="yp_leader").first()
         if composer is None or approver is None:

@@ -3,6 +3,9 @@
 
 This is what ``make run`` ends with. Production deployments run the same three
 processes under their own supervisor (systemd, Kubernetes …) with more workers.
+
+It lives in ``web``, the top layer beside ``demo``: it lists the demo accounts
+(``accounts``) and starts the simulator (``monitoring``), which ``core`` may not know.
 """
 
 import os

@@ -1,0 +1,81 @@
+"""Hazard pages (``urls.py`` names them from here), by concern:
+
+- ``lists`` — 问题隐患清单 and its export, reporting a hazard, the figures, listings and
+  revisits in scope, 制度措施清单;
+- ``detail`` — the hazard page, its transitions and the corrections, notes and photos;
+- ``supervision`` — 督促, 延期, 挂牌督办/摘牌, 回头看, duplicates, the overdue ladder.
+"""
+
+from anjian.hazards.views.detail import (
+    hazard_accept,
+    hazard_add_photos,
+    hazard_close_on_spot,
+    hazard_detail,
+    hazard_edit,
+    hazard_note,
+    hazard_photo,
+    hazard_register,
+    hazard_reject,
+    hazard_start,
+    hazard_submit,
+    hazard_void,
+)
+from anjian.hazards.views.lists import (
+    clearing_figures,
+    hazard_export,
+    hazard_list,
+    hazard_report,
+    listing_list,
+    measure_create,
+    measure_detail,
+    measure_edit,
+    measure_export,
+    measure_list,
+    revisit_list,
+)
+from anjian.hazards.views.supervision import (
+    duplicate_dismiss,
+    duplicate_merge,
+    escalation_rules,
+    extension_decide,
+    extension_request,
+    hazard_escalate,
+    listing_create,
+    listing_sign_off,
+    revisit_complete,
+)
+
+__all__ = [
+    "clearing_figures",
+    "duplicate_dismiss",
+    "duplicate_merge",
+    "escalation_rules",
+    "extension_decide",
+    "extension_request",
+    "hazard_accept",
+    "hazard_add_photos",
+    "hazard_close_on_spot",
+    "hazard_detail",
+    "hazard_edit",
+    "hazard_escalate",
+    "hazard_export",
+    "hazard_list",
+    "hazard_note",
+    "hazard_photo",
+    "hazard_register",
+    "hazard_reject",
+    "hazard_report",
+    "hazard_start",
+    "hazard_submit",
+    "hazard_void",
+    "listing_create",
+    "listing_list",
+    "listing_sign_off",
+    "measure_create",
+    "measure_detail",
+    "measure_edit",
+    "measure_export",
+    "measure_list",
+    "revisit_complete",
+    "revisit_list",
+]

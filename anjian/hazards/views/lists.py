@@ -1,0 +1,286 @@
+"""The hazard registers as lists: 问题隐患清单 (the filtered ledger and its Excel), reporting
+a hazard, the clearing figures, listings and revisits in scope, and 制度措施清单."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from anjian.accounts import permissions as perms
+from anjian.core.access import requires
+from anjian.core.excel import write_ledger
+from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
+from anjian.core.forms import apply_service_errors, attachment, is_htmx_partial, submit
+from anjian.core.pagination import paginate_table
+from anjian.enterprises.models import Enterprise
+from anjian.hazards import forms, lifecycle, selectors, services
+from anjian.hazards.ledger import COLUMNS, SHEET_TITLE, ledger_filename
+from anjian.hazards.models import Hazard, Revisit, SupervisionListing
+from anjian.hazards.tables import HazardTable
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SYNC_EXPORT_LIMIT = 50_000
+
+
+# --- list, export -----------------------------------------------------------------------------
+
+
+@require_GET
+@requires(perms.HAZARD_VIEW)
+def hazard_list(request):
+    filterset = selectors.hazard_filter(request.user, request.GET)
+    table = HazardTable(filterset.qs)
+    paginate_table(request, table, per_page=50)
+    context = {"filterset": filterset, "table": table, "query": request.GET.urlencode()}
+    if is_htmx_partial(request, "results"):
+        return render(request, "hazards/list.html#results", context)
+    return render(request, "hazards/list.html", context)
+
+
+@require_GET
+@requires(perms.HAZARD_EXPORT)
+def hazard_export(request):
+    """问题隐患清单 — exactly the filtered list, in the ledger's usual columns."""
+    filterset = selectors.hazard_filter(request.user, request.GET)
+    queryset = filterset.qs.select_related("enterprise__street", "reported_by").order_by(
+        "found_at", "id"
+    )
+    if queryset.count() > SYNC_EXPORT_LIMIT:
+        messages.error(
+            request,
+            _("导出行数超过 %(n)s 行，请缩小筛选范围后再导出。") % {"n": f"{SYNC_EXPORT_LIMIT:,}"},
+        )
+        return redirect(f"{reverse('hazards:hazard_list')}?{request.GET.urlencode()}")
+    about = [(_("范围"), str(request.user.scope.label)), *filterset.active_filters]
+    response = HttpResponse(content_type=XLSX)
+    write_ledger(
+        response,
+        title=SHEET_TITLE,
+        columns=COLUMNS,
+        objects=queryset.iterator(chunk_size=2000),
+        about=about,
+    )
+    attachment(response, ledger_filename())
+    return response
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def _clause_choices(enterprise):
+    """The clauses this enterprise may be judged by (the picker shows the same ones)."""
+    from anjian.hazards.library.selectors import clauses_for_enterprise
+
+    return [(c.pk, f"{c.code} {c.text[:60]}") for c in clauses_for_enterprise(enterprise)]
+
+
+@require_http_methods(["GET", "POST"])
+@requires(perms.HAZARD_REPORT)
+def hazard_report(request):
+    user = request.user
+    enterprise_id = request.POST.get("enterprise") or request.GET.get("enterprise")
+    if user.scope.enterprise_id is not None:
+        enterprise_id = user.scope.enterprise_id
+    if not enterprise_id or not str(enterprise_id).isdigit():
+        query = request.GET.get("q", "").strip()
+        matches = (
+            Enterprise.objects.for_user(user).search(query).order_by("name")[:20] if query else []
+        )
+        return render(request, "hazards/report_pick.html", {"query": query, "matches": matches})
+    enterprise = get_object_or_404(Enterprise.objects.for_user(user), pk=enterprise_id)
+    sources = None if lifecycle.is_government(user) else ("self_check", "other")
+    form = forms.ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        clause_choices=_clause_choices(enterprise),
+        sources=sources,
+        initial={"enterprise": enterprise.pk, "found_at": forms.default_found_at()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():  # a refused on-the-spot close undoes the report too
+                hazard = _report_and_maybe_close(user, enterprise, data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except (NotPermitted, Conflict) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已登记隐患 %(n)s") % {"n": hazard.number})
+            return redirect(hazard)
+    picker = f"{reverse('standards:clause_picker')}?enterprise={enterprise.pk}"
+    return render(
+        request,
+        "hazards/report.html",
+        {"form": form, "enterprise": enterprise, "clause_picker_url": picker},
+        status=422 if form.errors else 200,
+    )
+
+
+def _report_and_maybe_close(user, enterprise, data) -> Hazard:
+    hazard = services.hazard_report(
+        by=user,
+        enterprise=enterprise,
+        source=data["source"],
+        title=data["title"],
+        description=data["description"],
+        location=data["location"],
+        category=data["category"],
+        found_at=data["found_at"],
+        photos=data["photos"],
+        clauses=data["clauses"],
+    )
+    if data["fixed_on_spot"]:
+        hazard = services.hazard_close_on_spot(
+            by=user,
+            hazard_id=hazard.pk,
+            expected_version=hazard.version,
+            rectification_note=data["rectification_note"],
+            after_photos=data["after_photos"],
+        )
+    return hazard
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+@require_GET
+@requires(perms.HAZARD_VIEW)
+def clearing_figures(request):
+    from anjian.hazards.figures_page import figures_context
+
+    context = figures_context(request.user, request.GET)
+    return render(request, "hazards/figures.html", context)
+
+
+@require_GET
+@requires(perms.HAZARD_VIEW)
+def listing_list(request):
+    listings = (
+        SupervisionListing.objects.filter(hazard__in=selectors.hazard_queryset(request.user))
+        .select_related("hazard", "hazard__enterprise")
+        .order_by("state", "deadline")
+    )
+    state = request.GET.get("state", "listed")
+    if state in ("listed", "signed_off"):
+        listings = listings.filter(state=state)
+    return render(request, "hazards/listings.html", {"listings": listings[:500], "state": state})
+
+
+@require_GET
+@requires(perms.HAZARD_VIEW)
+def revisit_list(request):
+    revisits = (
+        Revisit.objects.filter(hazard__in=selectors.hazard_queryset(request.user))
+        .select_related("hazard", "hazard__enterprise")
+        .order_by("state", "due_on")
+    )
+    state = request.GET.get("state", "scheduled")
+    if state in ("scheduled", "done"):
+        revisits = revisits.filter(state=state)
+    return render(request, "hazards/revisits.html", {"revisits": revisits[:500], "state": state})
+
+
+# --- 制度措施清单 -------------------------------------------------------------------------------
+
+
+def _measures(request):
+    measures = selectors.measure_queryset(request.user)
+    state = request.GET.get("state", "")
+    if state:
+        measures = measures.filter(state=state)
+    return measures, state
+
+
+@require_GET
+@requires(perms.HAZARD_VIEW)
+def measure_list(request):
+    from anjian.hazards.models import MeasureState
+
+    measures, state = _measures(request)
+    return render(
+        request,
+        "hazards/measures.html",
+        {"measures": measures[:500], "state": state, "states": MeasureState.choices},
+    )
+
+
+@require_GET
+@requires(perms.HAZARD_EXPORT)
+def measure_export(request):
+    from anjian.hazards.ledger import MEASURE_COLUMNS
+
+    measures, _state = _measures(request)
+    response = HttpResponse(content_type=XLSX)
+    write_ledger(
+        response,
+        title="制度措施清单",
+        columns=MEASURE_COLUMNS,
+        objects=measures.iterator(chunk_size=500),
+        about=[(_("范围"), str(request.user.scope.label))],
+    )
+    attachment(response, "制度措施清单.xlsx")
+    return response
+
+
+@require_GET
+@requires(perms.HAZARD_VIEW)
+def measure_detail(request, pk: int):
+    from anjian.core import audit
+    from anjian.hazards.models import SystemMeasure
+
+    measure = get_object_or_404(SystemMeasure.objects.for_user(request.user), pk=pk)
+    return render(
+        request,
+        "hazards/measure_detail.html",
+        {"measure": measure, "history": audit.history(measure), "hazards": measure.hazards.all()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(perms.HAZARD_SUPERVISE)
+def measure_create(request):
+    form = forms.SystemMeasureForm(request.POST or None, user=request.user)
+    outcome = submit(
+        request, form, lambda data: services.measure_create(by=request.user, data=data)
+    )
+    if outcome.done:
+        messages.success(request, _("已登记制度措施"))
+        return redirect("hazards:measure_detail", pk=outcome.result.pk)
+    return render(
+        request,
+        "hazards/measure_form.html",
+        {"form": form, "measure": None},
+        status=outcome.status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(perms.HAZARD_SUPERVISE)
+def measure_edit(request, pk: int):
+    from anjian.hazards.models import SystemMeasure
+
+    measure = get_object_or_404(SystemMeasure.objects.for_user(request.user), pk=pk)
+    form = forms.SystemMeasureForm(request.POST or None, instance=measure, user=request.user)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.measure_update(
+            by=request.user,
+            measure_id=pk,
+            data=data,
+            expected_version=data.get("version") or 0,
+        ),
+    )
+    if outcome.done:
+        messages.success(request, _("已保存"))
+        return redirect("hazards:measure_detail", pk=pk)
+    return render(
+        request,
+        "hazards/measure_form.html",
+        {"form": form, "measure": SystemMeasure.objects.get(pk=pk)},
+        status=outcome.status,
+    )
