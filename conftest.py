@@ -1,13 +1,13 @@
 """Session-wide test set-up: the shared world of regions, departments, actors and enterprises.
 
-The world is built once per test database (see anjian/core/testing/world.py); each
+The world is built once per test database (see testsupport/world.py); each
 test runs inside a transaction that is rolled back, so tests never see each other's
 writes. Actors are fixtures by name: ``def test_x(street_officer, client_for): …``.
 """
 
 import pytest
 
-from anjian.core.testing import world
+from testsupport import world
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +21,7 @@ def _actor_fixture(name: str):
     def fixture(db):
         return world.actor(name)
 
-    fixture.__doc__ = f"The named actor {name!r} (see anjian/core/testing/world.py)."
+    fixture.__doc__ = f"The named actor {name!r} (see testsupport/world.py)."
     return fixture
 
 
@@ -65,8 +65,8 @@ def api_client_for(db):
 @pytest.fixture(autouse=True)
 def api_answers_are_documented():
     """Fails a test whose /api/v1 calls got a status the operation does not document
-    (anjian/core/testing/api_answers.py): the OpenAPI document lists every answer."""
-    from anjian.core.testing import api_answers
+    (testsupport/api_answers.py): the OpenAPI document lists every answer."""
+    from testsupport import api_answers
 
     with api_answers.recording() as answers:
         yield answers

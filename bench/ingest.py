@@ -171,7 +171,7 @@ def count_readings() -> int:
 def start_broker(kind: str, directory: Path):
     """Our own broker with the shipped configuration and the registry's logins."""
     from anjian.monitoring import broker
-    from anjian.monitoring.harness import MosquittoServer, NatsServer
+    from testsupport.brokers import MosquittoServer, NatsServer
 
     server = NatsServer(directory) if kind == "nats" else MosquittoServer(directory)
     written = broker.write_auth(kind, server.auth_dir)

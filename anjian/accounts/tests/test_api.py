@@ -3,8 +3,8 @@
 import pytest
 
 from anjian.accounts.permissions import ROLE_ACTIONS
-from anjian.core.testing import world
 from anjian.regions.models import Industry
+from testsupport import world
 
 ME = "/api/v1/me"
 

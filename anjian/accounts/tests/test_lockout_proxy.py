@@ -11,8 +11,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from anjian.core.network import client_ip
-from anjian.core.testing import world
 from anjian.core.tests.test_env import refused, start_settings
+from testsupport import world
 
 LOGIN = reverse("accounts:login")
 PROXY = "10.0.0.1"

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from anjian.accounts.models import User
-from anjian.core.testing import world
+from testsupport import world
 
 LOGIN = reverse("accounts:login")
 WRONG_PASSWORD_MESSAGE = "用户名或密码错误。连续多次错误后账号将被暂时锁定。"

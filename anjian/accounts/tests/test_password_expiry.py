@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anjian.accounts.models import ApiToken, User
-from anjian.core.testing import world
+from testsupport import world
 
 CHANGE = reverse("accounts:password_change")
 HOME = reverse("web:home")

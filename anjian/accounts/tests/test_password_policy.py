@@ -12,9 +12,9 @@ from django.urls import reverse
 from anjian.accounts.models import ApiToken, PasswordHistory, User
 from anjian.accounts.passwords import character_classes
 from anjian.accounts.services import password_change
-from anjian.core.testing import world
 from anjian.core.tests.test_env import refused, start_settings
 from anjian.web.management.commands.demo import DEFAULT_PASSWORD
+from testsupport import world
 
 PROFILE = reverse("accounts:profile")
 ME = "/api/v1/me"

@@ -4,7 +4,7 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from anjian.accounts.models import User
-from anjian.core.testing import world
+from testsupport import world
 
 PROFILE = reverse("accounts:profile")
 NEW_PASSWORD = "Changed-password-2026"

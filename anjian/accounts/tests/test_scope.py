@@ -8,8 +8,8 @@ from anjian.accounts.models import User
 from anjian.accounts.roles import Role
 from anjian.accounts.services import user_create_basic
 from anjian.core.scoping import EMPTY, EVERYTHING
-from anjian.core.testing import world
 from anjian.regions.models import Department, Industry, Region
+from testsupport import world
 
 
 def industry_codes(scope) -> set[str] | None:

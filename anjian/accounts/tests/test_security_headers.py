@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from anjian.core.testing import world
+from testsupport import world
 
 SIGNED_IN_PAGES = [
     reverse("web:home"),

@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from anjian.core.testing import world
+from testsupport import world
 
 
 def sign_in(client):

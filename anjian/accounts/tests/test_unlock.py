@@ -12,8 +12,8 @@ from anjian.accounts import services
 from anjian.accounts.roles import Role
 from anjian.accounts.services import user_create_basic
 from anjian.core.exceptions import OutOfScope
-from anjian.core.testing import world
 from anjian.regions.models import Region
+from testsupport import world
 
 LOGIN = reverse("accounts:login")
 LOCKED_MESSAGE = "该账号已被锁定（连续登录失败次数过多）"

@@ -6,8 +6,8 @@ from django.urls import reverse
 from anjian.accounts.models import User
 from anjian.accounts.roles import Role
 from anjian.accounts.services import user_create_basic
-from anjian.core.testing import world
 from anjian.regions.models import Department, Region
+from testsupport import world
 
 LIST = reverse("accounts:user_list")
 CREATE = reverse("accounts:user_create")

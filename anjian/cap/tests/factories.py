@@ -8,8 +8,8 @@ from anjian.accounts.models import User
 from anjian.accounts.roles import Role
 from anjian.cap import services
 from anjian.cap.models import CapAlert
-from anjian.core.testing import world
 from anjian.regions.models import Region
+from testsupport import world
 
 # A closed square in 杨浦区 (lat,lon pairs, first = last).
 POLYGON = "31.30,121.50 31.30,121.56 31.25,121.56 31.25,121.50 31.30,121.50"

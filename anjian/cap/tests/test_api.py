@@ -10,7 +10,7 @@ from anjian.cap import xml
 from anjian.cap.choices import State
 from anjian.cap.models import CapAlert
 from anjian.cap.tests.factories import POLYGON, alert_in, draft
-from anjian.core.testing import world
+from testsupport import world
 
 URL = "/api/v1/warnings"
 

@@ -8,7 +8,7 @@ from anjian.cap.lifecycle import ALERT
 from anjian.cap.models import CapAlert
 from anjian.cap.tests.factories import alert_in
 from anjian.core.exceptions import Conflict
-from anjian.core.testing import world
+from testsupport import world
 
 STATES = ("draft", "pending", "published", "superseded", "cancelled", "discarded")
 # Public transitions and who runs them in the table (neither drafted nor submitted the

@@ -7,8 +7,8 @@ from django.urls import reverse
 from anjian.accounts import permissions as perms
 from anjian.cap.models import CapAlert
 from anjian.cap.tests.factories import alert_in, form_data
-from anjian.core.testing import world
-from anjian.core.testing.scoped import ScopedCrudTests
+from testsupport import world
+from testsupport.scoped import ScopedCrudTests
 
 # World warnings by name: (region, state). The headline is what the list page shows.
 WARNINGS = {

@@ -10,7 +10,7 @@ from anjian.cap.choices import MsgType, State
 from anjian.cap.models import CapAlert, CapAlertTransition
 from anjian.cap.tests.factories import alert_data, alert_in, draft, published_update, signer
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
-from anjian.core.testing import world
+from testsupport import world
 
 
 def messages(error) -> str:

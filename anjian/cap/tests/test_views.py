@@ -8,7 +8,7 @@ from django.urls import reverse
 from anjian.cap.choices import State
 from anjian.cap.models import CapAlert
 from anjian.cap.tests.factories import alert_in, draft, form_data
-from anjian.core.testing import world
+from testsupport import world
 
 
 def page(response) -> str:

@@ -5,7 +5,7 @@ These tests check the guard itself: it resolves a path to its operation's templa
 flags a status the operation does not document, and leaves alone what is no operation.
 """
 
-from anjian.core.testing import api_answers
+from testsupport import api_answers
 
 
 def test_a_path_resolves_to_its_operation_template():

@@ -4,9 +4,9 @@ from auditlog.context import set_actor
 from auditlog.models import LogEntry
 
 from anjian.core.audit import history
-from anjian.core.testing import world
 from anjian.regions import services
 from anjian.regions.models import Department, Region
+from testsupport import world
 
 
 def grid() -> Region:

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from anjian.cap.tests.factories import alert_in
 from anjian.core.middleware import PERMISSIONS_POLICY
-from anjian.core.testing import world
 from anjian.hazards.choices import State
 from anjian.hazards.tests.factories import hazard_in
+from testsupport import world
 
 APPS = Path(__file__).resolve().parents[2]
 

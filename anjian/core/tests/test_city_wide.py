@@ -18,7 +18,7 @@ from anjian.core.scoping import (
     is_city_wide,
     require_city_wide,
 )
-from anjian.core.testing import world
+from testsupport import world
 
 pytestmark = pytest.mark.django_db
 

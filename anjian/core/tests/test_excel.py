@@ -18,7 +18,7 @@ from anjian.core.excel import (
     write_ledger,
     write_template,
 )
-from anjian.core.testing import hostile_xlsx
+from testsupport import hostile_xlsx
 
 COLUMNS = [
     Column("name", "单位名称", required=True, example="上海示例有限公司"),

@@ -347,7 +347,7 @@ def test_an_unfinished_job_page_keeps_polling_and_a_finished_one_stops(client_fo
 
 @pytest.mark.parametrize("other", ["district_official", "admin", "enterprise_manager"])
 def test_nobody_else_sees_or_downloads_the_job(client_for, finished_job, other):
-    from anjian.core.testing import world
+    from testsupport import world
 
     client = client_for(world.actor(other))
     assert client.get(reverse("core:job_detail", args=[finished_job.pk])).status_code == 404

@@ -8,9 +8,9 @@ base class with broken declarations and check that it says so.
 
 import pytest
 
-from anjian.core.testing import world
-from anjian.core.testing.scoped import ScopedCrudTests
 from anjian.monitoring.models import Device
+from testsupport import world
+from testsupport.scoped import ScopedCrudTests
 
 
 class DeviceScopingWithoutItsPages(ScopedCrudTests):

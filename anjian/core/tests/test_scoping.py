@@ -14,9 +14,9 @@ from anjian.core.scoping import (
     scope_of,
     scope_q,
 )
-from anjian.core.testing import world
 from anjian.enterprises.models import Enterprise
 from anjian.regions.models import Industry
+from testsupport import world
 
 ENTERPRISE_PATHS = Enterprise.scope_paths
 

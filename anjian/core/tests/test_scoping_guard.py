@@ -11,7 +11,7 @@ import inspect
 from django.apps import apps
 
 from anjian.core.scoping import ScopePaths
-from anjian.core.testing.scoped import ScopedCrudTests
+from testsupport.scoped import ScopedCrudTests
 
 
 def scoped_models():

@@ -10,9 +10,9 @@ from auditlog.context import set_actor
 from django.db import connection
 
 from anjian.core.search import bigrams, document, normalize, search
-from anjian.core.testing import world
 from anjian.enterprises.models import Enterprise, EnterpriseUser
 from anjian.enterprises.services import enterprise_create
+from testsupport import world
 
 # --- normalize / bigrams / document ------------------------------------------------------------
 

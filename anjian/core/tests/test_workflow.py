@@ -15,7 +15,7 @@ from anjian.cap.models import CapAlert
 from anjian.cap.tests.factories import alert_in
 from anjian.core import workflow
 from anjian.core.exceptions import Conflict, NotPermitted
-from anjian.core.testing import world
+from testsupport import world
 
 
 def names(actions) -> set[str]:

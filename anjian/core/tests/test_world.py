@@ -2,8 +2,8 @@
 
 import pytest
 
-from anjian.core.testing import world
 from anjian.enterprises.models import Enterprise
+from testsupport import world
 
 
 @pytest.mark.parametrize("name", world.ACTORS)

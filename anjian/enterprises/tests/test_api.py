@@ -8,10 +8,10 @@ from django.test import Client
 from django.utils import timezone
 
 from anjian.accounts.models import ApiToken
-from anjian.core.testing import world
 from anjian.enterprises import services
 from anjian.enterprises.models import Enterprise
 from anjian.regions.models import Department
+from testsupport import world
 
 LIST = "/api/v1/enterprises/"
 GOOD_CODE = world.credit_code(801)

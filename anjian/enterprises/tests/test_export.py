@@ -6,11 +6,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from anjian.core.models import BackgroundJob, SiteFlag
-from anjian.core.testing import world
 from anjian.enterprises import exporter
 from anjian.enterprises.importer import import_enterprises
 from anjian.enterprises.ledger import COLUMNS
 from anjian.enterprises.models import Enterprise
+from testsupport import world
 
 EXPORT = reverse("enterprises:enterprise_export")
 

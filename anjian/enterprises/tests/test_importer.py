@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from anjian.core.models import BackgroundJob
-from anjian.core.testing import hostile_xlsx, world
 from anjian.enterprises.importer import MODE_ALL, MODE_VALID, import_enterprises
 from anjian.enterprises.ledger import COLUMNS, IMPORT_COLUMNS
 from anjian.enterprises.models import Enterprise
+from testsupport import hostile_xlsx, world
 
 HEADERS = [column.header for column in IMPORT_COLUMNS]
 

@@ -11,11 +11,11 @@ from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from anjian.core.models import BackgroundJob, JobStatus
-from anjian.core.testing import world
 from anjian.enterprises import exporter
 from anjian.enterprises.importer import MODE_ALL, MODE_VALID
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.tests.test_importer import HOSTILE_MESSAGES, hostile, row, xlsx
+from testsupport import world
 
 UPLOAD = reverse("enterprises:enterprise_import")
 

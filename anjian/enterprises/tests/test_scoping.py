@@ -1,8 +1,8 @@
 """Every role against every registry page, export and API endpoint (generated tests)."""
 
-from anjian.core.testing import world
-from anjian.core.testing.scoped import ScopedCrudTests
 from anjian.enterprises.models import Enterprise
+from testsupport import world
+from testsupport.scoped import ScopedCrudTests
 
 # Creating inside / just outside each creator's scope.
 INSIDE = {

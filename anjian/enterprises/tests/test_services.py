@@ -6,12 +6,12 @@ from auditlog.models import LogEntry
 from django.db import connection
 
 from anjian.core.exceptions import Conflict, OutOfScope, ValidationError
-from anjian.core.testing import world
 from anjian.enterprises import services
 from anjian.enterprises.models import Enterprise
 from anjian.regions.forms import DepartmentForm
 from anjian.regions.models import Department, Industry, Region
 from anjian.regions.services import department_update
+from testsupport import world
 
 
 def department(name: str) -> Department:

@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from stdnum.cn import uscc
 
-from anjian.core.testing import world
 from anjian.enterprises.validators import (
     normalize_credit_code,
     normalize_economic_code,
@@ -12,6 +11,7 @@ from anjian.enterprises.validators import (
     validate_credit_code,
     validate_economic_code,
 )
+from testsupport import world
 
 
 def _error(validator, value) -> ValidationError:

@@ -8,12 +8,12 @@ from auditlog.context import set_actor
 from django.urls import reverse
 from django.utils import timezone
 
-from anjian.core.testing import world
 from anjian.enterprises import services
 from anjian.enterprises.models import Enterprise
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Industry, Region
 from anjian.regions.services import region_add_child
+from testsupport import world
 
 LIST = reverse("enterprises:enterprise_list")
 CREATE = reverse("enterprises:enterprise_create")

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from anjian.core.testing import world
 from anjian.hazards import services
 from anjian.hazards.choices import Grade, Source, State
+from testsupport import world
 
 
 def photo(name: str = "现场.jpg", colour=(200, 60, 40), size=(64, 48)) -> SimpleUploadedFile:

@@ -9,9 +9,9 @@ from itertools import count
 from django.utils import timezone
 from openpyxl import Workbook
 
-from anjian.core.testing import world
 from anjian.hazards.library.loader import CLAUSE_COLUMNS, DOCUMENT_COLUMNS
 from anjian.hazards.models import Hazard
+from testsupport import world
 
 TEST_CODE = "测试标准〔2026〕1号"
 _numbers = count(1)

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from anjian.accounts.models import User
 from anjian.accounts.roles import Role
-from anjian.core.testing import world
 from anjian.enterprises.services import enterprise_link_user
 from anjian.hazards.choices import CheckFrequency, StandardDomain
 from anjian.hazards.models import CheckPlan, CheckRecord, StandardClause, StandardDocument
 from anjian.hazards.selfcheck import services
 from anjian.hazards.tests.factories import photo
+from testsupport import world
 
 ITEMS = ("安全出口畅通", "灭火器在有效期内", "可燃气体报警器完好")
 

@@ -121,8 +121,8 @@ def rectifier_of(enterprise):
     company, a safety manager made once for any other enterprise."""
     from anjian.accounts.models import User
     from anjian.accounts.roles import Role
-    from anjian.core.testing import world
     from anjian.enterprises.services import enterprise_link_user
+    from testsupport import world
 
     user = (
         User.objects.filter(

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anjian.core.testing import world
 from anjian.hazards.choices import Grade, State
 from anjian.hazards.models import Hazard
 from anjian.hazards.tests.factories import hazard_in, photo
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

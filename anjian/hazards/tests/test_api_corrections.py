@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from anjian.core.testing import world
 from anjian.hazards.choices import Grade, PhotoStage, Source, State
 from anjian.hazards.models import Hazard
 from anjian.hazards.tests.factories import photo, report
 from anjian.hazards.tests.support import run, stored
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.testing import world
 from anjian.hazards import duplicates, services
 from anjian.hazards.choices import DuplicateState, Source, State
 from anjian.hazards.models import DuplicateCandidate, Hazard
 from anjian.hazards.tests.factories import hazard_in, report
 from anjian.hazards.tests.support import stored, tally_rows
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from anjian.core.exceptions import NotPermitted
-from anjian.core.testing import world
 from anjian.hazards import services
 from anjian.hazards.models import EscalationRule
 from anjian.regions.models import Region
+from testsupport import world
 
 pytestmark = pytest.mark.django_db
 URL = reverse("hazards:escalation_rules")

@@ -2,11 +2,11 @@
 
 import pytest
 
-from anjian.core.testing import world
 from anjian.hazards import tally
 from anjian.hazards.choices import State
 from anjian.hazards.fixtures import MEASURES, build_demo_hazards
 from anjian.hazards.models import Hazard, HazardTransition, SystemMeasure
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

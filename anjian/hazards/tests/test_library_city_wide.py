@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from anjian.core.exceptions import NotPermitted
-from anjian.core.testing import world
 from anjian.hazards.library import loader, services
 from anjian.hazards.models import StandardClause, StandardDocument
 from anjian.hazards.tests.library_support import TEST_CODE, as_bytes, edition
+from testsupport import world
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/hazard-standards"

@@ -287,8 +287,8 @@ def test_a_hostile_excel_file_is_refused_quickly_in_chinese(db, kind, expected):
     """The library reads through core.excel.read_rows, so it has the importer's defences."""
     from io import BytesIO
 
-    from anjian.core.testing import hostile_xlsx
     from anjian.hazards.tests.library_support import HEADERS
+    from testsupport import hostile_xlsx
 
     first = sheet_rows()[0]
     content = hostile_xlsx.HOSTILE[kind](HEADERS, [str(first.get(h, "")) for h in HEADERS])

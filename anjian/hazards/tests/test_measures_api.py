@@ -5,10 +5,10 @@ import json
 import pytest
 
 from anjian.accounts import permissions as perms
-from anjian.core.testing import world
 from anjian.hazards.models import SystemMeasure
 from anjian.hazards.tests.factories import hazard_in
 from anjian.hazards.tests.test_scoping import MEASURE_VISIBLE, world_measure
+from testsupport import world
 
 URL = "/api/v1/hazards/measures"
 

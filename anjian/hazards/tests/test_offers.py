@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.testing import world
 from anjian.hazards import services
 from anjian.hazards.choices import Grade, ListingLevel, Source, State
 from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import DeadlineExtension, SupervisionListing
 from anjian.hazards.tests.factories import hazard_in, photo, report
 from anjian.hazards.tests.support import major_clause, make_overdue, messages, run
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

@@ -12,13 +12,13 @@ from django.utils import timezone
 from PIL import Image
 
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.testing import world
 from anjian.hazards import services
 from anjian.hazards.choices import PhotoStage, State
 from anjian.hazards.models import Hazard, HazardPhoto
 from anjian.hazards.photos import MAX_PIXELS, STORED_MAX_SIDE, prepare_photo, prepare_photos
 from anjian.hazards.tests.factories import hazard_in, photo, report
 from anjian.hazards.tests.support import files_in, ledger, messages, stored
+from testsupport import world
 
 EXIF_IFD = 0x8769
 DATETIME_ORIGINAL = 0x9003

@@ -8,11 +8,11 @@ plans and records (企业自查).
 from django.urls import reverse
 
 from anjian.accounts import permissions as perms
-from anjian.core.testing import world
-from anjian.core.testing.scoped import ScopedCrudTests
 from anjian.hazards.choices import CheckFrequency
 from anjian.hazards.models import CheckPlan, CheckRecord, Hazard, SystemMeasure
 from anjian.hazards.selfcheck.forms import field_names
+from testsupport import world
+from testsupport.scoped import ScopedCrudTests
 
 # One plan per world enterprise; the names are what the list pages show.
 PLAN_NAMES = {

@@ -2,9 +2,9 @@
 
 import json
 
-from anjian.core.testing import world
 from anjian.hazards.models import CheckRecord, Hazard
 from anjian.hazards.selfcheck import services
+from testsupport import world
 
 
 def make_plan(user):

@@ -3,11 +3,11 @@ that every read goes through the reader's scope."""
 
 import pytest
 
-from anjian.core.testing import world
 from anjian.hazards.choices import CheckFrequency
 from anjian.hazards.selfcheck import selectors
 from anjian.hazards.selfcheck.services import plan_deactivate
 from anjian.hazards.tests import selfcheck_factories as make
+from testsupport import world
 
 # Wednesday 18 November 2026, 15:00 in Shanghai (ISO week 47 runs Mon 16 – Sun 22).
 WEDNESDAY = make.local(2026, 11, 18, 15, 0)

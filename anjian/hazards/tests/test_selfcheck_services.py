@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from anjian.core.exceptions import NotPermitted, OutOfScope, ValidationError
-from anjian.core.testing import world
 from anjian.hazards.choices import CheckFrequency, Grade, PhotoStage, Source, State
 from anjian.hazards.models import (
     CheckPlan,
@@ -20,6 +19,7 @@ from anjian.hazards.models import (
 from anjian.hazards.selfcheck import checklists, services
 from anjian.hazards.tests import selfcheck_factories as make
 from anjian.hazards.tests.factories import photo
+from testsupport import world
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ import re
 import pytest
 from django.urls import reverse
 
-from anjian.core.testing import world
 from anjian.hazards.choices import CheckFrequency, Source
 from anjian.hazards.models import CheckPlan, CheckRecord, Hazard
 from anjian.hazards.selfcheck import checklists
 from anjian.hazards.tests import selfcheck_factories as make
 from anjian.hazards.tests.factories import photo
+from testsupport import world
 
 PHONE = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148"}
 
@@ -309,8 +309,8 @@ def test_the_menu_has_one_self_check_entry_for_enterprises_and_officials(db, cli
 def test_the_enterprise_home_lists_the_checks_due_now(client_for, enterprise_manager):
     from django.urls import reverse
 
-    from anjian.core.testing import world
     from anjian.hazards.selfcheck import services as selfcheck_services
+    from testsupport import world
 
     plan = selfcheck_services.plan_create(
         by=enterprise_manager,

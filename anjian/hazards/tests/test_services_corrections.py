@@ -10,12 +10,12 @@ the government accepts (a major hazard, or one the government found).
 import pytest
 
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.testing import world
 from anjian.hazards import lifecycle, services
 from anjian.hazards.choices import GOVERNMENT_SOURCES, Grade, PhotoStage, Source, State
 from anjian.hazards.models import Hazard
 from anjian.hazards.tests.factories import hazard_in, photo, register_data, report
 from anjian.hazards.tests.support import files_in, ledger, major_clause, run, stored
+from testsupport import world
 
 pytestmark = pytest.mark.django_db
 

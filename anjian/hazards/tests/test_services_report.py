@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from anjian.core.exceptions import NotPermitted, OutOfScope, ValidationError
 from anjian.core.models import Notification
-from anjian.core.testing import world
 from anjian.hazards import services
 from anjian.hazards.choices import Grade, PhotoStage, Source, State
 from anjian.hazards.models import Hazard
 from anjian.hazards.tests.factories import photo, report
 from anjian.hazards.tests.support import ledger, major_clause, messages
+from testsupport import world
 
 REPORTERS = [name for name in world.ACTORS if world.VISIBLE[name] and name not in ("leader",)]
 IN_SCOPE = [(actor, ent) for actor in REPORTERS for ent in sorted(world.VISIBLE[actor])]

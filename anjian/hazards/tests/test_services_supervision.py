@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.models import Notification
-from anjian.core.testing import world
 from anjian.hazards import services
 from anjian.hazards.choices import (
     ExtensionState,
@@ -29,6 +28,7 @@ from anjian.hazards.models import (
 )
 from anjian.hazards.tests.factories import hazard_in
 from anjian.hazards.tests.support import major_clause, messages, run, stored, tally_rows
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

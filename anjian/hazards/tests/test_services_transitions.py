@@ -10,7 +10,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.testing import world
 from anjian.hazards import services, tally
 from anjian.hazards.choices import GOVERNMENT_SOURCES, OPEN_STATES, Grade, Source, State
 from anjian.hazards.lifecycle import HAZARD
@@ -27,6 +26,7 @@ from anjian.hazards.tests.support import (
     stored,
     tally_rows,
 )
+from testsupport import world
 
 # One state each transition may start from (for role and scope checks).
 TRANSITIONS = [t.name for t in HAZARD.transitions]

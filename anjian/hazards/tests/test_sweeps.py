@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 
 from anjian.core.models import Notification
-from anjian.core.testing import world
 from anjian.hazards import sweeps
 from anjian.hazards.choices import EscalationTarget, Grade, State
 from anjian.hazards.models import EscalationRule, HazardTransition, Revisit
 from anjian.hazards.tests.factories import hazard_in
 from anjian.regions.models import Region
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from anjian.core.testing import world
 from anjian.enterprises.services import enterprise_update
 from anjian.hazards import services, tally
 from anjian.hazards.choices import DEADLINE_STATES, OPEN_STATES, Grade, Source, State
@@ -17,6 +16,7 @@ from anjian.hazards.models import COUNTERS, Hazard, HazardTally
 from anjian.hazards.tests.factories import hazard_in, photo, report
 from anjian.hazards.tests.support import major_clause, rectifier_of, run, tally_rows
 from anjian.regions.models import Region
+from testsupport import world
 
 IN_SCOPE = sorted(world.VISIBLE["district_official"])
 TITLES = [

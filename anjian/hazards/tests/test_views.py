@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from anjian.core.testing import world
 from anjian.hazards import selectors
 from anjian.hazards.choices import Grade, State
 from anjian.hazards.models import Hazard, HazardPhoto
 from anjian.hazards.tests.factories import hazard_in, photo, register_data
 from anjian.hazards.tests.support import make_overdue
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,10 @@
 """Brokers of the monitoring tests' own (the shipped configurations on free ports, see
-``anjian.monitoring.harness``) and the ingest account the workers log in with."""
+``testsupport.brokers``) and the ingest account the workers log in with."""
 
 import pytest
 
 from anjian.monitoring import ingest
-from anjian.monitoring.harness import (
+from testsupport.brokers import (
     INGEST_PASSWORD,
     INGEST_USER,
     MosquittoServer,

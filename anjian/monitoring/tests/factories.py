@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
-from anjian.core.testing import world
 from anjian.monitoring import ingest, services
 from anjian.monitoring.models import DeviceType, Metric
+from testsupport import world
 
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.models import Notification
-from anjian.core.testing import world
 from anjian.hazards.choices import Source, State
 from anjian.monitoring import ingest, services, sweeps
 from anjian.monitoring.choices import AlarmState, DeviceState, EscalationStep, QualityKind
 from anjian.monitoring.lifecycle import ALARM
 from anjian.monitoring.models import Alarm, AlarmEvent, Device, QualityFlag
 from anjian.monitoring.tests.factories import device, group, now_ish, send, threshold
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from anjian.core.testing import world
 from anjian.monitoring import ingest
 from anjian.monitoring.models import Alarm, Device, QualityFlag
 from anjian.monitoring.tests.factories import device, group, now_ish, send, threshold
+from testsupport import world
 
 BASE = "/api/v1/monitoring"
 

@@ -7,10 +7,10 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from anjian.core.testing import world
 from anjian.monitoring import broker, hashes, services
 from anjian.monitoring.models import Device
 from anjian.monitoring.tests.factories import device_with_token
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from anjian.core.testing import processes
-from anjian.monitoring.harness import INGEST_PASSWORD, INGEST_USER, NatsServer, mqtt_client
+from testsupport import processes
+from testsupport.brokers import INGEST_PASSWORD, INGEST_USER, NatsServer, mqtt_client
 
 DEVICES = 10
 PER_PHASE = 3000
 
 SETUP = """
 import json
-from anjian.core.testing import world
+from testsupport import world
 from anjian.monitoring.tests.factories import device_with_token
 world.build_world()
 found = {}

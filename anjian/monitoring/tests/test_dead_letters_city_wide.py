@@ -5,7 +5,7 @@ like the other city-wide administration, a district administrator does not read 
 import pytest
 from django.urls import reverse
 
-from anjian.core.testing import world
+from testsupport import world
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("monitoring:dead_letters")

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from anjian.core.testing import world
 from anjian.monitoring import fixtures, ingest, simulator
 from anjian.monitoring.choices import ThresholdLevel
 from anjian.monitoring.models import Device, DutyPerson, Threshold
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from anjian.core.exceptions import Conflict
-from anjian.core.testing import world
 from anjian.monitoring import services
 from anjian.monitoring.models import Gateway
+from testsupport import world
 
 
 def register(code="GW-1", enterprise="yinhang_chemical", by="district_official"):

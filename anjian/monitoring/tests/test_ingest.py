@@ -8,7 +8,6 @@ import pytest
 from django.core.cache import cache
 
 from anjian.core.models import Notification
-from anjian.core.testing import world
 from anjian.monitoring import ingest
 from anjian.monitoring.choices import AlarmState, DeviceState, QualityKind, RejectReason
 from anjian.monitoring.models import (
@@ -30,6 +29,7 @@ from anjian.monitoring.tests.factories import (
     send,
     threshold,
 )
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

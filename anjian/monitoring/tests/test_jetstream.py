@@ -15,13 +15,13 @@ import nats
 import pytest
 
 from anjian.core.models import Notification
-from anjian.core.testing import world
 from anjian.monitoring import broker, services
 from anjian.monitoring.choices import RejectReason
-from anjian.monitoring.harness import INGEST_PASSWORD, INGEST_USER, NatsServer, mqtt_client
 from anjian.monitoring.jetstream import STREAM, Worker
 from anjian.monitoring.models import Alarm, DeadLetter, Reading
 from anjian.monitoring.tests.factories import device_with_token, group, now_ish, payload, threshold
+from testsupport import world
+from testsupport.brokers import INGEST_PASSWORD, INGEST_USER, NatsServer, mqtt_client
 
 pytestmark = pytest.mark.usefixtures("ingest_account")
 

@@ -13,12 +13,8 @@ from datetime import timedelta
 import pytest
 
 from anjian.core.models import Notification
-from anjian.core.testing import world
 from anjian.monitoring import broker, ingest
 from anjian.monitoring.choices import RejectReason
-from anjian.monitoring.harness import (
-    mqtt_client,
-)
 from anjian.monitoring.models import Alarm, DeadLetter, Reading
 from anjian.monitoring.mqtt import Worker
 from anjian.monitoring.tests.factories import (
@@ -28,6 +24,10 @@ from anjian.monitoring.tests.factories import (
     payload,
     threshold,
     topic,
+)
+from testsupport import world
+from testsupport.brokers import (
+    mqtt_client,
 )
 
 pytestmark = pytest.mark.usefixtures("ingest_account")

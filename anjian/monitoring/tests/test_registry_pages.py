@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from anjian.core.testing import world
 from anjian.monitoring import ingest
 from anjian.monitoring.models import Device, DeviceType, DutyPerson, Metric, QualityFlag, Threshold
 from anjian.monitoring.tests.factories import device
+from testsupport import world
 
 
 @pytest.fixture(autouse=True)

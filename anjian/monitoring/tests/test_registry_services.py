@@ -4,10 +4,10 @@ them: a device's code and type, a gateway's code stay; a misspelt field is an er
 import pytest
 
 from anjian.core.exceptions import ValidationError
-from anjian.core.testing import world
 from anjian.monitoring import services
 from anjian.monitoring.models import Device, DeviceType, Gateway
 from anjian.monitoring.tests.factories import device
+from testsupport import world
 
 
 def official():

@@ -6,10 +6,10 @@ and data-quality flags are read only through a device, so these cover them."""
 from django.urls import reverse
 
 from anjian.accounts import permissions as perms
-from anjian.core.testing import world
-from anjian.core.testing.scoped import ScopedCrudTests
 from anjian.monitoring.models import Alarm, Device, DeviceType, Gateway
 from anjian.monitoring.tests.factories import plain_alarm, plain_device, plain_gateway
+from testsupport import world
+from testsupport.scoped import ScopedCrudTests
 
 # Who may register devices and gateways (monitor.manage), and for which world enterprise
 # inside and just outside their scope. The administrator's scope has no outside: a

@@ -13,9 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from anjian.core.testing import world
 from anjian.monitoring import broker, catalog, engine, fixtures, ingest, simulator
-from anjian.monitoring.harness import INGEST_PASSWORD, INGEST_USER, mqtt_client
 from anjian.monitoring.models import Alarm, Device, Reading
 from anjian.monitoring.simulator import (
     FLAT,
@@ -28,6 +26,8 @@ from anjian.monitoring.simulator import (
     MetricSpec,
 )
 from anjian.monitoring.tests.factories import device, threshold
+from testsupport import world
+from testsupport.brokers import INGEST_PASSWORD, INGEST_USER, mqtt_client
 
 T0 = 1_780_000_000.0  # 2026-05-28, any moment will do: the generator is a function of time
 KINDS = [code for code, _name, _category, _metrics in catalog.DEVICE_TYPES]

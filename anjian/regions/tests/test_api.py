@@ -2,9 +2,9 @@
 
 import pytest
 
-from anjian.core.testing import world
 from anjian.regions.defaults import INDUSTRIES
 from anjian.regions.models import Region
+from testsupport import world
 
 REGIONS = "/api/v1/regions/"
 

@@ -4,8 +4,8 @@ deployment adds or changes an industry (the shared check, core.scoping.require_c
 import pytest
 from django.urls import reverse
 
-from anjian.core.testing import world
 from anjian.regions.models import Industry
+from testsupport import world
 
 pytestmark = pytest.mark.django_db
 NEW = {"code": "port", "name": "港口", "group": "交通", "sort_order": "300", "is_active": "on"}

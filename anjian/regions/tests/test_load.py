@@ -8,11 +8,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management import call_command
 
-from anjian.core.testing import world
 from anjian.regions import datasets, services
 from anjian.regions.choices import RegionLevel, RegionSource
 from anjian.regions.fixtures import point_in_ring, polygon_rings
 from anjian.regions.models import Department, Region
+from testsupport import world
 
 
 def package(name: str) -> list[dict]:

@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from anjian.core.testing import world
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import (
     Department,
@@ -12,6 +11,7 @@ from anjian.regions.models import (
     ancestor_codes,
     region_code_validator,
 )
+from testsupport import world
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@
 
 import pytest
 
-from anjian.core.testing import world
 from anjian.regions import selectors
 from anjian.regions.models import Department, Region
+from testsupport import world
 
 
 def codes(queryset) -> set[str]:

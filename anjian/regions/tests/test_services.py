@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from anjian.core.exceptions import OutOfScope
-from anjian.core.testing import world
 from anjian.regions import services
 from anjian.regions.choices import RegionLevel, RegionSource
 from anjian.regions.defaults import DEPARTMENTS, INDUSTRIES
 from anjian.regions.models import Department, Industry, Region
+from testsupport import world
 
 GRID, COMMUNITY = RegionLevel.GRID, RegionLevel.COMMUNITY
 

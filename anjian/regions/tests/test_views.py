@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from anjian.accounts.roles import Role
 from anjian.accounts.services import user_create_basic
-from anjian.core.testing import world
 from anjian.enterprises.models import Enterprise
 from anjian.regions.models import Department, Industry, Region
+from testsupport import world
 
 
 def detail(code: str) -> str:

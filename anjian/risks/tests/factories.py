@@ -4,9 +4,9 @@ from itertools import count
 
 from auditlog.context import set_actor
 
-from anjian.core.testing import world
 from anjian.risks import services
 from anjian.risks.models import RiskPoint
+from testsupport import world
 
 _numbers = count(1)
 

@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 
 from anjian.core.exceptions import NotPermitted
-from anjian.core.testing import world
 from anjian.risks import services
 from anjian.risks.defaults import BAND_TABLES
 from anjian.risks.models import RiskBandTable
+from testsupport import world
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("risks:band_table_list")

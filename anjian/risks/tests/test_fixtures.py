@@ -7,10 +7,10 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 
-from anjian.core.testing import world
 from anjian.enterprises.models import Enterprise
 from anjian.risks.fixtures import build_demo_risks
 from anjian.risks.models import ControlMeasure, RiskAssessment, RiskPoint
+from testsupport import world
 
 
 def test_every_enterprise_gets_two_to_six_assessed_points_with_measures(admin, enterprises):

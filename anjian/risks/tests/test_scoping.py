@@ -1,10 +1,10 @@
 """Every role against every risk page, export and API endpoint (generated tests)."""
 
 from anjian.accounts import permissions as perms
-from anjian.core.testing import world
-from anjian.core.testing.scoped import ScopedCrudTests
 from anjian.risks.models import RiskPoint
 from anjian.risks.tests.factories import form_data, world_point
+from testsupport import world
+from testsupport.scoped import ScopedCrudTests
 
 
 class TestRiskPointScoping(ScopedCrudTests):

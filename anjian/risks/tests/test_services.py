@@ -9,13 +9,13 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from anjian.core.exceptions import Conflict, ValidationError
-from anjian.core.testing import world
 from anjian.enterprises import services as enterprise_services
 from anjian.regions.models import Region
 from anjian.risks import services
 from anjian.risks.defaults import BAND_TABLES
 from anjian.risks.models import ControlMeasure, RiskAssessment, RiskBandTable, RiskPoint
 from anjian.risks.tests.factories import make_point, point_data
+from testsupport import world
 
 
 def messages(error: ValidationError, field: str) -> list[str]:

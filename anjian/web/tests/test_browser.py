@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 
-from anjian.core.testing import processes
+from testsupport import processes
 
 pytestmark = pytest.mark.browser
 

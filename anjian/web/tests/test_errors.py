@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from anjian.core.testing import world
+from testsupport import world
 
 OUT_OF_SCOPE_SENTENCE = "您要找的页面或记录不存在，或不在您的管辖范围内。"
 

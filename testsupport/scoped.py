@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 
-from anjian.core.testing import world
+from testsupport import world
 
 
 class ScopedCrudTests(ABC):

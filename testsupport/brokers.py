@@ -18,7 +18,7 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 
-from anjian.core.testing.processes import free_port, listening, wait_until
+from testsupport.processes import free_port, listening, wait_until
 
 INGEST_USER = "anjian.ingest"
 INGEST_PASSWORD = "ingest-Secret-2026"
