@@ -90,7 +90,7 @@ class Broker:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-SHIPPED = Path(__file__).resolve().parents[2] / "deploy"
+SHIPPED = Path(__file__).resolve().parents[1] / "deploy"
 
 
 def shipped(path: str, replacements: list[tuple[str, str]]) -> str:

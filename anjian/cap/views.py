@@ -7,8 +7,9 @@ conflict with the reason (409). Public (no login): the Atom feed of active warni
 each issued message's XML.
 """
 
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,8 +25,8 @@ from anjian.cap.lifecycle import ALERT, authors
 from anjian.cap.models import CapAlert
 from anjian.core import audit
 from anjian.core.access import public, requires
-from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.forms import apply_service_errors, submit
+from anjian.core.exceptions import ValidationError
+from anjian.core.forms import submit, submit_on_page
 
 LIST_LIMIT = 500
 
@@ -213,6 +214,19 @@ DONE = {
 }
 
 
+def _action(request, alert: CapAlert, name: str, form, call, answer):
+    """An action posted from the warning's page (``submit_on_page``): refused, the page
+    again with the form's errors (422) or the conflict's reason (409)."""
+    return submit_on_page(
+        request,
+        form,
+        call,
+        show=partial(_render_detail, request, alert),
+        name=name,
+        answer=answer,
+    )
+
+
 def _action_view(name: str):
     transition = ALERT.transition(name)
 
@@ -220,20 +234,19 @@ def _action_view(name: str):
     @requires(transition.action)
     def view(request, pk: int):
         alert = selectors.alert_get(request.user, pk)
-        form = ACTION_FORMS[name](request.POST)
-        if not form.is_valid():
-            return _render_detail(request, alert, bound={name: form}, status=422)
-        try:
-            result = ACTION_CALLS[name](request.user, pk, form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-            return _render_detail(request, alert, bound={name: form}, status=422)
-        except Conflict as error:
-            return _render_detail(request, alert, status=409, error=str(error))
-        except NotPermitted as error:
-            raise PermissionDenied(str(error)) from None
-        messages.success(request, DONE[name] % {"identifier": result.identifier})
-        return redirect(result)
+
+        def answer(result):
+            messages.success(request, DONE[name] % {"identifier": result.identifier})
+            return redirect(result)
+
+        return _action(
+            request,
+            alert,
+            name,
+            ACTION_FORMS[name](request.POST),
+            lambda data: ACTION_CALLS[name](request.user, pk, data),
+            answer,
+        )
 
     view.__name__ = f"alert_{name}"
     view.__qualname__ = f"alert_{name}"
@@ -247,27 +260,30 @@ alert_discard = _action_view("discard")
 alert_cancel = _action_view("cancel")
 
 
-@require_POST
-@requires(perms.WARNING_COMPOSE)
-def alert_update(request, pk: int):
-    """Begin an Update of a published warning: its draft opens in the form."""
-    alert = selectors.alert_get(request.user, pk)
-    form = forms.VersionForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, alert, bound={"update": form}, status=422)
-    try:
-        draft, created = services.alert_start_update(
-            by=request.user, alert_id=pk, expected_version=form.cleaned_data["version"]
-        )
-    except Conflict as error:
-        return _render_detail(request, alert, status=409, error=str(error))
-    except NotPermitted as error:
-        raise PermissionDenied(str(error)) from None
+def _update_begun(request, begun):
+    draft, created = begun
     if created:
         messages.success(request, _("已生成更新报文草稿，修改后提交审核；发布后将替代原预警"))
     else:
         messages.info(request, _("该预警已有一份更新草稿，请继续编辑"))
     return redirect("cap:alert_edit", pk=draft.pk)
+
+
+@require_POST
+@requires(perms.WARNING_COMPOSE)
+def alert_update(request, pk: int):
+    """Begin an Update of a published warning: its draft opens in the form."""
+    alert = selectors.alert_get(request.user, pk)
+    return _action(
+        request,
+        alert,
+        "update",
+        forms.VersionForm(request.POST),
+        lambda data: services.alert_start_update(
+            by=request.user, alert_id=pk, expected_version=data["version"]
+        ),
+        partial(_update_begun, request),
+    )
 
 
 # --- public ---------------------------------------------------------------------------------

@@ -46,11 +46,14 @@ def attachment(response, filename: str) -> None:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
-def apply_service_errors(form, error) -> None:
+def apply_service_errors(form, error, *, elsewhere=None) -> None:
     """A service's ValidationError onto the form: field messages on their fields (or on
-    the form when the field is not in it, or not editable), the rest as form errors."""
+    the form when the field is not in it, or not editable), the rest as form errors;
+    keys ``elsewhere(key)`` picks the page shows outside the form are left off."""
     if hasattr(error, "error_dict"):
         for field, field_errors in error.error_dict.items():
+            if elsewhere is not None and elsewhere(field):
+                continue
             editable = field in form.fields and not form.fields[field].disabled
             target = field if editable else None
             for item in field_errors:
@@ -73,7 +76,9 @@ def apply_service_errors(form, error) -> None:
 #
 # ``submit`` applies the first two to its form and raises the others as ``page_error``;
 # ``ScopeErrorMiddleware`` does the same for an OutOfScope or NotPermitted that escapes
-# any other page view.
+# any other page view. A form posted from a record's page (a transition, an action panel)
+# goes through ``submit_on_page``, which shows that page again the same way. No page
+# catches these errors itself (core/tests/test_submit.py guards the source).
 
 
 def page_error(error: Exception) -> Exception:
@@ -87,41 +92,67 @@ def page_error(error: Exception) -> Exception:
 
 
 class FormOutcome:
-    """What ``submit`` did: ``result`` of the service call when it succeeded (else None),
-    and the status the page answers with when it shows the form again."""
+    """What ``submit`` did: ``done`` and the ``result`` of the service call when it
+    succeeded; otherwise the ``status`` the page answers with when it shows the form again
+    and the service's refusal as ``error`` (for what a page shows outside the form)."""
 
-    def __init__(self, result=None, status: int = 200):
-        self.result, self.status = result, status
-
-    @property
-    def done(self) -> bool:
-        return self.result is not None
+    def __init__(self, result=None, status: int = 200, *, done: bool = False, error=None):
+        self.result, self.status, self.done, self.error = result, status, done, error
 
     @property
     def conflict(self) -> bool:
         """Someone changed the record first: the page shows the current version (409)."""
         return self.status == 409
 
+    @property
+    def message(self) -> str:
+        """The refusal as one line (a conflict's reason, shown above the page)."""
+        if self.error is None:
+            return ""
+        return "；".join(getattr(self.error, "messages", None) or [str(self.error)])
 
-def submit(request, form, call) -> FormOutcome:
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        """A refusal's messages by field (``{}`` for a conflict or a form-level refusal)."""
+        return dict(self.error.message_dict) if hasattr(self.error, "error_dict") else {}
+
+
+def submit(request, form, call, *, elsewhere=None) -> FormOutcome:
     """The one way a page runs a form through a service: on a valid POST, ``call(cleaned
     data)``; a service refusal lands on the form's fields (422), a concurrent change on the
     form as a whole (409); a GET or an invalid form is shown again (200 / 422). Out of
-    scope and not permitted are raised as the page's 404 and 403 (``page_error``)."""
+    scope and not permitted are raised as the page's 404 and 403 (``page_error``).
+
+    ``elsewhere(key)``: the refusal's keys the page shows outside the form (an item's row
+    on a checklist); they stay off the form, in ``outcome.errors``. A page that shows the
+    conflict's reason instead of the form reads ``outcome.message``."""
     if request.method != "POST":
         return FormOutcome()
     if not form.is_valid():
         return FormOutcome(status=422)
     try:
-        return FormOutcome(call(form.cleaned_data))
+        return FormOutcome(call(form.cleaned_data), done=True)
     except Conflict as error:
         form.add_error(None, str(error))
-        return FormOutcome(status=409)
+        return FormOutcome(status=409, error=error)
     except ValidationError as error:
-        apply_service_errors(form, error)
-        return FormOutcome(status=422)
+        apply_service_errors(form, error, elsewhere=elsewhere)
+        return FormOutcome(status=422, error=error)
     except (NotPermitted, OutOfScope, ObjectDoesNotExist) as error:
         raise page_error(error) from None
+
+
+def submit_on_page(request, form, call, *, show, name: str, answer):
+    """``submit()`` for a form posted from a record's page to its own URL (a transition,
+    an action panel's form) whose errors show that page again: ``show(bound={name: form},
+    status=…)`` with the form's errors (422), ``show(status=409, error=reason)`` — the
+    record as it is now — for a conflict; done, ``answer(result)``."""
+    outcome = submit(request, form, call)
+    if outcome.conflict:
+        return show(status=409, error=outcome.message)
+    if not outcome.done:
+        return show(bound={name: form}, status=outcome.status)
+    return answer(outcome.result)
 
 
 def is_htmx_partial(request, target: str) -> bool:

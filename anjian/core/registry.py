@@ -209,7 +209,9 @@ class RegistryExport(RegistryView):
             return redirect("core:job_detail", pk=job.pk)
         response = HttpResponse(content_type=XLSX)
         objects = queryset.iterator(chunk_size=self.chunk_size)
-        write_ledger(response, title=self.title, columns=self.columns, objects=objects, about=about)
+        write_ledger(
+            response, title=str(self.title), columns=self.columns, objects=objects, about=about
+        )
         attachment(response, self.filename())
         return response
 
@@ -509,7 +511,7 @@ class RegistryImportTemplate(RegistryView):
 
     def get(self, request, *args, **kwargs):
         content = write_template(
-            title=self.title,
+            title=str(self.title),
             columns=self.columns,
             notes=[str(note) for note in self.notes],
             lists=self.lists(),

@@ -17,4 +17,8 @@ class EnterprisesConfig(AppConfig):
         auditlog.register(Enterprise, include_fields=GOVERNMENT_FIELDS)
         auditlog.register(EnterpriseUser)
 
-        from anjian.enterprises import jobs, receivers  # noqa: F401  (register handlers)
+        from anjian.enterprises import jobs, owned, receivers  # noqa: F401  (register handlers)
+        from anjian.enterprises.signals import enterprise_moved
+
+        # Every EnterpriseOwned row follows an enterprise that moves (owned.py).
+        enterprise_moved.connect(owned.follow, dispatch_uid="enterprise_owned_follow")

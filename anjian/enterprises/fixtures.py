@@ -23,6 +23,7 @@ from anjian.enterprises.models import Enterprise
 from anjian.enterprises.services import DepartmentResolver, prepare_for_bulk
 from anjian.regions.choices import RegionLevel
 from anjian.regions.fixtures import random_point_in
+from anjian.regions.levels import street_of
 from anjian.regions.models import Industry, Region
 
 
@@ -318,7 +319,7 @@ def load_places(district_codes: list[str]) -> list[Place]:
         )
         grids: dict[str, list[Region]] = {}
         for grid in Region.objects.filter(code__startswith=code, level=RegionLevel.GRID):
-            grids.setdefault(grid.code[:9], []).append(grid)
+            grids.setdefault(street_of(grid.code), []).append(grid)
         roads = DISTRICT_ROADS.get(code) or tuple(
             f"{district.name[:-1]}{c}路" for c in "东西南北中"
         )

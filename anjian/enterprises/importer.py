@@ -33,6 +33,7 @@ from anjian.enterprises.services import (
 )
 from anjian.enterprises.validators import normalize_credit_code
 from anjian.regions import selectors as region_selectors
+from anjian.regions.levels import street_of
 from anjian.regions.models import Region
 
 MAX_ROWS = 50_000
@@ -122,7 +123,7 @@ class Lookups:
             else Region.objects.active().filter(level__gte=5)
         )
         self.grids = {g.code: g for g in grids}
-        self.grid_names = {(g.code[:9], g.name): g for g in self.grids.values()}
+        self.grid_names = {(street_of(g.code), g.name): g for g in self.grids.values()}
         industries = list(region_selectors.industries_for(user))
         self.industries = {i.code: i for i in industries}
         self.industry_names = {i.name: i for i in industries}

@@ -3,7 +3,9 @@
 Side effects: every create and update lands in the audit trail (django-auditlog:
 through its signals for single saves, explicitly for bulk inserts); each write
 re-checks the writer's scope inside its transaction and rolls back if the record
-would leave it.
+would leave it; an update that moves an enterprise (street/grid) or changes its industry
+sends ``signals.enterprise_moved`` in the same transaction, and every record it owns
+follows (``owned.follow``).
 """
 
 from collections.abc import Iterable
@@ -21,6 +23,7 @@ from anjian.core.exceptions import Conflict, OutOfScope, ValidationError
 from anjian.core.scoping import ensure_in_scope
 from anjian.core.services import writable
 from anjian.enterprises.models import Enterprise, EnterpriseUser
+from anjian.enterprises.signals import enterprise_moved
 from anjian.regions.models import Department, ancestor_codes
 
 # Fields the services write (every other key in ``data`` is refused, named).
@@ -150,7 +153,8 @@ def enterprise_update(*, by, enterprise_id: int, data: dict, expected_version: i
 
     Raises Enterprise.DoesNotExist when out of scope (callers answer 404), Conflict when
     the version moved on, ValidationError with field messages otherwise (and naming any
-    key of ``data`` that is not one of ENTERPRISE_FIELDS).
+    key of ``data`` that is not one of ENTERPRISE_FIELDS). A change of place or industry
+    sends ``enterprise_moved`` before the transaction ends.
     """
     data = writable(data, ENTERPRISE_FIELDS)
     enterprise = (
@@ -165,6 +169,7 @@ def enterprise_update(*, by, enterprise_id: int, data: dict, expected_version: i
         forbidden = set(data) - set(SELF_MAINTAINED_FIELDS)
         if forbidden:
             raise ValidationError(_("企业用户只能修改本单位的联系人和从业人员信息"))
+    old_region_code, old_industry_id = enterprise.scope_region_code, enterprise.industry_id
     for field, value in data.items():
         setattr(enterprise, field, value)
     _check_department(enterprise)
@@ -174,6 +179,13 @@ def enterprise_update(*, by, enterprise_id: int, data: dict, expected_version: i
     enterprise.version += 1
     _save(enterprise)
     _check_writer_scope(by, enterprise)
+    if (enterprise.scope_region_code, enterprise.industry_id) != (old_region_code, old_industry_id):
+        enterprise_moved.send(
+            sender=Enterprise,
+            enterprise=enterprise,
+            old_region_code=old_region_code,
+            old_industry_id=old_industry_id,
+        )
     return enterprise
 
 

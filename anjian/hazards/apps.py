@@ -10,11 +10,13 @@ class HazardsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from anjian.hazards import receivers  # noqa: F401  (follow enterprises that move)
+        from anjian.enterprises.owned import extend_follow
+        from anjian.hazards import services
         from anjian.hazards.models import (
             CheckItem,
             CheckPlan,
             EscalationRule,
+            Hazard,
             StandardClause,
             StandardDocument,
             SupervisionListing,
@@ -30,3 +32,6 @@ class HazardsConfig(AppConfig):
         auditlog.register(CheckPlan)
         auditlog.register(CheckItem)
         auditlog.register(SystemMeasure, m2m_fields={"hazards"}, exclude_fields=["version"])
+
+        # Hazards follow an enterprise that moves, and take their clearing figures along.
+        extend_follow(Hazard, services.hazards_follow_enterprise)

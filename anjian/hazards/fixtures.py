@@ -21,6 +21,7 @@ from anjian.hazards import services, tally
 from anjian.hazards.choices import Grade, ListingLevel, RevisitResult, Source, State
 from anjian.hazards.library.selectors import clauses_for_enterprise, suggest_clauses
 from anjian.hazards.models import Hazard, HazardPhoto, HazardTransition, Revisit, StandardClause
+from anjian.regions.levels import district_of
 
 TEMPLATES = [
     ("配电箱门未关闭、线路裸露", "车间配电箱门敞开，内部线路绝缘层破损", "生产车间东侧"),
@@ -232,7 +233,7 @@ def _demo_measures(by, enterprises, rng: random.Random) -> None:
     from anjian.hazards.models import SystemMeasure
     from anjian.regions.models import Region
 
-    district = enterprises[0].scope_region_code[:6]
+    district = district_of(enterprises[0].scope_region_code)
     frequent = (
         Hazard.objects.filter(scope_region_code__startswith=district)
         .values("title")

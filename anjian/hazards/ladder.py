@@ -11,6 +11,7 @@ from anjian.accounts.models import User
 from anjian.accounts.roles import Role
 from anjian.hazards.choices import EscalationTarget, Grade
 from anjian.hazards.models import EscalationRule, Hazard
+from anjian.regions.levels import district_of
 
 # The ladder's rungs in order; a hazard's escalation_level is the highest rung reached.
 RUNG = {EscalationTarget.OWNER: 1, EscalationTarget.DEPARTMENT: 2, EscalationTarget.COMMITTEE: 3}
@@ -72,7 +73,9 @@ def recipients(hazard: Hazard, target: str) -> list[User]:
             return []
         users = User.objects.filter(department_id=department_id).exclude(role=Role.LEADER)
     else:
-        users = User.objects.filter(role=Role.SUPERVISOR, region_id=hazard.scope_region_code[:6])
+        users = User.objects.filter(
+            role=Role.SUPERVISOR, region_id=district_of(hazard.scope_region_code)
+        )
     return [
         user
         for user in users.filter(is_active=True)

@@ -51,6 +51,8 @@ from anjian.hazards.choices import (
     State,
 )
 from anjian.hazards.models import Hazard, HazardTransition
+from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import level_of
 
 GOVERNMENT_ROLES = frozenset(
     {Role.ADMIN, Role.SUPERVISOR, Role.DEPARTMENT, Role.STREET, Role.INSPECTOR}
@@ -204,11 +206,11 @@ def overdue(hazard) -> str | None:
 
 
 # Which listing levels a user's region may issue: a street lists at street level, a district
-# at district or street level, the city at any level.
-_LEVELS_BY_CODE_LENGTH = {
-    2: (ListingLevel.CITY, ListingLevel.DISTRICT, ListingLevel.STREET),
-    4: (ListingLevel.CITY, ListingLevel.DISTRICT, ListingLevel.STREET),
-    6: (ListingLevel.DISTRICT, ListingLevel.STREET),
+# at district or street level, the city (or the province above it) at any level.
+_LISTING_LEVELS_BY_REGION_LEVEL = {
+    RegionLevel.PROVINCE: (ListingLevel.CITY, ListingLevel.DISTRICT, ListingLevel.STREET),
+    RegionLevel.CITY: (ListingLevel.CITY, ListingLevel.DISTRICT, ListingLevel.STREET),
+    RegionLevel.DISTRICT: (ListingLevel.DISTRICT, ListingLevel.STREET),
 }
 
 
@@ -218,7 +220,9 @@ def listing_levels_for(user) -> tuple[str, ...]:
         return tuple(ListingLevel.values)
     if scope.region_prefix is None:
         return ()
-    return _LEVELS_BY_CODE_LENGTH.get(len(scope.region_prefix), (ListingLevel.STREET,))
+    return _LISTING_LEVELS_BY_REGION_LEVEL.get(
+        level_of(scope.region_prefix), (ListingLevel.STREET,)
+    )
 
 
 def lists_at_some_level(user, hazard) -> str | None:

@@ -22,6 +22,7 @@ from anjian.hazards.ladder import DEFAULT_LADDER, RUNG, Rung, ladder, recipients
 from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import Hazard, Revisit
 from anjian.hazards.services.revisits import revisit_schedule
+from anjian.regions.levels import district_of
 
 __all__ = [
     "DEFAULT_LADDER",
@@ -76,7 +77,7 @@ def escalate_overdue(today: date | None = None) -> int:
     climbed = 0
     ladders: dict[tuple[str, str], list[Rung]] = {}
     for hazard in overdue.iterator(chunk_size=500):
-        key = (hazard.scope_region_code[:6], hazard.grade)
+        key = (district_of(hazard.scope_region_code), hazard.grade)
         if key not in ladders:
             ladders[key] = ladder(district=key[0], grade=key[1])
         days = (today - hazard.deadline).days

@@ -23,7 +23,6 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Count, IntegerField, Q, Sum, When
-from django.db.models.functions import Substr
 
 from anjian.hazards.choices import DEADLINE_STATES, Grade, Source, State
 from anjian.hazards.models import (
@@ -34,6 +33,8 @@ from anjian.hazards.models import (
     HazardOpenTally,
     HazardTally,
 )
+from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import code_at_sql, district_of
 
 Key = tuple[str, int, date]
 OpenKey = tuple[str, int, date, bool]  # region code, industry, deadline, major
@@ -102,7 +103,7 @@ def apply_many(changes: Iterable[tuple[Contribution | None, Contribution | None]
     for (code, industry_id, month), delta in deltas.items():
         if any(delta.values()):
             _upsert(_STREET_UPSERT, (code, industry_id, month), delta)
-            districts.setdefault((code[:6], industry_id, month), Counter()).update(delta)
+            districts.setdefault((district_of(code), industry_id, month), Counter()).update(delta)
     for key, delta in districts.items():
         if any(delta.values()):
             _upsert(_DISTRICT_UPSERT, key, delta)
@@ -111,7 +112,7 @@ def apply_many(changes: Iterable[tuple[Contribution | None, Contribution | None]
         for (code, industry_id, deadline, major), change in opens.items():
             if change:
                 cursor.execute(_OPEN_UPSERT, [code, industry_id, deadline, major, change])
-                district_opens[(code[:6], industry_id, deadline, major)] += change
+                district_opens[(district_of(code), industry_id, deadline, major)] += change
         for key, change in district_opens.items():
             if change:
                 cursor.execute(_DISTRICT_OPEN_UPSERT, [*key, change])
@@ -206,7 +207,7 @@ def rebuild() -> int:
     )
     district_rows = (
         HazardTally.objects.order_by()
-        .annotate(district=Substr("scope_region_code", 1, 6))
+        .annotate(district=code_at_sql("scope_region_code", RegionLevel.DISTRICT))
         .values("district", "industry_id", "month")
         .annotate(**{c: Sum(c) for c in COUNTERS})
     )
@@ -248,7 +249,7 @@ def _rebuild_open() -> None:
     )
     district_rows = (
         HazardOpenTally.objects.order_by()
-        .annotate(district_code=Substr("scope_region_code", 1, 6))
+        .annotate(district_code=code_at_sql("scope_region_code", RegionLevel.DISTRICT))
         .values("district_code", "industry_id", "deadline", "major")
         .annotate(total=Sum("open"))
     )
@@ -295,7 +296,7 @@ def differences(limit: int = 20) -> list[str]:
     compare("HazardTally", _drop_empty(kept), _drop_empty(expected))
     rolled: dict = {}
     for (code, industry_id, month), counters in expected.items():
-        target = rolled.setdefault((code[:6], industry_id, month), Counter())
+        target = rolled.setdefault((district_of(code), industry_id, month), Counter())
         target.update(counters)
     kept_districts = {
         (r["district_code"], r["industry_id"], r["month"]): nonzero({c: r[c] for c in COUNTERS})
@@ -319,7 +320,7 @@ def differences(limit: int = 20) -> list[str]:
     compare("HazardOpenTally", open_kept, open_expected)
     open_rolled: dict = {}
     for (code, industry_id, deadline, major), value in open_expected.items():
-        key = (code[:6], industry_id, deadline, major)
+        key = (district_of(code), industry_id, deadline, major)
         open_rolled[key] = {"open": open_rolled.get(key, {"open": 0})["open"] + value["open"]}
     district_open_kept = {
         (r.district_code, r.industry_id, r.deadline, r.major): {"open": r.open}

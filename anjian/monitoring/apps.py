@@ -10,7 +10,7 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from anjian.monitoring import channels, ingest, receivers  # noqa: F401  (signals)
+        from anjian.monitoring import channels, ingest  # noqa: F401  (signals)
         from anjian.monitoring.models import Device, DeviceType, DutyPerson, Metric, Threshold
 
         # The registry and the limits are edited records with a change history (a changed

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.models import TransitionRecord, VersionedModel
 from anjian.core.scoping import ScopedQuerySet, ScopePaths
+from anjian.enterprises.owned import EnterpriseOwned
 from anjian.monitoring import hashes
 from anjian.monitoring.choices import (
     OPEN_ALARM_STATES,
@@ -41,10 +42,6 @@ code_validator = RegexValidator(
 reporter_code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$",
     _("编码只能由字母、数字、下划线和短横线组成（1–48 位，字母或数字开头；不能含“.”）"),
-)
-
-DEVICE_PATHS = ScopePaths(
-    region="scope_region_code", industry="industry_id", enterprise="enterprise_id"
 )
 
 
@@ -146,11 +143,9 @@ class Reporter(VersionedModel):
         }
 
 
-class Device(Reporter):
+class Device(EnterpriseOwned, Reporter):
     """A sensor or monitor of one enterprise. ``scope_region_code`` and ``industry`` are
-    copied from the enterprise (kept by ``monitoring.receivers``), like hazards'."""
-
-    scope_paths = DEVICE_PATHS
+    copied from the enterprise (``EnterpriseOwned``), like hazards'."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -194,10 +189,8 @@ class Device(Reporter):
         validators=[MinValueValidator(30)],
         help_text=_("超过该时间没有上报即判定离线"),
     )
+    # Indexed on its own as well (the console's street and district counts).
     scope_region_code = models.CharField(max_length=24, editable=False, db_index=True)
-    industry = models.ForeignKey(
-        "regions.Industry", on_delete=models.PROTECT, related_name="+", editable=False
-    )
 
     objects = DeviceQuerySet.as_manager()
 
@@ -225,8 +218,7 @@ class Device(Reporter):
         return reverse("monitoring:device_detail", args=[self.pk])
 
     def save(self, *args, **kwargs):
-        self.scope_region_code = self.enterprise.scope_region_code
-        self.industry_id = self.enterprise.industry_id
+        self.copy_enterprise_scope()
         super().save(*args, **kwargs)
 
     @property
@@ -415,21 +407,14 @@ class AlarmQuerySet(ScopedQuerySet):
         return self.filter(state__in=OPEN_ALARM_STATES)
 
 
-class Alarm(VersionedModel):
+class Alarm(EnterpriseOwned, VersionedModel):
     """A threshold breach that lasted: active → acknowledged → disposed (with a cause);
     ``recovered_at`` when the value came back. Unacknowledged alarms escalate
     enterprise → street → district (``monitoring.sweeps``)."""
 
-    scope_paths = DEVICE_PATHS
-
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="alarms")
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
     threshold = models.ForeignKey(Threshold, on_delete=models.PROTECT, related_name="alarms")
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
-    )
-    scope_region_code = models.CharField(max_length=24, editable=False)
-    industry = models.ForeignKey("regions.Industry", on_delete=models.PROTECT, related_name="+")
     level = models.CharField(_("级别"), max_length=10, choices=ThresholdLevel.choices)
     limit = models.FloatField(_("阈值"))
     value = models.FloatField(_("报警值"))

@@ -10,6 +10,7 @@ from anjian.accounts.models import User
 from anjian.accounts.roles import Role
 from anjian.monitoring.choices import EscalationStep
 from anjian.monitoring.models import Alarm, DutyPerson
+from anjian.regions.levels import district_of, street_of
 
 
 def duty_users(enterprise_id: int) -> list:
@@ -36,9 +37,11 @@ def step_users(alarm: Alarm, step: int) -> list:
     if step == EscalationStep.ENTERPRISE:
         return duty_users(alarm.enterprise_id)
     if step == EscalationStep.STREET:
-        users = User.objects.filter(role=Role.STREET, region_id=alarm.scope_region_code[:9])
+        users = User.objects.filter(role=Role.STREET, region_id=street_of(alarm.scope_region_code))
     else:
-        users = User.objects.filter(role=Role.SUPERVISOR, region_id=alarm.scope_region_code[:6])
+        users = User.objects.filter(
+            role=Role.SUPERVISOR, region_id=district_of(alarm.scope_region_code)
+        )
     return [
         user
         for user in users.filter(is_active=True)

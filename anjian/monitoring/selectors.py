@@ -20,6 +20,8 @@ from anjian.monitoring.models import (
     Reading,
     TelemetryAuthFailure,
 )
+from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import code_at_sql, street_of
 from anjian.regions.models import Industry, Region
 
 
@@ -170,9 +172,7 @@ def online_rates(user, group: str) -> list[OnlineRow]:
     }[group]
     devices = Device.objects.for_user(user).filter(is_active=True).order_by()
     if group == "street":
-        from django.db.models.functions import Substr
-
-        devices = devices.annotate(street=Substr("scope_region_code", 1, 9))
+        devices = devices.annotate(street=code_at_sql("scope_region_code", RegionLevel.STREET))
     online = Q(state=DeviceState.ONLINE)
     source = Q(is_major_hazard_source=True)
     rows = devices.values(key).annotate(
@@ -195,7 +195,7 @@ def online_rates(user, group: str) -> list[OnlineRow]:
     if group == "street":
         merged: dict = {}
         for code, count in issues.items():
-            merged[code[:9]] = merged.get(code[:9], 0) + count
+            merged[street_of(code)] = merged.get(street_of(code), 0) + count
         issues = merged
     result = [
         OnlineRow(

@@ -11,25 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.models import TimeStampedModel
 from anjian.regions.choices import RegionLevel, RegionSource
+from anjian.regions.levels import ancestor_codes
 
 region_code_validator = RegexValidator(
     r"^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?(W\d{3})?$", _("区划代码格式不正确")
 )
-
-
-CODE_LENGTHS = (2, 4, 6, 9, 12)
-
-
-def ancestor_codes(code: str) -> list[str]:
-    """``code`` and the codes above it, deepest first, read off the code itself.
-
-    >>> ancestor_codes("310110001W002")
-    ['310110001W002', '310110001', '310110', '3101', '31']
-    """
-    base, _, _grid = code.partition("W")
-    codes = [code] if base != code else []
-    codes += [base[:n] for n in reversed(CODE_LENGTHS) if n <= len(base)]
-    return codes
 
 
 class RegionQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import district_of, is_at_or_below, street_of
 from anjian.regions.models import Department, Industry, Region, ancestor_codes
 
 
@@ -65,8 +66,8 @@ def streets_for(user) -> QuerySet[Region]:
     if scope.region_prefix is None:
         return streets.none()
     prefix = scope.region_prefix
-    if len(prefix) >= 9:
-        return streets.filter(code=prefix[:9])
+    if is_at_or_below(prefix, RegionLevel.STREET):
+        return streets.filter(code=street_of(prefix))
     return streets.filter(code__startswith=prefix)
 
 
@@ -135,8 +136,8 @@ def districts_in(user) -> QuerySet[Region]:
     if scope.region_prefix is None:
         return districts.none()
     prefix = scope.region_prefix
-    if len(prefix) >= 6:
-        return districts.filter(code=prefix[:6])
+    if is_at_or_below(prefix, RegionLevel.DISTRICT):
+        return districts.filter(code=district_of(prefix))
     return districts.filter(code__startswith=prefix)
 
 

@@ -11,6 +11,7 @@ from anjian.core.scoping import OutOfScope
 from anjian.regions import datasets
 from anjian.regions.choices import RegionLevel, RegionSource
 from anjian.regions.defaults import DEPARTMENTS, INDUSTRIES
+from anjian.regions.levels import GRID_MARK, city_of
 from anjian.regions.models import Department, Industry, Region
 from anjian.regions.signals import department_industries_changed
 
@@ -62,7 +63,7 @@ def regions_load(*, root: str, with_communities: bool = False) -> int:
 def regions_load_boundaries(*, root: str) -> int:
     """Attach approximate outlines and label points to the districts under ``root``."""
     updated = 0
-    cities = Region.objects.filter(level=RegionLevel.CITY).under(root[:4])
+    cities = Region.objects.filter(level=RegionLevel.CITY).under(city_of(root))
     for city in cities.select_related("parent"):
         city_name = city.parent.name if city.name in SKIPPED_IN_FULL_NAME else city.name
         outlines = datasets.district_outlines(city_name.removesuffix("市"))
@@ -86,7 +87,7 @@ CHILD_LEVELS = {
 
 
 def next_child_code(parent: Region, level: int) -> str:
-    prefix = parent.code + "W" if level == RegionLevel.GRID else parent.code
+    prefix = parent.code + GRID_MARK if level == RegionLevel.GRID else parent.code
     siblings = Region.objects.filter(parent=parent, level=level, code__startswith=prefix)
     highest = siblings.aggregate(m=Max("code"))["m"]
     number = int(highest[len(prefix) :]) + 1 if highest else 1

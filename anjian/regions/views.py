@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from anjian.core import audit
 from anjian.core.access import requires
-from anjian.core.exceptions import NotPermitted, ValidationError
+from anjian.core.forms import submit
 from anjian.core.scoping import is_city_wide, require_city_wide
 from anjian.regions import permissions as perms
 from anjian.regions import services
@@ -71,16 +70,17 @@ def region_detail(request, code: str):
 def region_add_child(request, code: str):
     parent = _visible_region(request.user, code)
     form = RegionChildForm(request.POST)
-    if form.is_valid():
-        try:
-            child = services.region_add_child(by=request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(
-                request, _("已新增 %(name)s（%(code)s）") % {"name": child.name, "code": child.code}
-            )
-    else:
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.region_add_child(by=request.user, parent=parent, **data),
+    )
+    if outcome.done:
+        child = outcome.result
+        messages.success(
+            request, _("已新增 %(name)s（%(code)s）") % {"name": child.name, "code": child.code}
+        )
+    else:  # the detail page's form is a small inline one: its errors as a message
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
     return redirect("regions:region_detail", code=parent.code)
 
@@ -111,8 +111,10 @@ def department_edit(request, pk: int):
     # Seen: the departments above the user's scope too; changed: only those inside it.
     department = get_object_or_404(departments_managed_by(request.user), pk=pk)
     form = DepartmentForm(request.POST or None, instance=department)
-    if request.method == "POST" and form.is_valid():
-        services.department_update(by=request.user, form=form)
+    outcome = submit(
+        request, form, lambda _data: services.department_update(by=request.user, form=form)
+    )
+    if outcome.done:
         messages.success(
             request,
             _("已保存 %(name)s；相关单位的监管部门已按新的行业分工更新")
@@ -123,6 +125,7 @@ def department_edit(request, pk: int):
         request,
         "regions/form.html",
         {"form": form, "title": department.name, "history": audit.history(department, limit=20)},
+        status=outcome.status,
     )
 
 
@@ -131,10 +134,7 @@ def department_edit(request, pk: int):
 def industry_edit(request, pk: int | None = None):
     # The industry catalogue is shared by every region: only administrators of the whole
     # deployment change it.
-    try:
-        require_city_wide(request.user, what=_("监管行业目录"))
-    except NotPermitted as error:
-        raise PermissionDenied(str(error)) from None
+    require_city_wide(request.user, what=_("监管行业目录"))  # refused: 403 with the reason
     industry = get_object_or_404(Industry, pk=pk) if pk else None
     form = IndustryForm(request.POST or None, instance=industry)
     if request.method == "POST" and form.is_valid():

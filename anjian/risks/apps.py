@@ -36,5 +36,3 @@ class RisksConfig(AppConfig):
         auditlog.register(ControlMeasure, exclude_fields=["version", "created_at", "updated_at"])
         auditlog.register(RiskBandTable)
         auditlog.register(RiskLibraryEntry)
-
-        from anjian.risks import receivers  # noqa: F401  (follow enterprises that move)

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.accounts.models import phone_validator
 from anjian.core.models import VersionedModel
-from anjian.core.scoping import ScopedQuerySet, ScopePaths
+from anjian.core.scoping import ScopedQuerySet
+from anjian.enterprises.owned import EnterpriseOwned
 from anjian.risks import grading
 from anjian.risks.choices import (
     LEVEL_RANK,
@@ -216,32 +217,20 @@ class RiskPointQuerySet(ScopedQuerySet):
         return self.active().filter(reassess_due__lte=day)
 
 
-class RiskPoint(VersionedModel):
+class RiskPoint(EnterpriseOwned, VersionedModel):
     """A 风险点 of one enterprise, with its cached grades (see the module docstring).
 
     Invariants for any writer: ``scope_region_code`` and ``industry`` are copied from the
-    enterprise (so scoping never joins the registry; ``risks.receivers`` follows an
-    enterprise that moves); a retired point has a reason; the cached grades change only
-    through ``risks.services.risk_point_assess``.
+    enterprise (``EnterpriseOwned``: scoping never joins the registry, and an enterprise
+    that moves takes its points along); a retired point has a reason; the cached grades
+    change only through ``risks.services.risk_point_assess``.
     """
-
-    scope_paths = ScopePaths(
-        region="scope_region_code", industry="industry_id", enterprise="enterprise_id"
-    )
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         on_delete=models.PROTECT,
         related_name="risk_points",
         verbose_name=_("单位"),
-    )
-    scope_region_code = models.CharField(max_length=24, editable=False)
-    industry = models.ForeignKey(
-        "regions.Industry",
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        verbose_name=_("监管行业"),
     )
     name = models.CharField(_("风险点名称"), max_length=100)
     kind = models.CharField(_("风险点类型"), max_length=16, choices=PointKind.choices)
@@ -390,8 +379,7 @@ class RiskPoint(VersionedModel):
 
     def refresh_derived_fields(self) -> None:
         """Copy the enterprise's scope columns and recompute the current grade."""
-        self.scope_region_code = self.enterprise.scope_region_code
-        self.industry_id = self.enterprise.industry_id
+        self.copy_enterprise_scope()
         self.current_level = self.residual_level or self.inherent_level or ""
         self.current_rank = LEVEL_RANK.get(self.current_level, 0)
 

@@ -14,7 +14,7 @@ from anjian.core.models import BackgroundJob, JobStatus
 from anjian.enterprises import exporter
 from anjian.enterprises.importer import MODE_ALL, MODE_VALID
 from anjian.enterprises.models import Enterprise
-from anjian.enterprises.tests.test_importer import HOSTILE_MESSAGES, hostile, row, xlsx
+from anjian.enterprises.tests.import_support import HOSTILE_MESSAGES, hostile, row, xlsx
 from testsupport import world
 
 UPLOAD = reverse("enterprises:enterprise_import")

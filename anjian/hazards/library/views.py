@@ -8,14 +8,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anjian.accounts import permissions as perms
 from anjian.core import audit
 from anjian.core.access import requires
-from anjian.core.excel import write_ledger, write_template
-from anjian.core.exceptions import ValidationError
-from anjian.core.forms import apply_service_errors, attachment
+from anjian.core.excel import write_ledger
+from anjian.core.forms import attachment
+from anjian.core.registry import (
+    RegistryDetail,
+    RegistryEdit,
+    RegistryImportTemplate,
+    RegistryList,
+)
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.choices import StandardDomain
 from anjian.hazards.library import loader, selectors, services
@@ -34,40 +40,49 @@ def _industry_names(codes, vocabulary: Vocabulary) -> list[str]:
 # --- browse -----------------------------------------------------------------------------
 
 
-@require_GET
-@requires(perms.HAZARD_VIEW)
-def document_list(request):
-    vocabulary = Vocabulary.current()
-    documents = [
-        (document, _industry_names(document.industry_codes, vocabulary))
-        for document in selectors.document_list()
-    ]
-    return render(request, f"{TEMPLATES}/list.html", {"documents": documents})
+def document_read(user, pk: int):
+    """A standard (the library is shared by every region: 404 only when missing)."""
+    return selectors.document_get(pk)
 
 
-@require_GET
-@requires(perms.HAZARD_VIEW)
-def document_detail(request, pk: int):
-    document = selectors.document_get(pk)
-    vocabulary = Vocabulary.current()
-    clauses = list(selectors.clauses_of(document))
-    for clause in clauses:
-        clause.industry_names = _industry_names(clause.industry_codes, vocabulary)
-        clause.special_flag = selectors.SPECIAL_GROUPS.get(clause.group)
-    return render(
-        request,
-        f"{TEMPLATES}/detail.html",
-        {
-            "document": document,
-            "industries": _industry_names(document.industry_codes, vocabulary),
+def clause_read(user, pk: int):
+    return selectors.clause_get(pk)
+
+
+class DocumentList(RegistryList):
+    access = perms.HAZARD_VIEW
+    template_name = f"{TEMPLATES}/list.html"
+    per_page = 200
+
+    def rows(self):
+        vocabulary = Vocabulary.current()
+        return [
+            (document, _industry_names(document.industry_codes, vocabulary))
+            for document in selectors.document_list()
+        ]
+
+
+class DocumentDetail(RegistryDetail):
+    access = perms.HAZARD_VIEW
+    read = document_read
+    template_name = f"{TEMPLATES}/detail.html"
+    context_object_name = "document"
+
+    def get_extra_context(self, obj, **context) -> dict:
+        vocabulary = Vocabulary.current()
+        clauses = list(selectors.clauses_of(obj))
+        for clause in clauses:
+            clause.industry_names = _industry_names(clause.industry_codes, vocabulary)
+            clause.special_flag = selectors.SPECIAL_GROUPS.get(clause.group)
+        return {
+            "industries": _industry_names(obj.industry_codes, vocabulary),
             "groups": selectors.group_clauses(clauses),
             "active_count": sum(clause.is_active for clause in clauses),
             "total_count": len(clauses),
-            "is_fire": document.domain == StandardDomain.FIRE,
-            "history": audit.history(document),
-            "can_edit": request.user.can(perms.HAZARD_STANDARDS),
-        },
-    )
+            "is_fire": obj.domain == StandardDomain.FIRE,
+            "history": audit.history(obj),
+            "can_edit": self.request.user.can(perms.HAZARD_STANDARDS),
+        }
 
 
 @require_GET
@@ -102,78 +117,62 @@ def document_export(request, pk: int):
 # --- edit -------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.HAZARD_STANDARDS)
-def document_edit(request, pk: int):
-    document = selectors.document_get(pk)
-    form = DocumentForm(request.POST or None, instance=document)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_update(by=request.user, document=document, data=form.service_data())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存“%(d)s”") % {"d": document.title})
-            return redirect("standards:document_detail", pk=pk)
-    document = selectors.document_get(pk)
-    return render(
-        request,
-        f"{TEMPLATES}/document_form.html",
-        {"form": form, "document": document},
-        status=422 if form.errors else 200,
-    )
+class DocumentEdit(RegistryEdit):
+    access = perms.HAZARD_STANDARDS
+    read = document_read
+    form_class = DocumentForm
+    template_name = f"{TEMPLATES}/document_form.html"
+    context_object_name = "document"
+    success_message = gettext_lazy("已保存“%(title)s”")
+
+    def form_kwargs(self, obj) -> dict:
+        return {"instance": obj}
+
+    def save(self, obj, data, version):
+        return services.document_update(by=self.request.user, document=obj, data=data)
+
+    def success_url(self, result) -> str:
+        return reverse("standards:document_detail", args=[result.pk])
 
 
-def _clause_page(request, form, *, document, clause=None, status=200):
-    return render(
-        request,
-        f"{TEMPLATES}/clause_form.html",
-        {
-            "form": form,
-            "document": document,
-            "clause": clause,
-            "history": audit.history(clause) if clause else [],
-        },
-        status=status,
-    )
+class ClauseCreate(RegistryEdit):
+    """A new clause of the standard ``pk``."""
+
+    access = perms.HAZARD_STANDARDS
+    form_class = ClauseForm
+    template_name = f"{TEMPLATES}/clause_form.html"
+    context_object_name = "clause"
+    success_message = gettext_lazy("已新增条款 %(code)s")
+
+    def document(self):
+        return selectors.document_get(self.kwargs["pk"])
+
+    def form_kwargs(self, obj) -> dict:
+        return {"document": self.document()}
+
+    def save(self, obj, data, version):
+        return services.clause_create(by=self.request.user, document=self.document(), data=data)
+
+    def success_url(self, result) -> str:
+        return _clause_anchor(result)
+
+    def get_extra_context(self, obj, **context) -> dict:
+        return {"document": self.document(), "history": []}
 
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.HAZARD_STANDARDS)
-def clause_create(request, pk: int):
-    document = selectors.document_get(pk)
-    form = ClauseForm(request.POST or None, document=document)
-    if request.method == "POST" and form.is_valid():
-        try:
-            clause = services.clause_create(
-                by=request.user, document=document, data=form.service_data()
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已新增条款 %(c)s") % {"c": clause.code})
-            return redirect(_clause_anchor(clause))
-    return _clause_page(request, form, document=document, status=422 if form.errors else 200)
+class ClauseEdit(ClauseCreate):
+    read = clause_read
+    success_message = gettext_lazy("已保存条款 %(code)s")
 
+    def form_kwargs(self, obj) -> dict:
+        cited = services.citing_hazards([obj.pk]).get(obj.pk, [])
+        return {"instance": obj, "document": obj.document, "cited": cited}
 
-@require_http_methods(["GET", "POST"])
-@requires(perms.HAZARD_STANDARDS)
-def clause_edit(request, pk: int):
-    clause = selectors.clause_get(pk)
-    cited = services.citing_hazards([clause.pk]).get(clause.pk, [])
-    form = ClauseForm(request.POST or None, instance=clause, document=clause.document, cited=cited)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.clause_update(by=request.user, clause=clause, data=form.service_data())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存条款 %(c)s") % {"c": clause.code})
-            return redirect(_clause_anchor(clause))
-    clause = selectors.clause_get(pk)
-    return _clause_page(
-        request, form, document=clause.document, clause=clause, status=422 if form.errors else 200
-    )
+    def save(self, obj, data, version):
+        return services.clause_update(by=self.request.user, clause=obj, data=data)
+
+    def get_extra_context(self, obj, **context) -> dict:
+        return {"document": obj.document, "history": audit.history(obj)}
 
 
 def _clause_anchor(clause: StandardClause) -> str:
@@ -258,32 +257,32 @@ def _import_page(request, context):
     return render(request, f"{TEMPLATES}/import.html", context, status=status)
 
 
-@require_GET
-@requires(perms.HAZARD_STANDARDS)
-def import_template(request):
-    content = write_template(
-        title=_("判定条款"),
-        columns=[*loader.DOCUMENT_COLUMNS, *loader.CLAUSE_COLUMNS],
-        notes=[
-            _("每行一个条款；标准信息（前 10 列）填在第一行即可，其余行可留空或填写相同的值。"),
-            _("一个文件只能包含一个标准版本；标准代号已存在时更新该版本，否则新增。"),
-            _(
-                "文件中没有列出的已有条款会被停用（不会删除）；已被隐患引用的条款不能修改判定情形文字。"
-            ),
-            _("条款文字请用本单位自拟的简述，不要照抄标准原文。"),
-            _("也可以上传 JSON 文件，格式见 anjian/hazards/library/data/README.md。"),
-        ],
-        lists={
+class ImportTemplate(RegistryImportTemplate):
+    access = perms.HAZARD_STANDARDS
+    title = gettext_lazy("判定条款")
+    columns = [*loader.DOCUMENT_COLUMNS, *loader.CLAUSE_COLUMNS]
+    filename = "重大事故隐患判定标准导入模板.xlsx"
+    notes = (
+        gettext_lazy(
+            "每行一个条款；标准信息（前 10 列）填在第一行即可，其余行可留空或填写相同的值。"
+        ),
+        gettext_lazy("一个文件只能包含一个标准版本；标准代号已存在时更新该版本，否则新增。"),
+        gettext_lazy(
+            "文件中没有列出的已有条款会被停用（不会删除）；已被隐患引用的条款不能修改判定情形文字。"
+        ),
+        gettext_lazy("条款文字请用本单位自拟的简述，不要照抄标准原文。"),
+        gettext_lazy("也可以上传 JSON 文件，格式见 anjian/hazards/library/data/README.md。"),
+    )
+
+    def lists(self) -> dict[str, list[str]]:
+        yes_no = ["是", "否"]
+        return {
             str(loader.DOCUMENT_LABELS["domain"]): [
                 str(label) for _v, label in StandardDomain.choices
             ],
-            str(loader.DOCUMENT_LABELS["is_active"]): ["是", "否"],
-            str(loader.CLAUSE_LABELS["is_active"]): ["是", "否"],
-        },
-    )
-    response = HttpResponse(content, content_type=XLSX)
-    attachment(response, "重大事故隐患判定标准导入模板.xlsx")
-    return response
+            str(loader.DOCUMENT_LABELS["is_active"]): yes_no,
+            str(loader.CLAUSE_LABELS["is_active"]): yes_no,
+        }
 
 
 # --- the hazard form's clause picker (htmx) ---------------------------------------------

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core import search
 from anjian.core.models import TransitionRecord
-from anjian.core.scoping import ScopedQuerySet, ScopePaths
+from anjian.core.scoping import ScopedQuerySet
+from anjian.enterprises.owned import EnterpriseOwned
 from anjian.hazards.choices import (
     DEADLINE_STATES,
     OPEN_STATES,
@@ -24,27 +25,22 @@ from anjian.hazards.choices import (
     State,
 )
 
-SCOPE_PATHS = ScopePaths(
-    region="scope_region_code", industry="industry_id", enterprise="enterprise_id"
-)
-
 
 class HazardQuerySet(ScopedQuerySet):
     def search(self, query: str) -> "HazardQuerySet":
         return search.search(self, query)
 
 
-class Hazard(models.Model):
+class Hazard(EnterpriseOwned):
     """A 隐患 in the one ledger, from report to 销号.
 
     ``state`` changes only through ``hazards.services`` (compare-and-set on ``version``;
     one ``HazardTransition`` per change). ``scope_region_code`` and ``industry_id`` are
     copied from the enterprise when the hazard is reported so that scoping and the
-    clearing figures never join the registry. Overdue is derived: an open hazard with a
-    deadline before today.
+    clearing figures never join the registry (``EnterpriseOwned``; an enterprise that
+    moves takes its hazards and their figures along, ``hazards_follow_enterprise``).
+    Overdue is derived: an open hazard with a deadline before today.
     """
-
-    scope_paths = SCOPE_PATHS
 
     number = models.CharField(_("隐患编号"), max_length=24, unique=True, editable=False)
     enterprise = models.ForeignKey(
@@ -52,14 +48,6 @@ class Hazard(models.Model):
         on_delete=models.PROTECT,
         related_name="hazards",
         verbose_name=_("单位"),
-    )
-    scope_region_code = models.CharField(max_length=24, editable=False)
-    industry = models.ForeignKey(
-        "regions.Industry",
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        verbose_name=_("监管行业"),
     )
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
     source_type = models.ForeignKey(
@@ -215,8 +203,7 @@ class Hazard(models.Model):
 
     def refresh_derived_fields(self) -> None:
         self.found_month = timezone.localtime(self.found_at).date().replace(day=1)
-        self.scope_region_code = self.enterprise.scope_region_code
-        self.industry_id = self.enterprise.industry_id
+        self.copy_enterprise_scope()
         self.search_document, self.search_tokens = search.document(
             self.number, self.title, self.description, self.location, self.enterprise.name
         )

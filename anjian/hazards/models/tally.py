@@ -14,6 +14,8 @@ from django.db import models
 
 from anjian.core.scoping import ScopePaths
 from anjian.hazards.choices import Source
+from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import code_length
 
 COUNTERS = (
     "found",  # valid hazards found (void ones excluded)
@@ -93,7 +95,7 @@ class HazardDistrictTally(TallyCounters):
     ``tally.apply`` in the same transaction.
     """
 
-    district_code = models.CharField(max_length=6)
+    district_code = models.CharField(max_length=code_length(RegionLevel.DISTRICT))
     industry = models.ForeignKey("regions.Industry", on_delete=models.PROTECT, related_name="+")
     month = models.DateField()
 
@@ -143,7 +145,7 @@ class HazardOpenTally(models.Model):
 class HazardDistrictOpenTally(models.Model):
     """``HazardOpenTally`` rolled up to the district, for city and district figures."""
 
-    district_code = models.CharField(max_length=6)
+    district_code = models.CharField(max_length=code_length(RegionLevel.DISTRICT))
     industry = models.ForeignKey("regions.Industry", on_delete=models.PROTECT, related_name="+")
     deadline = models.DateField()
     major = models.BooleanField()

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import requires
-from anjian.core.exceptions import NotPermitted, ValidationError
-from anjian.core.forms import apply_service_errors
+from anjian.core.forms import submit
 from anjian.core.pagination import page_of
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.choices import CheckFrequency
@@ -33,6 +32,7 @@ from anjian.hazards.selfcheck.forms import (
 
 READ = (perms.SELFCHECK_MANAGE, perms.HAZARD_VIEW)
 PER_PAGE = 50
+ITEM_KEY = services.result_key(0).removesuffix("0")  # an item's errors: shown on its card
 DUE_LABELS = {
     CheckFrequency.DAILY: gettext_lazy("今日待检"),
     CheckFrequency.WEEKLY: gettext_lazy("本周待检"),
@@ -145,28 +145,30 @@ def plan_create(request):
     else:
         initial, started_from = _initial_for_create(request, enterprise)
         form = PlanForm(initial=initial, enterprise=enterprise)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = services.plan_create(
-                by=request.user,
-                enterprise=enterprise,
-                name=data["name"],
-                frequency=data["frequency"],
-                scope_note=data["scope_note"],
-                items=data["items"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("已新建检查计划“%(name)s”") % {"name": plan.name})
-            return redirect("selfcheck:plan_detail", pk=plan.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.plan_create(
+            by=request.user, enterprise=enterprise, **_plan_data(data)
+        ),
+    )
+    if outcome.done:
+        return _plan_saved(request, outcome.result, _("已新建检查计划“%(name)s”"))
     return render(
         request,
         "selfcheck/plan_form.html",
         _plan_form_context(form, enterprise, started_from=started_from),
-        status=422 if form.errors else 200,
+        status=outcome.status,
     )
+
+
+def _plan_data(data) -> dict:
+    return {name: data[name] for name in ("name", "frequency", "scope_note", "items")}
+
+
+def _plan_saved(request, plan, text):
+    messages.success(request, text % {"name": plan.name})
+    return redirect("selfcheck:plan_detail", pk=plan.pk)
 
 
 @require_GET
@@ -201,29 +203,18 @@ def plan_edit(request, pk: int):
             "items": items_text(plan.item_list),
         }
         form = PlanForm(initial=initial, enterprise=enterprise)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan = services.plan_update(
-                by=request.user,
-                plan_id=plan.pk,
-                name=data["name"],
-                frequency=data["frequency"],
-                scope_note=data["scope_note"],
-                items=data["items"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except CheckPlan.DoesNotExist:
-            raise Http404 from None
-        else:
-            messages.success(request, _("已保存检查计划“%(name)s”") % {"name": plan.name})
-            return redirect("selfcheck:plan_detail", pk=plan.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.plan_update(by=request.user, plan_id=plan.pk, **_plan_data(data)),
+    )
+    if outcome.done:
+        return _plan_saved(request, outcome.result, _("已保存检查计划“%(name)s”"))
     return render(
         request,
         "selfcheck/plan_form.html",
         _plan_form_context(form, enterprise, plan),
-        status=422 if form.errors else 200,
+        status=outcome.status,
     )
 
 
@@ -302,39 +293,21 @@ def check_perform(request, pk: int):
         )
     form = RecordForm(request.POST)
     results = results_from(plan.item_list, request.POST, request.FILES)
-    item_errors: dict = {}
-    if form.is_valid():
-        try:
-            record = services.check_record_submit(
-                by=request.user,
-                plan_id=plan.pk,
-                results=results,
-                note=form.cleaned_data["note"],
-                performed_at=form.cleaned_data["performed_at"],
-            )
-        except ValidationError as error:
-            item_errors = error.message_dict
-            for name in ("performed_at", "note"):
-                for message in item_errors.get(name, []):
-                    form.add_error(name, message)
-            for name in ("plan", "results", "__all__"):
-                for message in item_errors.get(name, []):
-                    form.add_error(None, message)
-        except NotPermitted as error:
-            raise PermissionDenied(str(error)) from None
-        except CheckPlan.DoesNotExist:
-            raise Http404 from None
-        else:
-            raised = record.results.filter(hazard__isnull=False).count()
-            if raised:
-                messages.warning(
-                    request,
-                    _("检查记录已保存，%(n)s 项不合格，已登记为隐患，请尽快上账整改。")
-                    % {"n": raised},
-                )
-            else:
-                messages.success(request, _("检查记录已保存，全部合格。"))
-            return redirect("selfcheck:record_detail", pk=record.pk)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.check_record_submit(
+            by=request.user,
+            plan_id=plan.pk,
+            results=results,
+            note=data["note"],
+            performed_at=data["performed_at"],
+        ),
+        elsewhere=lambda key: key.startswith(ITEM_KEY),
+    )
+    if outcome.done:
+        return _check_saved(request, outcome.result)
+    item_errors = outcome.errors
     rows = _rows(request, plan, results, item_errors)
     return render(
         request,
@@ -348,6 +321,18 @@ def check_perform(request, pk: int):
         },
         status=422,
     )
+
+
+def _check_saved(request, record):
+    raised = record.results.filter(hazard__isnull=False).count()
+    if raised:
+        messages.warning(
+            request,
+            _("检查记录已保存，%(n)s 项不合格，已登记为隐患，请尽快上账整改。") % {"n": raised},
+        )
+    else:
+        messages.success(request, _("检查记录已保存，全部合格。"))
+    return redirect("selfcheck:record_detail", pk=record.pk)
 
 
 # --- records ------------------------------------------------------------------------------

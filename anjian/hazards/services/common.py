@@ -14,6 +14,7 @@ from anjian.hazards import tally
 from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import Hazard, HazardPhoto, StandardClause
 from anjian.hazards.photos import PreparedPhoto
+from anjian.regions.levels import district_of
 
 
 def _hazard_for_write(by, hazard_id: int) -> Hazard:
@@ -143,7 +144,7 @@ def supervisors_of(hazard: Hazard):
     from anjian.accounts.models import User
     from anjian.accounts.roles import Role
 
-    district = hazard.scope_region_code[:6]
+    district = district_of(hazard.scope_region_code)
     candidates = User.objects.filter(
         is_active=True, role__in=(Role.SUPERVISOR, Role.DEPARTMENT), region_id=district
     )

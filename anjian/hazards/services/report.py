@@ -259,25 +259,17 @@ def hazard_add_note(*, by, hazard_id: int, note: str) -> HazardTransition:
 def hazards_follow_enterprise(enterprise: Enterprise) -> int:
     """An enterprise moved street/grid or changed industry: its hazards go with it, open
     and closed, so the officials who now supervise it see its whole ledger and the figures
-    count it where it is. The rows are locked and their versions bumped (a transition
-    begun on the old values gets a conflict); the summaries move in the same transaction.
-    Returns how many hazards moved."""
-    moved = list(
-        Hazard.objects.select_for_update()
-        .filter(enterprise_id=enterprise.pk)
-        .exclude(scope_region_code=enterprise.scope_region_code, industry_id=enterprise.industry_id)
-    )
+    count it where it is. ``Hazard``'s follower of ``enterprise_moved`` (the default of
+    ``EnterpriseOwned``, extended): the rows are locked and moved with their versions
+    bumped (a transition begun on the old values gets a conflict); the summaries move in
+    the same transaction. Returns how many hazards moved."""
+    moved = list(Hazard.behind(enterprise).select_for_update())
     changes = []
     for hazard in moved:
         before = tally.contribution(hazard)
-        hazard.scope_region_code = enterprise.scope_region_code
-        hazard.industry_id = enterprise.industry_id
+        hazard.copy_enterprise_scope()
         changes.append((before, tally.contribution(hazard)))
-    Hazard.objects.filter(pk__in=[hazard.pk for hazard in moved]).update(
-        scope_region_code=enterprise.scope_region_code,
-        industry_id=enterprise.industry_id,
-        version=F("version") + 1,
-    )
+    Hazard.follow_enterprise(enterprise, rows=Hazard.objects.filter(pk__in=[h.pk for h in moved]))
     tally.apply_many(changes)
     return len(moved)
 

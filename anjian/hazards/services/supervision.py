@@ -30,6 +30,8 @@ from anjian.hazards.services.common import (
     _raise,
     _record,
 )
+from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import level_of
 
 __all__ = [
     "escalation_rule_remove",
@@ -186,7 +188,7 @@ def _ladder_region(by, region):
     if region is None:
         require_city_wide(by, what=_("全市默认督促规则"))
         return None
-    if not scope.covers_region(region.code) or len(region.code) != 6:
+    if not scope.covers_region(region.code) or level_of(region.code) != RegionLevel.DISTRICT:
         raise ValidationError({"region": _("只能为您管辖的区设置督促规则")})
     return region
 

@@ -1,7 +1,8 @@
 """Hazard pages (``urls.py`` names them from here), by concern:
 
 - ``lists`` — 问题隐患清单 and its export, reporting a hazard, the figures, listings and
-  revisits in scope, 制度措施清单;
+  revisits in scope;
+- ``measures`` — 制度措施清单 on the registry base (list, export, detail, create, edit);
 - ``detail`` — the hazard page, its transitions and the corrections, notes and photos;
 - ``supervision`` — 督促, 延期, 挂牌督办/摘牌, 回头看, duplicates, the overdue ladder.
 """
@@ -26,12 +27,14 @@ from anjian.hazards.views.lists import (
     hazard_list,
     hazard_report,
     listing_list,
-    measure_create,
-    measure_detail,
-    measure_edit,
-    measure_export,
-    measure_list,
     revisit_list,
+)
+from anjian.hazards.views.measures import (
+    MeasureCreate,
+    MeasureDetail,
+    MeasureEdit,
+    MeasureExport,
+    MeasureList,
 )
 from anjian.hazards.views.supervision import (
     duplicate_dismiss,
@@ -46,6 +49,11 @@ from anjian.hazards.views.supervision import (
 )
 
 __all__ = [
+    "MeasureCreate",
+    "MeasureDetail",
+    "MeasureEdit",
+    "MeasureExport",
+    "MeasureList",
     "clearing_figures",
     "duplicate_dismiss",
     "duplicate_merge",
@@ -71,11 +79,6 @@ __all__ = [
     "listing_create",
     "listing_list",
     "listing_sign_off",
-    "measure_create",
-    "measure_detail",
-    "measure_edit",
-    "measure_export",
-    "measure_list",
     "revisit_complete",
     "revisit_list",
 ]

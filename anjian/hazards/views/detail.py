@@ -5,8 +5,9 @@ Every transition is a POST to ``/hazards/<id>/<verb>/``; a refused one re-render
 hazard page with the form and its Chinese errors (422), a conflict with the reason (409).
 """
 
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,8 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import requires
-from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
-from anjian.core.forms import apply_service_errors
+from anjian.core.forms import submit_on_page
 from anjian.hazards import forms, lifecycle, selectors, services
 from anjian.hazards.choices import DuplicateState
 from anjian.hazards.lifecycle import HAZARD
@@ -167,20 +167,14 @@ def _transition_view(name: str):
         hazard = selectors.hazard_get(request.user, pk)
         form_class = TRANSITION_FORMS[name]
         kwargs = {"hazard": hazard} if form_class is forms.RegisterForm else {}
-        form = form_class(request.POST, request.FILES, **kwargs)
-        if not form.is_valid():
-            return _render_detail(request, hazard, bound={name: form}, status=422)
-        try:
-            hazard = TRANSITION_CALLS[name](request.user, hazard, form.cleaned_data, request.FILES)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-            return _render_detail(request, hazard, bound={name: form}, status=422)
-        except Conflict as error:
-            return _render_detail(request, hazard, status=409, error=str(error))
-        except NotPermitted as error:
-            raise PermissionDenied(str(error)) from None
-        messages.success(request, _("已%(t)s：%(n)s") % {"t": transition.label, "n": hazard.number})
-        return redirect(hazard)
+        return _side_action(
+            request,
+            hazard,
+            name,
+            form_class(request.POST, request.FILES, **kwargs),
+            lambda data: TRANSITION_CALLS[name](request.user, hazard, data, request.FILES),
+            done=lambda result: _("已%(t)s：%(n)s") % {"t": transition.label, "n": result.number},
+        )
 
     view.__name__ = f"hazard_{name}"
     view.__qualname__ = f"hazard_{name}"
@@ -196,23 +190,23 @@ hazard_close_on_spot = _transition_view("close_on_spot")
 hazard_void = _transition_view("void")
 
 
-def _side_action(request, hazard, key: str, form, call, *, done: str):
-    """Run a non-state action (photos, extension, listing …) the way a transition runs:
-    a refusal re-renders the hazard with the form's Chinese errors (422) or the conflict
-    (409); success says ``done`` and returns to the hazard."""
-    if not form.is_valid():
-        return _render_detail(request, hazard, bound={key: form}, status=422)
-    try:
-        call(form.cleaned_data)
-    except ValidationError as error:
-        apply_service_errors(form, error)
-        return _render_detail(request, hazard, bound={key: form}, status=422)
-    except Conflict as error:
-        return _render_detail(request, hazard, status=409, error=str(error))
-    except (NotPermitted, OutOfScope) as error:
-        raise PermissionDenied(str(error)) from None
-    messages.success(request, done)
-    return redirect(hazard)
+def _side_action(request, hazard, key: str, form, call, *, done):
+    """Run an action posted from the hazard page (``submit_on_page``): a refusal re-renders
+    the hazard with the form's Chinese errors (422), a conflict with its reason (409);
+    success says ``done`` (a text, or a function of the result) and returns to the hazard."""
+
+    def answer(result):
+        messages.success(request, done(result) if callable(done) else done)
+        return redirect(hazard)
+
+    return submit_on_page(
+        request,
+        form,
+        call,
+        show=partial(_render_detail, request, hazard),
+        name=key,
+        answer=answer,
+    )
 
 
 @require_POST

@@ -1,5 +1,5 @@
 """The hazard registers as lists: 问题隐患清单 (the filtered ledger and its Excel), reporting
-a hazard, the clearing figures, listings and revisits in scope, and 制度措施清单."""
+a hazard, the clearing figures, listings and revisits in scope (制度措施清单: ``measures``)."""
 
 from django.contrib import messages
 from django.db import transaction
@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.excel import write_ledger
-from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.forms import apply_service_errors, attachment, is_htmx_partial, submit
+from anjian.core.forms import attachment, is_htmx_partial, submit
 from anjian.core.pagination import paginate_table
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import forms, lifecycle, selectors, services
@@ -99,27 +98,21 @@ def hazard_report(request):
         sources=sources,
         initial={"enterprise": enterprise.pk, "found_at": forms.default_found_at()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():  # a refused on-the-spot close undoes the report too
-                hazard = _report_and_maybe_close(user, enterprise, data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        except (NotPermitted, Conflict) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("已登记隐患 %(n)s") % {"n": hazard.number})
-            return redirect(hazard)
+    outcome = submit(request, form, lambda data: _report_and_maybe_close(user, enterprise, data))
+    if outcome.done:
+        hazard = outcome.result
+        messages.success(request, _("已登记隐患 %(n)s") % {"n": hazard.number})
+        return redirect(hazard)
     picker = f"{reverse('standards:clause_picker')}?enterprise={enterprise.pk}"
     return render(
         request,
         "hazards/report.html",
         {"form": form, "enterprise": enterprise, "clause_picker_url": picker},
-        status=422 if form.errors else 200,
+        status=outcome.status,
     )
 
 
+@transaction.atomic  # a refused on-the-spot close undoes the report too
 def _report_and_maybe_close(user, enterprise, data) -> Hazard:
     hazard = services.hazard_report(
         by=user,
@@ -182,105 +175,3 @@ def revisit_list(request):
     if state in ("scheduled", "done"):
         revisits = revisits.filter(state=state)
     return render(request, "hazards/revisits.html", {"revisits": revisits[:500], "state": state})
-
-
-# --- 制度措施清单 -------------------------------------------------------------------------------
-
-
-def _measures(request):
-    measures = selectors.measure_queryset(request.user)
-    state = request.GET.get("state", "")
-    if state:
-        measures = measures.filter(state=state)
-    return measures, state
-
-
-@require_GET
-@requires(perms.HAZARD_VIEW)
-def measure_list(request):
-    from anjian.hazards.models import MeasureState
-
-    measures, state = _measures(request)
-    return render(
-        request,
-        "hazards/measures.html",
-        {"measures": measures[:500], "state": state, "states": MeasureState.choices},
-    )
-
-
-@require_GET
-@requires(perms.HAZARD_EXPORT)
-def measure_export(request):
-    from anjian.hazards.ledger import MEASURE_COLUMNS
-
-    measures, _state = _measures(request)
-    response = HttpResponse(content_type=XLSX)
-    write_ledger(
-        response,
-        title="制度措施清单",
-        columns=MEASURE_COLUMNS,
-        objects=measures.iterator(chunk_size=500),
-        about=[(_("范围"), str(request.user.scope.label))],
-    )
-    attachment(response, "制度措施清单.xlsx")
-    return response
-
-
-@require_GET
-@requires(perms.HAZARD_VIEW)
-def measure_detail(request, pk: int):
-    from anjian.core import audit
-    from anjian.hazards.models import SystemMeasure
-
-    measure = get_object_or_404(SystemMeasure.objects.for_user(request.user), pk=pk)
-    return render(
-        request,
-        "hazards/measure_detail.html",
-        {"measure": measure, "history": audit.history(measure), "hazards": measure.hazards.all()},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@requires(perms.HAZARD_SUPERVISE)
-def measure_create(request):
-    form = forms.SystemMeasureForm(request.POST or None, user=request.user)
-    outcome = submit(
-        request, form, lambda data: services.measure_create(by=request.user, data=data)
-    )
-    if outcome.done:
-        messages.success(request, _("已登记制度措施"))
-        return redirect("hazards:measure_detail", pk=outcome.result.pk)
-    return render(
-        request,
-        "hazards/measure_form.html",
-        {"form": form, "measure": None},
-        status=outcome.status,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@requires(perms.HAZARD_SUPERVISE)
-def measure_edit(request, pk: int):
-    from anjian.hazards.models import SystemMeasure
-
-    measure = get_object_or_404(SystemMeasure.objects.for_user(request.user), pk=pk)
-    form = forms.SystemMeasureForm(request.POST or None, instance=measure, user=request.user)
-    outcome = submit(
-        request,
-        form,
-        lambda data: services.measure_update(
-            by=request.user,
-            measure_id=pk,
-            data=data,
-            expected_version=data.get("version") or 0,
-        ),
-    )
-    if outcome.done:
-        messages.success(request, _("已保存"))
-        return redirect("hazards:measure_detail", pk=pk)
-    return render(
-        request,
-        "hazards/measure_form.html",
-        {"form": form, "measure": SystemMeasure.objects.get(pk=pk)},
-        status=outcome.status,
-    )

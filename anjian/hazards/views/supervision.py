@@ -2,26 +2,24 @@
 回头看, duplicates — each run like a transition (``detail._side_action``) — and the
 overdue ladder's rules page."""
 
+from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.accounts import permissions as perms
 from anjian.core.access import requires
-from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.forms import apply_service_errors
+from anjian.core.forms import submit
 from anjian.core.scoping import is_city_wide
 from anjian.hazards import forms, selectors, services
 from anjian.hazards import ladder as overdue_ladder
+from anjian.hazards.forms import EscalationRuleForm
 from anjian.hazards.models import (
     DeadlineExtension,
     DuplicateCandidate,
     EscalationRule,
-    Hazard,
     Revisit,
     SupervisionListing,
 )
@@ -144,14 +142,16 @@ def revisit_complete(request, pk: int, revisit_pk: int):
 def duplicate_merge(request, pk: int, candidate_pk: int):
     hazard = selectors.hazard_get(request.user, pk)
     candidate = get_object_or_404(DuplicateCandidate, pk=candidate_pk, hazard=hazard)
-    try:
-        keep = services.hazard_merge(
+    outcome = submit(
+        request,
+        django_forms.Form(request.POST),  # nothing to fill in: the pair is the input
+        lambda _data: services.hazard_merge(
             by=request.user, duplicate_id=hazard.pk, into_id=candidate.other_id
-        )
-    except Hazard.DoesNotExist:
-        raise Http404 from None
-    except (ValidationError, Conflict) as error:
-        return _render_detail(request, hazard, status=409, error="；".join(_messages(error)))
+        ),
+    )
+    if not outcome.done:  # about the pair, not a field: shown above the page
+        return _render_detail(request, hazard, status=409, error=outcome.message)
+    keep = outcome.result
     messages.success(request, _("已合并到 %(n)s") % {"n": keep.number})
     return redirect(keep)
 
@@ -166,11 +166,24 @@ def duplicate_dismiss(request, pk: int, candidate_pk: int):
     return redirect(hazard)
 
 
-def _messages(error) -> list[str]:
-    return list(getattr(error, "messages", [str(error)]))
-
-
 # --- the overdue ladder ----------------------------------------------------------------------
+
+
+class RuleRemoveForm(django_forms.Form):
+    """The 删除 button of one configured rung."""
+
+    remove = django_forms.IntegerField()
+
+
+def _rule_set(user, data):
+    region = Region.objects.filter(code=data["region"]).first() if data["region"] else None
+    return services.escalation_rule_set(
+        by=user,
+        region=region,
+        grade=data["grade"],
+        target=data["target"],
+        days_overdue=data["days_overdue"],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -180,37 +193,23 @@ def escalation_rules(request):
     user = request.user
     districts = list(region_selectors.districts_in(user))
     city_wide = is_city_wide(user)  # the city default is offered only to them
-    form = forms.EscalationRuleForm(request.POST or None, regions=districts, city_wide=city_wide)
-    if request.method == "POST":
-        if "remove" in request.POST:
-            try:
-                services.escalation_rule_remove(by=user, rule_id=int(request.POST["remove"]))
-            except (EscalationRule.DoesNotExist, ValueError):
-                raise Http404 from None
-            except NotPermitted as error:
-                raise PermissionDenied(str(error)) from None
-            except ValidationError as error:
-                raise PermissionDenied("；".join(error.messages)) from None
-            messages.success(request, _("已删除督促规则"))
-            return redirect("hazards:escalation_rules")
-        if form.is_valid():
-            data = form.cleaned_data
-            region = Region.objects.filter(code=data["region"]).first() if data["region"] else None
-            try:
-                services.escalation_rule_set(
-                    by=user,
-                    region=region,
-                    grade=data["grade"],
-                    target=data["target"],
-                    days_overdue=data["days_overdue"],
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            except NotPermitted as error:
-                raise PermissionDenied(str(error)) from None
-            else:
-                messages.success(request, _("已保存督促规则"))
-                return redirect("hazards:escalation_rules")
+    removing = request.method == "POST" and "remove" in request.POST
+    posted = request.POST if request.method == "POST" and not removing else None
+    form = EscalationRuleForm(posted, regions=districts, city_wide=city_wide)
+    remove_form = RuleRemoveForm(request.POST if removing else None)
+    if removing:
+        outcome = submit(
+            request,
+            remove_form,
+            lambda data: services.escalation_rule_remove(by=user, rule_id=data["remove"]),
+        )
+        done = _("已删除督促规则")
+    else:
+        outcome = submit(request, form, lambda data: _rule_set(user, data))
+        done = _("已保存督促规则")
+    if outcome.done:
+        messages.success(request, done)
+        return redirect("hazards:escalation_rules")
     codes = [d.code for d in districts]
     rules = EscalationRule.objects.select_related("region").filter(
         Q(region__isnull=True) | Q(region__code__in=codes)
@@ -228,6 +227,12 @@ def escalation_rules(request):
     return render(
         request,
         "hazards/escalation_rules.html",
-        {"form": form, "rules": rules, "ladders": ladders, "city_wide": city_wide},
-        status=422 if form.errors else 200,
+        {
+            "form": form,
+            "remove_form": remove_form,
+            "rules": rules,
+            "ladders": ladders,
+            "city_wide": city_wide,
+        },
+        status=outcome.status,
     )

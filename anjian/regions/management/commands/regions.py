@@ -11,7 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from anjian.regions import services
+from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import level_of
 from anjian.regions.models import Region
+
+# --root names a province, a city or a district.
+ROOT_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.DISTRICT)
 
 
 class Command(BaseCommand):
@@ -26,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         root = options["root"]
-        if not root.isdigit() or len(root) not in (2, 4, 6):
+        if not root.isdigit() or level_of(root) not in ROOT_LEVELS:
             raise CommandError("--root 应为 2、4 或 6 位数字区划代码")
         try:
             count = services.regions_load(root=root, with_communities=options["with_communities"])
