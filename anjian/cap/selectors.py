@@ -15,6 +15,7 @@ from anjian.cap.choices import ISSUED_STATES, OPEN_STATES, State
 from anjian.cap.models import CapAlert
 from anjian.core.scoping import scope_of
 from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import ancestor_codes
 from anjian.regions.models import Region
 
 LIST_RELATIONS = ("region", "created_by", "approved_by", "replaces")
@@ -23,9 +24,8 @@ PLACEHOLDER_NAMES = ("市辖区", "县")
 
 
 def _codes_above(code: str) -> list[str]:
-    """The regions above ``code``: GB/T 2260 codes are a materialised path, so they are
-    its proper prefixes (310110016 → 310110, 3101, 31)."""
-    return [code[:n] for n in range(2, len(code))]
+    """The regions above ``code`` (310110016 → 310110, 3101, 31)."""
+    return [above for above in ancestor_codes(code) if above != code]
 
 
 def alert_queryset(user):

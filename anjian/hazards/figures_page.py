@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.hazards import selectors
 from anjian.regions import selectors as region_selectors
+from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import is_at_or_below
 
 PERIODS = [
     ("year", _("本年")),
@@ -70,9 +72,11 @@ def figures_context(user, params) -> dict:
     scope = user.scope
     enterprise_scope = scope.enterprise_id is not None
     region_group = (
-        "district" if (scope.everything or len(scope.region_prefix or "") < 6) else "street"
+        "district"
+        if (scope.everything or not is_at_or_below(scope.region_prefix or "", RegionLevel.DISTRICT))
+        else "street"
     )
-    if region and len(region) >= 6:
+    if region and is_at_or_below(region, RegionLevel.DISTRICT):
         region_group = "street"
     base = filters.query()
     list_url = reverse("hazards:hazard_list")

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -23,6 +22,8 @@ from anjian.hazards.models import (
     HazardOpenTally,
     HazardTally,
 )
+from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import code_at_sql, district_of, is_at_or_below
 from anjian.regions.models import Industry, Region
 
 LIST_RELATIONS = ("enterprise", "industry")
@@ -122,7 +123,9 @@ class FigureFilters:
         """The ledger filters (HazardFilterSet parameters) that show the records behind."""
         params = {}
         if self.region:
-            params["street" if len(self.region) >= 9 else "district"] = self.region
+            params["street" if is_at_or_below(self.region, RegionLevel.STREET) else "district"] = (
+                self.region
+            )
         if self.industry_id:
             params["industry"] = Industry.objects.get(pk=self.industry_id).code
         if self.enterprise_id:
@@ -235,9 +238,9 @@ def _tally_rows(user, filters: FigureFilters, group: str | None):
 
 def _group_expression(group: str, month: str, region: str = "scope_region_code"):
     if group == "district":
-        return Substr(region, 1, 6)
+        return code_at_sql(region, RegionLevel.DISTRICT)
     if group == "street":
-        return Substr(region, 1, 9)
+        return code_at_sql(region, RegionLevel.STREET)
     if group == "industry":
         return F("industry_id")
     if group == "month":
@@ -255,8 +258,8 @@ def _reads_district_rollup(user, filters: FigureFilters, group: str | None) -> b
     return (
         scope.enterprise_id is None
         and not filters.enterprise_id
-        and (scope.everything or len(scope.region_prefix or "") <= 6)
-        and len(filters.region) <= 6
+        and (scope.everything or not is_at_or_below(scope.region_prefix or "", RegionLevel.STREET))
+        and not is_at_or_below(filters.region, RegionLevel.STREET)
         and group != "street"
     )
 
@@ -300,7 +303,7 @@ def _deadline_rows(user, filters: FigureFilters, district_level: bool, today: da
         rows = rows.filter(industry_id=filters.industry_id)
     return list(
         rows.filter(deadline__lte=soon)
-        .annotate(place=Substr(region, 1, 9))
+        .annotate(place=code_at_sql(region, RegionLevel.STREET))
         .values("place", "industry_id")
         .annotate(**counts)
     )
@@ -343,7 +346,7 @@ class ClearingReport:
             raise ValueError(group)
         # Overdue is a current figure: by place and industry, not by the month found.
         key_of = {
-            "district": lambda row: row["place"][:6],
+            "district": lambda row: district_of(row["place"]),
             "street": lambda row: row["place"],
             "industry": lambda row: str(row["industry_id"]),
         }.get(group)
