@@ -43,5 +43,5 @@ def me(request: HttpRequest):
             "industry_ids": sorted(scope.industry_ids) if scope.industry_ids is not None else None,
             "enterprise_id": scope.enterprise_id,
         },
-        "actions": sorted(perms.ROLE_ACTIONS.get(user.role, ())),
+        "actions": sorted(perms.role_actions(user.role)),
     }

@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from anjian.accounts import permissions
         from anjian.accounts.models import User
 
         auditlog.register(
@@ -17,3 +18,6 @@ class AccountsConfig(AppConfig):
             exclude_fields=["password", "last_login", "updated_at"],
             m2m_fields=set(),
         )
+        # Assemble the role → action map from every app's ``permissions`` module now: a
+        # grant of an undeclared action or an action declared twice stops the start.
+        permissions.action_map()

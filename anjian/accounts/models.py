@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from anjian.accounts.permissions import CITY_WIDE_ACTIONS, role_can
+from anjian.accounts.permissions import city_wide_actions, role_can
 from anjian.accounts.roles import REGION_ROLES, Role
 from anjian.core.scoping import EMPTY, EVERYTHING, Scope, covers_deployment
 
@@ -113,7 +113,7 @@ class User(AbstractUser):
     def can(self, action: str) -> bool:
         if not self.role_grants(action):
             return False
-        return action not in CITY_WIDE_ACTIONS or covers_deployment(self.scope)
+        return action not in city_wide_actions() or covers_deployment(self.scope)
 
     def role_grants(self, action: str) -> bool:
         """What the role map grants, before a city-wide action asks for a city-wide scope

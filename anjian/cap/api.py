@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from anjian.accounts import permissions as perms
+from anjian.cap import permissions as perms
 from anjian.cap import selectors, services, xml
 from anjian.cap.choices import Category, Certainty, MsgType, ResponseType, Severity, State, Urgency
 from anjian.cap.choices import Status as CapStatus

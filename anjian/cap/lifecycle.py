@@ -15,7 +15,7 @@ for directly. The generated diagram and table: docs/lifecycles.md.
 
 from django.utils.translation import gettext_lazy as _
 
-from anjian.accounts import permissions as perms
+from anjian.cap import permissions as perms
 from anjian.cap.choices import MsgType, State
 from anjian.cap.models import CapAlert, CapAlertTransition
 from anjian.core.workflow import Lifecycle, Operation, Transition

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.accounts import permissions as perms
+from anjian.cap import permissions as perms
 from anjian.cap import selectors, xml
 from anjian.cap.choices import MsgType, State
 from anjian.cap.lifecycle import ALERT

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anjian.accounts import permissions as perms
 from anjian.cap import feed, forms, selectors, services, xml
+from anjian.cap import permissions as perms
 from anjian.cap.area import parse_circle, parse_polygon
 from anjian.cap.choices import State
 from anjian.cap.lifecycle import ALERT, authors

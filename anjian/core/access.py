@@ -1,12 +1,13 @@
 """Every URL and API endpoint declares who may use it (STYLE habit 3).
 
 Deny by default: a view either carries ``access = "<action>"`` (checked against the
-one role → action map in ``accounts.permissions``) or is marked ``PUBLIC``.
+one role → action map, which ``accounts.permissions`` assembles from each app's
+``permissions`` module) or is marked ``PUBLIC``.
 ``anjian/web/tests/test_url_access.py`` walks the URL resolver and the API's
 operations and fails on any route that declares nothing.
 
 Wrong role → 403 (the user knows the page exists; it is not about an object). A role
-that grants a city-wide action (``accounts.permissions.CITY_WIDE_ACTIONS``) to a user
+that grants a city-wide action (an app's ``permissions.CITY_WIDE``) to a user
 whose scope is smaller → 403 that says so, in Chinese.
 Objects outside scope → 404, which the scoped querysets give for free.
 """
@@ -29,7 +30,7 @@ def _user_can(user, action: str) -> bool:
 def _scope_refusal(user, actions) -> str:
     """Why a logged-in ``user`` may do none of ``actions``, when it is not their role: the
     role grants one, but it configures the whole deployment and their scope is smaller
-    (``accounts.permissions.CITY_WIDE_ACTIONS``). Empty when it is the role."""
+    (``accounts.permissions.city_wide_actions()``). Empty when it is the role."""
     grants = getattr(user, "role_grants", None)
     if grants is not None and any(grants(a) for a in actions):
         return city_wide_refusal(user)

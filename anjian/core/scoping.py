@@ -102,7 +102,7 @@ def ensure_in_scope(user, obj, *, field: str | None = None) -> None:
 # library, the industry catalogue, the city default of the overdue ladder): they carry no
 # region, so no scope filter protects them. Writing them needs a scope that covers the
 # whole deployment — checked here, once, by every service that writes them; the role map
-# marks the actions that open them (``accounts.permissions.CITY_WIDE_ACTIONS``).
+# marks the actions that open them (each app's ``permissions.CITY_WIDE``).
 
 
 def covers_deployment(scope: Scope) -> bool:

@@ -3,12 +3,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from anjian.core import permissions as perms
 from anjian.core.access import requires
 from anjian.core.models import BackgroundJob, Notification
 from anjian.core.notifications import inbox, mark_read
 from anjian.core.pagination import page_of
-
-JOB_VIEW = "job.view"
 
 JOB_TITLES = {
     "enterprise_import": "生产经营单位导入",
@@ -22,7 +21,7 @@ def _own_job(request, pk: int) -> BackgroundJob:
 
 
 @require_GET
-@requires(JOB_VIEW)
+@requires(perms.JOB_VIEW)
 def job_detail(request, pk: int):
     job = _own_job(request, pk)
     context = {"job": job, "title": JOB_TITLES.get(job.kind, job.kind)}
@@ -32,7 +31,7 @@ def job_detail(request, pk: int):
 
 
 @require_GET
-@requires(JOB_VIEW)
+@requires(perms.JOB_VIEW)
 def job_download(request, pk: int):
     job = _own_job(request, pk)
     if not job.output_file:
@@ -42,14 +41,14 @@ def job_download(request, pk: int):
 
 
 @require_GET
-@requires("notification.view")
+@requires(perms.NOTIFICATION_VIEW)
 def notification_list(request):
     page = page_of(request, inbox(request.user), per_page=30)
     return render(request, "core/notifications.html", {"page": page})
 
 
 @require_POST
-@requires("notification.view")
+@requires(perms.NOTIFICATION_VIEW)
 def notification_read(request, pk: int | None = None):
     """Mark one notice (and follow its link) or all notices read."""
     mark_read(user=request.user, notification_id=pk)

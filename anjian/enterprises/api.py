@@ -7,10 +7,10 @@ from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
 from anjian.core.api import FormInvalid, errors
 from anjian.core.pagination import paginate
+from anjian.enterprises import permissions as perms
 from anjian.enterprises import selectors, services
 from anjian.enterprises.choices import KEY_FLAGS
 from anjian.enterprises.forms import EnterpriseForm, form_class_for

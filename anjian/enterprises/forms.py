@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from anjian.accounts.models import User, phone_validator
 from anjian.accounts.passwords import policy_text
+from anjian.enterprises import permissions as perms
 from anjian.enterprises.models import Enterprise, EnterpriseUser
 from anjian.enterprises.services import (
     ENTERPRISE_FIELDS,
@@ -230,7 +231,7 @@ for _relation in RELATION_FIELDS:
 
 
 def form_class_for(user) -> type[EnterpriseForm]:
-    return EnterpriseForm if user.can("enterprise.change") else EnterpriseSelfForm
+    return EnterpriseForm if user.can(perms.ENTERPRISE_CHANGE) else EnterpriseSelfForm
 
 
 class EnterpriseAccountForm(forms.Form):

@@ -22,6 +22,7 @@ from anjian.accounts.services import user_create_basic
 from anjian.core.exceptions import Conflict, OutOfScope, ValidationError
 from anjian.core.scoping import ensure_in_scope
 from anjian.core.services import writable
+from anjian.enterprises import permissions as perms
 from anjian.enterprises.models import Enterprise, EnterpriseUser
 from anjian.enterprises.signals import enterprise_moved
 from anjian.regions.models import Department, ancestor_codes
@@ -165,7 +166,7 @@ def enterprise_update(*, by, enterprise_id: int, data: dict, expected_version: i
     )
     if enterprise.version != expected_version:
         raise Conflict()
-    if not by.can("enterprise.change"):
+    if not by.can(perms.ENTERPRISE_CHANGE):
         forbidden = set(data) - set(SELF_MAINTAINED_FIELDS)
         if forbidden:
             raise ValidationError(_("企业用户只能修改本单位的联系人和从业人员信息"))

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from anjian.accounts import permissions as perms
 from anjian.core import audit
 from anjian.core.access import requires
 from anjian.core.registry import (
@@ -23,6 +22,7 @@ from anjian.core.registry import (
     RegistryMapPoints,
 )
 from anjian.enterprises import exporter, selectors, services
+from anjian.enterprises import permissions as perms
 from anjian.enterprises.forms import (
     SECTIONS,
     EnterpriseAccountForm,

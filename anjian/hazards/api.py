@@ -10,13 +10,15 @@ from ninja import File, Form, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
 from anjian.core.api import FormInvalid, errors
 from anjian.core.pagination import paginate
 from anjian.enterprises.models import Enterprise
+from anjian.hazards import permissions as perms
 from anjian.hazards import selectors, services
 from anjian.hazards.choices import Grade, PhotoStage
+from anjian.hazards.figures_page import _month
+from anjian.hazards.forms import SystemMeasureForm
 from anjian.hazards.models import Hazard, MeasureState
 from anjian.hazards.schemas import (
     AcceptIn,
@@ -46,6 +48,7 @@ from anjian.hazards.schemas import (
     SystemMeasureOut,
     SystemMeasureUpdateIn,
 )
+from anjian.regions.selectors import industries_for
 
 router = Router(tags=["隐患排查治理"])
 
@@ -73,8 +76,6 @@ def figures(
     month_from: str = "",
     month_to: str = "",
 ):
-    from anjian.hazards.figures_page import _month
-    from anjian.regions.selectors import industries_for
 
     industry_id = None
     if industry:
@@ -465,7 +466,6 @@ def merge(request: HttpRequest, hazard_id: int, other_id: int):
 
 
 def _measure_form(request, payload: SystemMeasureIn, instance=None):
-    from anjian.hazards.forms import SystemMeasureForm
 
     data = payload.dict(exclude={"hazard_ids", "version"})
     data["industry"] = data["industry"] or ""

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from anjian.core.search import bigrams, normalize
 from anjian.hazards.choices import State
+from anjian.hazards.models import DuplicateCandidate, Hazard
 
 WINDOW = timedelta(days=7)
 THRESHOLD = 0.45
@@ -35,7 +36,6 @@ def similarity(one, other) -> float:
 
 
 def candidates_for(hazard):
-    from anjian.hazards.models import Hazard
 
     return (
         Hazard.objects.filter(
@@ -51,7 +51,6 @@ def candidates_for(hazard):
 
 def flag(hazard) -> list:
     """Record a DuplicateCandidate for each earlier hazard this one looks like."""
-    from anjian.hazards.models import DuplicateCandidate
 
     flagged = []
     for other in candidates_for(hazard):

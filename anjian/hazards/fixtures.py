@@ -13,15 +13,23 @@ from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from anjian.hazards import services, tally
 from anjian.hazards.choices import Grade, ListingLevel, RevisitResult, Source, State
 from anjian.hazards.library.selectors import clauses_for_enterprise, suggest_clauses
-from anjian.hazards.models import Hazard, HazardPhoto, HazardTransition, Revisit, StandardClause
+from anjian.hazards.models import (
+    Hazard,
+    HazardPhoto,
+    HazardTransition,
+    Revisit,
+    StandardClause,
+    SystemMeasure,
+)
 from anjian.regions.levels import district_of
+from anjian.regions.models import Region
 
 TEMPLATES = [
     ("配电箱门未关闭、线路裸露", "车间配电箱门敞开，内部线路绝缘层破损", "生产车间东侧"),
@@ -228,10 +236,6 @@ MEASURES = [
 
 def _demo_measures(by, enterprises, rng: random.Random) -> None:
     """制度措施清单: one measure per recurring problem, linked to the hazards behind it."""
-    from django.db.models import Count
-
-    from anjian.hazards.models import SystemMeasure
-    from anjian.regions.models import Region
 
     district = district_of(enterprises[0].scope_region_code)
     frequent = (

@@ -4,7 +4,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.hazards.choices import Category, Grade, ListingLevel, PhotoStage, RevisitResult, Source
+from anjian.hazards.choices import (
+    Category,
+    EscalationTarget,
+    Grade,
+    ListingLevel,
+    PhotoStage,
+    RevisitResult,
+    Source,
+)
+from anjian.hazards.models import SystemMeasure
+from anjian.regions import selectors as region_selectors
+from anjian.regions.models import Region
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -226,8 +237,6 @@ class SystemMeasureForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
-        from anjian.hazards.models import SystemMeasure
-
         model = SystemMeasure
         fields = [
             "region",
@@ -249,8 +258,6 @@ class SystemMeasureForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from anjian.regions import selectors as region_selectors
-        from anjian.regions.models import Region
 
         scope = user.scope
         regions = (
@@ -276,7 +283,6 @@ class EscalationRuleForm(forms.Form):
     days_overdue = forms.IntegerField(label=_("逾期天数"), min_value=0, max_value=365)
 
     def __init__(self, *args, regions=(), city_wide: bool = False, **kwargs):
-        from anjian.hazards.choices import EscalationTarget
 
         super().__init__(*args, **kwargs)
         choices = [("", _("全市默认"))] if city_wide else []
@@ -291,7 +297,6 @@ class EscalateForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from anjian.hazards.choices import EscalationTarget
 
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = EscalationTarget.choices

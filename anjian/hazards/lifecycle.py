@@ -35,9 +35,9 @@ Services run the transitions (``services/``); pages and the API offer what
 
 from django.utils.translation import gettext_lazy as _
 
-from anjian.accounts import permissions as perms
 from anjian.accounts.roles import Role
 from anjian.core.workflow import Lifecycle, Operation, Transition
+from anjian.hazards import permissions as perms
 from anjian.hazards.choices import (
     DEADLINE_STATES,
     GOVERNMENT_SOURCES,

@@ -21,6 +21,7 @@ from anjian.hazards.models import (
     HazardDistrictTally,
     HazardOpenTally,
     HazardTally,
+    SystemMeasure,
 )
 from anjian.regions.choices import RegionLevel
 from anjian.regions.levels import code_at_sql, district_of, is_at_or_below
@@ -93,7 +94,6 @@ def hazard_timeline(hazard: Hazard) -> list:
 
 def measure_queryset(user):
     """The 制度措施清单 in ``user``'s scope, with what the list and the API show."""
-    from anjian.hazards.models import SystemMeasure
 
     return (
         SystemMeasure.objects.for_user(user)

@@ -10,13 +10,14 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import api_public, api_requires
 from anjian.core.api import ErrorOut, errors
 from anjian.core.network import client_ip
 from anjian.core.pagination import paginate
 from anjian.enterprises.models import Enterprise
+from anjian.hazards import permissions as hazard_perms
 from anjian.monitoring import ingest, refusals, selectors, services
+from anjian.monitoring import permissions as perms
 from anjian.monitoring.choices import AlarmState, Channel, DeviceState, RejectReason
 from anjian.monitoring.models import Device, DeviceType, Reading
 from anjian.monitoring.schemas import (
@@ -299,7 +300,7 @@ def dispose(request: HttpRequest, alarm_id: int, payload: DisposeIn):
 @api_requires(perms.ALARM_HANDLE)
 def to_hazard(request: HttpRequest, alarm_id: int, payload: HazardIn):
     selectors.alarm_get(request.user, alarm_id)
-    if not request.user.can(perms.HAZARD_REPORT):
+    if not request.user.can(hazard_perms.HAZARD_REPORT):
         raise HttpError(403, "您的角色不能登记隐患")
     hazard = services.alarm_to_hazard(
         by=request.user, alarm_id=alarm_id, title=payload.title, description=payload.description

@@ -9,8 +9,9 @@ once, never from a false alarm). The generated diagram and table: docs/lifecycle
 
 from django.utils.translation import gettext_lazy as _
 
-from anjian.accounts import permissions as perms
 from anjian.core.workflow import Lifecycle, Operation, Transition
+from anjian.hazards import permissions as hazard_perms
+from anjian.monitoring import permissions as perms
 from anjian.monitoring.choices import AlarmCause, AlarmState
 from anjian.monitoring.models import Alarm, AlarmEvent
 
@@ -18,7 +19,7 @@ OPEN = {AlarmState.ACTIVE, AlarmState.ACKNOWLEDGED}
 
 
 def may_report_hazards(user, alarm) -> str | None:
-    if not user.can(perms.HAZARD_REPORT):
+    if not user.can(hazard_perms.HAZARD_REPORT):
         return _("您的角色不能登记隐患")
     return None
 

@@ -5,9 +5,9 @@ Reads only. Services (an alarm raised), sweeps (escalation, devices offline) and
 ``channels`` (SMS/e-mail after commit) all ask here, so none of them imports another.
 """
 
-from anjian.accounts import permissions as perms
 from anjian.accounts.models import User
 from anjian.accounts.roles import Role
+from anjian.monitoring import permissions as perms
 from anjian.monitoring.choices import EscalationStep
 from anjian.monitoring.models import Alarm, DutyPerson
 from anjian.regions.levels import district_of, street_of

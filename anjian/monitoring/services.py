@@ -15,7 +15,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.accounts import permissions as perms
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.notifications import notify
 from anjian.core.scoping import ensure_in_scope
@@ -27,6 +26,7 @@ from anjian.enterprises.selectors import enterprise_for_write
 from anjian.hazards import services as hazard_services
 from anjian.hazards.choices import Source
 from anjian.monitoring import channels, lifecycle
+from anjian.monitoring import permissions as perms
 from anjian.monitoring.choices import (
     OPEN_ALARM_STATES,
     AlarmCause,

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.excel import write_ledger
 from anjian.core.forms import attachment, is_htmx_partial, submit
@@ -28,7 +27,9 @@ from anjian.core.registry import (
     RegistryMapPoints,
 )
 from anjian.enterprises.models import Enterprise
+from anjian.hazards import permissions as hazard_perms
 from anjian.monitoring import forms, lifecycle, selectors, services
+from anjian.monitoring import permissions as perms
 from anjian.monitoring.choices import AlarmState, DeviceState, RejectReason
 from anjian.monitoring.ledger import ALARM_COLUMNS
 from anjian.monitoring.lifecycle import ALARM
@@ -232,7 +233,7 @@ def alarm_dispose(request, pk: int):
 @require_POST
 @requires(perms.ALARM_HANDLE)
 def alarm_hazard(request, pk: int):
-    if not request.user.can(perms.HAZARD_REPORT):
+    if not request.user.can(hazard_perms.HAZARD_REPORT):
         raise PermissionDenied(lifecycle.may_report_hazards(request.user, None))
     return _alarm_action(
         request,

@@ -6,11 +6,11 @@ from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
 from anjian.core.api import FormInvalid, errors
 from anjian.core.pagination import paginate
 from anjian.risks import grading, selectors, services
+from anjian.risks import permissions as perms
 from anjian.risks.choices import METHOD_FACTORS, Method
 from anjian.risks.forms import (
     POINT_FIELDS,

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from anjian.accounts import permissions as perms
+from anjian.accounts import permissions as account_perms
+from anjian.cap import permissions as cap_perms
+from anjian.enterprises import permissions as enterprise_perms
+from anjian.hazards import permissions as hazard_perms
+from anjian.monitoring import permissions as monitoring_perms
+from anjian.regions import permissions as region_perms
+from anjian.risks import permissions as risk_perms
+from anjian.web import permissions as perms
 
 
 @dataclass(frozen=True)
@@ -24,28 +31,28 @@ MENU: list[MenuItem] = [
     MenuItem(
         _("生产经营单位"),
         "enterprises:enterprise_list",
-        perms.ENTERPRISE_VIEW,
+        enterprise_perms.ENTERPRISE_VIEW,
         "bi-buildings",
         "enterprises",
     ),
     MenuItem(
         _("单位地图"),
         "enterprises:enterprise_map",
-        perms.ENTERPRISE_VIEW,
+        enterprise_perms.ENTERPRISE_VIEW,
         "bi-geo-alt",
         "enterprises-map",
     ),
     MenuItem(
         _("隐患治理"),
         "hazards:hazard_list",
-        perms.HAZARD_VIEW,
+        hazard_perms.HAZARD_VIEW,
         "bi-exclamation-triangle",
         "hazards",
     ),
     MenuItem(
         _("动态清零"),
         "hazards:clearing_figures",
-        perms.HAZARD_VIEW,
+        hazard_perms.HAZARD_VIEW,
         "bi-bar-chart-line",
         "hazards-figures",
     ),
@@ -54,32 +61,46 @@ MENU: list[MenuItem] = [
     MenuItem(
         _("企业自查"),
         "selfcheck:plan_list",
-        perms.SELFCHECK_MANAGE,
+        hazard_perms.SELFCHECK_MANAGE,
         "bi-ui-checks",
         "selfcheck",
     ),
-    MenuItem(_("企业自查"), "selfcheck:plan_list", perms.HAZARD_VIEW, "bi-ui-checks", "selfcheck"),
+    MenuItem(
+        _("企业自查"), "selfcheck:plan_list", hazard_perms.HAZARD_VIEW, "bi-ui-checks", "selfcheck"
+    ),
     MenuItem(
         _("判定标准"),
         "standards:document_list",
-        perms.HAZARD_VIEW,
+        hazard_perms.HAZARD_VIEW,
         "bi-journal-check",
         "standards",
     ),
     MenuItem(
         _("风险管控"),
         "risks:risk_point_list",
-        perms.RISK_VIEW,
+        risk_perms.RISK_VIEW,
         "bi-exclamation-diamond",
         "risks",
     ),
-    MenuItem(_("监测预警"), "monitoring:console", perms.MONITOR_VIEW, "bi-broadcast", "monitoring"),
-    MenuItem(_("预警发布"), "cap:alert_list", perms.WARNING_VIEW, "bi-megaphone", "cap"),
-    MenuItem(_("区划与网格"), "regions:region_list", perms.REGION_VIEW, "bi-diagram-3", "regions"),
     MenuItem(
-        _("部门与行业"), "regions:department_list", perms.DEPARTMENT_VIEW, "bi-bank", "departments"
+        _("监测预警"),
+        "monitoring:console",
+        monitoring_perms.MONITOR_VIEW,
+        "bi-broadcast",
+        "monitoring",
     ),
-    MenuItem(_("用户管理"), "accounts:user_list", perms.USER_MANAGE, "bi-people", "users"),
+    MenuItem(_("预警发布"), "cap:alert_list", cap_perms.WARNING_VIEW, "bi-megaphone", "cap"),
+    MenuItem(
+        _("区划与网格"), "regions:region_list", region_perms.REGION_VIEW, "bi-diagram-3", "regions"
+    ),
+    MenuItem(
+        _("部门与行业"),
+        "regions:department_list",
+        region_perms.DEPARTMENT_VIEW,
+        "bi-bank",
+        "departments",
+    ),
+    MenuItem(_("用户管理"), "accounts:user_list", account_perms.USER_MANAGE, "bi-people", "users"),
 ]
 
 

@@ -3,9 +3,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import public, requires
+from anjian.enterprises import permissions as enterprise_perms
 from anjian.enterprises import selectors as enterprise_selectors
+from anjian.web import permissions as perms
 
 
 @requires(perms.HOME_VIEW)
@@ -16,7 +17,7 @@ def home(request):
     if user.scope.enterprise_id is not None:
         own = enterprise_selectors.enterprise_get(user, user.scope.enterprise_id)
         return render(request, "web/home_enterprise.html", {"enterprise": own})
-    if user.can(perms.ENTERPRISE_VIEW) and not user.scope.is_empty:
+    if user.can(enterprise_perms.ENTERPRISE_VIEW) and not user.scope.is_empty:
         counts = enterprise_selectors.registry_counts(user)
         list_url = reverse("enterprises:enterprise_list")
         charts = {

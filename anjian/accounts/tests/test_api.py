@@ -2,7 +2,7 @@
 
 import pytest
 
-from anjian.accounts.permissions import ROLE_ACTIONS
+from anjian.accounts.permissions import role_actions
 from anjian.regions.models import Industry
 from testsupport import world
 
@@ -21,7 +21,7 @@ def test_me_reports_a_district_officials_scope(api_client_for, district_official
         "industry_ids": None,
         "enterprise_id": None,
     }
-    assert body["actions"] == sorted(ROLE_ACTIONS["supervisor"])
+    assert body["actions"] == sorted(role_actions("supervisor"))
 
 
 def test_me_reports_a_department_users_industries(api_client_for, housing_official):

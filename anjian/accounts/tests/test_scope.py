@@ -8,7 +8,10 @@ from anjian.accounts.models import User
 from anjian.accounts.roles import Role
 from anjian.accounts.services import user_create_basic
 from anjian.core.scoping import EMPTY, EVERYTHING
+from anjian.enterprises import permissions as enterprise_perms
+from anjian.regions import permissions as region_perms
 from anjian.regions.models import Department, Industry, Region
+from anjian.web import permissions as web_perms
 from testsupport import world
 
 
@@ -63,7 +66,7 @@ def test_an_enterprise_account_without_an_enterprise_sees_nothing(db):
 def test_a_disabled_account_sees_nothing_and_may_do_nothing(district_official):
     district_official.is_active = False
     assert district_official.scope == EMPTY
-    assert not district_official.can(perms.HOME_VIEW)
+    assert not district_official.can(web_perms.HOME_VIEW)
 
 
 def test_a_region_role_without_a_region_sees_nothing(db):
@@ -129,26 +132,50 @@ def test_a_phone_number_must_look_like_one(db):
 @pytest.mark.parametrize(
     ("name", "allowed", "refused"),
     [
-        ("admin", {perms.USER_MANAGE, perms.DEPARTMENT_MANAGE, perms.ENTERPRISE_ADD}, set()),
+        (
+            "admin",
+            {perms.USER_MANAGE, region_perms.DEPARTMENT_MANAGE, enterprise_perms.ENTERPRISE_ADD},
+            set(),
+        ),
         (
             "district_official",
-            {perms.ENTERPRISE_ADD, perms.REGION_MANAGE},
-            {perms.USER_MANAGE, perms.DEPARTMENT_MANAGE},
+            {enterprise_perms.ENTERPRISE_ADD, region_perms.REGION_MANAGE},
+            {perms.USER_MANAGE, region_perms.DEPARTMENT_MANAGE},
         ),
         (
             "housing_official",
-            {perms.ENTERPRISE_ADD, perms.ENTERPRISE_IMPORT},
-            {perms.REGION_MANAGE, perms.USER_MANAGE},
+            {enterprise_perms.ENTERPRISE_ADD, enterprise_perms.ENTERPRISE_IMPORT},
+            {region_perms.REGION_MANAGE, perms.USER_MANAGE},
         ),
-        ("street_officer", {perms.ENTERPRISE_ADD, perms.REGION_MANAGE}, {perms.USER_MANAGE}),
-        ("inspector", {perms.ENTERPRISE_VIEW, perms.ENTERPRISE_EXPORT}, {perms.ENTERPRISE_ADD}),
-        ("leader", {perms.ENTERPRISE_VIEW, perms.AUDIT_VIEW}, {perms.ENTERPRISE_CHANGE}),
+        (
+            "street_officer",
+            {enterprise_perms.ENTERPRISE_ADD, region_perms.REGION_MANAGE},
+            {perms.USER_MANAGE},
+        ),
+        (
+            "inspector",
+            {enterprise_perms.ENTERPRISE_VIEW, enterprise_perms.ENTERPRISE_EXPORT},
+            {enterprise_perms.ENTERPRISE_ADD},
+        ),
+        (
+            "leader",
+            {enterprise_perms.ENTERPRISE_VIEW, perms.AUDIT_VIEW},
+            {enterprise_perms.ENTERPRISE_CHANGE},
+        ),
         (
             "enterprise_manager",
-            {perms.ENTERPRISE_VIEW, perms.ENTERPRISE_CHANGE_OWN},
-            {perms.ENTERPRISE_CHANGE, perms.ENTERPRISE_EXPORT, perms.REGION_VIEW},
+            {enterprise_perms.ENTERPRISE_VIEW, enterprise_perms.ENTERPRISE_CHANGE_OWN},
+            {
+                enterprise_perms.ENTERPRISE_CHANGE,
+                enterprise_perms.ENTERPRISE_EXPORT,
+                region_perms.REGION_VIEW,
+            },
         ),
-        ("expert", {perms.HOME_VIEW, perms.PROFILE}, {perms.ENTERPRISE_VIEW, perms.REGION_VIEW}),
+        (
+            "expert",
+            {web_perms.HOME_VIEW, perms.PROFILE},
+            {enterprise_perms.ENTERPRISE_VIEW, region_perms.REGION_VIEW},
+        ),
     ],
 )
 def test_each_role_may_do_what_the_one_map_grants(name, allowed, refused, db):
@@ -162,9 +189,9 @@ def test_each_role_may_do_what_the_one_map_grants(name, allowed, refused, db):
 def test_every_role_has_its_profile_and_home():
     for role in Role:
         assert perms.role_can(role, perms.PROFILE), role
-        assert perms.role_can(role, perms.HOME_VIEW), role
+        assert perms.role_can(role, web_perms.HOME_VIEW), role
 
 
 def test_an_unknown_role_or_action_grants_nothing():
-    assert not perms.role_can("superhero", perms.HOME_VIEW)
+    assert not perms.role_can("superhero", web_perms.HOME_VIEW)
     assert not perms.role_can(Role.ADMIN, "enterprise.destroy")

@@ -4,7 +4,7 @@ issued warnings of the regions above a user are readable, drafts are not."""
 from django.test import Client
 from django.urls import reverse
 
-from anjian.accounts import permissions as perms
+from anjian.cap import permissions as perms
 from anjian.cap.models import CapAlert
 from anjian.cap.tests.factories import alert_in, form_data
 from testsupport import world

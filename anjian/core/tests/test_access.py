@@ -8,7 +8,6 @@ from django.test import RequestFactory
 from django.views import View
 from ninja.errors import HttpError
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import (
     PUBLIC,
     AccessMixin,
@@ -18,6 +17,7 @@ from anjian.core.access import (
     public,
     requires,
 )
+from anjian.enterprises import permissions as perms
 
 
 def view_function():

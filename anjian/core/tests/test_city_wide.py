@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from ninja.errors import HttpError
 
-from anjian.accounts import permissions as perms
+from anjian.accounts import permissions as account_perms
 from anjian.core.access import api_requires, requires
 from anjian.core.exceptions import NotPermitted
 from anjian.core.scoping import (
@@ -18,6 +18,10 @@ from anjian.core.scoping import (
     is_city_wide,
     require_city_wide,
 )
+from anjian.enterprises import permissions as enterprise_perms
+from anjian.hazards import permissions as hazard_perms
+from anjian.monitoring import permissions as monitoring_perms
+from anjian.risks import permissions as risk_perms
 from testsupport import world
 
 pytestmark = pytest.mark.django_db
@@ -66,17 +70,23 @@ def test_a_district_administrator_is_refused_in_chinese_naming_the_scope(distric
 
 
 def test_the_city_wide_actions_need_a_city_wide_scope(district_admin, city_admin):
-    for action in perms.CITY_WIDE_ACTIONS:
-        assert perms.role_can("admin", action)
+    for action in account_perms.city_wide_actions():
+        assert account_perms.role_can("admin", action)
         assert not district_admin.can(action), action
         assert city_admin.can(action), action
     # Everything else an administrator does in the district stays granted.
-    assert district_admin.can(perms.ENTERPRISE_ADD) and district_admin.can(perms.USER_MANAGE)
+    assert district_admin.can(enterprise_perms.ENTERPRISE_ADD) and district_admin.can(
+        account_perms.USER_MANAGE
+    )
 
 
 def test_the_city_wide_actions_are_the_configuration_of_the_whole_deployment():
-    city_wide = {perms.RISK_CONFIGURE, perms.HAZARD_STANDARDS, perms.MONITOR_ADMIN}
-    assert city_wide == perms.CITY_WIDE_ACTIONS
+    city_wide = {
+        risk_perms.RISK_CONFIGURE,
+        hazard_perms.HAZARD_STANDARDS,
+        monitoring_perms.MONITOR_ADMIN,
+    }
+    assert city_wide == account_perms.city_wide_actions()
 
 
 def _request(user):
@@ -86,7 +96,7 @@ def _request(user):
 
 
 def test_a_page_refuses_a_district_administrator_with_the_reason(district_admin):
-    view = requires(perms.HAZARD_STANDARDS)(lambda request: HttpResponse("ok"))
+    view = requires(hazard_perms.HAZARD_STANDARDS)(lambda request: HttpResponse("ok"))
 
     with pytest.raises(PermissionDenied) as refused:
         view(_request(district_admin))
@@ -95,7 +105,7 @@ def test_a_page_refuses_a_district_administrator_with_the_reason(district_admin)
 
 
 def test_a_page_refuses_a_wrong_role_without_a_reason(leader):
-    view = requires(perms.HAZARD_STANDARDS)(lambda request: HttpResponse("ok"))
+    view = requires(hazard_perms.HAZARD_STANDARDS)(lambda request: HttpResponse("ok"))
 
     with pytest.raises(PermissionDenied) as refused:
         view(_request(leader))
@@ -104,7 +114,7 @@ def test_a_page_refuses_a_wrong_role_without_a_reason(leader):
 
 
 def test_the_api_refuses_a_district_administrator_in_chinese(district_admin, leader):
-    operation = api_requires(perms.HAZARD_STANDARDS)(lambda request: {"ok": True})
+    operation = api_requires(hazard_perms.HAZARD_STANDARDS)(lambda request: {"ok": True})
 
     with pytest.raises(HttpError) as refused:
         operation(_request(district_admin))

@@ -11,13 +11,13 @@ from django.http import Http404
 from django.test import Client, RequestFactory
 from django.urls import path, reverse
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import declared_access
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
 from anjian.core.forms import page_error, submit
 from anjian.core.middleware import ScopeErrorMiddleware
 from anjian.core.registry import RegistryDetail, RegistryEdit
 from anjian.core.services import writable
+from anjian.enterprises import permissions as perms
 from anjian.enterprises.models import Enterprise
 from config.urls import urlpatterns as site_urlpatterns
 

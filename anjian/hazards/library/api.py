@@ -11,10 +11,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
 from anjian.core.api import FormInvalid, errors
 from anjian.enterprises.models import Enterprise
+from anjian.hazards import permissions as perms
 from anjian.hazards.library import loader, selectors, services
 from anjian.hazards.library.forms import ClauseForm
 

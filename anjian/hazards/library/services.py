@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from anjian.core.exceptions import NotPermitted, ValidationError
 from anjian.core.scoping import require_city_wide
+from anjian.hazards import permissions as perms
 from anjian.hazards.library.vocabulary import Vocabulary
 from anjian.hazards.models import StandardClause, StandardDocument
 
@@ -51,7 +52,7 @@ def require_editor(by) -> None:
     if by is None:
         return
     require_city_wide(by, what=_("重大事故隐患判定标准库"))
-    if not by.can("hazard.standards"):
+    if not by.can(perms.HAZARD_STANDARDS):
         raise NotPermitted()
 
 

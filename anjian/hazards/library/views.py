@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anjian.accounts import permissions as perms
 from anjian.core import audit
 from anjian.core.access import requires
 from anjian.core.excel import write_ledger
@@ -23,6 +22,7 @@ from anjian.core.registry import (
     RegistryList,
 )
 from anjian.enterprises.models import Enterprise
+from anjian.hazards import permissions as perms
 from anjian.hazards.choices import StandardDomain
 from anjian.hazards.library import loader, selectors, services
 from anjian.hazards.library.forms import ClauseForm, DocumentForm, StandardUploadForm

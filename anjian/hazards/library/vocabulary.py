@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from anjian.hazards.choices import StandardDomain
 from anjian.regions.defaults import INDUSTRIES
+from anjian.regions.models import Industry
 
 
 @dataclass
@@ -25,7 +26,6 @@ class Vocabulary:
     def current(cls) -> "Vocabulary":
         """The defaults and every industry in the database (active or not)."""
         vocabulary = cls.defaults()
-        from anjian.regions.models import Industry
 
         vocabulary.industries.update(Industry.objects.values_list("code", "name"))
         return vocabulary

@@ -7,10 +7,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import api_requires
 from anjian.core.api import errors
 from anjian.core.pagination import paginate
+from anjian.hazards import permissions as perms
 from anjian.hazards.models import CheckPlan, CheckRecord
 from anjian.hazards.selfcheck import services
 

@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.accounts.permissions import SELFCHECK_MANAGE
 from anjian.core.exceptions import NotPermitted, ValidationError
 from anjian.core.scoping import ensure_in_scope
 from anjian.enterprises.models import Enterprise
@@ -35,6 +34,7 @@ from anjian.hazards.models import (
     CheckResult,
     StandardClause,
 )
+from anjian.hazards.permissions import SELFCHECK_MANAGE
 from anjian.hazards.photos import prepare_photos
 from anjian.hazards.selfcheck import checklists
 from anjian.hazards.selfcheck.selectors import clause_by_code

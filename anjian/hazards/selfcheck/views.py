@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.forms import submit
 from anjian.core.pagination import page_of
 from anjian.enterprises.models import Enterprise
+from anjian.hazards import permissions as perms
 from anjian.hazards.choices import CheckFrequency
 from anjian.hazards.models import CheckItem, CheckPlan, Hazard
 from anjian.hazards.selfcheck import checklists, selectors, services

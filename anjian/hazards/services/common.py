@@ -7,6 +7,8 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.accounts.models import User
+from anjian.accounts.roles import Role
 from anjian.core.exceptions import NotPermitted, ValidationError
 from anjian.core.notifications import notify
 from anjian.core.workflow import Step
@@ -133,7 +135,6 @@ def _raise(errors: dict) -> None:
 
 
 def _enterprise_users(enterprise_id: int):
-    from anjian.accounts.models import User
 
     return User.objects.filter(enterprise_link__enterprise_id=enterprise_id, is_active=True)
 
@@ -141,8 +142,6 @@ def _enterprise_users(enterprise_id: int):
 def supervisors_of(hazard: Hazard):
     """Government users who supervise this hazard: its enterprise's supervising department
     and the comprehensive (安委办) users of its district, each only if in scope."""
-    from anjian.accounts.models import User
-    from anjian.accounts.roles import Role
 
     district = district_of(hazard.scope_region_code)
     candidates = User.objects.filter(

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.hazards.models import Hazard
+from anjian.hazards import permissions as perms
+from anjian.hazards.models import Hazard, SystemMeasure
 
 MEASURE_FIELDS = (
     "region",
@@ -23,7 +24,6 @@ MEASURE_FIELDS = (
 
 
 def _check_measure_scope(by, measure) -> None:
-    from anjian.hazards.models import SystemMeasure
 
     scope = by.scope
     if not scope.everything:
@@ -40,9 +40,8 @@ def _check_measure_scope(by, measure) -> None:
 @transaction.atomic
 def measure_create(*, by, data: dict, hazards: Iterable = ()):
     """Add a 制度措施 for the writer's region (or an industry in it), with the hazards behind it."""
-    from anjian.hazards.models import SystemMeasure
 
-    if not by.can("hazard.supervise"):
+    if not by.can(perms.HAZARD_SUPERVISE):
         raise NotPermitted()
     measure = SystemMeasure(created_by=by, **{k: v for k, v in data.items() if k in MEASURE_FIELDS})
     measure.full_clean()
@@ -61,9 +60,8 @@ def measure_update(
 ):
     """Change a 制度措施 (progress, state, …) at ``expected_version``; ``hazards``, when
     given, replaces the linked hazards (those in the writer's scope)."""
-    from anjian.hazards.models import SystemMeasure
 
-    if not by.can("hazard.supervise"):
+    if not by.can(perms.HAZARD_SUPERVISE):
         raise NotPermitted()
     measure = SystemMeasure.objects.for_user(by).select_for_update().get(pk=measure_id)
     if measure.version != expected_version:

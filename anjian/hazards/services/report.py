@@ -13,13 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.accounts import permissions as perms
 from anjian.core import search
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.notifications import notify
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.selectors import enterprise_for_write
 from anjian.hazards import duplicates, lifecycle, tally
+from anjian.hazards import permissions as perms
 from anjian.hazards.choices import OPEN_STATES, Grade, PhotoStage, Source, State
 from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import Hazard, HazardPhoto, HazardTransition, StandardClause
@@ -66,7 +66,7 @@ def hazard_report(
     timeline entry, tally, duplicate flags, a notice to the enterprise's users when the
     government side found it.
     """
-    if not by.can("hazard.report"):
+    if not by.can(perms.HAZARD_REPORT):
         raise NotPermitted()
     enterprise = enterprise_for_write(by, enterprise)
     now = timezone.now()

@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.accounts import permissions as perms
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.notifications import notify
 from anjian.core.scoping import require_city_wide
 from anjian.hazards import ladder as overdue_ladder
+from anjian.hazards import permissions as perms
 from anjian.hazards.choices import (
     OPEN_STATES,
     EscalationTarget,

@@ -21,10 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.accounts import permissions as perms
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.notifications import notify
 from anjian.hazards import lifecycle
+from anjian.hazards import permissions as perms
 from anjian.hazards.choices import DuplicateState, Grade, PhotoStage, State
 from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import DuplicateCandidate, Hazard

@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 
 from anjian.hazards import selectors
+from anjian.hazards.selfcheck import selectors as selfcheck_selectors
 
 register = template.Library()
 
@@ -38,7 +39,6 @@ def hazard_summary(user, enterprise=None):
 @register.inclusion_tag("selfcheck/_due.html")
 def selfcheck_due(user, enterprise):
     """The enterprise's check plans due now (this day, week or month), for its home page."""
-    from anjian.hazards.selfcheck import selectors as selfcheck_selectors
 
     plans = list(selfcheck_selectors.plans_due(user, enterprise_id=enterprise.pk)[:10])
     return {"plans": plans, "user": user}

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from anjian.accounts import permissions as perms
+from anjian.hazards import permissions as perms
 from anjian.hazards.models import SystemMeasure
 from anjian.hazards.tests.factories import hazard_in
 from anjian.hazards.tests.test_scoping import MEASURE_VISIBLE, world_measure

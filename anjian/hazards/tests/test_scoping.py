@@ -7,7 +7,7 @@ plans and records (企业自查).
 
 from django.urls import reverse
 
-from anjian.accounts import permissions as perms
+from anjian.hazards import permissions as perms
 from anjian.hazards.choices import CheckFrequency
 from anjian.hazards.models import CheckPlan, CheckRecord, Hazard, SystemMeasure
 from anjian.hazards.selfcheck.forms import field_names

@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.forms import submit_on_page
 from anjian.hazards import forms, lifecycle, selectors, services
+from anjian.hazards import permissions as perms
 from anjian.hazards.choices import DuplicateState
 from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import DuplicateCandidate, Hazard, HazardPhoto

@@ -9,14 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.excel import write_ledger
 from anjian.core.forms import attachment, is_htmx_partial, submit
 from anjian.core.pagination import paginate_table
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import forms, lifecycle, selectors, services
+from anjian.hazards import permissions as perms
+from anjian.hazards.figures_page import figures_context
 from anjian.hazards.ledger import COLUMNS, SHEET_TITLE, ledger_filename
+from anjian.hazards.library.selectors import clauses_for_enterprise
 from anjian.hazards.models import Hazard, Revisit, SupervisionListing
 from anjian.hazards.tables import HazardTable
 
@@ -71,7 +73,6 @@ def hazard_export(request):
 
 def _clause_choices(enterprise):
     """The clauses this enterprise may be judged by (the picker shows the same ones)."""
-    from anjian.hazards.library.selectors import clauses_for_enterprise
 
     return [(c.pk, f"{c.code} {c.text[:60]}") for c in clauses_for_enterprise(enterprise)]
 
@@ -143,7 +144,6 @@ def _report_and_maybe_close(user, enterprise, data) -> Hazard:
 @require_GET
 @requires(perms.HAZARD_VIEW)
 def clearing_figures(request):
-    from anjian.hazards.figures_page import figures_context
 
     context = figures_context(request.user, request.GET)
     return render(request, "hazards/figures.html", context)

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anjian.accounts import permissions as perms
 from anjian.core import audit
 from anjian.core.registry import RegistryDetail, RegistryEdit, RegistryExport, RegistryList
 from anjian.hazards import forms, selectors, services
+from anjian.hazards import permissions as perms
 from anjian.hazards.ledger import MEASURE_COLUMNS
 from anjian.hazards.models import MeasureState
 

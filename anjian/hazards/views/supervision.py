@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.forms import submit
 from anjian.core.scoping import is_city_wide
 from anjian.hazards import forms, selectors, services
 from anjian.hazards import ladder as overdue_ladder
+from anjian.hazards import permissions as perms
 from anjian.hazards.forms import EscalationRuleForm
 from anjian.hazards.models import (
     DeadlineExtension,

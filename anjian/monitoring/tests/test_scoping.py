@@ -5,7 +5,7 @@ and data-quality flags are read only through a device, so these cover them."""
 
 from django.urls import reverse
 
-from anjian.accounts import permissions as perms
+from anjian.monitoring import permissions as perms
 from anjian.monitoring.models import Alarm, Device, DeviceType, Gateway
 from anjian.monitoring.tests.factories import plain_alarm, plain_device, plain_gateway
 from testsupport import world

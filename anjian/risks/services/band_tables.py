@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
 from anjian.core.scoping import require_city_wide
 from anjian.risks import grading
+from anjian.risks import permissions as perms
 from anjian.risks.choices import METHOD_FACTORS, BoundaryRule, Method
 from anjian.risks.models import RiskBandTable
 
@@ -31,7 +32,7 @@ def band_table_publish(
     publishes (NotPermitted otherwise).
     """
     require_city_wide(by, what=_("风险分级标准（LEC/LS 分级表）"))
-    if not by.can("risk.configure"):
+    if not by.can(perms.RISK_CONFIGURE):
         raise NotPermitted()
     if method not in Method.values:
         raise ValidationError({"method": _("评估方法应为 LEC 或 LS")})

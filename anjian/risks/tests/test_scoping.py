@@ -1,6 +1,6 @@
 """Every role against every risk page, export and API endpoint (generated tests)."""
 
-from anjian.accounts import permissions as perms
+from anjian.risks import permissions as perms
 from anjian.risks.models import RiskPoint
 from anjian.risks.tests.factories import form_data, world_point
 from testsupport import world

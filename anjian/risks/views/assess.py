@@ -3,8 +3,8 @@ force, graded by the service."""
 
 from django.utils.translation import gettext_lazy
 
-from anjian.accounts import permissions as perms
 from anjian.core.registry import RegistryEdit
+from anjian.risks import permissions as perms
 from anjian.risks import selectors, services
 from anjian.risks.choices import LEVEL_COLOURS, METHOD_FACTORS, SCORE_LETTER, Level, Method
 from anjian.risks.forms import AssessForm

@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.registry import RegistryEdit
+from anjian.risks import permissions as perms
 from anjian.risks import services
 from anjian.risks.choices import FACTOR_NAMES, METHOD_FACTORS, Method
 from anjian.risks.forms import BandTableForm

@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.registry import RegistryEdit
 from anjian.enterprises.models import Enterprise
 from anjian.risks import grading, services
+from anjian.risks import permissions as perms
 from anjian.risks.choices import SCORE_LETTER, Method
 from anjian.risks.forms import LibraryPickForm
 from anjian.risks.models import RiskLibraryEntry

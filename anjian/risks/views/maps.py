@@ -4,10 +4,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from anjian.accounts import permissions as perms
 from anjian.core.access import requires
 from anjian.core.registry import RegistryMap, RegistryMapPoints
 from anjian.regions import selectors as region_selectors
+from anjian.risks import permissions as perms
 from anjian.risks import selectors
 from anjian.risks.choices import LEVEL_HEX, Level
 from anjian.risks.views.common import legend

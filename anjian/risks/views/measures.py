@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy
 
-from anjian.accounts import permissions as perms
 from anjian.core.registry import RegistryEdit
+from anjian.risks import permissions as perms
 from anjian.risks import selectors, services
 from anjian.risks.forms import DeactivateForm, MeasureForm
 from anjian.risks.views.common import refuse_retired

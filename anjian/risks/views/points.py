@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from anjian.accounts import permissions as perms
 from anjian.core import audit
 from anjian.core.registry import RegistryDetail, RegistryEdit, RegistryExport, RegistryList
+from anjian.enterprises import permissions as enterprise_perms
 from anjian.risks import ledger as ledgers
+from anjian.risks import permissions as perms
 from anjian.risks import selectors, services
 from anjian.risks.choices import LEVEL_COLOUR_NAMES, USUAL_CONTROL_LEVEL, MeasureKind
 from anjian.risks.forms import SECTIONS, RetireForm, RiskPointForm
@@ -78,7 +79,7 @@ class RiskPointDetail(RegistryDetail):
             "inactive_measures": [m for m in measures if not m.is_active],
             "history": audit.history(obj),
             "can_manage": user.can(perms.RISK_MANAGE) and obj.is_active,
-            "can_view_enterprise": user.can(perms.ENTERPRISE_VIEW),
+            "can_view_enterprise": user.can(enterprise_perms.ENTERPRISE_VIEW),
             "usual_level": USUAL_CONTROL_LEVEL.get(obj.current_level),
         }
 

@@ -4,26 +4,16 @@ Every lifecycle is declared once on the workflow kernel (``anjian/<app>/lifecycl
 this renders each one's state diagram (Mermaid) and its table of who may do what.
 """
 
-from pathlib import Path
-
-from django.conf import settings
-from django.core.management.base import BaseCommand
-
 from anjian.core import workflow
+from anjian.core.management.generated import GeneratedDocCommand
 
-DOC = Path(settings.BASE_DIR) / "docs" / "lifecycles.md"
 
-
-class Command(BaseCommand):
+class Command(GeneratedDocCommand):
     help = "输出（或 --write 写入 docs/lifecycles.md）各业务流程的状态图与权限表"
+    filename = "lifecycles.md"
 
-    def add_arguments(self, parser):
-        parser.add_argument("--write", action="store_true", help=f"写入 {DOC}")
+    def render(self) -> str:
+        return workflow.document()
 
-    def handle(self, *args, **options):
-        text = workflow.document()
-        if options["write"]:
-            DOC.write_text(text)
-            self.stdout.write(f"已写入 {DOC}（{len(workflow.LIFECYCLES)} 个流程）")
-        else:
-            self.stdout.write(text, ending="")
+    def summary(self) -> str:
+        return f"{len(workflow.LIFECYCLES)} 个流程"
