@@ -4,7 +4,8 @@ Deny by default: a view either carries ``access = "<action>"`` (checked against 
 one role → action map, which ``accounts.permissions`` assembles from each app's
 ``permissions`` module) or is marked ``PUBLIC``.
 ``anjian/web/tests/test_url_access.py`` walks the URL resolver and the API's
-operations and fails on any route that declares nothing.
+operations and fails on any route that declares nothing; ``test_page_access.py`` and
+``test_api_access.py`` try every actor of the test world on them.
 
 Wrong role → 403 (the user knows the page exists; it is not about an object). A role
 that grants a city-wide action (an app's ``permissions.CITY_WIDE``) to a user

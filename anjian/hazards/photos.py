@@ -102,3 +102,13 @@ def prepare_photos(uploads) -> list[PreparedPhoto]:
     if errors:
         raise ValidationError({"photos": errors})
     return prepared
+
+
+def prepare_photos_noting(errors: dict, uploads, field: str = "photos") -> list[PreparedPhoto]:
+    """``prepare_photos`` for a service that gathers every field's errors before refusing:
+    a bad file adds its messages to ``errors[field]`` and nothing is prepared."""
+    try:
+        return prepare_photos(uploads)
+    except ValidationError as error:
+        errors[field] = error.message_dict["photos"]
+        return []

@@ -127,7 +127,7 @@ def test_passwords_with_fewer_than_three_character_classes_are_refused(weak, db)
     [
         DEFAULT_PASSWORD,  # the demo's Anquan@2026
         world.PASSWORD,  # the test world's actors
-        "Another-pass-2026x",  # test_url_access
+        "Another-pass-2026x",  # web/tests/access_setup.py (ACCOUNT_PASSWORD)
         "Brand-new-pass-2026",  # test_users
         "Changed-password-2026",  # test_profile
         "Anjian2026x",  # three classes without a symbol

@@ -23,7 +23,7 @@ from anjian.hazards import permissions as perms
 from anjian.hazards.choices import OPEN_STATES, Grade, PhotoStage, Source, State
 from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import Hazard, HazardPhoto, HazardTransition, StandardClause
-from anjian.hazards.photos import prepare_photos
+from anjian.hazards.photos import prepare_photos, prepare_photos_noting
 from anjian.hazards.services.common import (
     _check_text,
     _clauses,
@@ -78,11 +78,7 @@ def hazard_report(
         errors["source"] = _("请选择隐患来源")
     elif source not in ENTERPRISE_SOURCES and not lifecycle.is_government(by):
         errors["source"] = _("企业只能登记自查、监测报警或其他来源的隐患")
-    prepared = []
-    try:
-        prepared = prepare_photos(photos)
-    except ValidationError as error:
-        errors.update(error.message_dict)
+    prepared = prepare_photos_noting(errors, photos)
     if source in PHOTO_REQUIRED_SOURCES and not photos and "photos" not in errors:
         errors["photos"] = _("监督检查和网格巡查发现的隐患须上传现场照片")
     picked = []

@@ -28,7 +28,7 @@ from anjian.hazards import permissions as perms
 from anjian.hazards.choices import DuplicateState, Grade, PhotoStage, State
 from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import DuplicateCandidate, Hazard
-from anjian.hazards.photos import prepare_photos
+from anjian.hazards.photos import prepare_photos_noting
 from anjian.hazards.services.common import (
     _begin,
     _check_text,
@@ -147,11 +147,7 @@ def hazard_submit(
     hazard = step.obj
     errors: dict = {}
     _check_text(errors, "rectification_note", rectification_note, _("请填写整改情况"))
-    prepared = []
-    try:
-        prepared = prepare_photos(photos)
-    except ValidationError as error:
-        errors.update(error.message_dict)
+    prepared = prepare_photos_noting(errors, photos)
     has_after = hazard.photos.filter(stage=PhotoStage.AFTER).exists()
     if not prepared and not has_after and "photos" not in errors:
         errors["photos"] = _("请上传整改后的照片")
@@ -178,11 +174,7 @@ def hazard_accept(
     hazard = step.obj
     errors: dict = {}
     _check_text(errors, "acceptance_note", acceptance_note, _("请填写验收意见"))
-    prepared = []
-    try:
-        prepared = prepare_photos(photos)
-    except ValidationError as error:
-        errors.update(error.message_dict)
+    prepared = prepare_photos_noting(errors, photos)
     _raise(errors)
     hazard.acceptance_note = acceptance_note.strip()
     hazard.accepted_by = by
@@ -235,15 +227,8 @@ def hazard_close_on_spot(
     hazard = step.obj  # not major: the declaration's condition (``lifecycle.not_major``)
     errors: dict = {}
     _check_text(errors, "rectification_note", rectification_note, _("请填写现场整改情况"))
-    before, after = [], []
-    try:
-        before = prepare_photos(before_photos)
-    except ValidationError as error:
-        errors["before_photos"] = error.message_dict["photos"]
-    try:
-        after = prepare_photos(after_photos)
-    except ValidationError as error:
-        errors["after_photos"] = error.message_dict["photos"]
+    before = prepare_photos_noting(errors, before_photos, "before_photos")
+    after = prepare_photos_noting(errors, after_photos, "after_photos")
     has_found = hazard.photos.filter(stage__in=(PhotoStage.FOUND, PhotoStage.BEFORE)).exists()
     if not before and not has_found and "before_photos" not in errors:
         errors["before_photos"] = _("即查即改须有整改前照片")
