@@ -117,13 +117,23 @@ def figures_context(user, params) -> dict:
         "region_group": region_group,
         "breakdowns": breakdowns,
         "link": link,
+        "sources": [
+            {
+                "label": label,
+                "found": found,
+                "closed": closed,
+                "found_url": link(source=key, counted=1),
+                "closed_url": link(source=key, progress="closed"),
+            }
+            for key, label, found, closed in figures.by_source
+        ],
         "links": {
-            "found": link(),
+            "found": link(counted=1),
             "registered": link(state=["registered", "rectifying", "awaiting_acceptance", "closed"]),
             "closed": link(progress="closed"),
             "on_time": link(progress="on_time"),
             "open": link(progress="open"),
-            "major": link(grade="major"),
+            "major": link(grade="major", counted=1),
             "major_open": link(grade="major", progress="open"),
             "overdue": current_link(progress="overdue"),
             "overdue_major": current_link(progress="overdue", grade="major"),

@@ -54,6 +54,10 @@ class HazardFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
         method="filter_progress",
         empty_label=_("全部"),
     )
+    # What the figures count: every hazard but the void ones (动态清零's 发现/重大/按来源 links).
+    counted = django_filters.BooleanFilter(
+        label=_("不含作废"), method="filter_counted", widget=forms.CheckboxInput
+    )
     month_from = django_filters.DateFilter(
         label=_("发现月份自"),
         field_name="found_month",
@@ -103,6 +107,9 @@ class HazardFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
         if not value.isdigit():
             return queryset.none()
         return queryset.filter(scope_region_code__startswith=value)
+
+    def filter_counted(self, queryset, name, value):
+        return queryset.exclude(state=State.VOID) if value else queryset
 
     def filter_progress(self, queryset, name, value):
         today = timezone.localdate()

@@ -1,0 +1,84 @@
+"""Every number on 动态清零 that is a link opens exactly the hazards it counts (issue 11,
+item 1): the ledger behind each link is filtered through the same selector the list page
+uses, and its count must equal the number shown — at several scopes and periods, with
+void hazards present (they are not counted; a link that forgot so showed more)."""
+
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from anjian.hazards import selectors
+from anjian.hazards.choices import Grade, Source, State
+from anjian.hazards.tests.factories import hazard_in
+from testsupport import world
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("hazards:hazard_list")
+# A link to the ledger whose text is a number (the figure it opens).
+NUMBER_LINK = re.compile(r'<a\b[^>]*href="(/hazards/\?[^"]*)"[^>]*>\s*([\d,]+)\s*</a>')
+
+
+@pytest.fixture
+def ledger(db):
+    """Hazards at units in two districts, in the states that matter, some void, some major,
+    from several sources."""
+    admin = world.actor("admin")
+    for name in ("yinhang_chemical", "pingliang_factory", "hongkou_shop"):
+        enterprise = world.enterprise(name)
+        for state in (State.REPORTED, State.REGISTERED, State.CLOSED, State.VOID):
+            for grade in (Grade.GENERAL, Grade.MAJOR):
+                hazard_in(state, grade=grade, by=admin, enterprise=enterprise)
+        hazard_in(State.VOID, by=admin, enterprise=enterprise, source=Source.INSPECTION)
+        hazard_in(State.REGISTERED, by=admin, enterprise=enterprise, source=Source.PATROL)
+
+
+def links_on(html: str) -> list[tuple[str, int]]:
+    return [
+        (unescape(href), int(number.replace(",", ""))) for href, number in NUMBER_LINK.findall(html)
+    ]
+
+
+def listed(user, href: str) -> int:
+    query = QueryDict(urlsplit(href).query)
+    filterset = selectors.hazard_filter(user, query)
+    assert filterset.is_valid(), (href, filterset.errors)
+    return filterset.qs.count()
+
+
+@pytest.mark.parametrize("actor", ["admin", "district_official", "street_officer"])
+@pytest.mark.parametrize("period", ["year", "month", "all"])
+def test_every_number_opens_the_hazards_it_counts(ledger, client_for, actor, period):
+    user = world.actor(actor)
+    response = client_for(user).get(reverse("hazards:clearing_figures"), {"period": period})
+    assert response.status_code == 200
+    links = links_on(response.content.decode())
+    assert len(links) >= 8, "the page's numbers are links"
+    wrong = [
+        (href, shown, listed(user, href)) for href, shown in links if listed(user, href) != shown
+    ]
+    assert not wrong, "figure ≠ its list (href, shown, listed):\n" + "\n".join(map(str, wrong))
+
+
+def test_void_hazards_are_neither_counted_nor_listed_behind_found(ledger, client_for):
+    user = world.actor("district_official")
+    html = client_for(user).get(reverse("hazards:clearing_figures"), {"period": "all"})
+    found = next((href, n) for href, n in links_on(html.content.decode()) if "state=" not in href)
+    href, shown = found
+    assert listed(user, href) == shown
+    ids = selectors.hazard_filter(user, QueryDict(urlsplit(href).query)).qs
+    assert not ids.filter(state=State.VOID).exists()
+    assert parse_qs(urlsplit(href).query)  # the link carries its filter, not the bare ledger
+
+
+def test_a_period_link_names_its_months(ledger, client_for):
+    user = world.actor("district_official")
+    html = client_for(user).get(reverse("hazards:clearing_figures"), {"period": "month"})
+    this_month = timezone.localdate().replace(day=1)
+    hrefs = [href for href, _ in links_on(html.content.decode())]
+    assert any(f"month_from={this_month:%Y-%m}" in href for href in hrefs), hrefs
