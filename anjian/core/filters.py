@@ -1,5 +1,7 @@
 """What every registry and ledger FilterSet shares."""
 
+from django.utils.translation import gettext as _
+
 
 class ActiveFiltersMixin:
     """``active_filters``: (label, value) pairs of the filters in use, for the list's
@@ -11,8 +13,10 @@ class ActiveFiltersMixin:
             return []
         shown = []
         for name, value in self.form.cleaned_data.items():
-            if name == "sort" or value in (None, "", [], ()):
-                continue
+            if name == "sort" or value is False or value in (None, "", [], ()):
+                continue  # a tick box left empty is no condition
+            if value is True:
+                value = _("是")
             field = self.form.fields[name]
             if hasattr(field, "choices") and not hasattr(value, "pk"):
                 choices = dict(field.choices)

@@ -82,3 +82,14 @@ def test_a_period_link_names_its_months(ledger, client_for):
     this_month = timezone.localdate().replace(day=1)
     hrefs = [href for href, _ in links_on(html.content.decode())]
     assert any(f"month_from={this_month:%Y-%m}" in href for href in hrefs), hrefs
+
+
+def test_the_list_behind_found_says_so_and_keeps_it(ledger, client_for):
+    """The ledger opened from 发现 names its condition in Chinese and its form keeps it (a
+    refined search must not bring the void hazards back); without it, no empty condition."""
+    user = world.actor("district_official")
+    html = client_for(user).get(LIST, {"counted": "1", "grade": "major"}).content.decode()
+    assert "不含作废：是" in html
+    assert re.search(r'<input[^>]*name="counted"[^>]*checked', html)
+    plain = client_for(user).get(LIST, {"grade": "major"}).content.decode()
+    assert "不含作废：" not in plain
