@@ -96,10 +96,21 @@ def figures_context(user, params) -> dict:
         breakdowns["industry"] = report.breakdown("industry")
     breakdowns["month"] = report.breakdown("month")
     codes = {str(i.pk): i.code for i in industries}
+
+    def row_links(row, **where) -> None:
+        """The row's label and each of its numbers open the hazards they count."""
+        row.url = link(**where)
+        row.urls = {
+            "found": link(**where, counted=1),
+            "closed": link(**where, progress="closed"),
+            "overdue": current_link(**where, progress="overdue"),
+            "major_open": link(**where, grade="major", progress="open"),
+        }
+
     for row in breakdowns.get("region", []):
-        row.url = link(**{region_group: row.key})
+        row_links(row, **{region_group: row.key})
     for row in breakdowns.get("industry", []):
-        row.url = link(industry=codes.get(row.key, ""))
+        row_links(row, industry=codes.get(row.key, ""))
     regions = (
         []
         if enterprise_scope

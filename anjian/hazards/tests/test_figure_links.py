@@ -93,3 +93,17 @@ def test_the_list_behind_found_says_so_and_keeps_it(ledger, client_for):
     assert re.search(r'<input[^>]*name="counted"[^>]*checked', html)
     plain = client_for(user).get(LIST, {"grade": "major"}).content.decode()
     assert "不含作废：" not in plain
+
+
+def test_the_breakdown_cells_are_links_too(ledger, client_for):
+    """按区域/按行业: 发现, 逾期 and 现存重大 of each row open their hazards (and are checked
+    by the count test above like every other number)."""
+    html = client_for(world.actor("admin")).get(
+        reverse("hazards:clearing_figures"), {"period": "all"}
+    )
+    hrefs = [href for href, _ in links_on(html.content.decode())]
+    for where in ("district=", "industry="):
+        row_links = [href for href in hrefs if where in href]
+        assert any("counted=1" in href for href in row_links), where
+        assert any("progress=overdue" in href for href in row_links), where
+        assert any("grade=major&progress=open" in href for href in row_links), where
