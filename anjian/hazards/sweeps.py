@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.core.notifications import notify
+from anjian.hazards import notices
 from anjian.hazards.choices import DEADLINE_STATES, EscalationTarget, Grade, State
 from anjian.hazards.ladder import DEFAULT_LADDER, RUNG, Rung, ladder, recipients
 from anjian.hazards.lifecycle import HAZARD
@@ -56,13 +56,14 @@ def remind_due(today: date | None = None) -> int:
             )
             if not won:
                 continue
-            notify(
-                users=recipients(hazard, EscalationTarget.OWNER),
-                title=_("隐患整改即将到期：%(t)s") % {"t": hazard.title},
-                body=_("整改期限 %(d)s，请按期完成整改并提请验收。") % {"d": hazard.deadline},
-                url=hazard.get_absolute_url(),
+            notices.tell(
+                recipients(hazard, EscalationTarget.OWNER),
+                hazard,
+                title=_("隐患整改%(when)s：%(t)s")
+                % {"when": notices.when(hazard.deadline, today), "t": hazard.title},
+                detail=_("请按期完成整改并提请验收。"),
                 kind="hazard_due",
-                dedupe_key=f"hazard-due-{hazard.pk}-{hazard.deadline}",
+                event=f"due-{hazard.deadline}",
             )
             reminded += 1
     return reminded
@@ -94,24 +95,30 @@ def escalate_overdue(today: date | None = None) -> int:
             ).update(escalation_level=top.level)
             if not won:
                 continue
+            # One notice per person: whoever holds two of the rungs reached today reads it once.
+            told: dict[int, object] = {}
             for rung in reached:
-                told = recipients(hazard, rung.target)
-                notify(
-                    users=told,
-                    title=_("隐患逾期%(d)s天未整改：%(t)s") % {"d": days, "t": hazard.title},
-                    body=_("%(e)s · %(n)s · 整改期限 %(dl)s")
-                    % {"e": hazard.enterprise.name, "n": hazard.number, "dl": hazard.deadline},
-                    url=hazard.get_absolute_url(),
-                    kind="hazard_overdue",
-                    dedupe_key=f"hazard-overdue-{hazard.pk}-{hazard.deadline}-{rung.level}",
-                )
+                rung_users = recipients(hazard, rung.target)
+                told.update((user.pk, user) for user in rung_users)
                 HAZARD.record_event(
                     hazard,
                     action="escalate",
                     reason=_("逾期%(d)s天，督促%(who)s")
                     % {"d": days, "who": EscalationTarget(rung.target).label},
-                    data={"level": rung.level, "target": rung.target, "told": len(told)},
+                    data={"level": rung.level, "target": rung.target, "told": len(rung_users)},
                 )
+            notices.tell(
+                told.values(),
+                hazard,
+                title=_("隐患逾期%(d)s天未整改：%(t)s") % {"d": days, "t": hazard.title},
+                detail=_("整改期限 %(dl)s，已督促%(who)s。")
+                % {
+                    "dl": hazard.deadline,
+                    "who": "、".join(str(EscalationTarget(r.target).label) for r in reached),
+                },
+                kind="hazard_overdue",
+                event=f"overdue-{hazard.deadline}-{top.level}",
+            )
             climbed += 1
     return climbed
 
@@ -147,12 +154,16 @@ def remind_revisits(today: date | None = None) -> int:
     ).select_related("hazard", "hazard__enterprise")
     told = 0
     for revisit in due.iterator(chunk_size=500):
-        told += notify(
-            users=recipients(revisit.hazard, EscalationTarget.COMMITTEE),
-            title=_("隐患回头看将于 %(d)s 到期：%(t)s")
-            % {"d": revisit.due_on, "t": revisit.hazard.title},
-            url=revisit.hazard.get_absolute_url(),
+        told += notices.tell(
+            recipients(revisit.hazard, EscalationTarget.COMMITTEE),
+            revisit.hazard,
+            title=_("隐患回头看%(when)s：%(t)s")
+            % {"when": notices.when(revisit.due_on, today), "t": revisit.hazard.title},
+            detail=_("该隐患已于 %(d)s 验收销号，请按期回头看，核查整改效果是否巩固。")
+            % {"d": timezone.localdate(revisit.hazard.closed_at).isoformat()}
+            if revisit.hazard.closed_at
+            else "",
             kind="hazard_revisit_due",
-            dedupe_key=f"hazard-revisit-{revisit.pk}",
+            event=f"revisit-{revisit.pk}-{'past' if revisit.due_on < today else 'coming'}",
         )
     return told

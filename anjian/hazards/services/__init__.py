@@ -16,7 +16,7 @@ By concern:
   same transaction).
 """
 
-from anjian.hazards.services.common import supervisors_of
+from anjian.hazards.notices import supervisors_of
 from anjian.hazards.services.extensions import extension_decide, extension_request
 from anjian.hazards.services.measures import MEASURE_FIELDS, measure_create, measure_update
 from anjian.hazards.services.report import (

@@ -1,5 +1,5 @@
 """What every hazard service shares: the scoped lookup, the step on the workflow kernel
-with the clearing tally, photos, clauses, notices and the small validation helpers."""
+with the clearing tally, photos, clauses and the small validation helpers."""
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -7,16 +7,12 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.accounts.models import User
-from anjian.accounts.roles import Role
 from anjian.core.exceptions import NotPermitted, ValidationError
-from anjian.core.notifications import notify
 from anjian.core.workflow import Step
 from anjian.hazards import tally
 from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import Hazard, HazardPhoto, StandardClause
 from anjian.hazards.photos import PreparedPhoto
-from anjian.regions.levels import district_of
 
 
 def _hazard_for_write(by, hazard_id: int) -> Hazard:
@@ -129,38 +125,3 @@ def _check_text(errors: dict, field: str, value: str, message: str) -> None:
 def _raise(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
-
-
-# --- who is told -----------------------------------------------------------------------------
-
-
-def _enterprise_users(enterprise_id: int):
-
-    return User.objects.filter(enterprise_link__enterprise_id=enterprise_id, is_active=True)
-
-
-def supervisors_of(hazard: Hazard):
-    """Government users who supervise this hazard: its enterprise's supervising department
-    and the comprehensive (安委办) users of its district, each only if in scope."""
-
-    district = district_of(hazard.scope_region_code)
-    candidates = User.objects.filter(
-        is_active=True, role__in=(Role.SUPERVISOR, Role.DEPARTMENT), region_id=district
-    )
-    department_id = hazard.enterprise.supervising_department_id
-    return [
-        user
-        for user in candidates.select_related("department", "region")
-        if (user.department_id == department_id or user.role == Role.SUPERVISOR)
-        and Hazard.objects.for_user(user).filter(pk=hazard.pk).exists()
-    ]
-
-
-def _notify_supervisors(hazard: Hazard, title_template: str, *, kind: str) -> None:
-    notify(
-        users=supervisors_of(hazard),
-        title=title_template % {"t": hazard.title},
-        body=f"{hazard.enterprise.name} · {hazard.number}",
-        url=hazard.get_absolute_url(),
-        kind=kind,
-    )

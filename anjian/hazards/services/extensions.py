@@ -15,15 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.notifications import notify
-from anjian.hazards import tally
+from anjian.hazards import notices, tally
 from anjian.hazards.choices import DEADLINE_STATES, ExtensionState
 from anjian.hazards.lifecycle import HAZARD
 from anjian.hazards.models import DeadlineExtension, Hazard
 from anjian.hazards.services.common import (
     _check_text,
     _hazard_for_write,
-    _notify_supervisors,
     _raise,
     _record,
 )
@@ -66,7 +64,7 @@ def extension_request(
         reason=reason.strip(),
         data={"requested_deadline": requested_deadline.isoformat()},
     )
-    _notify_supervisors(hazard, _("隐患延期申请待审批：%(t)s"), kind="hazard_extension")
+    notices.extension_requested(hazard, extension, by=by)
     return extension
 
 
@@ -119,13 +117,8 @@ def extension_decide(
             "to": extension.requested_deadline.isoformat(),
         },
     )
-    notify(
-        users=[extension.requested_by],
-        title=(_("延期申请已批准：%(t)s") if approve else _("延期申请未批准：%(t)s"))
-        % {"t": hazard.title},
-        body=(reason or "").strip(),
-        url=hazard.get_absolute_url(),
-        kind="hazard_extension_decided",
+    notices.extension_decided(
+        hazard, extension, by=by, approve=approve, reason=(reason or "").strip()
     )
     extension.refresh_from_db()
     return extension

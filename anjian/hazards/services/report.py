@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 
 from anjian.core import search
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.notifications import notify
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.selectors import enterprise_for_write
-from anjian.hazards import duplicates, lifecycle, tally
+from anjian.hazards import duplicates, lifecycle, notices, tally
 from anjian.hazards import permissions as perms
 from anjian.hazards.choices import OPEN_STATES, Grade, PhotoStage, Source, State
 from anjian.hazards.lifecycle import HAZARD
@@ -27,7 +26,6 @@ from anjian.hazards.photos import prepare_photos, prepare_photos_noting
 from anjian.hazards.services.common import (
     _check_text,
     _clauses,
-    _enterprise_users,
     _hazard_for_write,
     _raise,
     _record,
@@ -63,8 +61,9 @@ def hazard_report(
     """Record a hazard found by anyone, from any source, into the one ledger (待上账).
 
     Matching a clause of a major-hazard standard makes it 重大 at once. Side effects:
-    timeline entry, tally, duplicate flags, a notice to the enterprise's users when the
-    government side found it.
+    timeline entry, tally, duplicate flags, the notice of ``notices.reported`` (the
+    enterprise when the government side found it; its supervisors and street when the
+    enterprise reports a major hazard).
     """
     if not by.can(perms.HAZARD_REPORT):
         raise NotPermitted()
@@ -130,15 +129,7 @@ def hazard_report(
     tally.apply(None, tally.contribution(hazard))
     if flag_duplicates:
         duplicates.flag(hazard)
-    if lifecycle.is_government(by):
-        notify(
-            users=_enterprise_users(enterprise.pk),
-            title=_("新隐患待上账：%(t)s") % {"t": hazard.title},
-            body=_("%(src)s发现，请尽快上账并落实整改。") % {"src": hazard.get_source_display()},
-            url=hazard.get_absolute_url(),
-            kind="hazard_reported",
-            dedupe_key=f"hazard-reported-{hazard.pk}",
-        )
+    notices.reported(hazard, by=by, by_government=lifecycle.is_government(by))
     return hazard
 
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.notifications import notify
 from anjian.core.scoping import require_city_wide
 from anjian.hazards import ladder as overdue_ladder
+from anjian.hazards import notices
 from anjian.hazards import permissions as perms
 from anjian.hazards.choices import (
     OPEN_STATES,
@@ -25,7 +25,6 @@ from anjian.hazards.lifecycle import HAZARD, listing_levels_for
 from anjian.hazards.models import EscalationRule, Hazard, SupervisionListing
 from anjian.hazards.services.common import (
     _check_text,
-    _enterprise_users,
     _hazard_for_write,
     _raise,
     _record,
@@ -61,12 +60,14 @@ def hazard_escalate(*, by, hazard_id: int, target: str, note: str) -> Hazard:
     level = overdue_ladder.RUNG[target]
     Hazard.objects.filter(pk=hazard.pk, escalation_level__lt=level).update(escalation_level=level)
     told = overdue_ladder.recipients(hazard, target)
-    notify(
-        users=told,
+    notices.tell(
+        told,
+        hazard,
         title=_("隐患督促：%(t)s") % {"t": hazard.title},
-        body=note.strip(),
-        url=hazard.get_absolute_url(),
+        detail=note.strip(),
         kind="hazard_escalated",
+        event=None,
+        by=by,
     )
     _record(
         hazard,
@@ -139,14 +140,7 @@ def listing_create(
             "deadline": deadline.isoformat(),
         },
     )
-    notify(
-        users=_enterprise_users(hazard.enterprise_id),
-        title=_("重大隐患被挂牌督办：%(t)s") % {"t": hazard.title},
-        body=_("%(a)s %(n)s，督办期限 %(d)s")
-        % {"a": listing.authority, "n": listing.document_number, "d": deadline.isoformat()},
-        url=hazard.get_absolute_url(),
-        kind="hazard_listed",
-    )
+    notices.listed(hazard, listing, by=by)
     return listing
 
 

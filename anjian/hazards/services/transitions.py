@@ -22,8 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.core.notifications import notify
-from anjian.hazards import lifecycle
+from anjian.hazards import lifecycle, notices
 from anjian.hazards import permissions as perms
 from anjian.hazards.choices import DuplicateState, Grade, PhotoStage, State
 from anjian.hazards.lifecycle import HAZARD
@@ -35,9 +34,7 @@ from anjian.hazards.services.common import (
     _clauses,
     _close_facts,
     _commit,
-    _enterprise_users,
     _hazard_for_write,
-    _notify_supervisors,
     _raise,
     _record,
     _store_photos,
@@ -105,7 +102,7 @@ def hazard_register(
     hazard.full_clean(exclude=["clauses"])
     if clauses is not None:
         hazard.clauses.set(picked)
-    return _commit(
+    hazard = _commit(
         step,
         by=by,
         fields=(
@@ -121,6 +118,8 @@ def hazard_register(
         ),
         data={"grade": grade, "deadline": deadline.isoformat()},
     )
+    notices.registered(hazard, by=by)
+    return hazard
 
 
 @transaction.atomic
@@ -158,7 +157,7 @@ def hazard_submit(
     hazard = _commit(step, by=by, fields=("rectification_note", "submitted_at"))
     _store_photos(hazard=hazard, by=by, stage=PhotoStage.AFTER, photos=prepared)
     if lifecycle.acceptance_needs_government(hazard):
-        _notify_supervisors(hazard, _("隐患待验收：%(t)s"), kind="hazard_awaiting_acceptance")
+        notices.awaiting_acceptance(hazard, by=by)
     return hazard
 
 
@@ -187,6 +186,7 @@ def hazard_accept(
     _store_photos(hazard=hazard, by=by, stage=PhotoStage.ACCEPTANCE, photos=prepared)
     if hazard.grade == Grade.MAJOR:
         revisit_schedule(hazard=hazard)
+    notices.accepted(hazard, by=by)
     return hazard
 
 
@@ -199,13 +199,7 @@ def hazard_reject(*, by, hazard_id: int, expected_version: int | None, reason: s
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写验收不通过的原因")})
     hazard = _commit(step, by=by, reason=reason.strip())
-    notify(
-        users=_enterprise_users(hazard.enterprise_id),
-        title=_("隐患验收未通过：%(t)s") % {"t": hazard.title},
-        body=reason.strip(),
-        url=hazard.get_absolute_url(),
-        kind="hazard_rejected",
-    )
+    notices.rejected(hazard, by=by, reason=reason.strip())
     return hazard
 
 
