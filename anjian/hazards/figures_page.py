@@ -104,7 +104,7 @@ def figures_context(user, params) -> dict:
             "found": link(**where, counted=1),
             "closed": link(**where, progress="closed"),
             "overdue": current_link(**where, progress="overdue"),
-            "major_open": link(**where, grade="major", progress="open"),
+            "major_open": current_link(**where, grade="major", progress="open"),
         }
 
     for row in breakdowns.get("region", []):
@@ -143,9 +143,9 @@ def figures_context(user, params) -> dict:
             "registered": link(state=["registered", "rectifying", "awaiting_acceptance", "closed"]),
             "closed": link(progress="closed"),
             "on_time": link(progress="on_time"),
-            "open": link(progress="open"),
+            "open": current_link(progress="open"),
             "major": link(grade="major", counted=1),
-            "major_open": link(grade="major", progress="open"),
+            "major_open": current_link(grade="major", progress="open"),
             "overdue": current_link(progress="overdue"),
             "overdue_major": current_link(progress="overdue", grade="major"),
             "due_soon": current_link(progress="due_soon"),

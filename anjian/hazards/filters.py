@@ -8,11 +8,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.filters import ActiveFiltersMixin
-from anjian.hazards.choices import DEADLINE_STATES, OPEN_STATES, Grade, Source, State
-from anjian.hazards.models import Hazard
+from anjian.hazards import permissions as perms
+from anjian.hazards.choices import (
+    DEADLINE_STATES,
+    GOVERNMENT_SOURCES,
+    OPEN_STATES,
+    ExtensionState,
+    Grade,
+    RevisitState,
+    Source,
+    State,
+)
+from anjian.hazards.lifecycle import is_government
+from anjian.hazards.models import DeadlineExtension, Hazard, Revisit
 from anjian.regions import selectors as region_selectors
 
 DUE_SOON_DAYS = 7
+REVISIT_SOON_DAYS = 30
+
+# What waits for the user (the home page's 待办 panel links here with ``todo``).
+TODO_CHOICES = [
+    ("register", _("待上账")),
+    ("accept", _("待验收")),
+    ("extension", _("延期待审批")),
+    ("revisit", _("回头看到期")),
+]
 
 PROGRESS_CHOICES = [
     ("open", _("未销号（全部在办）")),
@@ -53,6 +73,9 @@ class HazardFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
         choices=PROGRESS_CHOICES,
         method="filter_progress",
         empty_label=_("全部"),
+    )
+    todo = django_filters.ChoiceFilter(
+        label=_("待办"), choices=TODO_CHOICES, method="filter_todo", empty_label=_("全部")
     )
     # What the figures count: every hazard but the void ones (动态清零's 发现/重大/按来源 links).
     counted = django_filters.BooleanFilter(
@@ -110,6 +133,28 @@ class HazardFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
 
     def filter_counted(self, queryset, name, value):
         return queryset.exclude(state=State.VOID) if value else queryset
+
+    def filter_todo(self, queryset, name, value):
+        """What this user must act on: exactly what the 待办 panel counts."""
+        user = self.user
+        government = is_government(user)
+        if value == "register" and user.can(perms.HAZARD_RECTIFY):
+            return queryset.filter(state=State.REPORTED)
+        if value == "accept":
+            waiting = queryset.filter(state=State.AWAITING_ACCEPTANCE)
+            if government and user.can(perms.HAZARD_SUPERVISE):
+                return waiting
+            if not government and user.can(perms.HAZARD_RECTIFY):
+                # An enterprise accepts only its own general hazards it found itself.
+                return waiting.filter(grade=Grade.GENERAL).exclude(source__in=GOVERNMENT_SOURCES)
+        if value == "extension" and government and user.can(perms.HAZARD_SUPERVISE):
+            pending = DeadlineExtension.objects.filter(state=ExtensionState.PENDING)
+            return queryset.filter(pk__in=pending.exclude(requested_by=user).values("hazard_id"))
+        if value == "revisit" and user.can(perms.HAZARD_LIST):
+            soon = timezone.localdate() + timedelta(days=REVISIT_SOON_DAYS)
+            due = Revisit.objects.filter(state=RevisitState.SCHEDULED, due_on__lte=soon)
+            return queryset.filter(pk__in=due.values("hazard_id"))
+        return queryset.none()
 
     def filter_progress(self, queryset, name, value):
         today = timezone.localdate()

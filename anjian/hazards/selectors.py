@@ -6,12 +6,14 @@ from datetime import date, timedelta
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, Q, Sum, Value
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from anjian.core.scoping import scope_of, scope_q
+from anjian.core.todo import TodoItem
 from anjian.hazards import tally
 from anjian.hazards.choices import DEADLINE_STATES, Category, Grade, Source
-from anjian.hazards.filters import DUE_SOON_DAYS, HazardFilterSet
+from anjian.hazards.filters import DUE_SOON_DAYS, TODO_CHOICES, HazardFilterSet
 from anjian.hazards.models import (
     COUNTERS,
     DISTRICT_TALLY_SCOPE_PATHS,
@@ -48,6 +50,19 @@ def hazard_get(user, pk: int) -> Hazard:
         ),
         pk=pk,
     )
+
+
+def todo_items(user) -> list[TodoItem]:
+    """待上账, 待验收, 延期待审批, 回头看到期 — each only for a user who acts on it (a count
+    of zero is shown: nothing waits), each counted by the ledger filter its link opens."""
+    list_url = reverse("hazards:hazard_list")
+    items = []
+    for key, label in TODO_CHOICES:
+        found = hazard_filter(user, {"todo": key}).qs
+        if not found.query.is_empty():
+            url = f"{list_url}?todo={key}"
+            items.append(TodoItem(key, str(label), found.count(), url))
+    return items
 
 
 # --- the timeline -----------------------------------------------------------------------------
@@ -155,7 +170,8 @@ class Figures:
 
     @property
     def open(self) -> int:
-        return self.found - self.closed
+        """Open now, whenever found (a current figure; per month: found then, open now)."""
+        return self.open_now
 
     @property
     def unregistered(self) -> int:
@@ -163,7 +179,7 @@ class Figures:
 
     @property
     def major_open(self) -> int:
-        return self.major - self.major_closed
+        return self.major_open_now
 
     @staticmethod
     def _rate(part: int, whole: int) -> float | None:
@@ -201,35 +217,53 @@ class Figures:
 GROUPINGS = ("district", "street", "industry", "month")
 
 
+# Current figures (未销号, 现存重大): open now, whatever the period says.
+CURRENT = ("open_now", "major_open_now")
+
+
 def _tally_rows(user, filters: FigureFilters, group: str | None):
     """Counter sums. City and district figures read the district roll-up (a few thousand
     rows), street and grid figures the street-level summary, an enterprise's own figures the
-    ledger itself (a few hundred rows; the summaries have no enterprise column)."""
+    ledger itself (a few hundred rows; the summaries have no enterprise column).
+
+    The period narrows the counters (发现, 销号 …) but not the current figures (``CURRENT``):
+    one scan sums both, the counters only over the rows of the period. A breakdown by month
+    keeps to the period's months."""
     scope = scope_of(user)
     region = "scope_region_code"
-    if scope.enterprise_id is not None or filters.enterprise_id:
+    ledger = scope.enterprise_id is not None or bool(filters.enterprise_id)
+    if ledger:
         rows = Hazard.objects.for_user(user).order_by()
         if filters.enterprise_id:
             rows = rows.filter(enterprise_id=filters.enterprise_id)
         month = "found_month"
-        sums = tally.aggregates()
     elif _reads_district_rollup(user, filters, group):
         rows = HazardDistrictTally.objects.filter(scope_q(scope, DISTRICT_TALLY_SCOPE_PATHS))
         rows = rows.order_by()
         region, month = "district_code", "month"
-        sums = {c: Sum(c) for c in COUNTERS}
     else:
         rows = HazardTally.objects.filter(scope_q(scope, TALLY_SCOPE_PATHS)).order_by()
         month = "month"
-        sums = {c: Sum(c) for c in COUNTERS}
     if filters.region:
         rows = rows.filter(**{f"{region}__startswith": filters.region})
     if filters.industry_id:
         rows = rows.filter(industry_id=filters.industry_id)
+    period = Q()
     if filters.month_from:
-        rows = rows.filter(**{f"{month}__gte": filters.month_from})
+        period &= Q(**{f"{month}__gte": filters.month_from})
     if filters.month_to:
-        rows = rows.filter(**{f"{month}__lte": filters.month_to})
+        period &= Q(**{f"{month}__lte": filters.month_to})
+    if group == "month":
+        rows, period = rows.filter(period), Q()
+    if ledger:
+        sums = {**tally.aggregates(period), **tally.open_now_aggregates()}
+    else:
+        # The current sums first: they read the columns, not the period sums named alike.
+        sums = {
+            "open_now": Sum(F("found") - F("closed")),
+            "major_open_now": Sum(F("major") - F("major_closed")),
+        }
+        sums.update({c: Sum(c, filter=period) if period else Sum(c) for c in COUNTERS})
     if group is None:
         return [rows.aggregate(**sums)]
     key = _group_expression(group, month, region)
@@ -336,7 +370,7 @@ class ClearingReport:
         counters = _tally_rows(self.user, self.filters, None)[0]
         deadlines = self._deadline_sums(lambda row: None).get(None, {})
         return Figures(
-            counters={c: counters.get(c) or 0 for c in COUNTERS},
+            counters={c: counters.get(c) or 0 for c in (*COUNTERS, *CURRENT)},
             **{name: deadlines.get(name, 0) for name in DEADLINE_COUNTS},
         )
 
@@ -358,7 +392,7 @@ class ClearingReport:
             result.append(
                 Figures(
                     key=key,
-                    counters={c: row.get(c) or 0 for c in COUNTERS},
+                    counters={c: row.get(c) or 0 for c in (*COUNTERS, *CURRENT)},
                     **{name: extra.get(name, 0) for name in DEADLINE_COUNTS},
                 )
             )
@@ -367,7 +401,7 @@ class ClearingReport:
             result.sort(key=lambda f: f.key)
         else:
             result.sort(key=lambda f: (-f.found, f.key))
-        return [f for f in result if f.found or f.voided]
+        return [f for f in result if f.found or f.voided or f.open]
 
 
 def clearing_figures(user, filters: FigureFilters | None = None) -> Figures:

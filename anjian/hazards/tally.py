@@ -24,7 +24,7 @@ from datetime import date
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Count, IntegerField, Q, Sum, When
 
-from anjian.hazards.choices import DEADLINE_STATES, Grade, Source, State
+from anjian.hazards.choices import DEADLINE_STATES, OPEN_STATES, Grade, Source, State
 from anjian.hazards.models import (
     COUNTERS,
     Hazard,
@@ -157,14 +157,16 @@ def _count(condition: Q) -> Sum:
     return Sum(Case(When(condition, then=1), default=0, output_field=IntegerField()))
 
 
-def aggregates() -> dict:
-    """The tally's counters as ORM aggregates over the hazard table (same definitions)."""
-    valid = ~Q(state=State.VOID)
-    closed = Q(state=State.CLOSED)
+def aggregates(within: Q | None = None) -> dict:
+    """The tally's counters as ORM aggregates over the hazard table (same definitions),
+    counting only the hazards ``within`` (e.g. found in a period) when given."""
+    within = within or Q()
+    valid = ~Q(state=State.VOID) & within
+    closed = Q(state=State.CLOSED) & within
     major = valid & Q(grade=Grade.MAJOR)
     sums = {
         "found": _count(valid),
-        "voided": _count(Q(state=State.VOID)),
+        "voided": _count(Q(state=State.VOID) & within),
         "registered": _count(valid & ~Q(state=State.REPORTED)),
         "closed": _count(closed),
         "closed_on_time": _count(closed & Q(closed_on_time=True)),
@@ -179,6 +181,15 @@ def aggregates() -> dict:
         sums[f"found_{source}"] = _count(valid & Q(source=source))
         sums[f"closed_{source}"] = _count(closed & Q(source=source))
     return sums
+
+
+def open_now_aggregates() -> dict:
+    """What is open now, whenever it was found (未销号, 现存重大): current figures."""
+    still_open = Q(state__in=OPEN_STATES)
+    return {
+        "open_now": _count(still_open),
+        "major_open_now": _count(still_open & Q(grade=Grade.MAJOR)),
+    }
 
 
 @transaction.atomic

@@ -6,9 +6,13 @@ from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from anjian.core.todo import TodoItem
 from anjian.enterprises.models import Enterprise
+from anjian.monitoring import permissions as perms
 from anjian.monitoring.choices import AlarmCause, AlarmState, DeviceState
 from anjian.monitoring.models import (
     Alarm,
@@ -86,6 +90,15 @@ def map_points(devices) -> tuple[list[list], int]:
 
 def alarm_queryset(user):
     return Alarm.objects.for_user(user).select_related("device", "enterprise", "metric")
+
+
+def todo_items(user) -> list[TodoItem]:
+    """未确认报警, for whoever handles alarms: the alarm list's 待确认 filter, counted."""
+    if not user.can(perms.ALARM_HANDLE):
+        return []
+    waiting = Alarm.objects.for_user(user).filter(state=AlarmState.ACTIVE).count()
+    url = f"{reverse('monitoring:alarm_list')}?state={AlarmState.ACTIVE}"
+    return [TodoItem("alarms", str(_("未确认报警")), waiting, url, urgent=True)]
 
 
 def alarm_get(user, pk: int) -> Alarm:

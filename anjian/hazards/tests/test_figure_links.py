@@ -4,6 +4,7 @@ uses, and its count must equal the number shown — at several scopes and period
 void hazards present (they are not counted; a link that forgot so showed more)."""
 
 import re
+from datetime import timedelta
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from anjian.hazards import selectors
 from anjian.hazards.choices import Grade, Source, State
+from anjian.hazards.figures_page import period_months
 from anjian.hazards.tests.factories import hazard_in
 from testsupport import world
 
@@ -107,3 +109,28 @@ def test_the_breakdown_cells_are_links_too(ledger, client_for):
         assert any("counted=1" in href for href in row_links), where
         assert any("progress=overdue" in href for href in row_links), where
         assert any("grade=major&progress=open" in href for href in row_links), where
+
+
+def test_current_figures_do_not_change_with_the_period(ledger, client_for):
+    """现存重大, 未销号 and 逾期 are what is open now: a major hazard found months ago and
+    still open counts whether the page shows this month, this year or everything (issue 11,
+    item 2: 本年 showed 11, 本月 2)."""
+    admin = world.actor("admin")
+    long_ago = timezone.now() - timedelta(days=100)
+    hazard_in(State.REGISTERED, grade=Grade.MAJOR, by=admin, found_at=long_ago)
+    user = world.actor("district_official")
+    shown = {}
+    for period in ("month", "year", "all"):
+        report = selectors.ClearingReport(user, figures_filters(period))
+        figures = report.figures()
+        shown[period] = (figures.major_open, figures.open, figures.overdue)
+        html = client_for(user).get(reverse("hazards:clearing_figures"), {"period": period})
+        assert 'data-figure="major_open"' in html.content.decode()
+    assert shown["month"] == shown["year"] == shown["all"], shown
+    expected = selectors.hazard_filter(user, {"grade": "major", "progress": "open"}).qs.count()
+    assert shown["month"][0] == expected
+
+
+def figures_filters(period: str) -> selectors.FigureFilters:
+    month_from, month_to = period_months(period, timezone.localdate())
+    return selectors.FigureFilters(month_from=month_from, month_to=month_to)
