@@ -181,6 +181,29 @@ def write_ledger(
     return count
 
 
+def write_tables(
+    target: BinaryIO | str,
+    *,
+    sheets: list[tuple[str, list[str], list[list[Any]]]],
+    about: list[tuple[str, str]],
+) -> None:
+    """Small report tables, one sheet each (title, header row, rows), and a sheet saying
+    what they are — figures as a page shows them. Every value goes through ``_append``."""
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        for index, text in enumerate(header, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(text) + 4)
+        sheet.freeze_panes = "A2"
+        _append(sheet, header)
+        for row in rows:
+            _append(sheet, row)
+    info = workbook.create_sheet(_("导出说明"))
+    for key, value in about:
+        _append(info, [key, value])
+    workbook.save(target)
+
+
 @dataclass
 class SheetRows:
     headers: list[str]

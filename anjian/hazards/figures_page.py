@@ -18,7 +18,19 @@ PERIODS = [
     ("month", _("本月")),
     ("12m", _("近12个月")),
     ("all", _("全部")),
+    ("custom", _("自定义")),
 ]
+
+# The headline figures set beside 同比 and 环比: (name, a rate compared in points).
+COMPARED = (
+    ("found", False),
+    ("major", False),
+    ("registered_rate", True),
+    ("rectification_rate", True),
+    ("on_time_rate", True),
+    ("average_days", False),
+)
+COMPARISON_LABELS = {"last_year": _("同比"), "previous": _("环比")}
 
 
 def _month(value: str) -> date | None:
@@ -46,16 +58,40 @@ def period_months(period: str, today: date) -> tuple[date | None, date | None]:
     return date(today.year, 1, 1), this_month
 
 
+def _change(now, before, *, rate: bool) -> str:
+    """How ``now`` differs from ``before``: points for a rate, per cent otherwise."""
+    if now is None or before is None:
+        return "—"
+    if rate:
+        return _("%(d)+.1f个百分点") % {"d": now - before}
+    if not before:
+        return "—"
+    return f"{100 * (now - before) / before:+.1f}%"
+
+
+def _period(params, today: date) -> tuple[str, date | None, date | None, str]:
+    """The period asked for, its first and last month, and what is wrong with a custom
+    range (empty when nothing)."""
+    period = params.get("period") or ""
+    typed = params.get("month_from") or params.get("month_to")
+    if period == "custom" or (not period and typed):
+        month_from = _month(params.get("month_from", ""))
+        month_to = _month(params.get("month_to", ""))
+        if month_from is None or month_to is None:
+            start, end = period_months("year", today)
+            return "custom", month_from or start, month_to or end, _("请选择起止月份")
+        if month_from > month_to:
+            return "custom", month_to, month_from, _("起始月份晚于截止月份，已对调")
+        return "custom", month_from, month_to, ""
+    if period not in dict(PERIODS):
+        period = "year"
+    month_from, month_to = period_months(period, today)
+    return period, month_from, month_to, ""
+
+
 def figures_context(user, params) -> dict:
     today = timezone.localdate()
-    period = params.get("period") or "year"
-    month_from, month_to = period_months(period, today)
-    if params.get("month_from") or params.get("month_to"):
-        period = "custom"
-        month_from, month_to = (
-            _month(params.get("month_from", "")),
-            _month(params.get("month_to", "")),
-        )
+    period, month_from, month_to, period_error = _period(params, today)
     region = (params.get("region") or "").strip()
     if region and not region.isdigit():
         region = ""
@@ -155,10 +191,51 @@ def figures_context(user, params) -> dict:
         },
         "month_from": month_from.strftime("%Y-%m") if month_from else "",
         "month_to": month_to.strftime("%Y-%m") if month_to else "",
-        "chart": {
-            "months": [f.key[:7] for f in breakdowns["month"]],
-            "found": [f.found for f in breakdowns["month"]],
-            "closed": [f.closed for f in breakdowns["month"]],
-            "open": [f.open for f in breakdowns["month"]],
+        "chart": _trend(breakdowns["month"], link),
+        "period_error": period_error,
+        "comparisons": _comparisons(
+            figures, report.compared(), link, skip_previous=period == "year"
+        ),
+    }
+
+
+def _trend(months: list, link) -> dict:
+    """The 按月趋势 series, each bar or point with the ledger link of what it counts: found
+    that month (not void), closed, and found that month still open now."""
+
+    def month_link(row, **extra) -> str:
+        return link(month_from=row.key[:7], month_to=row.key[:7], **extra)
+
+    return {
+        "months": [f.key[:7] for f in months],
+        "found": [f.found for f in months],
+        "closed": [f.closed for f in months],
+        "open": [f.open for f in months],
+        "links": {
+            "found": [month_link(f, counted=1) for f in months],
+            "closed": [month_link(f, progress="closed") for f in months],
+            "open": [month_link(f, progress="open") for f in months],
         },
     }
+
+
+def _comparisons(figures, compared: dict, link, *, skip_previous: bool) -> dict:
+    """Per headline figure: [(label, change, the earlier window's months, its ledger link)].
+    本年 is set beside last year only (环比 of a year to date says little)."""
+    shown: dict[str, list] = {name: [] for name, _rate in COMPARED}
+    for key, comparison in compared.items():
+        if key == "previous" and skip_previous:
+            continue
+        before = comparison.figures
+        months = f"{comparison.month_from:%Y-%m} — {comparison.month_to:%Y-%m}"
+        url = link(
+            month_from=f"{comparison.month_from:%Y-%m}",
+            month_to=f"{comparison.month_to:%Y-%m}",
+            counted=1,
+        )
+        for name, rate in COMPARED:
+            change = _change(getattr(figures, name), getattr(before, name), rate=rate)
+            shown[name].append(
+                {"label": COMPARISON_LABELS[key], "change": change, "months": months, "url": url}
+            )
+    return shown

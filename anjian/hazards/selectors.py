@@ -1,6 +1,6 @@
 """Reads of the hazard ledger and the clearing figures, always through the user's scope."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.core.exceptions import FieldDoesNotExist
@@ -343,6 +343,20 @@ def _deadline_rows(user, filters: FigureFilters, district_level: bool, today: da
     )
 
 
+def _shift(month: date, months: int) -> date:
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The figures of an earlier window of months, to set beside the period's."""
+
+    month_from: date
+    month_to: date
+    figures: "Figures"
+
+
 class ClearingReport:
     """The figures of one scope and filter, and their breakdowns, sharing one scan of the
     open hazards for the time-dependent counts."""
@@ -352,6 +366,7 @@ class ClearingReport:
         self.filters = filters or FigureFilters()
         self.today = today or timezone.localdate()
         self._deadlines: dict[bool, list[dict]] = {}
+        self._month_rows: list[dict] | None = None
 
     def _deadline_sums(self, key_of, group: str | None = None) -> dict:
         district_level = _reads_district_rollup(self.user, self.filters, group)
@@ -366,13 +381,59 @@ class ClearingReport:
                 target[name] += row[name]
         return sums
 
+    def _months(self) -> list[dict]:
+        """Every month's counters under the region and industry filters, whatever the
+        period — one scan, read once: the period's figures, the trend, 同比/环比 and the
+        current figures are sums of these rows."""
+        if self._month_rows is None:
+            every_month = replace(self.filters, month_from=None, month_to=None)
+            self._month_rows = _tally_rows(self.user, every_month, "month")
+        return self._month_rows
+
+    def _within(self, month_from: date | None, month_to: date | None) -> list[dict]:
+        return [
+            row
+            for row in self._months()
+            if (month_from is None or row["key"] >= month_from)
+            and (month_to is None or row["key"] <= month_to)
+        ]
+
+    def _counters(self, month_from: date | None, month_to: date | None) -> dict:
+        totals = dict.fromkeys(COUNTERS, 0)
+        for row in self._within(month_from, month_to):
+            for name in COUNTERS:
+                totals[name] += row.get(name) or 0
+        for name in CURRENT:  # open now, whenever found
+            totals[name] = sum(row.get(name) or 0 for row in self._months())
+        return totals
+
     def figures(self) -> Figures:
-        counters = _tally_rows(self.user, self.filters, None)[0]
+        counters = self._counters(self.filters.month_from, self.filters.month_to)
         deadlines = self._deadline_sums(lambda row: None).get(None, {})
         return Figures(
-            counters={c: counters.get(c) or 0 for c in (*COUNTERS, *CURRENT)},
+            counters=counters,
             **{name: deadlines.get(name, 0) for name in DEADLINE_COUNTS},
         )
+
+    def compared(self) -> dict[str, "Comparison"]:
+        """The period's figures beside the same months a year before (同比) and the months
+        just before (环比), for a period with both ends; none for 全部."""
+        start, end = self.filters.month_from, self.filters.month_to
+        if start is None or end is None:
+            return {}
+        length = (end.year - start.year) * 12 + end.month - start.month + 1
+        windows = {
+            "last_year": (_shift(start, -12), _shift(end, -12)),
+            "previous": (_shift(start, -length), _shift(end, -length)),
+        }
+        return {
+            name: Comparison(
+                month_from=window[0],
+                month_to=window[1],
+                figures=Figures(counters=self._counters(*window)),
+            )
+            for name, window in windows.items()
+        }
 
     def breakdown(self, group: str) -> list[Figures]:
         """The figures per district, street, industry or month found, largest first."""
@@ -385,8 +446,12 @@ class ClearingReport:
             "industry": lambda row: str(row["industry_id"]),
         }.get(group)
         deadlines = self._deadline_sums(key_of, group) if key_of else {}
+        if group == "month":
+            rows = self._within(self.filters.month_from, self.filters.month_to)
+        else:
+            rows = _tally_rows(self.user, self.filters, group)
         result = []
-        for row in _tally_rows(self.user, self.filters, group):
+        for row in rows:
             key = str(row["key"])
             extra = deadlines.get(key, {})
             result.append(

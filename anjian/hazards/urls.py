@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.xlsx", views.hazard_export, name="hazard_export"),
     path("report/", views.hazard_report, name="hazard_report"),
     path("figures/", views.clearing_figures, name="clearing_figures"),
+    path("figures/export.xlsx", views.clearing_figures_export, name="clearing_figures_export"),
     path("listings/", views.listing_list, name="listing_list"),
     path("revisits/", views.revisit_list, name="revisit_list"),
     path("escalation-rules/", views.escalation_rules, name="escalation_rules"),

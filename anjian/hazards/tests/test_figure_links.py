@@ -3,15 +3,18 @@ item 1): the ledger behind each link is filtered through the same selector the l
 uses, and its count must equal the number shown — at several scopes and periods, with
 void hazards present (they are not counted; a link that forgot so showed more)."""
 
+import json
 import re
 from datetime import timedelta
 from html import unescape
+from io import BytesIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from anjian.hazards import selectors
 from anjian.hazards.choices import Grade, Source, State
@@ -134,3 +137,67 @@ def test_current_figures_do_not_change_with_the_period(ledger, client_for):
 def figures_filters(period: str) -> selectors.FigureFilters:
     month_from, month_to = period_months(period, timezone.localdate())
     return selectors.FigureFilters(month_from=month_from, month_to=month_to)
+
+
+def test_every_bar_of_the_trend_opens_the_hazards_it_counts(ledger, client_for):
+    user = world.actor("district_official")
+    html = client_for(user).get(reverse("hazards:clearing_figures"), {"period": "12m"})
+    data = re.search(r'<script id="trend-data"[^>]*>(.*?)</script>', html.content.decode(), re.S)
+    trend = json.loads(data.group(1))
+    assert trend["months"], "the period has months with hazards"
+    for series in ("found", "closed", "open"):
+        for value, href in zip(trend[series], trend["links"][series], strict=True):
+            assert listed(user, href) == value, (series, href)
+
+
+def test_a_custom_range_counts_its_months_and_says_what_was_wrong(ledger, client_for):
+    user = world.actor("district_official")
+    this_month = timezone.localdate().strftime("%Y-%m")
+    client = client_for(user)
+    html = client.get(
+        reverse("hazards:clearing_figures"),
+        {"period": "custom", "month_from": this_month, "month_to": this_month},
+    ).content.decode()
+    links = links_on(html)
+    assert links and all(listed(user, href) == shown for href, shown in links)
+    assert f'value="{this_month}"' in html
+    swapped = client.get(
+        reverse("hazards:clearing_figures"),
+        {"period": "custom", "month_from": this_month, "month_to": "2020-01"},
+    ).content.decode()
+    assert "起始月份晚于截止月份，已对调" in swapped
+    missing = client.get(
+        reverse("hazards:clearing_figures"), {"period": "custom", "month_from": "上个月"}
+    ).content.decode()
+    assert "请选择起止月份" in missing
+
+
+def test_year_on_year_and_month_on_month_compare_with_the_windows_before(ledger, client_for):
+    admin = world.actor("admin")
+    a_year_ago = timezone.now() - timedelta(days=365)
+    for _ in range(2):
+        hazard_in(State.REGISTERED, by=admin, found_at=a_year_ago)
+    user = world.actor("district_official")
+    report = selectors.ClearingReport(user, figures_filters("month"))
+    compared = report.compared()
+    assert compared["last_year"].figures.found == 2
+    this_month = report.figures().found
+    html = client_for(user).get(reverse("hazards:clearing_figures"), {"period": "month"})
+    text = html.content.decode()
+    assert f"同比 {100 * (this_month - 2) / 2:+.1f}%" in text
+    assert "环比 —" in text  # nothing found the month before: no base to compare with
+
+
+def test_the_figures_export_holds_the_page_s_numbers(ledger, client_for):
+    user = world.actor("district_official")
+    client = client_for(user)
+    page = client.get(reverse("hazards:clearing_figures"), {"period": "all"})
+    figures = page.context["figures"]
+    response = client.get(reverse("hazards:clearing_figures_export"), {"period": "all"})
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    values = {row[0]: row[1] for row in book["动态清零"].iter_rows(values_only=True)}
+    assert values["发现隐患"] == figures.found
+    assert values["现存重大隐患（当前）"] == figures.major_open
+    assert values["逾期未整改（当前）"] == figures.overdue
+    assert "按区域" in book.sheetnames or "按行业" in book.sheetnames

@@ -23,6 +23,7 @@ from anjian.hazards.views.detail import (
 )
 from anjian.hazards.views.lists import (
     clearing_figures,
+    clearing_figures_export,
     hazard_export,
     hazard_list,
     hazard_report,
@@ -55,6 +56,7 @@ __all__ = [
     "MeasureExport",
     "MeasureList",
     "clearing_figures",
+    "clearing_figures_export",
     "duplicate_dismiss",
     "duplicate_merge",
     "escalation_rules",

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,6 +17,7 @@ from anjian.core.pagination import paginate_table
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import forms, lifecycle, selectors, services
 from anjian.hazards import permissions as perms
+from anjian.hazards.figures_export import write_figures
 from anjian.hazards.figures_page import figures_context
 from anjian.hazards.ledger import COLUMNS, SHEET_TITLE, ledger_filename
 from anjian.hazards.library.selectors import clauses_for_enterprise
@@ -126,6 +128,7 @@ def _report_and_maybe_close(user, enterprise, data) -> Hazard:
         found_at=data["found_at"],
         photos=data["photos"],
         clauses=data["clauses"],
+        report_token=data["report_token"],
     )
     if data["fixed_on_spot"]:
         hazard = services.hazard_close_on_spot(
@@ -144,9 +147,20 @@ def _report_and_maybe_close(user, enterprise, data) -> Hazard:
 @require_GET
 @requires(perms.HAZARD_VIEW)
 def clearing_figures(request):
-
     context = figures_context(request.user, request.GET)
+    context["query"] = request.GET.urlencode()
     return render(request, "hazards/figures.html", context)
+
+
+@require_GET
+@requires(perms.HAZARD_VIEW)
+def clearing_figures_export(request):
+    """动态清零 as shown, as a workbook (the same query string as the page)."""
+    context = figures_context(request.user, request.GET)
+    response = HttpResponse(content_type=XLSX)
+    write_figures(response, context, scope_label=str(request.user.scope.label))
+    attachment(response, f"隐患动态清零_{timezone.localdate():%Y%m%d}.xlsx")
+    return response
 
 
 @require_GET

@@ -85,6 +85,7 @@ PAGES: dict[str, Page] = {
     "hazards:hazard_export": Page(),
     "hazards:hazard_report": Page(),
     "hazards:clearing_figures": Page(),
+    "hazards:clearing_figures_export": Page(),
     "hazards:listing_list": Page(),
     "hazards:revisit_list": Page(),
     "hazards:hazard_detail": Page(args=lambda s: [s.hazard.pk]),
