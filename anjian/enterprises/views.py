@@ -43,6 +43,12 @@ class EnterpriseList(RegistryList):
     table = EnterpriseTable
     template_name = "enterprises/list.html"
 
+    def get(self, request, *args, **kwargs):
+        own = request.user.scope.enterprise_id
+        if own is not None:  # a list of one, with a registry's filters: its page instead
+            return redirect("enterprises:enterprise_detail", own)
+        return super().get(request, *args, **kwargs)
+
 
 class EnterpriseDetail(RegistryDetail):
     access = perms.ENTERPRISE_VIEW

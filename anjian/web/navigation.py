@@ -1,6 +1,10 @@
 """The one navigation file. A module appears here when it exists; an entry shows only to
 users whose role grants its action, and a URL listed twice (one entry per action that
-opens it) shows once: the first entry the user's role grants."""
+opens it) shows once: the first entry the user's role grants.
+
+Reference data and administration (``MANAGE``) sit in one dropdown so the bar fits one
+line on a laptop; a grid worker (a street user whose region is a grid) sees the daily
+work only — no management, no reference libraries."""
 
 from dataclasses import dataclass
 
@@ -8,11 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accounts import permissions as account_perms
+from anjian.accounts.roles import Role
 from anjian.cap import permissions as cap_perms
 from anjian.enterprises import permissions as enterprise_perms
 from anjian.hazards import permissions as hazard_perms
 from anjian.monitoring import permissions as monitoring_perms
 from anjian.regions import permissions as region_perms
+from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import level_of
 from anjian.risks import permissions as risk_perms
 from anjian.web import permissions as perms
 
@@ -24,6 +31,12 @@ class MenuItem:
     action: str
     icon: str
     section: str  # URL namespace prefix that marks the item active
+    group: str = ""  # MANAGE: in the 管理 dropdown
+    for_grid: bool = True  # shown to grid workers
+    for_enterprise: bool = True  # shown to an enterprise's own users
+
+
+MANAGE = "manage"
 
 
 MENU: list[MenuItem] = [
@@ -41,6 +54,7 @@ MENU: list[MenuItem] = [
         enterprise_perms.ENTERPRISE_VIEW,
         "bi-geo-alt",
         "enterprises-map",
+        for_enterprise=False,  # a map of one unit
     ),
     MenuItem(
         _("隐患治理"),
@@ -55,6 +69,7 @@ MENU: list[MenuItem] = [
         hazard_perms.HAZARD_VIEW,
         "bi-bar-chart-line",
         "hazards-figures",
+        for_grid=False,
     ),
     # 企业自查: enterprises keep their plans and run checks; government users in scope read
     # them (the same page). An entry shows once per URL, so enterprise users see one.
@@ -66,7 +81,12 @@ MENU: list[MenuItem] = [
         "selfcheck",
     ),
     MenuItem(
-        _("企业自查"), "selfcheck:plan_list", hazard_perms.HAZARD_VIEW, "bi-ui-checks", "selfcheck"
+        _("企业自查"),
+        "selfcheck:plan_list",
+        hazard_perms.HAZARD_VIEW,
+        "bi-ui-checks",
+        "selfcheck",
+        for_grid=False,
     ),
     MenuItem(
         _("判定标准"),
@@ -74,6 +94,8 @@ MENU: list[MenuItem] = [
         hazard_perms.HAZARD_VIEW,
         "bi-journal-check",
         "standards",
+        group=MANAGE,
+        for_grid=False,
     ),
     MenuItem(
         _("风险管控"),
@@ -89,9 +111,22 @@ MENU: list[MenuItem] = [
         "bi-broadcast",
         "monitoring",
     ),
-    MenuItem(_("预警发布"), "cap:alert_list", cap_perms.WARNING_VIEW, "bi-megaphone", "cap"),
     MenuItem(
-        _("区划与网格"), "regions:region_list", region_perms.REGION_VIEW, "bi-diagram-3", "regions"
+        _("预警发布"),
+        "cap:alert_list",
+        cap_perms.WARNING_VIEW,
+        "bi-megaphone",
+        "cap",
+        for_grid=False,
+    ),
+    MenuItem(
+        _("区划与网格"),
+        "regions:region_list",
+        region_perms.REGION_VIEW,
+        "bi-diagram-3",
+        "regions",
+        group=MANAGE,
+        for_grid=False,
     ),
     MenuItem(
         _("部门与行业"),
@@ -99,25 +134,56 @@ MENU: list[MenuItem] = [
         region_perms.DEPARTMENT_VIEW,
         "bi-bank",
         "departments",
+        group=MANAGE,
+        for_grid=False,
     ),
-    MenuItem(_("用户管理"), "accounts:user_list", account_perms.USER_MANAGE, "bi-people", "users"),
+    MenuItem(
+        _("用户管理"),
+        "accounts:user_list",
+        account_perms.USER_MANAGE,
+        "bi-people",
+        "users",
+        group=MANAGE,
+        for_grid=False,
+    ),
 ]
+GROUPS = {MANAGE: (_("基础数据与管理"), "bi-gear")}
+
+
+def is_grid_worker(user) -> bool:
+    return user.role == Role.STREET and level_of(user.region_id or "") == RegionLevel.GRID
 
 
 def menu_for(user, current_section: str) -> list[dict]:
+    """The bar's entries; a group's entries nested under ``children`` (one dropdown)."""
     if not user.is_authenticated:
         return []
-    entries, seen = [], set()
+    grid = is_grid_worker(user)
+    own_unit = user.scope.enterprise_id is not None
+    entries, groups, seen = [], {}, set()
     for item in MENU:
-        if item.url_name in seen or not user.can(item.action):
+        if (
+            item.url_name in seen
+            or not user.can(item.action)
+            or (grid and not item.for_grid)
+            or (own_unit and not item.for_enterprise)
+        ):
             continue
         seen.add(item.url_name)
-        entries.append(
-            {
-                "label": item.label,
-                "url": reverse(item.url_name),
-                "icon": item.icon,
-                "active": item.section == current_section,
-            }
-        )
+        entry = {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "icon": item.icon,
+            "active": item.section == current_section,
+        }
+        if not item.group:
+            entries.append(entry)
+            continue
+        if item.group not in groups:
+            label, icon = GROUPS[item.group]
+            groups[item.group] = {"label": label, "icon": icon, "children": [], "active": False}
+            entries.append(groups[item.group])
+        group = groups[item.group]
+        group["children"].append(entry)
+        group["active"] = group["active"] or entry["active"]
     return entries

@@ -1,0 +1,61 @@
+"""The menu fits the role: administration in one dropdown (the bar fits one line on a
+laptop), and a grid worker sees the daily work only (issue 11, item 10)."""
+
+import pytest
+
+from anjian.web.navigation import MANAGE, MENU, is_grid_worker, menu_for
+from testsupport import world
+
+pytestmark = pytest.mark.django_db
+
+
+def labels(entries) -> list[str]:
+    return [str(e["label"]) for e in entries]
+
+
+def test_the_administrator_gets_management_in_one_dropdown():
+    menu = menu_for(world.actor("admin"), "users")
+
+    top = labels(menu)
+    assert "用户管理" not in top
+    (group,) = [e for e in menu if e.get("children")]
+    assert labels(group["children"]) == ["判定标准", "区划与网格", "部门与行业", "用户管理"]
+    assert group["active"], "the open page's group is marked"
+    managed = [str(item.label) for item in MENU if item.group == MANAGE]
+    assert len(top) <= len(MENU) - len(managed) + 1
+
+
+def test_a_grid_worker_sees_the_daily_work_only():
+    grid = world.actor("grid_member")
+    assert is_grid_worker(grid)
+
+    top = labels(menu_for(grid, "web"))
+
+    assert "隐患治理" in top
+    assert "生产经营单位" in top
+    for hidden in ("动态清零", "企业自查", "预警发布", "基础数据与管理"):
+        assert hidden not in top
+
+
+def test_the_street_office_keeps_its_figures():
+    street = world.actor("street_officer")
+    assert not is_grid_worker(street)
+
+    assert "动态清零" in labels(menu_for(street, "web"))
+
+
+def test_the_menu_and_its_dropdown_render(client_for):
+    html = client_for(world.actor("admin")).get("/").content.decode()
+
+    assert 'class="nav-link dropdown-toggle"' in html
+    assert "基础数据与管理" in html
+    assert "/accounts/users/" in html or "用户管理" in html
+
+
+def test_an_enterprise_user_gets_its_own_page_not_a_registry_of_one(client_for):
+    manager = world.actor("enterprise_manager")
+
+    assert "单位地图" not in labels(menu_for(manager, "web"))
+    response = client_for(manager).get("/enterprises/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/enterprises/{manager.scope.enterprise_id}/")
