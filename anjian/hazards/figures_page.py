@@ -104,7 +104,6 @@ def figures_context(user, params) -> dict:
         month_to=month_to,
     )
     report = selectors.ClearingReport(user, filters)
-    figures = report.figures()
     scope = user.scope
     enterprise_scope = scope.enterprise_id is not None
     region_group = (
@@ -126,11 +125,15 @@ def figures_context(user, params) -> dict:
     def current_link(**extra) -> str:
         return f"{list_url}?{urlencode({**current, **extra}, doseq=True)}"
 
+    regions = [] if enterprise_scope else _regions(user)
+    names = {r.code: r.name for r in regions} | {str(i.pk): i.name for i in industries}
     breakdowns = {}
     if not enterprise_scope:
-        breakdowns["region"] = report.breakdown(region_group)
-        breakdowns["industry"] = report.breakdown("industry")
+        breakdowns["region"] = report.breakdown(region_group, names=names)
+        breakdowns["industry"] = report.breakdown("industry", names=names)
     breakdowns["month"] = report.breakdown("month")
+    # After the breakdowns: the headline's deadline counts reuse their street-level rows.
+    figures = report.figures()
     codes = {str(i.pk): i.code for i in industries}
 
     def row_links(row, **where) -> None:
@@ -147,11 +150,6 @@ def figures_context(user, params) -> dict:
         row_links(row, **{region_group: row.key})
     for row in breakdowns.get("industry", []):
         row_links(row, industry=codes.get(row.key, ""))
-    regions = (
-        []
-        if enterprise_scope
-        else list(region_selectors.districts_in(user)) + list(region_selectors.streets_for(user))
-    )
     return {
         "figures": figures,
         "filters": filters,
@@ -197,6 +195,13 @@ def figures_context(user, params) -> dict:
             figures, report.compared(), link, skip_previous=period == "year"
         ),
     }
+
+
+def _regions(user) -> list:
+    """The districts and streets of the user's scope, for the region picker and the
+    breakdown's labels — one read, without the outlines."""
+    both = region_selectors.districts_in(user) | region_selectors.streets_for(user)
+    return sorted(both.defer("boundary"), key=lambda r: (r.level, r.code))
 
 
 def _trend(months: list, link) -> dict:

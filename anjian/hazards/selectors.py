@@ -370,6 +370,8 @@ class ClearingReport:
 
     def _deadline_sums(self, key_of, group: str | None = None) -> dict:
         district_level = _reads_district_rollup(self.user, self.filters, group)
+        if district_level and False in self._deadlines:
+            district_level = False  # the street-level rows, read already, sum the same
         if district_level not in self._deadlines:
             self._deadlines[district_level] = _deadline_rows(
                 self.user, self.filters, district_level, self.today
@@ -435,8 +437,9 @@ class ClearingReport:
             for name, window in windows.items()
         }
 
-    def breakdown(self, group: str) -> list[Figures]:
-        """The figures per district, street, industry or month found, largest first."""
+    def breakdown(self, group: str, names: dict | None = None) -> list[Figures]:
+        """The figures per district, street, industry or month found, largest first.
+        ``names`` (region code or industry id → name) spares reading the labels."""
         if group not in GROUPINGS:
             raise ValueError(group)
         # Overdue is a current figure: by place and industry, not by the month found.
@@ -461,7 +464,7 @@ class ClearingReport:
                     **{name: extra.get(name, 0) for name in DEADLINE_COUNTS},
                 )
             )
-        _label(result, group)
+        _label(result, group, names or {})
         if group == "month":
             result.sort(key=lambda f: f.key)
         else:
@@ -477,17 +480,16 @@ def clearing_breakdown(user, group: str, filters: FigureFilters | None = None) -
     return ClearingReport(user, filters).breakdown(group)
 
 
-def _label(rows: list[Figures], group: str) -> None:
-    if group in ("district", "street"):
-        names = dict(
-            Region.objects.filter(code__in=[r.key for r in rows]).values_list("code", "name")
-        )
-        for row in rows:
-            row.label = names.get(row.key, row.key)
-    elif group == "industry":
-        names = {str(pk): name for pk, name in Industry.objects.values_list("id", "name")}
-        for row in rows:
-            row.label = names.get(row.key, row.key)
-    else:
+def _label(rows: list[Figures], group: str, known: dict) -> None:
+    if group == "month":
         for row in rows:
             row.label = row.key[:7]
+        return
+    missing = [row.key for row in rows if row.key not in known]
+    names = dict(known)
+    if missing and group in ("district", "street"):
+        names |= dict(Region.objects.filter(code__in=missing).values_list("code", "name"))
+    elif missing and group == "industry":
+        names |= {str(pk): name for pk, name in Industry.objects.values_list("id", "name")}
+    for row in rows:
+        row.label = names.get(row.key, row.key)

@@ -201,3 +201,15 @@ def test_the_figures_export_holds_the_page_s_numbers(ledger, client_for):
     assert values["现存重大隐患（当前）"] == figures.major_open
     assert values["逾期未整改（当前）"] == figures.overdue
     assert "按区域" in book.sheetnames or "按行业" in book.sheetnames
+
+
+@pytest.mark.parametrize(("actor", "most"), [("admin", 13), ("district_official", 15)])
+def test_the_page_reads_each_summary_once(
+    ledger, client_for, django_assert_max_num_queries, actor, most
+):
+    """Months, open deadlines, regions, industries: one read each; labels come from the
+    region and industry pickers' rows (issue 11, item 4: 16–19 statements before)."""
+    client = client_for(world.actor(actor))
+    client.get(reverse("hazards:clearing_figures"))
+    with django_assert_max_num_queries(most):
+        client.get(reverse("hazards:clearing_figures"))
