@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "anjian.core.middleware.BrowserPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout's session writes, at most one a minute (after the view, before
+    # SessionMiddleware saves): see anjian/accounts/sessions.py.
+    "anjian.accounts.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,7 +164,7 @@ SESSION_ENGINE = (
 )
 # Idle timeout: the session expires after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("ANJIAN_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # IdleSessionMiddleware renews it, once a minute at most
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -193,7 +196,7 @@ X_FRAME_OPTIONS = "DENY"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "anjian.accounts.backends.ScopedModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

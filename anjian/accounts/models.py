@@ -182,8 +182,12 @@ def _token_digest(raw: str) -> str:
 class ApiTokenQuerySet(models.QuerySet):
     def authenticate(self, raw: str) -> "ApiToken | None":
         now = timezone.now()
+        # The user with what its scope reads (as accounts.backends.SCOPE_RELATIONS).
         return (
-            self.select_related("user")
+            self.select_related(
+                "user__region", "user__department", "user__enterprise_link__enterprise"
+            )
+            .defer("user__region__boundary")
             .filter(digest=_token_digest(raw), revoked_at__isnull=True, expires_at__gt=now)
             .first()
         )
