@@ -13,7 +13,7 @@ def _rate(value) -> str:
 def _headline(context: dict) -> tuple[list[list], list[str]]:
     figures = context["figures"]
     compared = context["comparisons"]
-    comparison_labels = [entry["label"] for entry in compared.get("found", [])]
+    comparison_labels = [str(entry["label"]) for entry in compared.get("found", [])]
 
     def row(label: str, value, name: str = "") -> list:
         changes = [entry["change"] for entry in compared.get(name, [])] if name else []
@@ -54,15 +54,16 @@ def _breakdown(rows) -> list[list]:
     ]
 
 
-BREAKDOWN_HEADER = [
-    "",
-    _("发现"),
-    _("销号"),
-    _("整改率"),
-    _("逾期（当前）"),
-    _("现存重大（当前）"),
-    _("未销号（当前）"),
-]
+def _breakdown_header(first: str) -> list[str]:
+    return [
+        first,
+        _("发现"),
+        _("销号"),
+        _("整改率"),
+        _("逾期（当前）"),
+        _("现存重大（当前）"),
+        _("未销号（当前）"),
+    ]
 
 
 def write_figures(target, context: dict, *, scope_label: str) -> None:
@@ -79,12 +80,13 @@ def write_figures(target, context: dict, *, scope_label: str) -> None:
         ),
     ]
     breakdowns = context["breakdowns"]
-    header = [str(text) for text in BREAKDOWN_HEADER]
     if breakdowns.get("region"):
-        sheets.append((_("按区域"), [_("区域"), *header[1:]], _breakdown(breakdowns["region"])))
+        sheets.append((_("按区域"), _breakdown_header(_("区域")), _breakdown(breakdowns["region"])))
     if breakdowns.get("industry"):
-        sheets.append((_("按行业"), [_("行业"), *header[1:]], _breakdown(breakdowns["industry"])))
-    sheets.append((_("按月"), [_("发现月份"), *header[1:]], _breakdown(breakdowns["month"])))
+        sheets.append(
+            (_("按行业"), _breakdown_header(_("行业")), _breakdown(breakdowns["industry"]))
+        )
+    sheets.append((_("按月"), _breakdown_header(_("发现月份")), _breakdown(breakdowns["month"])))
     about = [
         (_("报表"), _("隐患动态清零统计")),
         (_("范围"), scope_label),

@@ -191,15 +191,17 @@ def test_year_on_year_and_month_on_month_compare_with_the_windows_before(ledger,
 def test_the_figures_export_holds_the_page_s_numbers(ledger, client_for):
     user = world.actor("district_official")
     client = client_for(user)
-    page = client.get(reverse("hazards:clearing_figures"), {"period": "all"})
+    page = client.get(reverse("hazards:clearing_figures"), {"period": "year"})
     figures = page.context["figures"]
-    response = client.get(reverse("hazards:clearing_figures_export"), {"period": "all"})
+    response = client.get(reverse("hazards:clearing_figures_export"), {"period": "year"})
     assert response.status_code == 200
     book = load_workbook(BytesIO(response.content))
     values = {row[0]: row[1] for row in book["动态清零"].iter_rows(values_only=True)}
     assert values["发现隐患"] == figures.found
     assert values["现存重大隐患（当前）"] == figures.major_open
     assert values["逾期未整改（当前）"] == figures.overdue
+    header = next(book["动态清零"].iter_rows(values_only=True))
+    assert header == ("指标", "数值", "同比")  # 本年: beside last year only
     assert "按区域" in book.sheetnames or "按行业" in book.sheetnames
 
 
