@@ -4,16 +4,23 @@ The pages' validation (``AlertForm``), scope and lifecycle. Drafts are created a
 with the full content; transitions are ``POST /{id}/<verb>`` with the ``version`` read
 earlier (409 when someone was first):
 
-- ``submit`` (draft → pending), ``return`` (pending → draft, with a reason), ``discard``;
-- ``approve`` publishes: identifier, sent, the XML validated against the OASIS schema;
-  nobody approves a message they wrote, edited or submitted (403);
+- ``submit`` (draft → pending), ``return`` (pending → draft, with the opinion 签发意见 as
+  ``reason``, required), ``discard``;
+- ``approve`` publishes (``reason``: the opinion, optional): identifier, sent, the XML
+  validated against the OASIS schema; nobody approves a message they wrote, edited or
+  submitted (403);
 - ``update`` opens a new draft (msgType Update) referencing a published message; once
   approved and published it supersedes that message (201; 200 when one is already open);
 - ``cancel`` publishes a Cancel message at once (approvers; 201) and marks the message
   cancelled.
 
+The area is ``areas``: GB/T 2260 codes of districts and streets inside the issuing
+region (sent as ``<geocode>``, with the districts' outlines as polygons); ``polygon`` and
+``circle`` remain for typed shapes.
+
 ``GET /{id}/xml`` is the stored CAP document of an issued message; the same document is
-public (no login) at ``/warnings/<identifier>.xml``, listed in ``/warnings/feed.atom``.
+public (no login) at ``/warnings/<identifier>.xml``, its page at
+``/warnings/<identifier>.html``, both listed in ``/warnings/feed.atom``.
 """
 
 from datetime import datetime
@@ -22,8 +29,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from anjian.cap import feed, selectors, services, xml
 from anjian.cap import permissions as perms
-from anjian.cap import selectors, services, xml
 from anjian.cap.choices import Category, Certainty, MsgType, ResponseType, Severity, State, Urgency
 from anjian.cap.choices import Status as CapStatus
 from anjian.cap.forms import AlertForm
@@ -69,9 +76,11 @@ class AlertOut(Schema):
     description: str
     instruction: str
     contact: str
+    areas: list[str] = Field(description="影响区划代码（GB/T 2260；街道、镇为 9 位）")
     area_desc: str
     polygon: str
     circle: str
+    public_url: str = Field(description="公开页面地址（已发布过的报文；否则为空）")
     created_by_id: int
     approved_by_id: int | None
     published_at: datetime | None
@@ -80,6 +89,14 @@ class AlertOut(Schema):
     @staticmethod
     def resolve_actions(obj: CapAlert, context) -> list:
         return available_actions(ALERT, obj, context)
+
+    @staticmethod
+    def resolve_areas(obj: CapAlert) -> list[str]:
+        return [region.code for region in obj.areas.all()]
+
+    @staticmethod
+    def resolve_public_url(obj: CapAlert) -> str:
+        return feed.page_url(obj) if obj.is_issued else ""
 
     @staticmethod
     def resolve_sent(obj: CapAlert) -> str | None:
@@ -114,7 +131,10 @@ class AlertIn(Schema):
     effective: datetime | None = Field(None, description="不填则自发布时起生效")
     onset: datetime | None = None
     expires: datetime
-    area_desc: str
+    areas: list[str] = Field(
+        [], description="影响区划代码：发布单位区划内的区、街道（镇），至少选一项或填写多边形/圆形"
+    )
+    area_desc: str = Field("", description="影响区域说明；不填则按所选区划生成")
     polygon: str = Field("", description="“纬度,经度”坐标对，空格分隔，至少 4 对且首尾相同")
     circle: str = Field("", description="“纬度,经度 半径公里”")
     contact: str = ""
@@ -130,7 +150,11 @@ class AlertVersionIn(Schema):
 
 
 class AlertReasonIn(AlertVersionIn):
-    reason: str
+    reason: str = Field(description="原因；退回修改时为签发意见")
+
+
+class AlertApproveIn(AlertVersionIn):
+    reason: str = Field("", description="签发意见（可选）")
 
 
 def _alert(request, alert_id: int) -> CapAlert:
@@ -244,9 +268,14 @@ def discard_alert(request: HttpRequest, alert_id: int, payload: AlertVersionIn):
     summary="审核发布（不能签发本人起草的预警）",
 )
 @api_requires(perms.WARNING_APPROVE)
-def approve_alert(request: HttpRequest, alert_id: int, payload: AlertVersionIn):
+def approve_alert(request: HttpRequest, alert_id: int, payload: AlertApproveIn):
     _alert(request, alert_id)
-    services.alert_approve(by=request.user, alert_id=alert_id, expected_version=payload.version)
+    services.alert_approve(
+        by=request.user,
+        alert_id=alert_id,
+        expected_version=payload.version,
+        reason=payload.reason,
+    )
     return _alert(request, alert_id)
 
 

@@ -10,8 +10,10 @@ class CapConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from anjian.cap.models import CapAlert
+        from anjian.cap.models import AUDITED_FIELDS, CapAlert
 
-        # Drafting and edits are recorded field by field; state changes (submit, approve,
-        # cancel …) are conditional UPDATEs recorded as CapAlertTransition rows (the timeline).
-        auditlog.register(CapAlert, exclude_fields=["version", "updated_at", "xml"])
+        # Drafting and edits are recorded field by field, the fields a composer writes only
+        # (not reverse relations or the workflow's columns, which read as internal names);
+        # state changes (submit, approve, cancel …) are conditional UPDATEs recorded as
+        # CapAlertTransition rows (the timeline).
+        auditlog.register(CapAlert, include_fields=list(AUDITED_FIELDS))

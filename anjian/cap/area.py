@@ -1,7 +1,14 @@
-"""The warning's area as CAP writes it: ``polygon`` and ``circle`` strings, WGS 84.
+"""The warning's area as CAP writes it: ``polygon``, ``circle`` and ``geocode``, WGS 84.
 
 polygon: "lat,lon lat,lon …" — at least 4 pairs, the first equal to the last (closed).
 circle:  "lat,lon radius" — radius in kilometres, greater than 0.
+geocode: ``GEOCODE_NAME`` and a region code (GB/T 2260; a street's 9 digits extend it).
+
+A composer picks the area as regions (districts and streets of their scope); the polygons
+of the message are then the outlines the platform has for those regions
+(``boundary_polygons``: each outer ring of a district's GeoJSON, turned into CAP's
+"lat,lon" order), and every picked region goes out as a geocode. Typed polygons and
+circles stay possible as an advanced option (older warnings have them).
 
 The parsers raise ``ValidationError`` with a Chinese message naming the point that is
 wrong; the model uses them as field validators and the map reads their results.
@@ -13,6 +20,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 MIN_POLYGON_POINTS = 4
+# The <valueName> of the region codes sent as <geocode> (one name for every level, so a
+# receiver matches all of them with one rule).
+GEOCODE_NAME = "GB/T 2260"
+# Decimal places of a polygon point derived from an outline: 0.0001° ≈ 11 m, finer than
+# the outlines themselves (the data package stores them to 1/1024°).
+OUTLINE_DECIMALS = 4
 
 
 @dataclass(frozen=True)
@@ -97,3 +110,35 @@ def validate_polygon(text: str) -> None:
 
 def validate_circle(text: str) -> None:
     parse_circle(text)
+
+
+def _outer_rings(geometry: dict) -> list[list]:
+    """The outer ring of each part of a GeoJSON Polygon or MultiPolygon (CAP has no holes)."""
+    kind = (geometry or {}).get("type")
+    if kind == "Polygon":
+        return [geometry["coordinates"][0]] if geometry.get("coordinates") else []
+    if kind == "MultiPolygon":
+        return [part[0] for part in geometry.get("coordinates", []) if part]
+    return []
+
+
+def ring_to_cap(ring: list) -> str | None:
+    """One GeoJSON ring ([lon, lat] pairs) as a CAP polygon ("lat,lon …", closed), or None
+    when too little of it is left once rounded."""
+    points: list[tuple[float, float]] = []
+    for lon, lat, *_rest in ring:
+        point = (round(float(lat), OUTLINE_DECIMALS), round(float(lon), OUTLINE_DECIMALS))
+        if not points or points[-1] != point:
+            points.append(point)
+    if len(points) > 1 and points[0] != points[-1]:
+        points.append(points[0])
+    if len(set(points)) < MIN_POLYGON_POINTS - 1:
+        return None
+    return " ".join(f"{lat:.{OUTLINE_DECIMALS}f},{lon:.{OUTLINE_DECIMALS}f}" for lat, lon in points)
+
+
+def boundary_polygons(geometry: dict | None) -> list[str]:
+    """The CAP polygons of a region's outline (GeoJSON), one per part; none without one."""
+    if not geometry:
+        return []
+    return [text for ring in _outer_rings(geometry) if (text := ring_to_cap(ring))]

@@ -1,7 +1,10 @@
 """The public side of the warnings: the Atom feed, public URLs, and the draft preview.
 
 Public links are built on ``SITE_URL`` (ANJIAN_SITE_URL), not on the host a request
-came in by: Atom entry ids must stay the same however the feed is fetched.
+came in by: Atom entry ids must stay the same however the feed is fetched. An entry's
+id is its CAP XML's URL (unchanged since the feed began); it links to the message's
+public page (``rel="alternate"``, text/html) and to the CAP XML (``rel="alternate"``,
+``application/cap+xml``, the convention of CAP feeds).
 """
 
 import copy
@@ -23,11 +26,29 @@ def public_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+CAP_MEDIA_TYPE = "application/cap+xml"
+
+
 def xml_url(alert: CapAlert) -> str:
     return public_url(reverse("cap:alert_xml", args=[alert.identifier]))
 
 
-def preview_document(alert: CapAlert) -> bytes:
+def page_url(alert: CapAlert) -> str:
+    return public_url(reverse("cap:alert_public", args=[alert.identifier]))
+
+
+class CapAtomFeed(Atom1Feed):
+    """Atom 1.0 whose entries also link to their CAP document (``cap_xml``)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("cap_xml"):
+            handler.addQuickElement(
+                "link", "", {"rel": "alternate", "type": CAP_MEDIA_TYPE, "href": item["cap_xml"]}
+            )
+
+
+def preview_document(alert: CapAlert, *, regions=None) -> bytes:
     """The XML a message not yet issued would have if it were sent now (on a copy)."""
     draft = copy.copy(alert)
     draft.sent = timezone.now()
@@ -35,7 +56,7 @@ def preview_document(alert: CapAlert) -> bytes:
     draft.identifier = PREVIEW_IDENTIFIER.format(region=alert.region_id, pk=alert.pk)
     if alert.replaces_id and alert.replaces.is_issued:
         draft.references = alert.replaces.cap_reference
-    return xml.build(draft)
+    return xml.build(draft, regions=regions)
 
 
 def _title(alert: CapAlert) -> str:
@@ -51,14 +72,14 @@ def _summary(alert: CapAlert) -> str:
 
 
 def active_feed() -> Atom1Feed:
-    """Atom 1.0: one entry per active message, linking to its CAP XML."""
+    """Atom 1.0: one entry per active message, linking to its public page and its CAP XML."""
     feed_url = public_url(reverse("cap:alert_feed"))
-    feed = Atom1Feed(
+    feed = CapAtomFeed(
         title=_("安监 · 预警信息发布（CAP 1.2）"),
         link=feed_url,
         feed_url=feed_url,
         feed_guid=feed_url,
-        description=_("生效中的安全生产预警信息，每条链接到其 OASIS CAP 1.2 报文"),
+        description=_("生效中的安全生产预警信息，每条链接到其公开页面和 OASIS CAP 1.2 报文"),
         language="zh-CN",
         author_name=_("安监预警信息发布"),
     )
@@ -66,8 +87,9 @@ def active_feed() -> Atom1Feed:
         url = xml_url(alert)
         feed.add_item(
             title=_title(alert),
-            link=url,
+            link=page_url(alert),
             unique_id=url,
+            cap_xml=url,
             description=_summary(alert),
             pubdate=alert.sent,
             updateddate=alert.sent,

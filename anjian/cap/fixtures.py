@@ -1,9 +1,11 @@
 """Demo warnings, one per interesting state, built through the services.
 
-- published: 危险化学品企业高温安全生产预警 for the district, with a polygon;
-- pending:   有限空间作业安全风险提示 (a circle), waiting for the approver;
+- published: 危险化学品企业高温安全生产预警 for the whole district (its outline is the
+  polygon, its code the geocode);
+- pending:   有限空间作业安全风险提示 for two of its streets, waiting for the approver;
 - cancelled: 大风天气建筑施工安全预警, cancelled after the wind dropped (its Cancel
-  message stays in the public feed until the warning would have expired).
+  message stays in the public feed until the warning would have expired) — drawn as a
+  typed polygon, the advanced option older warnings use.
 
 The caller sets the audit actor (``set_actor``), as the demo command does.
 """
@@ -15,6 +17,7 @@ from django.utils import timezone
 from anjian.cap import services
 from anjian.cap.choices import Category, Certainty, ResponseType, Severity, Urgency
 from anjian.cap.models import CapAlert
+from anjian.regions.choices import RegionLevel
 
 
 def _polygon_around(region, half_lat: float = 0.02, half_lon: float = 0.025) -> str:
@@ -29,12 +32,6 @@ def _polygon_around(region, half_lat: float = 0.02, half_lon: float = 0.025) -> 
     ]
     corners.append(corners[0])
     return " ".join(f"{a:.4f},{b:.4f}" for a, b in corners)
-
-
-def _centre(region) -> str:
-    lat = float(region.latitude) if region.latitude is not None else 31.2704
-    lon = float(region.longitude) if region.longitude is not None else 121.5228
-    return f"{lat:.4f},{lon:.4f}"
 
 
 def _draft(by, region, **data) -> CapAlert:
@@ -77,7 +74,7 @@ def build_demo_warnings(*, by_composer, by_approver, region) -> dict[str, CapAle
             "值班人员24小时在岗，发现异常立即处置并报告。"
         ),
         area_desc=f"{region.name}全境危险化学品企业",
-        polygon=_polygon_around(region),
+        areas=[region],
     )
     published = _publish(heat, by_composer=by_composer, by_approver=by_approver)
 
@@ -91,8 +88,8 @@ def build_demo_warnings(*, by_composer, by_approver, region) -> dict[str, CapAle
         headline=f"{region.name}有限空间作业安全风险提示",
         description="近期气温升高，污水井、化粪池等有限空间内有毒有害气体积聚加快。",
         instruction="严格执行“先通风、再检测、后作业”，未经审批不得进入有限空间作业。",
-        area_desc=f"{region.name}中部",
-        circle=f"{_centre(region)} 3",
+        area_desc="",  # made from the streets' names
+        areas=list(region.children.filter(level=RegionLevel.STREET).order_by("code")[:2]),
     )
     pending = services.alert_submit(
         by=by_composer, alert_id=confined.pk, expected_version=confined.version

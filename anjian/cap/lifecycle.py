@@ -1,7 +1,8 @@
 """The warning lifecycle, declared on the workflow kernel (``core.workflow``).
 
-draft → pending (提交审核) → published (审核发布, by someone who did not write it);
-pending → draft (退回修改, with a reason); draft → discarded (作废; nothing is deleted).
+draft → pending (提交审核) → published (审核发布, by someone who did not write it, with
+an optional opinion — 签发意见); pending → draft (退回修改, the opinion required: the
+kernel's ``needs_reason``); draft → discarded (作废; nothing is deleted).
 A published message leaves the feed in one of two ways:
 
 - superseded: a later Update message that references it was approved and published;
@@ -72,7 +73,7 @@ ALERT = Lifecycle(
             State.DRAFT,
             perms.WARNING_APPROVE,
             needs_reason=True,
-            who=_("审核人"),
+            who=_("审核人（签发意见写明需要修改什么）"),
         ),
         Transition(
             "approve",
@@ -81,7 +82,7 @@ ALERT = Lifecycle(
             State.PUBLISHED,
             perms.WARNING_APPROVE,
             guards=(not_an_author,),
-            who=_("审核人，且不是起草、修改或提交该预警的人（双人审核）"),
+            who=_("审核人，且不是起草、修改或提交该预警的人（双人审核）；签发意见可选"),
         ),
         Transition(
             "discard",

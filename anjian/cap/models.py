@@ -38,6 +38,33 @@ from anjian.core.models import TransitionRecord
 from anjian.core.scoping import ScopedQuerySet, ScopePaths
 
 LANGUAGE = "zh-CN"
+# What the 变更记录 (django-auditlog) keeps of a message: what its composer wrote, and what
+# kind of message it is. The workflow's own columns are the timeline (CapAlertTransition);
+# the picked regions (many-to-many) go on the timeline's create/edit lines.
+AUDITED_FIELDS = (
+    "msg_type",
+    "replaces",
+    "region",
+    "status",
+    "category",
+    "event",
+    "response_type",
+    "urgency",
+    "severity",
+    "certainty",
+    "effective",
+    "onset",
+    "expires",
+    "sender_name",
+    "headline",
+    "description",
+    "instruction",
+    "contact",
+    "note",
+    "area_desc",
+    "polygon",
+    "circle",
+)
 
 
 class CapAlert(models.Model):
@@ -109,7 +136,19 @@ class CapAlert(models.Model):
     instruction = models.TextField(_("防御指南"), max_length=2000)
     contact = models.CharField(_("联系方式"), max_length=100, blank=True)
     # --- <area> --------------------------------------------------------------------------
-    area_desc = models.CharField(_("影响区域"), max_length=200, help_text=_("如：杨浦区全境"))
+    areas = models.ManyToManyField(
+        "regions.Region",
+        blank=True,
+        related_name="+",
+        verbose_name=_("影响区划"),
+        help_text=_("受影响的区、街道（镇）：报文据此带上区划代码和区的轮廓"),
+    )
+    area_desc = models.CharField(
+        _("影响区域说明"),
+        max_length=200,
+        blank=True,
+        help_text=_("如：杨浦区全境危险化学品企业；不填则按所选区划生成"),
+    )
     polygon = models.TextField(
         _("多边形"),
         max_length=4000,
@@ -208,13 +247,11 @@ class CapAlert(models.Model):
         return reverse("cap:alert_detail", args=[self.pk])
 
     def clean(self):
+        """One-record rules. That an area is given at all (regions, or a typed polygon or
+        circle) is checked by the services, which know the picked regions."""
         self.polygon = area.normalise(self.polygon)
         self.circle = area.normalise(self.circle)
         errors = {}
-        if not self.polygon and not self.circle:
-            errors["polygon"] = _(
-                "请填写多边形或圆形区域（至少一项）：接收方据此在地图上显示预警并按位置推送"
-            )
         if self.expires and self.effective and self.expires <= self.effective:
             errors["expires"] = _("失效时间须晚于生效时间")
         if self.expires and self.onset and self.onset >= self.expires:

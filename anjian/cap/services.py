@@ -10,20 +10,29 @@ Publishing (``alert_approve``, and the Cancel message of ``alert_cancel``) assig
 identifier, sender and sent time, builds the CAP XML and validates it against the OASIS
 schema before anything is stored; an invalid document rolls the whole step back. The XML
 of an issued message is never written again.
+
+The area is picked as regions (``data["areas"]``: districts and streets inside the
+issuing region); typed polygons and circles remain an advanced option. The timeline's
+create and edit lines carry the picked regions' names.
+
+Side effects: ``notices`` — submitted → the approvers; published → the composer;
+returned → the composer with the opinion (签发意见). Written in the same transaction.
 """
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.cap import notices, selectors, xml
 from anjian.cap import permissions as perms
-from anjian.cap import selectors, xml
 from anjian.cap.choices import MsgType, State
 from anjian.cap.lifecycle import ALERT
 from anjian.cap.models import CapAlert
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
 from anjian.core.scoping import ensure_in_scope
 from anjian.core.workflow import Step
+from anjian.regions.choices import RegionLevel
+from anjian.regions.models import Region
 
 # What a composer writes; everything else is set by the workflow.
 EDITABLE_FIELDS = (
@@ -48,8 +57,12 @@ EDITABLE_FIELDS = (
     "polygon",
     "circle",
 )
-# What an Update or Cancel message takes over from the message it replaces.
+# What an Update or Cancel message takes over from the message it replaces (and its areas).
 CARRIED_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "note")
+# The key of ``data`` with the regions picked as the area (Region objects or codes).
+AREAS = "areas"
+AREA_LEVELS = (RegionLevel.DISTRICT, RegionLevel.STREET)
+AREA_DESC_LENGTH = 200
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -73,10 +86,83 @@ def _alert_for_write(by, alert_id: int) -> CapAlert:
     return alert
 
 
-def _record(alert: CapAlert, *, action: str, by, from_state="", to_state="", reason=""):
+def _record(alert: CapAlert, *, action: str, by, from_state="", to_state="", reason="", data=None):
     return ALERT.record_event(
-        alert, action=action, by=by, from_state=from_state, to_state=to_state, reason=reason
+        alert,
+        action=action,
+        by=by,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data,
     )
+
+
+# --- the area ------------------------------------------------------------------------------
+
+
+def _resolve_areas(picked) -> list[Region]:
+    """The picked regions (objects or codes), districts and streets only, by code."""
+    codes = sorted({getattr(item, "pk", item) for item in picked or ()})
+    regions = list(
+        Region.objects.filter(code__in=codes, level__in=AREA_LEVELS)
+        .select_related("parent")
+        .order_by("code")
+    )
+    unknown = set(codes) - {region.code for region in regions}
+    if unknown:
+        raise ValidationError(
+            {AREAS: _("不是可选的区或街道（镇）：%(c)s") % {"c": "、".join(sorted(unknown))}}
+        )
+    return regions
+
+
+def _describe(alert: CapAlert, regions: list[Region], *, before: list[Region] = ()) -> None:
+    """An empty area description is made from the picked regions; one that was made from
+    the regions picked ``before`` follows the new picks."""
+    if before and alert.area_desc == _description(before):
+        alert.area_desc = ""
+    if not alert.area_desc.strip():
+        alert.area_desc = _description(regions)
+
+
+def _description(regions: list[Region]) -> str:
+    """杨浦区全境 for a district, 杨浦区殷行街道、平凉路街道 for streets ("" for none)."""
+    districts = {r.code for r in regions if r.level == RegionLevel.DISTRICT}
+    parts = [f"{r.name}全境" for r in regions if r.code in districts]
+    streets: dict[str, list[str]] = {}
+    for region in regions:
+        if region.level == RegionLevel.STREET and region.parent_id not in districts:
+            streets.setdefault(region.parent.name, []).append(region.name)
+    parts += [f"{district}{'、'.join(names)}" for district, names in streets.items()]
+    text = "；".join(parts)
+    if len(text) > AREA_DESC_LENGTH:
+        text = text[: AREA_DESC_LENGTH - 1] + "等"
+    return text
+
+
+def _check_area(alert: CapAlert, regions: list[Region]) -> None:
+    """Something says where (regions, a polygon or a circle), and every region lies inside
+    the region the message is issued for."""
+    outside = [r.name for r in regions if not r.code.startswith(alert.region_id)]
+    if outside:
+        raise ValidationError(
+            {
+                AREAS: _("影响区划须在发布单位区划（%(r)s）内：%(n)s")
+                % {"r": alert.region.name, "n": "、".join(outside)}
+            }
+        )
+    if not regions and not alert.polygon and not alert.circle:
+        raise ValidationError(
+            {
+                AREAS: _(
+                    "请选择影响区划（区或街道），或在高级选项中填写多边形或圆形区域："
+                    "接收方据此在地图上显示预警并按位置推送"
+                )
+            }
+        )
+    if not alert.area_desc.strip():
+        raise ValidationError({"area_desc": _("请填写影响区域说明")})
 
 
 def _check_region(by, alert: CapAlert) -> None:
@@ -100,7 +186,7 @@ def _begin(by, alert_id: int, name: str, expected_version: int | None) -> Step:
     )
 
 
-def _publish(step: Step, *, by, now, replaced: CapAlert | None) -> CapAlert:
+def _publish(step: Step, *, by, now, replaced: CapAlert | None, reason: str = "") -> CapAlert:
     """Give the message its CAP header, build and validate the XML, store it all at once."""
     alert = step.obj
     alert.sent = timezone.localtime(now).replace(microsecond=0)
@@ -112,6 +198,7 @@ def _publish(step: Step, *, by, now, replaced: CapAlert | None) -> CapAlert:
     return ALERT.commit(
         step,
         by=by,
+        reason=reason,
         values={
             "identifier": alert.identifier,
             "sender": alert.sender,
@@ -124,10 +211,10 @@ def _publish(step: Step, *, by, now, replaced: CapAlert | None) -> CapAlert:
     )
 
 
-def _require_reason(reason: str) -> str:
+def _require_reason(reason: str, message: str = "") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("请填写原因")})
+        raise ValidationError({"reason": message or _("请填写原因")})
     return reason
 
 
@@ -142,8 +229,21 @@ def _copy(original: CapAlert, *, by, msg_type: str, note: str = "") -> CapAlert:
     )
     successor.full_clean()
     successor.save()
-    _record(successor, action="create", by=by, to_state=State.DRAFT, reason=original.identifier)
+    regions = selectors.area_regions(original)
+    successor.areas.set(regions)
+    _record(
+        successor,
+        action="create",
+        by=by,
+        to_state=State.DRAFT,
+        reason=original.identifier,
+        data=_area_data(regions),
+    )
     return successor
+
+
+def _area_data(regions: list[Region]) -> dict:
+    return {AREAS: selectors.area_names(regions)} if regions else {}
 
 
 # --- drafts --------------------------------------------------------------------------------
@@ -157,11 +257,15 @@ def alert_create(*, by, data: dict) -> CapAlert:
     alert = CapAlert(
         created_by=by, updated_by=by, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     )
+    regions = _resolve_areas(data.get(AREAS))
+    _describe(alert, regions)
     alert.full_clean()
     _check_region(by, alert)
+    _check_area(alert, regions)
     alert.save()
+    alert.areas.set(regions)
     ensure_in_scope(by, alert, field="region")
-    _record(alert, action="create", by=by, to_state=State.DRAFT)
+    _record(alert, action="create", by=by, to_state=State.DRAFT, data=_area_data(regions))
     return alert
 
 
@@ -179,19 +283,32 @@ def alert_edit(*, by, alert_id: int, data: dict, expected_version: int) -> CapAl
     if alert.version != expected_version:
         raise Conflict()
     region_before = alert.region_id
+    before = selectors.area_regions(alert)
     for name, value in data.items():
         if name in EDITABLE_FIELDS:
             setattr(alert, name, value)
     if alert.replaces_id and alert.region_id != region_before:
         raise ValidationError({"region": _("更新报文的发布单位须与原预警一致")})
+    regions = _resolve_areas(data[AREAS]) if AREAS in data else before
+    _describe(alert, regions, before=before)
     alert.full_clean()
     _check_region(by, alert)
+    _check_area(alert, regions)
     alert.updated_by = by
     alert.updated_at = timezone.now()
     alert.version += 1
     alert.save()
+    alert.areas.set(regions)
     ensure_in_scope(by, alert, field="region")
-    _record(alert, action="edit", by=by, from_state=State.DRAFT, to_state=State.DRAFT)
+    changed = [r.code for r in regions] != [r.code for r in before]
+    _record(
+        alert,
+        action="edit",
+        by=by,
+        from_state=State.DRAFT,
+        to_state=State.DRAFT,
+        data=_area_data(regions) if changed else None,
+    )
     return alert
 
 
@@ -207,19 +324,25 @@ def alert_submit(*, by, alert_id: int, expected_version: int | None) -> CapAlert
     step.obj.full_clean()
     now = timezone.now()
     _check_not_expired(step.obj, now)
-    return ALERT.commit(step, by=by, values={"submitted_by": by, "submitted_at": now})
+    _check_area(step.obj, selectors.area_regions(step.obj))
+    alert = ALERT.commit(step, by=by, values={"submitted_by": by, "submitted_at": now})
+    notices.submitted(alert, by=by)
+    return alert
 
 
 @transaction.atomic
 def alert_return(*, by, alert_id: int, expected_version: int | None, reason: str) -> CapAlert:
-    """退回修改: back to draft, with the approver's reason on the timeline."""
-    reason = _require_reason(reason)
+    """退回修改: back to draft, with the approver's opinion (签发意见, required) on the
+    timeline and in the composer's notice."""
+    reason = _require_reason(reason, _("退回修改须填写签发意见，说明需要修改什么"))
     step = _begin(by, alert_id, "return", expected_version)
     if step.replay:
         return step.obj
-    return ALERT.commit(
+    alert = ALERT.commit(
         step, by=by, reason=reason, values={"submitted_by": None, "submitted_at": None}
     )
+    notices.returned(alert, by=by, opinion=reason)
+    return alert
 
 
 @transaction.atomic
@@ -232,10 +355,12 @@ def alert_discard(*, by, alert_id: int, expected_version: int | None) -> CapAler
 
 
 @transaction.atomic
-def alert_approve(*, by, alert_id: int, expected_version: int | None) -> CapAlert:
-    """审核发布: publish the message (identifier, sent, XML validated and stored). An
-    Update also marks the message it replaces superseded — if that one is still
+def alert_approve(*, by, alert_id: int, expected_version: int | None, reason: str = "") -> CapAlert:
+    """审核发布: publish the message (identifier, sent, XML validated and stored), with the
+    approver's opinion (签发意见, optional) on the timeline and in the composer's notice.
+    An Update also marks the message it replaces superseded — if that one is still
     published; otherwise (someone cancelled or updated it first) this is a conflict."""
+    reason = (reason or "").strip()
     step = _begin(by, alert_id, "approve", expected_version)
     if step.replay:
         return step.obj
@@ -255,7 +380,9 @@ def alert_approve(*, by, alert_id: int, expected_version: int | None) -> CapAler
             by=by,
             reason=_("由更新报文 %(pk)s 替代") % {"pk": alert.pk},
         )
-    return _publish(step, by=by, now=now, replaced=replaced)
+    alert = _publish(step, by=by, now=now, replaced=replaced, reason=reason)
+    notices.published(alert, by=by, opinion=reason)
+    return alert
 
 
 @transaction.atomic

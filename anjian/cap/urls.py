@@ -1,4 +1,4 @@
-"""/warnings/ — pages inside the platform, and the public feed and CAP XML (no login)."""
+"""/warnings/ — pages inside the platform, and the public feed, pages and CAP XML (no login)."""
 
 from django.urls import path
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.alert_list, name="alert_list"),
     path("new/", views.alert_create, name="alert_create"),
     path("feed.atom", views.alert_feed, name="alert_feed"),
+    path("<str:identifier>.html", views.alert_public, name="alert_public"),
     path("<str:identifier>.xml", views.alert_xml, name="alert_xml"),
     path("<int:pk>/", views.alert_detail, name="alert_detail"),
     path("<int:pk>/edit/", views.alert_edit, name="alert_edit"),

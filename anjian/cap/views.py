@@ -1,17 +1,20 @@
 """Warning pages. Thin: selectors read, services write, forms validate.
 
-Inside the platform: the list, the compose/edit form and the detail page with the CAP
-XML, a small map of the area and the actions, each a POST to ``/warnings/<id>/<verb>/``.
-A refused action re-renders the detail page with the form's Chinese errors (422), a
-conflict with the reason (409). Public (no login): the Atom feed of active warnings and
-each issued message's XML.
+Inside the platform: the list, the compose/edit form and the detail page with the
+actions first (the sign-off panel: 签发意见, 审核发布 behind a confirmation, 退回修改), the
+content and a small map of the area, the CAP XML folded below; each action a POST to
+``/warnings/<id>/<verb>/``. A refused action re-renders the detail page with the form's
+Chinese errors (422), a conflict with the reason (409). Public (no login): the Atom feed
+of active warnings, each issued message's page (``<identifier>.html``) and its XML.
 """
 
 from functools import partial
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,10 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anjian.cap import feed, forms, selectors, services, xml
 from anjian.cap import permissions as perms
 from anjian.cap.area import parse_circle, parse_polygon
-from anjian.cap.choices import State
+from anjian.cap.choices import MsgType, State
 from anjian.cap.lifecycle import ALERT, authors
 from anjian.cap.models import CapAlert
-from anjian.core import audit
 from anjian.core.access import public, requires
 from anjian.core.exceptions import ValidationError
 from anjian.core.forms import submit, submit_on_page
@@ -92,12 +94,15 @@ def alert_edit(request, pk: int):
 # --- detail and its actions -----------------------------------------------------------------
 
 
-def _map_context(alert: CapAlert) -> dict | None:
-    """What the small map draws: the polygon and/or circle, and the district's outline."""
-    context = {"polygon": None, "circle": None, "districts": []}
+def _map_context(alert: CapAlert, regions: list) -> dict | None:
+    """What the small map draws: the message's polygons (the picked districts' outlines
+    and any typed one) and circle, the picked streets' label points, and the outline of
+    the issuing district underneath."""
+    context = {"polygons": [], "circle": None, "streets": [], "districts": []}
     try:
-        if alert.polygon:
-            context["polygon"] = [list(point) for point in parse_polygon(alert.polygon)]
+        context["polygons"] = [
+            [list(point) for point in parse_polygon(text)] for text in xml.polygons(alert, regions)
+        ]
         if alert.circle:
             circle = parse_circle(alert.circle)
             context["circle"] = {
@@ -107,65 +112,93 @@ def _map_context(alert: CapAlert) -> dict | None:
             }
     except ValidationError:
         return None
-    if not (context["polygon"] or context["circle"]):
+    context["streets"] = [
+        {"name": r.name, "lat": float(r.latitude), "lon": float(r.longitude)}
+        for r in regions
+        if r.boundary is None and r.latitude is not None and r.longitude is not None
+    ]
+    if not (context["polygons"] or context["circle"] or context["streets"]):
         return None
     if alert.region.boundary:
         context["districts"] = [{"name": alert.region.name, "geometry": alert.region.boundary}]
     return context
 
 
-def _preview(alert: CapAlert) -> tuple[str, list[str]]:
+def _preview(alert: CapAlert, regions: list) -> tuple[str, list[str]]:
     """The XML as stored, or for a message not yet issued as it would be sent now."""
     if alert.is_issued:
         return alert.xml, []
-    document = feed.preview_document(alert)
+    document = feed.preview_document(alert, regions=regions)
     return document.decode("utf-8"), xml.problems(document)
 
 
 BUTTONS = {"approve": "btn-success", "cancel": "btn-danger", "discard": "btn-outline-danger"}
+# Decided together in the sign-off panel, on one opinion (签发意见).
+SIGN_OFF = ("approve", "return")
 
 
-def _action_forms(user, alert: CapAlert, bound: dict | None = None) -> list[dict]:
-    """The actions the user may take on this message now, bound form first."""
+def _action_forms(alert: CapAlert, offered: list, bound: dict | None = None) -> list[dict]:
+    """The actions ``offered`` to the user now (the sign-off ones aside), bound form first."""
     bound = bound or {}
     version = {"version": alert.version}
     available = []
-
-    def offer(name: str, title, form_class):
+    for action in offered:
+        if action.name in SIGN_OFF:
+            continue
+        form_class = forms.VersionForm if action.name == "update" else ACTION_FORMS[action.name]
         available.append(
             {
-                "name": name,
-                "title": title,
-                "form": bound.get(name) or form_class(initial=version),
-                "url": reverse(f"cap:alert_{name}", args=[alert.pk]),
-                "button": BUTTONS.get(name, "btn-primary"),
+                "name": action.name,
+                "title": action.label,
+                "form": bound.get(action.name) or form_class(initial=version),
+                "url": reverse(f"cap:alert_{action.name}", args=[alert.pk]),
+                "button": BUTTONS.get(action.name, "btn-primary"),
             }
         )
-
-    for action in ALERT.available(user, alert):
-        form_class = forms.VersionForm if action.name == "update" else ACTION_FORMS[action.name]
-        offer(action.name, action.label, form_class)
     return available
+
+
+def _sign_off(alert: CapAlert, offered: list, bound: dict | None = None) -> dict | None:
+    """The sign-off panel: one opinion, 审核发布 (a second, confirming click) and/or
+    退回修改 (posted to its own URL from the same form), as the kernel offers them."""
+    offered = {a.name: a for a in offered if a.name in SIGN_OFF}
+    if not offered:
+        return None
+    bound = bound or {}
+    form = bound.get("approve") or bound.get("return")
+    unconfirmed = form is not None and form.has_error(NON_FIELD_ERRORS, "unconfirmed")
+    return {
+        "form": form or forms.ApproveForm(initial={"version": alert.version}),
+        "approve": reverse("cap:alert_approve", args=[alert.pk]) if "approve" in offered else "",
+        "return": reverse("cap:alert_return", args=[alert.pk]) if "return" in offered else "",
+        "labels": {name: action.label for name, action in offered.items()},
+        "confirm_open": unconfirmed,
+    }
 
 
 def _render_detail(request, alert: CapAlert, *, bound=None, status=200, error: str = ""):
     user = request.user
     alert = selectors.alert_get(user, alert.pk)
-    document, problems = _preview(alert)
+    regions = selectors.area_regions(alert)
+    document, problems = _preview(alert, regions)
+    offered = ALERT.available(user, alert)
     context = {
         "alert": alert,
         "xml_text": document,
         "xml_problems": problems,
-        "actions": _action_forms(user, alert, bound),
+        "actions": _action_forms(alert, offered, bound),
+        "sign_off": _sign_off(alert, offered, bound),
         "own_draft": alert.state == State.PENDING
         and user.can(perms.WARNING_APPROVE)
         and user.pk in authors(alert),
         "open_successor": selectors.open_successor(alert),
         "issued_successor": selectors.issued_successor(alert),
         "timeline": selectors.timeline(alert),
-        "history": audit.history(alert),
-        "map_context": _map_context(alert),
+        "history": selectors.history(alert),
+        "areas": list(zip([r.code for r in regions], selectors.area_names(regions), strict=True)),
+        "map_context": _map_context(alert, regions),
         "public_url": feed.xml_url(alert) if alert.is_issued else "",
+        "public_page": feed.page_url(alert) if alert.is_issued else "",
         "error": error,
         "labels": ALERT.labels(),
         "state_labels": dict(State.choices),
@@ -181,8 +214,8 @@ def alert_detail(request, pk: int):
 
 ACTION_FORMS = {
     "submit": forms.VersionForm,
-    "return": forms.ReasonForm,
-    "approve": forms.VersionForm,
+    "return": forms.ReturnForm,
+    "approve": forms.ApproveForm,
     "discard": forms.VersionForm,
     "cancel": forms.CancelForm,
 }
@@ -195,7 +228,7 @@ ACTION_CALLS = {
         by=user, alert_id=pk, expected_version=data["version"], reason=data["reason"]
     ),
     "approve": lambda user, pk, data: services.alert_approve(
-        by=user, alert_id=pk, expected_version=data["version"]
+        by=user, alert_id=pk, expected_version=data["version"], reason=data["reason"]
     ),
     "discard": lambda user, pk, data: services.alert_discard(
         by=user, alert_id=pk, expected_version=data["version"]
@@ -296,6 +329,33 @@ def alert_feed(request):
     document = feed.active_feed()
     response = HttpResponse(content_type=document.content_type)
     document.write(response, "utf-8")
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_GET
+@public
+def alert_public(request, identifier: str):
+    """One issued message as a page anyone can read (no login; drafts and unknown
+    identifiers: 404): what it says in Chinese, where, who sent it, until when, and its
+    CAP XML. A superseded or cancelled message says so and links to what replaced it."""
+    alert = selectors.public_page(identifier)
+    successor = alert.issued_successors[0] if alert.issued_successors else None
+    # Rendered without the request: no context processors, so no session is read and
+    # nothing personal (menu, CSRF token) can end up in a publicly cached page.
+    page = render_to_string(
+        "cap/public.html",
+        {
+            "alert": alert,
+            "area_names": selectors.area_names(list(alert.areas.all())),
+            "successor": successor,
+            "xml_url": feed.xml_url(alert),
+            "feed_url": feed.public_url(reverse("cap:alert_feed")),
+            "is_cancel": alert.msg_type == MsgType.CANCEL,
+            "expired": alert.state == State.PUBLISHED and not alert.is_active,
+        },
+    )
+    response = HttpResponse(page)
     response["Cache-Control"] = "public, max-age=60"
     return response
 

@@ -5,7 +5,8 @@
 (lxml.etree.XMLSchema) and then against the rules of the specification that the schema
 cannot express: identifier and sender without spaces, commas, ``<`` or ``&``; references
 as "sender,identifier,sent" triples; polygons closed with at least four points; circles
-with a positive radius; Update and Cancel messages naming what they replace.
+with a positive radius; Update and Cancel messages naming what they replace; an area that
+says where (a polygon, circle or geocode).
 Times are written with an explicit offset (2026-12-02T09:00:00+08:00), UTC as -00:00,
 never Z.
 """
@@ -48,7 +49,7 @@ def _text(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
-def _info(alert) -> etree._Element:
+def _info(alert, regions) -> etree._Element:
     E = _E
     children = [E.language(alert.language), E.category(alert.category), E.event(_text(alert.event))]
     if alert.response_type:
@@ -66,18 +67,40 @@ def _info(alert) -> etree._Element:
     ]
     if alert.contact:
         children.append(E.contact(_text(alert.contact)))
-    shape = [E.areaDesc(_text(alert.area_desc))]
-    if alert.polygon:
-        shape.append(E.polygon(area.normalise(alert.polygon)))
-    if alert.circle:
-        shape.append(E.circle(area.normalise(alert.circle)))
-    children.append(E.area(*shape))
+    children.append(_area(alert, regions))
     return E.info(*children)
 
 
-def build(alert) -> bytes:
-    """The CAP 1.2 document of ``alert`` (identifier, sender and sent must be set)."""
+def polygons(alert, regions) -> list[str]:
+    """The message's polygons: the outline of each picked region the platform has one for,
+    then the typed polygon (the advanced option), without repeats."""
+    found = [text for region in regions for text in area.boundary_polygons(region.boundary)]
+    if alert.polygon:
+        found.append(area.normalise(alert.polygon))
+    return list(dict.fromkeys(found))
+
+
+def _area(alert, regions) -> etree._Element:
+    """<area> in the schema's order: areaDesc, polygon*, circle*, geocode*."""
     E = _E
+    shape = [E.areaDesc(_text(alert.area_desc))]
+    shape += [E.polygon(text) for text in polygons(alert, regions)]
+    if alert.circle:
+        shape.append(E.circle(area.normalise(alert.circle)))
+    shape += [E.geocode(E.valueName(area.GEOCODE_NAME), E.value(r.code)) for r in regions]
+    return E.area(*shape)
+
+
+def regions_of(alert) -> list:
+    """The regions picked as the message's area, by code (none for an unsaved message)."""
+    return list(alert.areas.order_by("code")) if alert.pk else []
+
+
+def build(alert, *, regions=None) -> bytes:
+    """The CAP 1.2 document of ``alert`` (identifier, sender and sent must be set);
+    ``regions``: its picked regions when the caller has them (default: read them)."""
+    E = _E
+    regions = regions_of(alert) if regions is None else regions
     children = [
         E.identifier(alert.identifier),
         E.sender(alert.sender),
@@ -90,7 +113,7 @@ def build(alert) -> bytes:
         children.append(E.note(_text(alert.note)))
     if alert.references:
         children.append(E.references(alert.references))
-    children.append(_info(alert))
+    children.append(_info(alert, regions))
     return etree.tostring(
         E.alert(*children), xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
@@ -131,6 +154,10 @@ def _rule_problems(tree) -> list[str]:
         found += _area_problems(area.parse_polygon, polygon)
     for circle in _values(tree, "cap:info/cap:area/cap:circle"):
         found += _area_problems(area.parse_circle, circle)
+    for where in tree.iterfind("cap:info/cap:area", _NS):
+        kinds = ("polygon", "circle", "geocode")
+        if all(where.find(f"cap:{kind}", _NS) is None for kind in kinds):
+            found.append(_("影响区域须有区划、多边形或圆形区域（至少一项）"))
     return found
 
 

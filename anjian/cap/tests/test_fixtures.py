@@ -15,9 +15,15 @@ def test_the_demo_builds_each_state_through_the_services(district_official, lead
 
     built = build_demo_warnings(by_composer=district_official, by_approver=leader, region=yangpu)
 
-    assert built["published"].state == State.PUBLISHED and built["published"].polygon
+    assert built["published"].state == State.PUBLISHED
+    assert list(built["published"].areas.all()) == [yangpu]
+    document = built["published"].xml
+    assert "<polygon>" in document and "<value>310110</value>" in document
     assert "危险化学品" in built["published"].headline
-    assert built["pending"].state == State.PENDING and built["pending"].circle
+    assert built["pending"].state == State.PENDING
+    streets = list(built["pending"].areas.values_list("name", flat=True))
+    assert len(streets) == 2 and built["pending"].area_desc == "杨浦区" + "、".join(streets)
+    assert built["cancelled"].polygon  # the advanced option: a typed polygon
     assert built["cancelled"].state == State.CANCELLED
     assert built["cancel"].msg_type == MsgType.CANCEL
     for alert in CapAlert.objects.exclude(xml=""):

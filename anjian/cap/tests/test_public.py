@@ -26,9 +26,15 @@ def feed_entries(response) -> dict[str, etree._Element]:
     for entry in root.findall("a:entry", NS):
         for required in ("a:id", "a:title", "a:updated"):
             assert (entry.findtext(required, namespaces=NS) or "").strip(), required
-        href = entry.find("a:link", NS).get("href")
-        assert href.startswith(f"{settings.SITE_URL}/warnings/") and href.endswith(".xml")
-        entries[href.rsplit("/", 1)[1].removesuffix(".xml")] = entry
+        links = {link.get("type"): link for link in entry.findall("a:link", NS)}
+        assert {link.get("rel") for link in links.values()} == {"alternate"}
+        page = links[None].get("href")  # the first link: the public page, for people
+        document = links["application/cap+xml"].get("href")  # the CAP XML, for receivers
+        assert entry.find("a:link", NS) is links[None]
+        assert page.startswith(f"{settings.SITE_URL}/warnings/") and page.endswith(".html")
+        assert document == page.removesuffix(".html") + ".xml"
+        assert entry.findtext("a:id", namespaces=NS) == document  # ids as they always were
+        entries[document.rsplit("/", 1)[1].removesuffix(".xml")] = entry
     return entries
 
 

@@ -43,7 +43,7 @@ def test_a_district_official_drafts_a_warning_for_the_district(district_official
             "纬度 91 超出范围",
         ),
         ({"polygon": "", "circle": "31.27,121.52 0"}, "circle", "半径须大于 0"),
-        ({"polygon": "", "circle": ""}, "polygon", "请填写多边形或圆形区域"),
+        ({"polygon": "", "circle": ""}, "areas", "请选择影响区划（区或街道），或在高级选项中"),
         ({"headline": ""}, "headline", ""),
         ({"severity": "Terrible"}, "severity", ""),
         ({"certainty": "Very Likely"}, "certainty", ""),

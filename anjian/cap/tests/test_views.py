@@ -49,7 +49,7 @@ def test_a_draft_is_composed_and_shown_with_its_xml_preview(client_for, district
         ({"polygon": "31.30,121.50 99,121.56 31.25,121.56 31.30,121.50"}, "纬度 99 超出范围"),
         ({"polygon": "31.30,121.50 31.30,181 31.25,121.56 31.30,121.50"}, "经度 181 超出范围"),
         ({"polygon": "", "circle": "31.27,121.52 0"}, "半径须大于 0"),
-        ({"polygon": "", "circle": ""}, "请填写多边形或圆形区域"),
+        ({"polygon": "", "circle": ""}, "请选择影响区划（区或街道），或在高级选项中"),
         (
             {"effective": "2026-12-10T09:00", "expires": "2026-12-09T09:00"},
             "失效时间须晚于生效时间",
@@ -131,7 +131,7 @@ def test_the_detail_of_a_published_warning_shows_its_xml_and_map(client_for, lea
     assert reverse("cap:alert_xml", args=[alert.identifier]) in text
     assert 'id="area-map"' in text and "cap/js/area-map" in text
     context = response.context["map_context"]
-    assert context["polygon"][0] == [31.3, 121.5] and context["districts"]
+    assert context["polygons"][0][0] == [31.3, 121.5] and context["districts"]
     assert 'id="action-cancel"' in text and 'id="action-update"' not in text  # no compose
 
 
@@ -144,7 +144,7 @@ def test_a_composer_is_offered_the_update_of_a_published_warning(client_for, dis
 def test_a_circle_is_drawn_as_a_circle(client_for, leader):
     alert = alert_in("published", polygon="", circle="31.2704,121.5228 2.5")
     context = client_for(leader).get(alert.get_absolute_url()).context["map_context"]
-    assert context["polygon"] is None
+    assert context["polygons"] == []
     assert context["circle"] == {"lat": 31.2704, "lon": 121.5228, "radius_km": 2.5}
 
 
@@ -165,7 +165,7 @@ def test_submit_then_approve_by_another_person(client_for, district_official, le
     assert alert.state == State.PENDING
 
     response = client_for(leader).post(
-        reverse("cap:alert_approve", args=[alert.pk]), {"version": alert.version}
+        reverse("cap:alert_approve", args=[alert.pk]), {"version": alert.version, "confirm": "1"}
     )
     assert response.status_code == 302
     alert.refresh_from_db()
@@ -175,7 +175,7 @@ def test_submit_then_approve_by_another_person(client_for, district_official, le
 def test_approving_ones_own_draft_is_403_and_changes_nothing(client_for, district_official):
     alert = alert_in("pending", by=district_official)
     response = client_for(district_official).post(
-        reverse("cap:alert_approve", args=[alert.pk]), {"version": alert.version}
+        reverse("cap:alert_approve", args=[alert.pk]), {"version": alert.version, "confirm": "1"}
     )
     assert response.status_code == 403
     assert CapAlert.objects.get(pk=alert.pk).state == State.PENDING
@@ -184,7 +184,8 @@ def test_approving_ones_own_draft_is_403_and_changes_nothing(client_for, distric
 def test_a_stale_action_is_a_conflict_on_the_page(client_for, leader):
     alert = alert_in("pending")
     response = client_for(leader).post(
-        reverse("cap:alert_approve", args=[alert.pk]), {"version": alert.version - 1}
+        reverse("cap:alert_approve", args=[alert.pk]),
+        {"version": alert.version - 1, "confirm": "1"},
     )
     assert response.status_code == 409
     assert "data-conflict" in page(response)
@@ -215,7 +216,7 @@ def test_update_opens_a_draft_that_supersedes_once_approved(client_for, district
     )
     update.refresh_from_db()
     client_for(leader).post(
-        reverse("cap:alert_approve", args=[update.pk]), {"version": update.version}
+        reverse("cap:alert_approve", args=[update.pk]), {"version": update.version, "confirm": "1"}
     )
     original.refresh_from_db()
     update.refresh_from_db()
@@ -251,4 +252,4 @@ def test_the_map_context_is_json_for_the_script(client_for, leader):
     text = page(client_for(leader).get(alert.get_absolute_url()))
     start = text.index('id="area-map-context"')
     body = text[text.index(">", start) + 1 : text.index("</script>", start)]
-    assert json.loads(body)["polygon"][-1] == [31.3, 121.5]
+    assert json.loads(body)["polygons"][0][-1] == [31.3, 121.5]

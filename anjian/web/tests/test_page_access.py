@@ -156,6 +156,7 @@ PAGES: dict[str, Page] = {
     "standards:clause_deactivate": Page(method="post", args=lambda s: [standard_clause(s).pk]),
     "standards:clause_activate": Page(method="post", args=lambda s: [standard_clause(s).pk]),
     "cap:alert_list": Page(),
+    "cap:alert_public": Page(args=lambda s: [s.cap_alert.identifier]),
     "cap:alert_create": Page(),
     "cap:alert_detail": Page(args=lambda s: [s.cap_alert.pk]),
     "cap:alert_edit": Page(args=lambda s: [s.cap_draft.pk]),

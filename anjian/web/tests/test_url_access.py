@@ -69,6 +69,7 @@ def test_only_reviewed_views_are_public():
         "/accounts/logout/",
         "/api/v1/monitoring/devices/<code>/telemetry",  # devices use their own tokens
         "/healthz",
+        "/warnings/<str:identifier>.html",  # public page of an issued warning
         "/warnings/<str:identifier>.xml",  # public CAP messages (issued ones only)
         "/warnings/feed.atom",  # public Atom feed of active warnings
     ]
