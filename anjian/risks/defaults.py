@@ -1,23 +1,32 @@
 """The default band tables (version 1 of each method), seeded by a data migration.
 
-Values and confidence from RULES.md §4. Administrators publish new versions on the
-configuration page; these stay as version 1 and keep grading the assessments made with it.
+Values from RULES.md §4. ``source`` is what the 风险分级标准 page shows as the basis of a
+table's values: it cites only documents RULES.md supports, and says "平台默认值，请按本地
+规定调整" where a value has no authoritative source. Where each value was found (web pages,
+confidence marks) is developer knowledge, kept in docs/development/risk-grading.md, not
+shown to users. The basis of the four levels themselves (安委办〔2016〕11号) and of the
+factor and accident classifications is printed by the page (``risks/band_tables.html``)
+for every table, whatever its source says.
+
+Administrators publish new versions on the configuration page; these stay as version 1 and
+keep grading the assessments made with it.
 """
 
+LOCAL_DEFAULT = "平台默认值，请按本地规定调整"
+
 LEC_SOURCE = (
-    "LEC 取值与 D 值五级划分：作业条件危险性评价法常用取值表（xiaomilidoc.com p-9291236；"
-    "aqrzj.com doc/348231），置信度高。四色映射 D>320 重大、160<D≤320 较大、70<D≤160 一般、"
-    "D≤70 低：按同一分界点对应四级（置信度中），无国家文本规定；各来源对分界值归属"
-    "（“>320”或“≥320”）说法不一，本平台默认分界值归入较低等级，可在此修改。"
-    "C 值说明各来源不同（有的把 C=100 对应“≥3人死亡或直接经济损失≥2000万元”），"
-    "请按本地区或本单位采用的标准调整说明。"
+    "D = L×E×C。L、E、C 的取值及 D 值的五档划分（D>320 极其危险、160–320 高度危险、"
+    "70–160 显著危险、20–70 一般危险、D<20 稍有危险）采用作业条件危险性评价法（LEC 法）"
+    "的通用取值表。"
+    f"D 值与四级风险的对应（D>320 重大、160<D≤320 较大、70<D≤160 一般、D≤70 低）及分界值"
+    f"归属：{LOCAL_DEFAULT}（未见国家文件规定这一对应关系）。"
+    f"C 值各档的后果说明：{LOCAL_DEFAULT}。"
 )
 LS_SOURCE = (
-    "LS 风险矩阵 R=L×S（L、S 各取 1–5）。分级：zgmkw.com doc-30900 为 20–25 重大、"
-    "9–16 较大、4–8 一般、1–3 低；mtoou.info tubiao/54344（煤矿论文）为 10–16 较大、"
-    "4–9 一般，二者在 20–25、4–8、≤3 上一致；另有山东 DB37/T 2882-2016 附录的分法"
-    "（15–16 较大、9–12 一般、1–8 低，未核实）。本平台默认采用 zgmkw 分法（置信度中低），"
-    "可按本地区采用的标准修改。L、S 说明参照常见企业风险矩阵说明（m.taowenge.com p-95858702）。"
+    "R = L×S，L、S 各取 1–5（风险矩阵法）。"
+    f"四级分界（R≥20 重大、9≤R<20 较大、4≤R<9 一般、R<4 低）：{LOCAL_DEFAULT}"
+    "（各地、各行业采用的分界不一致，未见国家文件统一规定）。"
+    f"L、S 各档的说明：{LOCAL_DEFAULT}。"
 )
 
 LEC_FACTORS = {
@@ -78,7 +87,7 @@ BAND_TABLES = [
         ],
         "factors": LEC_FACTORS,
         "source": LEC_SOURCE,
-        "edition": "LEC 经典五级分界对应四色（平台默认第1版）",
+        "edition": "LEC 通用取值，D 值分界对应四级（平台默认第1版）",
     },
     {
         "method": "ls",
@@ -92,7 +101,7 @@ BAND_TABLES = [
         ],
         "factors": LS_FACTORS,
         "source": LS_SOURCE,
-        "edition": "LS 矩阵 zgmkw 分法（平台默认第1版）",
+        "edition": "LS 风险矩阵四级分界（平台默认第1版）",
     },
 ]
 

@@ -374,9 +374,13 @@ class BandTableForm(forms.Form):
     orange_limit = forms.DecimalField(label=gettext_lazy("较大风险（橙）下限"), max_digits=10)
     yellow_limit = forms.DecimalField(label=gettext_lazy("一般风险（黄）下限"), max_digits=10)
     source = forms.CharField(
-        label=gettext_lazy("依据/来源"),
+        label=gettext_lazy("取值与分界依据"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "写明取值和分界所依据的标准、文件或本地规定（名称和文号）；"
+            "没有权威依据的取值写“平台默认值，请按本地规定调整”。页面向所有用户显示。"
+        ),
         error_messages={"required": gettext_lazy("请填写分级依据或来源")},
     )
     edition = forms.CharField(

@@ -52,10 +52,22 @@ class CheckItemQuerySet(models.QuerySet):
 
 class CheckItem(models.Model):
     """One line of a plan's checklist. An item that checks have used is never deleted:
-    taking it off the checklist retires it (``is_active`` false, ``retired_at`` set)."""
+    taking it off the checklist retires it (``is_active`` false, ``retired_at`` set).
+
+    ``text`` says what should be true (合格 = yes); ``finding`` says the problem when it is
+    not, as an inspector records it, and titles the hazard a failed check raises (items
+    without one get a title phrased from ``text``); ``area`` is the place the item is about,
+    when it is about one place — the default of each failed result's ``place``."""
 
     plan = models.ForeignKey(CheckPlan, on_delete=models.CASCADE, related_name="items")
     text = models.CharField(_("检查内容"), max_length=300)
+    finding = models.CharField(
+        _("问题表述"),
+        max_length=120,
+        blank=True,
+        help_text=_("不合格时登记的隐患名称，如“装置区、罐区、管线存在跑冒滴漏”"),
+    )
+    area = models.CharField(_("检查部位"), max_length=120, blank=True)
     clause = models.ForeignKey(
         "hazards.StandardClause",
         on_delete=models.PROTECT,
@@ -107,10 +119,14 @@ class CheckRecord(models.Model):
 
 
 class CheckResult(models.Model):
+    """One item's result in a record. A failed one names the place the problem was found
+    (``place``, the raised hazard's 隐患部位) and links the hazard it raised."""
+
     record = models.ForeignKey(CheckRecord, on_delete=models.CASCADE, related_name="results")
     item = models.ForeignKey(CheckItem, on_delete=models.PROTECT, related_name="+")
     passed = models.BooleanField(_("合格"))
     note = models.CharField(_("问题说明"), max_length=500, blank=True)
+    place = models.CharField(_("检查部位"), max_length=120, blank=True)
     hazard = models.OneToOneField(
         "hazards.Hazard",
         on_delete=models.PROTECT,

@@ -20,8 +20,15 @@ READ = (perms.SELFCHECK_MANAGE, perms.HAZARD_VIEW)
 
 class ItemOut(Schema):
     id: int
-    text: str
+    text: str = Field(description="检查内容：应当达到的状态")
+    finding: str = Field(description="问题表述：不合格时登记的隐患名称（可为空）")
+    area: str = Field(description="检查部位：该项固定的部位（可为空）")
+    default_title: str = Field(description="不合格且未另填隐患名称时登记的隐患名称")
     clause_id: int | None
+
+    @staticmethod
+    def resolve_default_title(obj):
+        return services.default_title(obj)
 
 
 class PlanOut(Schema):
@@ -41,6 +48,7 @@ class PlanOut(Schema):
 class ResultOut(Schema):
     item_id: int
     passed: bool
+    place: str = Field(description="检查部位（不合格项）")
     note: str
     hazard_id: int | None
 
@@ -61,7 +69,9 @@ class RecordOut(Schema):
 class ResultIn(Schema):
     item_id: int
     passed: bool
-    note: str = ""
+    note: str = Field("", description="问题说明（不合格时必填）")
+    place: str = Field("", description="检查部位（不合格时必填；留空则用检查项的 area）")
+    title: str = Field("", description="隐患名称（留空则用检查项的 default_title）")
 
 
 class RecordIn(Schema):
@@ -94,8 +104,9 @@ def list_records(request: HttpRequest):
     "/plans/{int:plan_id}/records",
     response={201: RecordOut, **errors(403, 404, 422)},
     summary="提交一次自查（不合格项自动登记隐患）",
-    description="每个检查项一条结果；不合格项须填写问题说明。照片请在隐患登记后通过 "
-    "/api/v1/hazards/{id}/photos 补充。",
+    description="每个检查项一条结果；不合格项须填写问题说明和检查部位（place，留空则用检查项的 "
+    "area），登记的隐患以检查部位为隐患部位、以 title（留空则用检查项的 default_title，即其"
+    "问题表述）为隐患名称。照片请在隐患登记后通过 /api/v1/hazards/{id}/photos 补充。",
 )
 @api_requires(perms.SELFCHECK_MANAGE)
 def submit_record(request: HttpRequest, plan_id: int, payload: RecordIn):

@@ -7,7 +7,9 @@ reordered, reworded or removed by comparing texts), ``plan_deactivate`` /
 
 Checks: ``check_record_submit`` records one run of a plan, all or nothing: every failed
 item raises one hazard in the ledger through ``hazards.services.hazard_report`` (source
-企业自查, linked back to the record, 重大 when the item names a determination clause).
+企业自查, linked back to the record, 重大 when the item names a determination clause),
+titled with the item's finding (问题表述; ``default_title``) unless the checker wrote
+another, and located at the place the checker recorded for that item.
 
 Every write needs the ``selfcheck.manage`` action, looks its plan up through the writer's
 scope (out of scope = ``CheckPlan.DoesNotExist``, which pages answer with 404) and
@@ -44,17 +46,31 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 MAX_ITEMS = 100
 MAX_PHOTOS_PER_ITEM = 9
 ITEM_TEXT_MAX = CheckItem._meta.get_field("text").max_length
+ITEM_FINDING_MAX = CheckItem._meta.get_field("finding").max_length
+ITEM_AREA_MAX = CheckItem._meta.get_field("area").max_length
 RESULT_NOTE_MAX = CheckResult._meta.get_field("note").max_length
+RESULT_PLACE_MAX = CheckResult._meta.get_field("place").max_length
 HAZARD_TITLE_MAX = 120
-HAZARD_LOCATION_MAX = 120
 
 
 @dataclass(frozen=True)
 class ItemSpec:
-    """One line of a checklist as the writer gives it."""
+    """One line of a checklist as the writer gives it: what should be true, the problem
+    wording when it is not (``finding``), its clause and its usual place (``area``)."""
 
     text: str
     clause: StandardClause | None = None
+    finding: str = ""
+    area: str = ""
+
+
+def default_title(item) -> str:
+    """The title of the hazard a failed ``item`` raises unless the checker writes another:
+    its finding, or — an item without one — the requirement it did not meet."""
+    finding = (item.finding or "").strip()
+    if finding:
+        return _truncate(finding, HAZARD_TITLE_MAX)
+    return _truncate(_("未做到：%(t)s") % {"t": item.text}, HAZARD_TITLE_MAX)
 
 
 def result_key(item_id: int) -> str:
@@ -83,11 +99,24 @@ def _item_specs(items: Sequence) -> list[ItemSpec]:
     specs = []
     for item in items or ():
         if isinstance(item, ItemSpec):
-            specs.append(ItemSpec((item.text or "").strip(), item.clause))
+            fields = {
+                "text": item.text,
+                "clause": item.clause,
+                "finding": item.finding,
+                "area": item.area,
+            }
         elif isinstance(item, dict):
-            specs.append(ItemSpec((item.get("text") or "").strip(), item.get("clause")))
+            fields = item
         else:
-            specs.append(ItemSpec(str(item).strip()))
+            fields = {"text": str(item)}
+        specs.append(
+            ItemSpec(
+                text=(fields.get("text") or "").strip(),
+                clause=fields.get("clause"),
+                finding=(fields.get("finding") or "").strip(),
+                area=(fields.get("area") or "").strip(),
+            )
+        )
     return specs
 
 
@@ -115,6 +144,14 @@ def _check_items(errors: dict, specs: list[ItemSpec]) -> None:
         elif len(spec.text) > ITEM_TEXT_MAX:
             messages.append(
                 _("第 %(n)s 项检查内容超过 %(max)s 字") % {"n": number, "max": ITEM_TEXT_MAX}
+            )
+        if len(spec.finding) > ITEM_FINDING_MAX:
+            messages.append(
+                _("第 %(n)s 项的问题表述超过 %(max)s 字") % {"n": number, "max": ITEM_FINDING_MAX}
+            )
+        if len(spec.area) > ITEM_AREA_MAX:
+            messages.append(
+                _("第 %(n)s 项的检查部位超过 %(max)s 字") % {"n": number, "max": ITEM_AREA_MAX}
             )
         if spec.text in seen:
             messages.append(_("检查内容重复：“%(t)s”") % {"t": spec.text})
@@ -181,7 +218,7 @@ def plan_create(
     plan.full_clean()
     plan.save()
     CheckItem.objects.bulk_create(
-        CheckItem(plan=plan, text=spec.text, clause=spec.clause, sort_order=(number + 1) * 10)
+        CheckItem(plan=plan, sort_order=(number + 1) * 10, **_item_fields(spec))
         for number, spec in enumerate(specs)
     )
     ensure_in_scope(by, plan, field="enterprise")
@@ -201,8 +238,8 @@ def plan_update(
     """Change a plan and set its whole checklist, in the order given.
 
     Items are matched by their text: a matching item keeps its identity (and its results)
-    and takes the new position and clause — a retired item whose text comes back is in use
-    again; a new text is a new item; an item whose text is gone is retired
+    and takes the new position, clause, finding and area — a retired item whose text comes
+    back is in use again; a new text is a new item; an item whose text is gone is retired
     (``_retire_items``: deleted if never used, kept but off the checklist otherwise).
     """
     _require(by)
@@ -226,20 +263,26 @@ def plan_update(
         order = (number + 1) * 10
         item = existing.get(spec.text)
         if item is None:
-            CheckItem.objects.create(
-                plan=plan, text=spec.text, clause=spec.clause, sort_order=order
-            )
+            CheckItem.objects.create(plan=plan, sort_order=order, **_item_fields(spec))
         elif (
             item.sort_order != order
             or item.clause_id != getattr(spec.clause, "pk", None)
+            or (item.finding, item.area) != (spec.finding, spec.area)
             or not item.is_active
         ):
             item.sort_order = order
             item.clause = spec.clause
+            item.finding, item.area = spec.finding, spec.area
             item.is_active, item.retired_at = True, None
-            item.save(update_fields=["sort_order", "clause", "is_active", "retired_at"])
+            item.save(
+                update_fields=["sort_order", "clause", "finding", "area", "is_active", "retired_at"]
+            )
     ensure_in_scope(by, plan)
     return plan
+
+
+def _item_fields(spec: ItemSpec) -> dict:
+    return {"text": spec.text, "clause": spec.clause, "finding": spec.finding, "area": spec.area}
 
 
 def _set_active(by, plan_id: int, active: bool) -> CheckPlan:
@@ -271,7 +314,14 @@ def checklist_items(key: str, enterprise) -> list[ItemSpec]:
     specs = []
     for item in checklist.items:
         found = clause_by_code(item.clause_code, enterprise) if item.clause_code else []
-        specs.append(ItemSpec(str(item.text), found[0] if len(found) == 1 else None))
+        specs.append(
+            ItemSpec(
+                text=str(item.text),
+                clause=found[0] if len(found) == 1 else None,
+                finding=str(item.finding),
+                area=str(item.area),
+            )
+        )
     return specs
 
 
@@ -302,6 +352,8 @@ class _Answer:
     passed: bool
     note: str
     photos: Sequence
+    title: str = ""
+    place: str = ""
 
 
 def _answers(plan: CheckPlan, results: Sequence[dict], errors: dict) -> list[_Answer]:
@@ -324,33 +376,59 @@ def _answers(plan: CheckPlan, results: Sequence[dict], errors: dict) -> list[_An
             given[item_id] = result
     answers = []
     for item in items:
-        result = given.get(item.pk, {})
-        messages = []
-        passed = result.get("passed")
-        note = (result.get("note") or "").strip()
-        photos = [photo for photo in result.get("photos") or () if photo]
-        if passed is None:
-            messages.append(_("请选择“%(t)s”是否合格") % {"t": item.text})
-        elif not passed and not note:
-            messages.append(_("“%(t)s”不合格，请填写问题说明") % {"t": item.text})
-        if len(note) > RESULT_NOTE_MAX:
-            messages.append(
-                _("“%(t)s”的问题说明超过 %(max)s 字") % {"t": item.text, "max": RESULT_NOTE_MAX}
-            )
-        if passed is False:
-            if len(photos) > MAX_PHOTOS_PER_ITEM:
-                messages.append(
-                    _("“%(t)s”最多上传 %(n)s 张照片") % {"t": item.text, "n": MAX_PHOTOS_PER_ITEM}
-                )
-            else:
-                try:
-                    prepare_photos(photos)
-                except ValidationError as error:
-                    messages += [f"“{item.text}”：{m}" for m in error.message_dict["photos"]]
+        answer, messages = _answer(item, given.get(item.pk, {}))
         if messages:
             errors[result_key(item.pk)] = messages
-        answers.append(_Answer(item, bool(passed), note, photos if passed is False else ()))
+        answers.append(answer)
     return answers
+
+
+def _answer(item: CheckItem, result: dict) -> tuple[_Answer, list[str]]:
+    """One item's answer and what is wrong with it. A failed item's hazard title defaults
+    to ``default_title(item)`` and its place to the item's area."""
+    messages = []
+    passed = result.get("passed")
+    note = (result.get("note") or "").strip()
+    if passed is None:
+        messages.append(_("请选择“%(t)s”是否合格") % {"t": item.text})
+    elif not passed and not note:
+        messages.append(_("“%(t)s”不合格，请填写问题说明") % {"t": item.text})
+    if len(note) > RESULT_NOTE_MAX:
+        messages.append(
+            _("“%(t)s”的问题说明超过 %(max)s 字") % {"t": item.text, "max": RESULT_NOTE_MAX}
+        )
+    if passed is not False:
+        return _Answer(item, bool(passed), note, ()), messages
+    title = (result.get("title") or "").strip() or default_title(item)
+    place = (result.get("place") or "").strip() or item.area
+    photos = [photo for photo in result.get("photos") or () if photo]
+    messages += _failure_messages(item, title, place)
+    if len(photos) > MAX_PHOTOS_PER_ITEM:
+        messages.append(
+            _("“%(t)s”最多上传 %(n)s 张照片") % {"t": item.text, "n": MAX_PHOTOS_PER_ITEM}
+        )
+    else:
+        try:
+            prepare_photos(photos)
+        except ValidationError as error:
+            messages += [f"“{item.text}”：{m}" for m in error.message_dict["photos"]]
+    return _Answer(item, False, note, photos, title=title, place=place), messages
+
+
+def _failure_messages(item: CheckItem, title: str, place: str) -> list[str]:
+    """What is wrong with the hazard title and place given for a failed item."""
+    messages = []
+    if len(title) > HAZARD_TITLE_MAX:
+        messages.append(
+            _("“%(t)s”的隐患名称超过 %(max)s 字") % {"t": item.text, "max": HAZARD_TITLE_MAX}
+        )
+    if not place:
+        messages.append(_("“%(t)s”不合格，请填写检查部位") % {"t": item.text})
+    elif len(place) > RESULT_PLACE_MAX:
+        messages.append(
+            _("“%(t)s”的检查部位超过 %(max)s 字") % {"t": item.text, "max": RESULT_PLACE_MAX}
+        )
+    return messages
 
 
 def _check_performed_at(errors: dict, performed_at: datetime) -> None:
@@ -373,9 +451,9 @@ def _raise_hazard(*, by, plan: CheckPlan, record: CheckRecord, answer: _Answer):
             by=by,
             enterprise=plan.enterprise,
             source=Source.SELF_CHECK,
-            title=_truncate(item.text, HAZARD_TITLE_MAX),
+            title=answer.title,
             description=answer.note,
-            location=_truncate(plan.scope_note or plan.name, HAZARD_LOCATION_MAX),
+            location=answer.place,
             found_at=record.performed_at,
             photos=answer.photos,
             clauses=[clause] if active else [],
@@ -397,12 +475,15 @@ def check_record_submit(
 ) -> CheckRecord:
     """Record one run of a plan: a result for every item, all or nothing.
 
-    ``results``: one ``{item_id, passed, note, photos}`` per item of the plan (``photos``:
-    uploaded files; kept only for failed items, as the raised hazard's 发现时 photos).
-    Each failed item needs a note and raises one hazard (``hazard_report``; 重大 when the
-    item names an active clause). Errors: ValidationError keyed ``item-<id>`` per item
-    (``result_key``), ``performed_at``, ``note`` or ``results`` — and then nothing is
-    saved, no record and no hazard (every photo is checked before anything is written).
+    ``results``: one ``{item_id, passed, note, photos, title, place}`` per item of the plan
+    (``photos``: uploaded files; kept only for failed items, as the raised hazard's 发现时
+    photos). Each failed item needs a note and a place — ``place`` (检查部位), else the
+    item's ``area`` — and raises one hazard (``hazard_report``; 重大 when the item names an
+    active clause) titled ``title``, else ``default_title(item)``, and located at the place.
+    ``title`` and ``place`` of passed items are ignored. Errors: ValidationError keyed
+    ``item-<id>`` per item (``result_key``), ``performed_at``, ``note`` or ``results`` — and
+    then nothing is saved, no record and no hazard (every photo is checked before anything
+    is written).
 
     Submitting the same check twice (same plan, person and ``performed_at``, as a double
     tap on the form does) returns the first record instead of recording it again.
@@ -433,7 +514,12 @@ def check_record_submit(
         if not answer.passed:
             hazard = _raise_hazard(by=by, plan=plan, record=record, answer=answer)
         CheckResult.objects.create(
-            record=record, item=answer.item, passed=answer.passed, note=answer.note, hazard=hazard
+            record=record,
+            item=answer.item,
+            passed=answer.passed,
+            note=answer.note,
+            place=answer.place,
+            hazard=hazard,
         )
     ensure_in_scope(by, record)
     return record

@@ -246,11 +246,15 @@ def plan_activate(request, pk: int):
 
 @dataclass
 class Row:
-    """One item card on the check page, with what the user entered and its errors."""
+    """One item card on the check page, with what the user entered and its errors. The
+    hazard title starts as the item's finding and the place as its area; both can be
+    changed when the item fails."""
 
     item: CheckItem
     names: dict
     passed: bool | None = None
+    title: str = ""
+    place: str = ""
     note: str = ""
     had_photos: bool = False
     errors: list = field(default_factory=list)
@@ -268,6 +272,8 @@ def _rows(request, plan, results=None, errors=None) -> list[Row]:
                 item=item,
                 names=field_names(item.pk),
                 passed=result.get("passed"),
+                title=result.get("title") or services.default_title(item),
+                place=result.get("place") or item.area,
                 note=result.get("note", ""),
                 had_photos=bool(result.get("photos")),
                 errors=list((errors or {}).get(services.result_key(item.pk), [])),

@@ -16,6 +16,7 @@ from anjian.hazards.tests.factories import photo
 from testsupport import world
 
 ITEMS = ("安全出口畅通", "灭火器在有效期内", "可燃气体报警器完好")
+PLACE = "一号罐区东侧"  # where a failed item's problem was found, unless a test says
 
 
 def clause(code: str = "HG-12", document_code: str = "测试判定标准〔2026〕1号") -> StandardClause:
@@ -61,13 +62,16 @@ def plan(
 
 
 def answers(check_plan: CheckPlan, failed: dict | None = None, **overrides) -> list[dict]:
-    """All items passed, except ``failed``: {item position: note or a result dict}."""
+    """All items passed, except ``failed``: {item position: note or a result dict}; a failed
+    item is found at ``PLACE`` unless its result dict says otherwise."""
     results = []
     for position, item in enumerate(check_plan.items.active().order_by("sort_order", "id")):
         result = {"item_id": item.pk, "passed": True, "note": "", "photos": []}
         if failed and position in failed:
             change = failed[position]
-            result.update({"passed": False, **(change if isinstance(change, dict) else {})})
+            result.update(
+                {"passed": False, "place": PLACE, **(change if isinstance(change, dict) else {})}
+            )
             if isinstance(change, str):
                 result["note"] = change
         results.append(result)

@@ -266,9 +266,9 @@ def test_each_failed_item_raises_one_self_check_hazard_linked_to_the_record(db, 
         assert hazard.source_object == record
         assert hazard.enterprise == plan.enterprise
         assert hazard.state == State.REPORTED
-        assert hazard.title == result.item.text
+        assert hazard.title == f"未做到：{result.item.text}"  # custom items: no finding
         assert hazard.description == result.note
-        assert hazard.location == "一号罐区"
+        assert hazard.location == result.place == make.PLACE
         assert hazard.found_at == performed_at
         assert hazard.reported_by == world.actor("enterprise_manager")
         assert hazard.grade == Grade.NONE

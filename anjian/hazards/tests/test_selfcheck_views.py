@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from anjian.hazards.choices import CheckFrequency, Source
 from anjian.hazards.models import CheckPlan, CheckRecord, Hazard
-from anjian.hazards.selfcheck import checklists
+from anjian.hazards.selfcheck import checklists, services
 from anjian.hazards.tests import selfcheck_factories as make
 from anjian.hazards.tests.factories import photo
 from testsupport import world
@@ -36,12 +36,14 @@ def html(response, status=200) -> str:
 
 
 def check_data(plan, answers: dict, **extra) -> dict:
-    """POST data of the check page: {item position: ("1"/"0", note)}."""
+    """POST data of the check page: {item position: ("1"/"0", note)}; a failed item was
+    found at ``make.PLACE``."""
     data = {"performed_at": "", "note": ""}
     for position, item in enumerate(plan.items.order_by("sort_order", "id")):
         passed, note = answers.get(position, ("1", ""))
         data[f"item-{item.pk}-passed"] = passed
         data[f"item-{item.pk}-note"] = note
+        data[f"item-{item.pk}-place"] = make.PLACE if passed == "0" else ""
     data.update(extra)
     return data
 
@@ -229,6 +231,64 @@ def test_a_20_mb_photo_on_the_check_page_is_refused_in_chinese(db, manager, medi
     page = html(manager.post(url("check_perform", plan.pk), data), 422)
     assert "“出口.jpg”超过" in page and "请压缩后再上传" in page
     assert not CheckRecord.objects.exists() and not Hazard.objects.exists()
+
+
+def test_the_check_page_offers_the_finding_as_title_and_the_area_as_place(db, manager, media):
+    plan = make.plan(
+        items=[
+            services.ItemSpec(
+                "消防控制室有人值班", finding="消防控制室无人值班", area="消防控制室"
+            ),
+            "货架稳固",
+        ]
+    )
+    on_duty, shelves = plan.items.order_by("sort_order")
+    page = html(manager.get(url("check_perform", plan.pk)))
+    assert re.search(rf'name="item-{on_duty.pk}-title"[^>]*value="消防控制室无人值班"', page)
+    assert re.search(rf'name="item-{on_duty.pk}-place"[^>]*value="消防控制室"', page)
+    assert re.search(rf'name="item-{shelves.pk}-title"[^>]*value="未做到：货架稳固"', page)
+    assert re.search(rf'name="item-{shelves.pk}-place"[^>]*value=""', page)
+    assert "hazards/js/selfcheck.js" in page
+
+
+def test_a_failed_item_is_raised_with_the_title_and_place_the_checker_wrote(db, manager, media):
+    plan = make.plan(items=[services.ItemSpec("安全出口畅通", finding="安全出口堵塞")])
+    item = plan.items.get()
+    data = check_data(plan, {0: ("0", "出口外堆放纸箱")})
+    data[f"item-{item.pk}-title"] = "一层东侧安全出口被纸箱堵塞"
+    data[f"item-{item.pk}-place"] = "一层东侧安全出口"
+    response = manager.post(url("check_perform", plan.pk), data)
+    assert response.status_code == 302
+    hazard = Hazard.objects.get()
+    assert (hazard.title, hazard.location) == ("一层东侧安全出口被纸箱堵塞", "一层东侧安全出口")
+    page = html(manager.get(response["Location"]))
+    assert "检查部位：一层东侧安全出口" in page and hazard.title in page
+
+
+def test_a_failed_item_without_a_place_is_sent_back_with_what_was_typed(db, manager, media):
+    plan = make.plan()
+    item = plan.items.order_by("sort_order").first()
+    data = check_data(plan, {0: ("0", "出口堵塞")})
+    data[f"item-{item.pk}-place"] = ""
+    data[f"item-{item.pk}-title"] = "东侧出口堵塞"
+    page = html(manager.post(url("check_perform", plan.pk), data), 422)
+    assert "“安全出口畅通”不合格，请填写检查部位" in page
+    assert re.search(rf'name="item-{item.pk}-title"[^>]*value="东侧出口堵塞"', page)
+    assert not CheckRecord.objects.exists() and not Hazard.objects.exists()
+
+
+def test_the_plan_page_shows_each_items_finding(db, manager):
+    plan = make.plan(items=[services.ItemSpec("安全出口畅通", finding="安全出口堵塞")])
+    assert "不合格时记为：安全出口堵塞" in html(manager.get(url("plan_detail", plan.pk)))
+
+
+def test_a_typical_checklist_prefills_the_findings_and_keeps_them_when_saved(db, manager):
+    page = html(manager.get(url("plan_create"), {"checklist": "hazchem_daily"}))
+    assert "装置区、罐区、管线无跑冒滴漏｜问题：装置区、罐区、管线存在跑冒滴漏" in page
+    lines = "装置区、罐区、管线无跑冒滴漏｜问题：装置区、罐区、管线存在跑冒滴漏"
+    assert manager.post(url("plan_create"), plan_data(items=lines)).status_code == 302
+    item = CheckPlan.objects.get(name="仓库每周检查").items.get()
+    assert item.finding == "装置区、罐区、管线存在跑冒滴漏"
 
 
 def test_the_check_page_shows_hazards_still_open_from_an_earlier_check(db, manager, media):

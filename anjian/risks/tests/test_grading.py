@@ -143,7 +143,7 @@ def test_the_seeded_tables_are_version_one_with_their_sources(db):
     ls = RiskBandTable.objects.current("ls")
     assert (lec.version, lec.boundary_rule) == (1, "lower")
     assert (ls.version, ls.boundary_rule) == (1, "upper")
-    assert "xiaomilidoc" in lec.source and "zgmkw" in ls.source
+    assert "作业条件危险性评价法" in lec.source and "风险矩阵法" in ls.source
     assert lec.factor_values("C") == ["100", "40", "15", "7", "3", "1"]
     assert grading.grade("lec", 320, lec) == "orange"
     assert grading.grade("ls", 9, ls) == "orange"

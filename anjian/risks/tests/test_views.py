@@ -278,8 +278,8 @@ def test_a_measure_is_added_and_bad_input_is_refused(client_for, enterprise_mana
 
 def test_the_band_tables_show_their_source_and_edition(client_for, leader):
     html = client_for(leader).get(reverse("risks:band_table_list")).content.decode()
-    assert "LEC 经典五级分界对应四色（平台默认第1版）" in html
-    assert "zgmkw" in html
+    assert "LEC 通用取值，D 值分界对应四级（平台默认第1版）" in html
+    assert "作业条件危险性评价法（LEC 法）的通用取值表" in html
     assert "修改并发布新版本" not in html
 
 
