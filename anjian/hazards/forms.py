@@ -1,5 +1,7 @@
 """Forms of the hazard pages. They validate what a browser sends; services decide the rest."""
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +50,9 @@ class VersionedForm(forms.Form):
 
 class ReportForm(forms.Form):
     enterprise = forms.IntegerField(widget=forms.HiddenInput)
+    # A new key each time the form is shown, kept when it comes back with errors: the same
+    # form posted twice records one hazard (``services.hazard_report``'s ``report_token``).
+    report_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
     source = forms.ChoiceField(label=_("来源"), choices=Source.choices)
     title = forms.CharField(label=_("隐患名称"), max_length=120)
     description = forms.CharField(

@@ -85,6 +85,9 @@ class Hazard(EnterpriseOwned):
         related_name="+",
         verbose_name=_("上报人"),
     )
+    # The report form's one-time key (``forms.ReportForm.report_token``): the same form
+    # posted twice (a double tap, a resent request) finds the hazard of the first post.
+    report_token = models.UUIDField(null=True, blank=True, editable=False)
     grade = models.CharField(
         _("隐患等级"), max_length=8, choices=Grade.choices, blank=True, default=""
     )
@@ -192,6 +195,13 @@ class Hazard(EnterpriseOwned):
             models.CheckConstraint(
                 condition=models.Q(state__in=["reported", "void"]) | ~models.Q(grade=""),
                 name="hazard_registered_has_grade",
+            ),
+            # One hazard per report form: ``hazard_report`` looks the token up first; this
+            # settles two posts that race (the second waits, fails, and finds the first).
+            models.UniqueConstraint(
+                fields=["reported_by", "report_token"],
+                condition=models.Q(report_token__isnull=False),
+                name="hazard_report_once",
             ),
         ]
 

@@ -6,9 +6,10 @@ the clearing tally exact in the same transaction."""
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +58,7 @@ def hazard_report(
     clauses: Iterable = (),
     source_object=None,
     flag_duplicates: bool = True,
+    report_token: UUID | None = None,
 ) -> Hazard:
     """Record a hazard found by anyone, from any source, into the one ledger (待上账).
 
@@ -64,9 +66,18 @@ def hazard_report(
     timeline entry, tally, duplicate flags, the notice of ``notices.reported`` (the
     enterprise when the government side found it; its supervisors and street when the
     enterprise reports a major hazard).
+
+    ``report_token`` is the report form's one-time key: the same form posted again (a
+    double tap, a resent request) returns the hazard its first post recorded, unchanged,
+    with no second record, notice or photo — even when the two posts race (the
+    ``hazard_report_once`` constraint). A report is not a transition, so the workflow
+    kernel's replay does not cover it.
     """
     if not by.can(perms.HAZARD_REPORT):
         raise NotPermitted()
+    earlier = _reported_with(by, report_token)
+    if earlier is not None:
+        return earlier
     enterprise = enterprise_for_write(by, enterprise)
     now = timezone.now()
     found_at = found_at or now
@@ -109,7 +120,15 @@ def hazard_report(
         for field, messages in error.message_dict.items():
             errors.setdefault(field, messages)
     _raise(errors)
-    hazard.save()
+    hazard.report_token = report_token
+    try:
+        with transaction.atomic():  # a savepoint: the loser of a race finds the winner
+            hazard.save()
+    except IntegrityError:
+        earlier = _reported_with(by, report_token)
+        if earlier is None:
+            raise
+        return earlier
     hazard.number = f"YH{timezone.localtime(hazard.found_at):%Y}{hazard.pk:08d}"
     Hazard.objects.filter(pk=hazard.pk).update(number=hazard.number)
     hazard.refresh_derived_fields()
@@ -131,6 +150,13 @@ def hazard_report(
         duplicates.flag(hazard)
     notices.reported(hazard, by=by, by_government=lifecycle.is_government(by))
     return hazard
+
+
+def _reported_with(by, report_token: UUID | None) -> Hazard | None:
+    """The hazard ``by`` already reported with this form's one-time key, if any."""
+    if report_token is None:
+        return None
+    return Hazard.objects.filter(reported_by=by, report_token=report_token).first()
 
 
 DETAIL_FIELDS = ("title", "description", "location", "category", "latitude", "longitude")
