@@ -139,7 +139,7 @@ class ListCase:
     user: str
     params: dict
     where: list[tuple[str, list]] = field(default_factory=list)
-    order: str = "e.name ASC, e.id ASC"
+    order: str = "e.name_sort_key ASC, e.id ASC"
 
     @property
     def page(self) -> int:
@@ -221,7 +221,7 @@ def search_clauses(query: str) -> list[tuple[str, list]]:
     """The bigram search (anjian/core/search.py) written out by hand."""
     from anjian.core import search
 
-    terms = [t for t in search.normalize(query).split(" ") if t]
+    terms = search.terms(query)
     clauses = [("e.search_document LIKE %s", [f"%{t}%"]) for t in terms]
     grams = [g for t in terms for g in search.bigrams(t) if len(g) == 2]
     if grams:
@@ -290,6 +290,7 @@ def list_cases(users, fixtures) -> list[ListCase]:
             [("e.street_id = %s", [yp_street]), ("e.supervision_grade = %s", ["A"])],
         ),
         ListCase("q=化工", "yp_yjj", {"q": "化工"}, search_clauses("化工")),
+        ListCase("q=hua gong", "yp_yjj", {"q": "hua gong"}, search_clauses("hua gong")),
         ListCase("q=credit code", "yp_yjj", {"q": yp_code}, search_clauses(yp_code)),
         ListCase(
             "operating+sort=-employees",
@@ -319,6 +320,7 @@ def list_cases(users, fixtures) -> list[ListCase]:
             [("e.dust_explosion", []), ("e.insured_until < %s", [today])],
         ),
         ListCase("q=化工", "admin", {"q": "化工"}, search_clauses("化工")),
+        ListCase("q=hg", "admin", {"q": "hg"}, search_clauses("hg")),
         ListCase("q=credit code", "admin", {"q": city_code}, search_clauses(city_code)),
         ListCase("sort=-updated_at", "admin", {"sort": "-updated_at"}, order="e.updated_at DESC"),
         ListCase(

@@ -15,7 +15,9 @@ class AccountsConfig(AppConfig):
 
         auditlog.register(
             User,
-            exclude_fields=["password", "last_login", "updated_at"],
+            # The password and its flag are written to the trail by the services that
+            # set them (user_password_reset), with who did it and why.
+            exclude_fields=["password", "password_must_change", "last_login", "updated_at"],
             m2m_fields=set(),
         )
         # Assemble the role → action map from every app's ``permissions`` module now: a

@@ -93,3 +93,44 @@ class OwnPasswordForm(PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = policy_text()
+
+
+class PasswordResetForm(forms.Form):
+    """重置密码: a temporary password the administrator types, or one the platform generates.
+    The validators run in the service (``services.user_password_reset``)."""
+
+    GENERATE, SET = "generate", "set"
+
+    mode = forms.ChoiceField(
+        label=gettext_lazy("临时密码"),
+        choices=[
+            (GENERATE, gettext_lazy("由系统生成（仅显示一次）")),
+            (SET, gettext_lazy("由我设置")),
+        ],
+        initial=GENERATE,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    password1 = forms.CharField(
+        label=gettext_lazy("新密码"), widget=forms.PasswordInput, required=False, strip=False
+    )
+    password2 = forms.CharField(
+        label=gettext_lazy("确认新密码"), widget=forms.PasswordInput, required=False, strip=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = _("选择“由我设置”时填写。%(policy)s") % {
+            "policy": policy_text()
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mode") != self.SET:
+            cleaned["password1"] = cleaned["password2"] = ""
+            return cleaned
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if not first:
+            self.add_error("password1", _("请填写新密码，或选择由系统生成"))
+        elif first != second:
+            self.add_error("password2", _("两次输入的密码不一致"))
+        return cleaned

@@ -1,4 +1,5 @@
-"""Bearer-token authentication for integrations, and the forced change of an expired password.
+"""Bearer-token authentication for integrations, and the forced change of an expired or
+reset password.
 
 A request carrying ``Authorization: Bearer aj_…`` acts as the token's user, so the
 audit trail, scope and permissions see the same user whether the call came from a
@@ -16,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anjian.accounts.models import ApiToken
-from anjian.accounts.passwords import password_expired
+from anjian.accounts.passwords import must_change_password
 
 TOUCH_EVERY = timedelta(minutes=5)
 
@@ -46,8 +47,9 @@ class ApiTokenMiddleware:
 
 
 class PasswordExpiryMiddleware:
-    """When ``PASSWORD_MAX_AGE_DAYS`` is set, a signed-in browser user whose password is
-    older is sent to the password-change page before anything else (and back afterwards).
+    """A signed-in browser user who must change their password — an administrator reset it
+    (``User.password_must_change``), or ``PASSWORD_MAX_AGE_DAYS`` is set and it is older —
+    is sent to the password-change page before anything else (and back afterwards).
 
     Left alone: API token requests (the token is the credential), the change page itself,
     logging in and out, and static files. A session call to /api/ gets 403 with a reason,
@@ -64,24 +66,26 @@ class PasswordExpiryMiddleware:
 
     @staticmethod
     def _must_change(request) -> bool:
-        if not settings.PASSWORD_MAX_AGE_DAYS or getattr(request, "api_token", None):
+        if getattr(request, "api_token", None):
             return False
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or not must_change_password(user):
             return False
         exempt = (
             reverse("accounts:password_change"),
             reverse("accounts:login"),
             reverse("accounts:logout"),
         )
-        if request.path in exempt or request.path.startswith(settings.STATIC_URL):
-            return False
-        return password_expired(user)
+        return request.path not in exempt and not request.path.startswith(settings.STATIC_URL)
 
     @staticmethod
     def _send_to_change(request):
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": "密码已过期，请先登录网页修改密码"}, status=403)
+            if request.user.password_must_change:
+                detail = "管理员已重置您的密码，请先登录网页设置新密码"
+            else:
+                detail = "密码已过期，请先登录网页修改密码"
+            return JsonResponse({"detail": detail}, status=403)
         target = reverse("accounts:password_change")
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})

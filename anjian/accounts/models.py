@@ -68,6 +68,12 @@ class User(AbstractUser):
         editable=False,
         help_text=_("最近一次设置密码的时间（未设置过密码时为账号创建时间）"),
     )
+    password_must_change = models.BooleanField(
+        _("下次登录须修改密码"),
+        default=False,
+        editable=False,
+        help_text=_("管理员重置密码后为是：用户登录后须先设置自己的新密码"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = AnjianUserManager()

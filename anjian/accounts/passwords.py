@@ -7,10 +7,12 @@ Django's length, common-password, numeric and similarity checks) and the age rul
 ``ANJIAN_PASSWORD_*`` variables), unless given one as an option.
 """
 
+import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,6 +105,41 @@ def policy_text() -> str:
             _("不能与最近用过的 %(n)d 个密码（含当前密码）相同") % {"n": settings.PASSWORD_HISTORY}
         )
     return "，".join(parts)
+
+
+# What a generated password is made of: no characters that read alike (0/O, 1/l/I), no
+# quotes, spaces or "&", so that it can be read out or typed from a note without mistakes.
+_ALPHABET = {
+    "lower": "abcdefghijkmnpqrstuvwxyz",
+    "upper": "ABCDEFGHJKLMNPQRSTUVWXYZ",
+    "digit": "23456789",
+    "symbol": "#$%*+-=?@",
+}
+GENERATED_LENGTH = 14
+
+
+def generate_password(user=None) -> str:
+    """A random temporary password that passes the configured validators for ``user``:
+    every character class, at least ``GENERATED_LENGTH`` characters (more when the
+    minimum length asks for it)."""
+    length = max(GENERATED_LENGTH, settings.PASSWORD_MIN_LENGTH)
+    every = "".join(_ALPHABET.values())
+    while True:
+        chars = [secrets.choice(group) for group in _ALPHABET.values()]
+        chars += [secrets.choice(every) for _ in range(length - len(chars))]
+        secrets.SystemRandom().shuffle(chars)
+        password = "".join(chars)
+        try:
+            validate_password(password, user)
+        except ValidationError:  # e.g. too like the user name: draw again
+            continue
+        return password
+
+
+def must_change_password(user, *, now: datetime | None = None) -> bool:
+    """Whether the user must set a new password before anything else: an administrator
+    reset it (``password_must_change``), or it is older than the policy allows."""
+    return bool(getattr(user, "password_must_change", False)) or password_expired(user, now=now)
 
 
 def password_expires_at(user) -> datetime | None:

@@ -12,7 +12,7 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("执法人员")
     ENTERPRISE = "enterprise", _("企业安全管理人员")
     EXPERT = "expert", _("专家")
-    LEADER = "leader", _("领导（只读）")
+    LEADER = "leader", _("领导")
 
 
 # Roles whose scope is a region (optionally narrowed to industries).

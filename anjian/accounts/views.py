@@ -6,14 +6,16 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.accounts import permissions as perms
 from anjian.accounts import selectors, services
-from anjian.accounts.forms import OwnPasswordForm, TokenForm, UserForm
+from anjian.accounts.forms import OwnPasswordForm, PasswordResetForm, TokenForm, UserForm
 from anjian.accounts.models import ApiToken, User
 from anjian.accounts.passwords import password_expired, password_expires_at
 from anjian.core.access import PUBLIC, requires
+from anjian.core.forms import submit
 from anjian.core.models import SiteFlag
 
 
@@ -118,6 +120,7 @@ def password_change(request):
             "password_form": form,
             "next": next_url,
             "expired": password_expired(request.user),
+            "reset": request.user.password_must_change,
             "max_age_days": settings.PASSWORD_MAX_AGE_DAYS,
             **_password_context(request.user),
         },
@@ -208,3 +211,48 @@ def user_unlock(request, pk: int):
     else:
         messages.info(request, _("%(u)s 当前未被锁定") % {"u": target.username})
     return redirect("accounts:user_edit", pk=target.pk)
+
+
+# Where the generated temporary password waits for the one page that shows it.
+RESET_PASSWORD_KEY = "reset_password"
+
+
+@require_http_methods(["GET", "POST"])
+@requires(perms.USER_MANAGE)
+@never_cache  # the page may show a password
+def user_password_reset(request, pk: int):
+    """重置密码 of an account the administrator manages (404 outside their scope). A
+    generated password is shown once, on the page the reset redirects to."""
+    target = get_object_or_404(selectors.users_for(request.user), pk=pk)
+    form = PasswordResetForm(request.POST or None)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.user_password_reset(
+            by=request.user, user_id=target.pk, password=data["password1"]
+        ),
+    )
+    if outcome.done:
+        reset = outcome.result
+        if reset.generated:
+            request.session[RESET_PASSWORD_KEY] = {"user": target.pk, "password": reset.password}
+        messages.success(
+            request,
+            _("已重置 %(u)s 的密码；该用户下次登录时须设置新密码，其 API 令牌已全部吊销。")
+            % {"u": target.username},
+        )
+        return redirect("accounts:user_password_reset", pk=target.pk)
+    shown = request.session.get(RESET_PASSWORD_KEY)
+    new_password = ""
+    if request.method == "GET" and shown and shown["user"] == target.pk:
+        new_password = request.session.pop(RESET_PASSWORD_KEY)["password"]
+    return render(
+        request,
+        "accounts/user_password_reset.html",
+        {
+            "form": form,
+            "target": target,
+            "new_password": new_password,
+        },
+        status=outcome.status,
+    )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell, WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -31,6 +32,17 @@ logger = logging.getLogger(__name__)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 ERROR_FILL = PatternFill("solid", fgColor="F8D7DA")
+EXAMPLE_FONT = Font(italic=True, color="808080")
+
+# The template's example row: its first cell starts with this mark, and the reader skips a
+# row whose first cell does (neither imported nor reported). A fixed text, not translated,
+# so a template is recognised whatever language it was downloaded in.
+EXAMPLE_MARK = "【示例】"
+
+# The error file's own columns (``error_report``). A corrected error file imports again: the
+# header check accepts them and the reader leaves them out of the rows.
+ROW_NUMBER_HEADER = gettext_lazy("原行号")
+ERRORS_HEADER = gettext_lazy("错误说明")
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,25 @@ def _write_header(sheet, columns: list[Column]) -> None:
     sheet.freeze_panes = "A2"
 
 
+EXAMPLE_NOTE = gettext_lazy(
+    "第 2 行是示例（第一格以“%(mark)s”开头），导入时自动跳过，不会导入也不算错误；"
+    "可以保留或删除，请从其下一行起填写。"
+)
+
+
+def _write_example(sheet, columns: list[Column]) -> None:
+    """Row 2: each column's example, the first cell starting with ``EXAMPLE_MARK``."""
+    values = [column.example for column in columns]
+    first = "" if values[0] is None else str(values[0])
+    values[0] = EXAMPLE_MARK + first
+    _append(sheet, values)
+    for cell in sheet[2]:
+        cell.font = EXAMPLE_FONT
+    sheet.cell(row=2, column=1).comment = Comment(
+        _("示例行：导入时自动跳过。请从下一行起填写。"), "anjian", width=240, height=60
+    )
+
+
 def write_template(
     *, title: str, columns: list[Column], notes: list[str], lists: dict[str, list[str]]
 ) -> bytes:
@@ -116,7 +147,7 @@ def write_template(
     sheet.title = title
     importable = [column for column in columns if column.importable]
     _write_header(sheet, importable)
-    _append(sheet, [column.example for column in importable])
+    _write_example(sheet, importable)
     values = workbook.create_sheet(_("可选值"))
     for list_index, (name, options) in enumerate(lists.items(), start=1):
         letter = get_column_letter(list_index)
@@ -143,6 +174,7 @@ def write_template(
         mark = _("（必填）") if column.required else ""
         _append(guide, [column.header + mark, column.note])
     guide.append([])
+    _append(guide, ["", EXAMPLE_NOTE % {"mark": EXAMPLE_MARK}])
     for line in notes:
         _append(guide, ["", line])
     for cell in guide[1]:
@@ -208,6 +240,7 @@ def write_tables(
 class SheetRows:
     headers: list[str]
     rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, header → raw value)
+    example_rows: list[int] = field(default_factory=list)  # the template's, skipped
 
 
 # Limits on what an uploaded file can make the reader do (issue 9). A file is refused with a
@@ -229,6 +262,10 @@ CORRUPT = gettext_lazy(
 
 def read_rows(source: BinaryIO, *, columns: list[Column], max_rows: int) -> SheetRows:
     """Rows of the first sheet keyed by header, after checking the header row.
+
+    The template's example row (first cell starting with ``EXAMPLE_MARK``) is skipped and
+    its number kept in ``example_rows``; the error file's 原行号 and 错误说明 columns are
+    accepted and left out of the rows, so a corrected error file imports as it is.
 
     Raises ExcelError (in Chinese) for a file that is not .xlsx, inflates past
     IMPORT_MAX_UNCOMPRESSED_BYTES or MAX_RATIO, is not valid XML (defusedxml refuses
@@ -338,8 +375,10 @@ def _scan(sheet, *, columns: list[Column], max_rows: int) -> SheetRows:
     while headers and not headers[-1]:
         headers.pop()
     _check_headers(headers, columns)
+    keep = set(headers) - {"", *_report_headers()}
     scan_limit = max_rows + BLANK_ROWS_ALLOWED
     data: list[tuple[int, dict[str, Any]]] = []
+    examples: list[int] = []
     for number, values in enumerate(rows, start=2):
         if number - 1 > scan_limit:  # every row counts, blank or not: blank rows cost nothing
             raise ExcelError(  # to send but time to read
@@ -351,18 +390,36 @@ def _scan(sheet, *, columns: list[Column], max_rows: int) -> SheetRows:
             )
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
+        if is_example(values):
+            examples.append(number)
+            continue
         if len(data) >= max_rows:
             raise ExcelError(_("文件超过 %(n)d 行，请拆分后分批导入") % {"n": max_rows})
-        data.append((number, {h: v for h, v in zip(headers, values, strict=False) if h}))
+        data.append((number, {h: v for h, v in zip(headers, values, strict=False) if h in keep}))
+    if not data and examples:
+        raise ExcelError(
+            _("文件中只有模板的示例行（第 %(rows)s 行），没有要导入的数据")
+            % {"rows": "、".join(str(n) for n in examples)}
+        )
     if not data:
         raise ExcelError(_("文件中没有数据行（表头以下为空）"))
-    return SheetRows(headers=headers, rows=data)
+    return SheetRows(headers=headers, rows=data, example_rows=examples)
+
+
+def is_example(values) -> bool:
+    """Whether a row (its cells from column A) is the template's example row."""
+    first = values[0] if values else None
+    return isinstance(first, str) and first.strip().startswith(EXAMPLE_MARK)
+
+
+def _report_headers() -> set[str]:
+    return {str(ROW_NUMBER_HEADER), str(ERRORS_HEADER)}
 
 
 def _check_headers(headers: list[str], columns: list[Column]) -> None:
     # Export-only columns (系统编号, 更新时间 …) are accepted and ignored, so an exported
-    # ledger can be edited and imported back.
-    known = {column.header for column in columns}
+    # ledger can be edited and imported back; so are the error file's 原行号 and 错误说明.
+    known = {column.header for column in columns} | _report_headers()
     present = [h for h in headers if h]
     duplicates = sorted({h for h in present if present.count(h) > 1})
     missing = [c.header for c in columns if c.importable and c.required and c.header not in present]
@@ -378,25 +435,79 @@ def _check_headers(headers: list[str], columns: list[Column]) -> None:
         raise ExcelError(_("表头与模板不一致。") + "；".join(problems) + _("。请下载最新模板。"))
 
 
-def error_report(*, columns: list[Column], sheet: SheetRows, errors: dict[int, list[str]]) -> bytes:
-    """The uploaded rows that failed, with an "错误说明" column, for fixing and re-importing."""
+def error_report(
+    *,
+    columns: list[Column],
+    sheet: SheetRows,
+    errors: dict[int, list[str]],
+    every_row: bool = False,
+) -> bytes:
+    """The uploaded rows that failed (``every_row``: all of them, when none was imported),
+    with "原行号" and "错误说明" columns: fixed, the file imports again as it is."""
     workbook = Workbook()
     out = workbook.active
     out.title = _("错误行")
     importable = [c for c in columns if c.importable and c.header in sheet.headers]
     report_columns = [
-        Column("_row", _("原行号"), 8),
+        Column("_row", str(ROW_NUMBER_HEADER), 8),
         *importable,
-        Column("_errors", _("错误说明"), 60),
+        Column("_errors", str(ERRORS_HEADER), 60),
     ]
     _write_header(out, report_columns)
     for number, values in sheet.rows:
-        if number not in errors:
+        if number not in errors and not every_row:
             continue
-        _append(
-            out, [number, *[values.get(c.header) for c in importable], "；".join(errors[number])]
-        )
-        out.cell(row=out.max_row, column=len(report_columns)).fill = ERROR_FILL
+        messages = "；".join(errors.get(number, ()))
+        _append(out, [number, *[values.get(c.header) for c in importable], messages or None])
+        if messages:
+            out.cell(row=out.max_row, column=len(report_columns)).fill = ERROR_FILL
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- row problems, as every importer reports them ----------------------------------------------
+
+
+def invalid_choice(value: Any, options: Iterable[str]) -> str:
+    """A cell holding none of a column's choices: what it holds and what it may hold."""
+    return _("“%(v)s”无效，可选：%(options)s") % {
+        "v": value,
+        "options": "、".join(str(option) for option in options),
+    }
+
+
+class RowProblems:
+    """What is wrong with one row, as the report lists it.
+
+    One message per cell: the first one added for a column wins, so an importer adds the
+    most specific first (“街镇‘某某’不存在” before the form's “必填项” about the same
+    cell, emptied because it named nothing). ``messages()`` lists them in the template's
+    column order, each as “【列名】…”, then what belongs to no column.
+    """
+
+    def __init__(self, columns: list[Column]):
+        self._columns = columns
+        self._keys = {column.key for column in columns}
+        self._cells: dict[str, str] = {}
+        self._general: list[str] = []
+
+    def add(self, key: str | None, message: Any) -> None:
+        if key in self._keys:
+            self._cells.setdefault(key, str(message))
+        elif str(message) not in self._general:
+            self._general.append(str(message))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._cells
+
+    def __bool__(self) -> bool:
+        return bool(self._cells or self._general)
+
+    def messages(self) -> list[str]:
+        cells = [
+            f"【{column.header}】{self._cells[column.key]}"
+            for column in self._columns
+            if column.key in self._cells
+        ]
+        return cells + self._general

@@ -16,6 +16,7 @@ from anjian.enterprises.choices import (
     Status,
     SupervisionGrade,
 )
+from anjian.enterprises.importer import imported_by
 from anjian.enterprises.models import Enterprise
 from anjian.regions import selectors as region_selectors
 
@@ -97,10 +98,19 @@ class EnterpriseFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
         method="filter_standardisation_expiry",
         empty_label=_("全部"),
     )
+    # The import result page's link: the enterprises that import job created (the user's
+    # own jobs only). Not in the filter form; the 当前条件 line shows it.
+    import_job = django_filters.NumberFilter(
+        label=_("导入任务"),
+        method="filter_import_job",
+        widget=forms.HiddenInput,
+        min_value=1,
+        decimal_places=0,
+    )
     sort = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(
-            ("name", "name"),
+            ("name_sort_key", "name"),  # ?sort=name: in pinyin order
             ("credit_code", "credit_code"),
             ("street", "street"),
             ("industry", "industry"),
@@ -144,6 +154,9 @@ class EnterpriseFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
             if flag in KEY_FLAGS:
                 condition &= Q(**{flag: True})
         return queryset.filter(condition)
+
+    def filter_import_job(self, queryset, name, value):
+        return imported_by(queryset, user=self.user, job_id=int(value))
 
     def filter_insurance(self, queryset, name, value):
         return filter_expiry(queryset, "insured_until", value)

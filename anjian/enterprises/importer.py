@@ -9,6 +9,11 @@ written, so no row is ever half imported. Two modes, chosen on the upload page:
 Duplicates are found for the whole file in one query (against the registry) and in
 memory (within the file); street, grid, industry and department names resolve from
 dicts built once, so a 10,000-row file costs a handful of queries.
+
+A row's report has one message per cell, the most specific (``core.excel.RowProblems``),
+in the template's column order, and names the unit beside the row number. The created
+enterprises' ids are kept in the job's report (``created_ranges``), so the result page
+links to exactly them (the list's ``import_job`` filter, ``imported_by``).
 """
 
 import datetime
@@ -17,10 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from anjian.core.excel import ExcelError, SheetRows, read_rows
+from anjian.core.excel import ExcelError, RowProblems, SheetRows, invalid_choice, read_rows
 from anjian.core.jobs import JobProgress
+from anjian.core.models import BackgroundJob
 from anjian.enterprises.choices import Scale, StandardisationGrade, Status, SupervisionGrade
 from anjian.enterprises.forms import EnterpriseImportForm
 from anjian.enterprises.ledger import BY_KEY, COLUMNS, IMPORT_COLUMNS
@@ -36,6 +43,7 @@ from anjian.regions import selectors as region_selectors
 from anjian.regions.levels import street_of
 from anjian.regions.models import Region
 
+JOB_KIND = "enterprise_import"  # the background job that runs an upload (jobs.py)
 MAX_ROWS = 50_000
 MODE_ALL = "all"
 MODE_VALID = "valid"
@@ -46,22 +54,32 @@ MODES = {
 
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "有"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无", ""}
+# Columns of choices: the model's choices, read from a value or a label (``_choice``).
+CHOICES = {
+    "scale": Scale.choices,
+    "supervision_grade": SupervisionGrade.choices,
+    "standardisation_grade": StandardisationGrade.choices,
+    "status": Status.choices,
+}
+NAME_HEADER = BY_KEY["name"].header  # names the unit of an error row
 
 
 @dataclass
 class ImportResult:
     total: int = 0
     created: int = 0
-    errors: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[int, list[str]] = field(default_factory=dict)
     mode: str = MODE_ALL
     file_error: str = ""
     sheet: SheetRows | None = None
+    created_ids: list[int] = field(default_factory=list)
 
     @property
     def error_rows(self) -> int:
         return len(self.errors)
 
     def as_report(self) -> dict:
+        rows = dict(self.sheet.rows) if self.sheet is not None else {}
         return {
             "total": self.total,
             "created": self.created,
@@ -69,10 +87,40 @@ class ImportResult:
             "mode": self.mode,
             "file_error": self.file_error,
             "errors": [
-                {"row": row, "messages": messages}
+                {
+                    "row": row,
+                    "name": _text(rows.get(row, {}).get(NAME_HEADER)),
+                    "messages": messages,
+                }
                 for row, messages in sorted(self.errors.items())[:1000]
             ],
+            "example_rows": self.sheet.example_rows if self.sheet is not None else [],
+            "created_ranges": id_ranges(self.created_ids),
         }
+
+
+def id_ranges(ids: list[int]) -> list[list[int]]:
+    """Ids as [first, last] runs (one run for a bulk insert nobody interleaved with)."""
+    runs: list[list[int]] = []
+    for pk in sorted(ids):
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return runs
+
+
+def imported_by(queryset: QuerySet, *, user, job_id: int) -> QuerySet:
+    """``queryset`` narrowed to the enterprises ``user``'s import job ``job_id`` created
+    (none for another user's job, as its page is theirs alone)."""
+    job = BackgroundJob.objects.filter(pk=job_id, kind=JOB_KIND, created_by=user).first()
+    runs = job.report.get("created_ranges", []) if job is not None else []
+    if not runs:
+        return queryset.none()
+    condition = Q()
+    for first, last in runs:
+        condition |= Q(pk__range=(first, last))
+    return queryset.filter(condition)
 
 
 def _text(value: Any) -> str:
@@ -158,51 +206,46 @@ class Lookups:
         }
 
 
-def _row_to_form_data(values: dict[str, Any], lookups: Lookups) -> tuple[dict, list[str]]:
-    """Turn one sheet row (header → cell) into form data, with the errors of this step."""
-    errors: list[str] = []
+def _row_to_form_data(values: dict[str, Any], lookups: Lookups, problems: RowProblems) -> dict:
+    """Turn one sheet row (header → cell) into form data, noting this step's problems
+    (each more specific than what the form would say about the same cell)."""
     data: dict[str, Any] = {}
     for column in IMPORT_COLUMNS:
         raw = values.get(column.header)
         data[column.key] = _text(raw)
     credit_cell = values.get(BY_KEY["credit_code"].header)
     if isinstance(credit_cell, (int, float)) and len(_text(credit_cell)) > 15:
-        errors.append(
-            _("【统一社会信用代码】被Excel存成了数字，末几位已丢失，请把该列设为文本后重新填写")
+        problems.add(
+            "credit_code", _("被Excel存成了数字，末几位已丢失，请把该列设为文本后重新填写")
         )
     street_code, problem = lookups.street_code(data["street"]) if data["street"] else (None, None)
     if problem:
-        errors.append(f"【{BY_KEY['street'].header}】{problem}")
+        problems.add("street", problem)
     data["street"] = street_code or ""
     if data["grid"]:
         grid_code, problem = lookups.grid_code(data["grid"], street_code)
         if problem:
-            errors.append(f"【{BY_KEY['grid'].header}】{problem}")
+            problems.add("grid", problem)
         data["grid"] = grid_code or ""
     if data["industry"]:
         industry = lookups.industry_names.get(data["industry"]) or lookups.industries.get(
             data["industry"]
         )
         if industry is None:
-            errors.append(
-                _("【监管行业】“%(v)s”不存在或不在您的监管范围内") % {"v": data["industry"]}
+            problems.add(
+                "industry", _("“%(v)s”不存在或不在您的监管范围内") % {"v": data["industry"]}
             )
         data["industry"] = industry.code if industry else ""
     if data["supervising_department"]:
         department = lookups.department_names.get(data["supervising_department"])
         if department is None:
-            errors.append(
-                _("【监管部门】“%(v)s”不存在或不在您的管辖范围内")
-                % {"v": data["supervising_department"]}
+            problems.add(
+                "supervising_department",
+                _("“%(v)s”不存在或不在您的管辖范围内") % {"v": data["supervising_department"]},
             )
         data["supervising_department"] = str(department.pk) if department else ""
         data["department_overridden"] = department is not None
-    data["scale"] = _choice(data["scale"], Scale.choices)
-    data["supervision_grade"] = _choice(data["supervision_grade"].upper(), SupervisionGrade.choices)
-    data["standardisation_grade"] = _choice(
-        data["standardisation_grade"], StandardisationGrade.choices, extra={"": ""}
-    )
-    data["status"] = _choice(data["status"] or Status.OPERATING, Status.choices)
+    _read_choices(data, problems)
     for key in ("standardisation_expires", "insured_until"):
         data[key] = _date(values.get(BY_KEY[key].header))
     for column in IMPORT_COLUMNS:
@@ -213,63 +256,78 @@ def _row_to_form_data(values: dict[str, Any], lookups: Lookups) -> tuple[dict, l
             elif word in FALSE_WORDS:
                 data[column.key] = ""
             else:
-                errors.append(_("【%(c)s】应填“是”或“否”") % {"c": column.header})
-    return data, errors
+                problems.add(column.key, invalid_choice(data[column.key], column.choices))
+    return data
 
 
-def _form_errors(form) -> list[str]:
-    messages = []
+def _read_choices(data: dict[str, Any], problems: RowProblems) -> None:
+    """Each choice column as its value; a cell naming none of them lists what it may hold."""
+    typed = {key: data[key] for key in CHOICES}
+    data["supervision_grade"] = data["supervision_grade"].upper()
+    data["status"] = data["status"] or Status.OPERATING
+    for key, choices in CHOICES.items():
+        data[key] = _choice(data[key], choices)
+        if data[key] and data[key] not in {value for value, _label in choices}:
+            problems.add(key, invalid_choice(typed[key], BY_KEY[key].choices))
+
+
+def _add_form_errors(form, problems: RowProblems) -> None:
     for field_name, field_errors in form.errors.items():
-        header = BY_KEY[field_name].header if field_name in BY_KEY else ""
         for message in field_errors:
-            messages.append(f"【{header}】{message}" if header else str(message))
-    return messages
+            problems.add(field_name if field_name in BY_KEY else None, message)
 
 
 def validate_sheet(
     sheet: SheetRows, *, user, progress: JobProgress | None = None
 ) -> tuple[list[tuple[int, Enterprise]], dict[int, list[str]]]:
-    """Validate every row; return the valid (row number, unsaved enterprise) and the errors."""
+    """Validate every row; return the valid (row number, unsaved enterprise) and the errors
+    (row number → its messages, one per cell, in column order)."""
     lookups = Lookups(user)
     form_lookups = lookups.form_lookups()
     departments = DepartmentResolver()
     valid: list[tuple[int, Enterprise]] = []
-    errors: dict[int, list[str]] = defaultdict(list)
+    problems_of: dict[int, RowProblems] = {}
     for done, (number, values) in enumerate(sheet.rows, start=1):
-        data, problems = _row_to_form_data(values, lookups)
+        problems = RowProblems(COLUMNS)
+        data = _row_to_form_data(values, lookups, problems)
         form = EnterpriseImportForm(data, user=user, lookups=form_lookups)
         if form.is_valid() and not problems:
             enterprise = form.save(commit=False)
             prepare_for_bulk(enterprise, by=user, departments=departments)
             valid.append((number, enterprise))
         else:
-            errors[number].extend(problems)
-            if form.errors:
-                errors[number].extend(_form_errors(form))
+            _add_form_errors(form, problems)
+            problems_of[number] = problems
         if progress:
             progress.step(done, _("正在校验第 %(n)d 行") % {"n": done})
-    _refuse_duplicates(valid, errors)
+    _refuse_duplicates(valid, problems_of)
+    errors = {number: problems_of[number].messages() for number in sorted(problems_of)}
     return [(n, e) for n, e in valid if n not in errors], errors
 
 
-def _refuse_duplicates(valid: list[tuple[int, Enterprise]], errors: dict[int, list[str]]) -> None:
-    header = BY_KEY["credit_code"].header
+def _refuse_duplicates(
+    valid: list[tuple[int, Enterprise]], problems_of: dict[int, RowProblems]
+) -> None:
+    """A code already registered names that enterprise; else copies within the file name
+    each other (one message per cell: the registered one wins)."""
+
+    def problems(number: int) -> RowProblems:
+        return problems_of.setdefault(number, RowProblems(COLUMNS))
+
     rows_by_code: dict[str, list[int]] = defaultdict(list)
     for number, enterprise in valid:
         rows_by_code[normalize_credit_code(enterprise.credit_code)].append(number)
-    for numbers in rows_by_code.values():
-        if len(numbers) > 1:
-            for number in numbers:
-                others = "、".join(str(n) for n in numbers if n != number)
-                errors[number].append(
-                    _("【%(h)s】与第 %(rows)s 行重复") % {"h": header, "rows": others}
-                )
     existing = Enterprise.objects.select_related("street").filter(
         credit_code__in=list(rows_by_code)
     )
     for enterprise in existing.iterator(chunk_size=2000):
         for number in rows_by_code[enterprise.credit_code]:
-            errors[number].append(f"【{header}】{duplicate_credit_code_message(enterprise)}")
+            problems(number).add("credit_code", duplicate_credit_code_message(enterprise))
+    for numbers in rows_by_code.values():
+        if len(numbers) > 1:
+            for number in numbers:
+                others = "、".join(str(n) for n in numbers if n != number)
+                problems(number).add("credit_code", _("与第 %(rows)s 行重复") % {"rows": others})
 
 
 def import_enterprises(
@@ -293,4 +351,5 @@ def import_enterprises(
     with transaction.atomic():
         created = enterprise_bulk_create(by=user, enterprises=[e for _n, e in valid])
     result.created = len(created)
+    result.created_ids = [enterprise.pk for enterprise in created]
     return result

@@ -10,10 +10,10 @@ from anjian.core.excel import error_report, write_ledger
 from anjian.core.jobs import JobFailed, JobProgress, job_finish, job_handler
 from anjian.core.models import BackgroundJob
 from anjian.enterprises import exporter
-from anjian.enterprises.importer import import_enterprises
+from anjian.enterprises.importer import JOB_KIND, MODE_ALL, import_enterprises
 from anjian.enterprises.ledger import COLUMNS
 
-IMPORT = "enterprise_import"
+IMPORT = JOB_KIND
 EXPORT = "enterprise_export"
 
 
@@ -25,9 +25,14 @@ def run_import(job: BackgroundJob, progress: JobProgress) -> None:
         )
     if result.file_error:  # the file as a whole is unusable: the job failed, and says why
         raise JobFailed(result.file_error, report=result.as_report())
+    # The file to fix and import again: the failed rows, or — when nothing was imported
+    # ("有错误时全部不导入") — every row, so the corrected file is the whole upload.
     output = None
+    nothing_imported = result.mode == MODE_ALL
     if result.errors and result.sheet is not None:
-        output = error_report(columns=COLUMNS, sheet=result.sheet, errors=result.errors)
+        output = error_report(
+            columns=COLUMNS, sheet=result.sheet, errors=result.errors, every_row=nothing_imported
+        )
     if result.created:
         message = _("已导入 %(n)d 家单位") % {"n": result.created}
     else:
@@ -35,7 +40,8 @@ def run_import(job: BackgroundJob, progress: JobProgress) -> None:
     job.message = message[:500]
     job.done = result.total
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    job_finish(job, report=result.as_report(), output=output, filename=f"导入错误行-{stamp}.xlsx")
+    name = _("导入待修正") if nothing_imported else _("导入错误行")
+    job_finish(job, report=result.as_report(), output=output, filename=f"{name}-{stamp}.xlsx")
 
 
 @job_handler(EXPORT)

@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accounts.models import phone_validator
-from anjian.core import search
+from anjian.core import pinyin, search
 from anjian.core.models import VersionedModel
 from anjian.core.scoping import ScopedQuerySet, ScopePaths
 from anjian.enterprises.choices import (
@@ -65,6 +65,66 @@ class EnterpriseQuerySet(ScopedQuerySet):
             ids = list(self.values_list("pk", flat=True)[k])
             return self.filter(pk__in=ids)
         return super().__getitem__(k)
+
+
+# The columns derived from the searched fields, and those fields (name first: it is also
+# found by its pinyin and sorts the lists).
+SEARCH_COLUMNS = ("search_document", "search_tokens", "name_sort_key")
+SEARCHED_FIELDS = (
+    "name",
+    "credit_code",
+    "address",
+    "legal_representative",
+    "principal_name",
+    "safety_manager_name",
+)
+
+
+def search_columns(enterprise) -> dict[str, str]:
+    """SEARCH_COLUMNS' values for an enterprise (or any object with SEARCHED_FIELDS: the
+    data migrations that recompute them pass historical models)."""
+    document, tokens = search.document(
+        *(getattr(enterprise, field) for field in SEARCHED_FIELDS), spoken=[enterprise.name]
+    )
+    return {
+        "search_document": document,
+        "search_tokens": tokens,
+        "name_sort_key": pinyin.sort_key(enterprise.name),
+    }
+
+
+def recompute_search_columns(model, *, batch_size: int = 2000) -> int:
+    """Recompute SEARCH_COLUMNS of every row of ``model`` (Enterprise, or its historical
+    model in a migration), in batches of ``batch_size`` read by id (only the searched
+    fields), each written with one UPDATE. Returns how many rows."""
+    rows = model._base_manager.only("pk", *SEARCHED_FIELDS).order_by("pk")
+    last, done = 0, 0
+    while batch := list(rows.filter(pk__gt=last)[:batch_size]):
+        for row in batch:
+            for field, value in search_columns(row).items():
+                setattr(row, field, value)
+        _write_search_columns(model, batch)
+        last, done = batch[-1].pk, done + len(batch)
+    return done
+
+
+def _write_search_columns(model, batch: list) -> None:
+    """One UPDATE for the batch. On PostgreSQL it joins the new values as arrays (linear in
+    the batch; 200,000 rows in about two minutes, most of it computing pinyin), where
+    ``bulk_update``'s CASE WHEN id = … per column compares every row with every id
+    (the same 200,000 rows took nine minutes)."""
+    if connection.vendor != "postgresql":
+        model._base_manager.bulk_update(batch, SEARCH_COLUMNS)
+        return
+    columns = ", ".join(f"{name} = v.{name}" for name in SEARCH_COLUMNS)
+    arrays = ", ".join(["%s::bigint[]"] + ["%s::text[]"] * len(SEARCH_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {model._meta.db_table} AS e SET {columns} "
+            f"FROM unnest({arrays}) AS v(id, {', '.join(SEARCH_COLUMNS)}) WHERE e.id = v.id",
+            [[row.pk for row in batch]]
+            + [[getattr(row, name) for row in batch] for name in SEARCH_COLUMNS],
+        )
 
 
 class Enterprise(VersionedModel):
@@ -183,6 +243,8 @@ class Enterprise(VersionedModel):
 
     search_document = models.TextField(editable=False, default="")
     search_tokens = models.TextField(editable=False, default="")
+    # The name's tone-less pinyin ("shanghaishihua"): lists sort by it, not by code point.
+    name_sort_key = models.CharField(max_length=pinyin.SORT_KEY_LENGTH, editable=False, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -198,10 +260,11 @@ class Enterprise(VersionedModel):
     class Meta:
         verbose_name = _("生产经营单位")
         verbose_name_plural = _("生产经营单位")
-        ordering = ["name", "id"]
+        # Pinyin order (上海石化 under S), the order of a Chinese dictionary.
+        ordering = ["name_sort_key", "id"]
         indexes = [
             # The list's default order, and its paging, read this index in order.
-            models.Index(fields=["name", "id"], name="enterprise_name_id"),
+            models.Index(fields=["name_sort_key", "id"], name="enterprise_name_sort_key"),
             # Home-page counts group scope rows by these; the region prefix leads.
             models.Index(
                 fields=["scope_region_code", "industry"],
@@ -247,8 +310,9 @@ class Enterprise(VersionedModel):
             ),
             models.Index(fields=["status"], name="enterprise_status"),
             # The list sorted by a column (?sort=…, the table's headers): without an index
-            # PostgreSQL sorts the whole scope to return 50 rows. name, credit_code, street,
-            # industry and status already lead an index; these are the others.
+            # PostgreSQL sorts the whole scope to return 50 rows. name (name_sort_key),
+            # credit_code, street, industry and status already lead an index; these are
+            # the others.
             models.Index(fields=["updated_at"], name="enterprise_updated_at"),
             models.Index(fields=["employees"], name="enterprise_employees"),
             models.Index(fields=["supervision_grade"], name="enterprise_grade"),
@@ -282,25 +346,14 @@ class Enterprise(VersionedModel):
 
     def refresh_derived_fields(self) -> None:
         self.scope_region_code = self.grid_id or self.street_id or ""
-        self.search_document, self.search_tokens = search.document(
-            self.name,
-            self.credit_code,
-            self.address,
-            self.legal_representative,
-            self.principal_name,
-            self.safety_manager_name,
-        )
+        for field, value in search_columns(self).items():
+            setattr(self, field, value)
 
     def save(self, *args, **kwargs):
         self.refresh_derived_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {
-                *update_fields,
-                "scope_region_code",
-                "search_document",
-                "search_tokens",
-            }
+            kwargs["update_fields"] = {*update_fields, "scope_region_code", *SEARCH_COLUMNS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

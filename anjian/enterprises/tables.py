@@ -18,6 +18,7 @@ class EnterpriseTable(tables.Table):
     name = tables.Column(
         linkify=True,
         verbose_name=_("单位名称"),
+        order_by=("name_sort_key", "id"),  # pinyin order, as the list's default
         # The results card boosts its sort and page links into #results; the detail
         # link is a whole-page navigation.
         attrs={"td": {"class": "text-wrap"}, "a": {"hx-boost": "false"}},
@@ -27,11 +28,11 @@ class EnterpriseTable(tables.Table):
         attrs={"th": {"class": WIDE_ONLY}, "td": {"class": f"font-monospace {WIDE_ONLY}"}},
     )
     street = tables.Column(
-        accessor="street__name", order_by=("street", "name"), verbose_name=_("街镇")
+        accessor="street__name", order_by=("street", "name_sort_key"), verbose_name=_("街镇")
     )
     industry = tables.Column(
         accessor="industry__name",
-        order_by=("industry", "name"),
+        order_by=("industry", "name_sort_key"),
         verbose_name=_("监管行业"),
         attrs={"th": {"class": WIDE_ONLY}, "td": {"class": WIDE_ONLY}},
     )

@@ -184,7 +184,7 @@ class EnterpriseImportTemplate(RegistryImportTemplate):
     title = exporter.SHEET_TITLE
     filename = "生产经营单位导入模板.xlsx"
     notes = (
-        gettext_lazy("第一行为表头，请勿修改；第二行为示例，导入前请删除或改为真实数据。"),
+        gettext_lazy("第一行为表头，请勿修改。"),
         gettext_lazy("橙色表头为必填列。统一社会信用代码列请保持文本格式。"),
         gettext_lazy(
             "单位的监管部门按“管行业必须管安全”自动确定；如需手工指定，请填写“监管部门”列。"

@@ -17,6 +17,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from anjian.enterprises.choices import KEY_FLAGS
 from anjian.hazards import services, tally
 from anjian.hazards.choices import Grade, ListingLevel, RevisitResult, Source, State
 from anjian.hazards.library.selectors import clauses_for_enterprise, suggest_clauses
@@ -29,21 +30,82 @@ from anjian.hazards.models import (
     SystemMeasure,
 )
 from anjian.regions.levels import district_of
-from anjian.regions.models import Region
+from anjian.regions.models import Industry, Region
 
+# (title, description, location, where it fits): industry codes or key flags of the unit
+# (``enterprises.choices.KEY_FLAGS``); None fits every unit. A hazard is only drawn from
+# the templates that fit its unit — no scaffolding at a school, no tank farm at a clinic.
+INDUSTRIAL = frozenset(
+    {
+        "hazchem",
+        "fireworks",
+        "metallurgy",
+        "nonferrous",
+        "building_materials",
+        "machinery",
+        "light_industry",
+        "textile",
+        "tobacco",
+        "special_equipment",
+        "hazardous_waste",
+    }
+)
 TEMPLATES = [
-    ("配电箱门未关闭、线路裸露", "车间配电箱门敞开，内部线路绝缘层破损", "生产车间东侧"),
-    ("消防通道堆放杂物", "消防通道内堆放纸箱、托盘，影响疏散", "一楼消防通道"),
-    ("灭火器过期未检", "灭火器压力表指针在红区，检验日期已过", "仓库门口"),
-    ("安全出口指示灯损坏", "疏散指示标志不亮，应急照明无法启动", "二楼走廊"),
-    ("特种作业人员无证上岗", "焊接作业人员未能出示特种作业操作证", "维修车间"),
-    ("有限空间未设警示标识", "污水井未设置有限空间警示标识，未建立台账", "厂区污水井"),
-    ("粉尘清扫不及时", "打磨工位积尘厚度超过规定，未按制度清扫", "打磨车间"),
-    ("危化品未分区分类存放", "氧化剂与易燃液体混存于同一仓间", "危化品仓库"),
-    ("可燃气体报警器失效", "储罐区可燃气体检测报警器离线，未及时修复", "储罐区"),
-    ("脚手架连墙件缺失", "外脚手架第5至7层连墙件缺失，立杆悬空", "3号楼外架"),
-    ("电动自行车室内充电", "员工在楼道内为电动自行车充电", "宿舍楼一层楼道"),
-    ("安全阀超期未校验", "蒸汽管道安全阀铅封缺失、超过校验期", "锅炉房"),
+    ("配电箱门未关闭、线路裸露", "配电箱门敞开，内部线路绝缘层破损", "配电间", None),
+    ("消防通道堆放杂物", "消防通道内堆放纸箱、托盘，影响疏散", "一楼消防通道", None),
+    ("灭火器过期未检", "灭火器压力表指针在红区，检验日期已过", "一楼大厅", None),
+    ("安全出口指示灯损坏", "疏散指示标志不亮，应急照明无法启动", "二楼走廊", None),
+    ("电动自行车室内充电", "在楼道内为电动自行车充电", "一层楼道", None),
+    ("特种作业人员无证上岗", "焊接作业人员未能出示特种作业操作证", "维修车间", INDUSTRIAL),
+    (
+        "有限空间未设警示标识",
+        "污水井未设置有限空间警示标识，未建立台账",
+        "厂区污水井",
+        {"confined_space"},
+    ),
+    ("粉尘清扫不及时", "打磨工位积尘厚度超过规定，未按制度清扫", "打磨车间", {"dust_explosion"}),
+    (
+        "危化品未分区分类存放",
+        "氧化剂与易燃液体混存于同一仓间",
+        "危化品仓库",
+        {"hazchem", "hazardous_waste", "involves_hazchem"},
+    ),
+    (
+        "可燃气体报警器失效",
+        "储罐区可燃气体检测报警器离线，未及时修复",
+        "储罐区",
+        {"hazchem", "gas"},
+    ),
+    (
+        "液氨管道阀门泄漏",
+        "冷库氨机房阀门填料处有氨味，未及时处置",
+        "冷库氨机房",
+        {"ammonia_refrigeration"},
+    ),
+    ("脚手架连墙件缺失", "外脚手架第5至7层连墙件缺失，立杆悬空", "3号楼外架", {"construction"}),
+    ("基坑临边防护缺失", "基坑东侧临边未设防护栏杆和挡脚板", "基坑东侧", {"construction"}),
+    ("塔吊限位装置失灵", "塔吊起重力矩限制器失效，仍在作业", "2号塔吊", {"construction"}),
+    ("安全阀超期未校验", "蒸汽管道安全阀铅封缺失、超过校验期", "锅炉房", INDUSTRIAL),
+    (
+        "叉车司机无证驾驶",
+        "仓库叉车司机未取得特种设备作业人员证",
+        "仓库装卸区",
+        {"trade_warehousing"},
+    ),
+    ("货架超高堆放", "货架顶层堆放高度超过限高线，未固定", "成品仓库", {"trade_warehousing"}),
+    ("燃气软管老化", "后厨燃气灶具连接软管老化开裂，未安装熄火保护", "后厨", {"commerce", "gas"}),
+    ("厨房油烟管道未清洗", "排油烟管道油垢较厚，超过清洗周期", "后厨", {"commerce"}),
+    ("实验室危化品台账不全", "化学实验室试剂柜危化品领用台账缺失", "化学实验室", {"education"}),
+    ("宿舍违规使用大功率电器", "学生宿舍内发现违规使用电热锅", "学生宿舍", {"education"}),
+    ("医用氧气瓶未固定", "病区氧气瓶未设防倒链，与热源距离不足", "住院部病区", {"health"}),
+    (
+        "营运车辆动态监控不在线",
+        "两辆危货运输车辆卫星定位终端长时间离线",
+        "停车场",
+        {"road_transport"},
+    ),
+    ("游乐设施未按期检验", "游乐设施定期检验报告过期，仍在运营", "游乐区", {"culture_tourism"}),
+    ("疏散通道上锁", "营业期间疏散通道门被锁闭", "商场二层", {"crowded_place", "culture_tourism"}),
 ]
 # (state, share) — most hazards end closed, as in a working district.
 STATES = [
@@ -158,6 +220,25 @@ def _age(hazard: Hazard, days: int, took: int = 0, late_by: int = 0) -> None:
     Revisit.objects.filter(hazard=hazard).update(due_on=F("due_on") - shift)
 
 
+def _district_name(enterprise, names: dict[str, str]) -> str:
+    code = district_of(enterprise.scope_region_code)
+    if code not in names:
+        names[code] = Region.objects.get(code=code).name
+    return names[code]
+
+
+def templates_for(enterprise, industries: dict) -> list[tuple[str, str, str]]:
+    """The templates that fit ``enterprise``: its industry's, its flags', and the general."""
+    marks = {industries.get(enterprise.industry_id)} | {
+        flag for flag in KEY_FLAGS if getattr(enterprise, flag, False)
+    }
+    return [
+        (title, description, location)
+        for title, description, location, fits in TEMPLATES
+        if fits is None or marks & set(fits)
+    ]
+
+
 def build_demo_hazards(*, by, enterprises, count: int, seed: int = 2026, progress=None) -> int:
     """``count`` hazards spread over ``enterprises``, at every state; returns how many."""
     rng = random.Random(seed)
@@ -165,10 +246,12 @@ def build_demo_hazards(*, by, enterprises, count: int, seed: int = 2026, progres
     if not enterprises or count <= 0:
         return 0
     any_clauses = StandardClause.objects.filter(is_active=True).exists()
+    industries = dict(Industry.objects.values_list("id", "code"))
+    names: dict[str, str] = {}
     built = 0
     for index in range(count):
         enterprise = rng.choice(enterprises)
-        title, description, location = rng.choice(TEMPLATES)
+        title, description, location = rng.choice(templates_for(enterprise, industries))
         state = _pick(rng, STATES)
         major = any_clauses and state != State.VOID and rng.random() < 0.06
         clauses = list(clauses_for_enterprise(enterprise)) if major else []
@@ -209,12 +292,14 @@ def build_demo_hazards(*, by, enterprises, count: int, seed: int = 2026, progres
                         note="回头看：整改措施持续有效（演示）",
                     )
             if major and hazard.is_open and state != State.REPORTED and rng.random() < 0.6:
+                district = _district_name(enterprise, names)
+                year = timezone.localdate().year
                 services.listing_create(
                     by=by,
                     hazard_id=hazard.pk,
                     level=rng.choice([ListingLevel.DISTRICT, ListingLevel.STREET]),
-                    authority="杨浦区安全生产委员会办公室",
-                    document_number=f"杨安委办督〔{timezone.localdate():%Y}〕{index + 1}号",
+                    authority=f"{district}安全生产委员会办公室",
+                    document_number=f"{district[0]}安委办督〔{year}〕{index + 1}号",
                     deadline=max(hazard.deadline, timezone.localdate()),
                     requirements="按期完成整改，整改期间落实临时安全措施（演示）",
                 )

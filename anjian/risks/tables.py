@@ -55,7 +55,7 @@ class RiskPointTable(tables.Table):
     )
     enterprise = tables.Column(
         accessor="enterprise__name",
-        order_by=("enterprise__name", "name"),
+        order_by=("enterprise__name_sort_key", "name"),  # units in pinyin order
         verbose_name=_("单位"),
         attrs={"td": {"class": "text-wrap"}},
     )

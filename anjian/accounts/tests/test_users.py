@@ -1,5 +1,9 @@
 """User management: administrators only, and a district administrator only inside the district."""
 
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
@@ -266,3 +270,46 @@ def test_a_district_administrator_cannot_move_an_account_out_of_the_district(
 
 def test_editing_a_missing_account_is_404(client_for, admin):
     assert client_for(admin).get(reverse("accounts:user_edit", args=[999999])).status_code == 404
+
+
+# --- last login --------------------------------------------------------------------------------
+
+
+def row_of(page: str, username: str) -> str:
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    return next(row for row in rows if f"<td>{username}" in row)
+
+
+def test_the_list_shows_each_accounts_last_login(client_for, admin):
+    at = datetime(2026, 11, 30, 9, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+    User.objects.filter(username="leader").update(last_login=at)
+    User.objects.filter(username="inspector").update(last_login=None)
+    page = client_for(admin).get(LIST).content.decode()
+    assert "最近登录" in page
+    assert "2026-11-30 09:15" in row_of(page, "leader")
+    assert "从未登录" in row_of(page, "inspector")
+    assert "从未登录" not in row_of(page, "leader")
+
+
+def test_the_user_page_shows_the_last_login_and_offers_a_password_reset(client_for, admin):
+    at = datetime(2026, 12, 1, 18, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+    User.objects.filter(username="leader").update(last_login=at)
+    page = client_for(admin).get(edit_url("leader")).content.decode()
+    activity = re.search(r'id="account-activity".*?</div>\s*</div>', page, re.S).group()
+    assert "最近登录" in activity
+    assert "2026-12-01 18:05" in activity
+    assert reverse("accounts:user_password_reset", args=[world.actor("leader").pk]) in page
+
+
+def test_an_account_that_never_logged_in_says_so(client_for, admin):
+    User.objects.filter(username="inspector").update(last_login=None)
+    page = client_for(admin).get(edit_url("inspector")).content.decode()
+    activity = re.search(r'id="account-activity".*?</div>\s*</div>', page, re.S).group()
+    assert "从未登录" in activity
+
+
+def test_the_list_offers_a_password_reset_for_others_not_oneself(client_for, admin):
+    page = client_for(admin).get(LIST).content.decode()
+    leader = world.actor("leader")
+    assert reverse("accounts:user_password_reset", args=[leader.pk]) in row_of(page, "leader")
+    assert "重置密码" not in row_of(page, "admin")

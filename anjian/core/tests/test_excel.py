@@ -10,10 +10,13 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from anjian.core.excel import (
+    EXAMPLE_MARK,
     Column,
     ExcelError,
+    RowProblems,
     SheetRows,
     error_report,
+    invalid_choice,
     read_rows,
     write_ledger,
     write_template,
@@ -193,23 +196,58 @@ def test_ledger_datetimes_are_written_in_shanghai_time():
     assert sheet["A2"].value == datetime.datetime(2026, 1, 2, 0, 30)
 
 
-def test_a_template_has_the_importable_headers_an_example_and_the_notes():
-    content = write_template(
+def template() -> bytes:
+    return write_template(
         title="导入", columns=COLUMNS, notes=["第一行为表头"], lists={"监管等级": ["A", "B", "C"]}
     )
-    workbook = load_workbook(BytesIO(content))
+
+
+def test_a_template_has_the_importable_headers_a_marked_example_and_the_notes():
+    workbook = load_workbook(BytesIO(template()))
     assert workbook.sheetnames == ["导入", "可选值", "填写说明"]
     rows = list(workbook["导入"].iter_rows(values_only=True))
     assert rows[0] == ("单位名称", "统一社会信用代码", "监管等级", "从业人数")
-    assert rows[1] == ("上海示例有限公司", "91310110MA1G000000", "B", 10)
+    assert rows[1] == ("【示例】上海示例有限公司", "91310110MA1G000000", "B", 10)
+    assert workbook["导入"]["A2"].comment.text.startswith("示例行：导入时自动跳过")
     validations = workbook["导入"].data_validations.dataValidation
     assert [str(v.sqref) for v in validations] == ["C2:C20001"]
     guide = list(workbook["填写说明"].iter_rows(values_only=True))
     assert ("单位名称（必填）", None) in guide  # no note: an empty cell
     assert (None, "第一行为表头") in guide
-    # The template itself passes the importer's header check.
-    sheet = read_rows(BytesIO(content), columns=COLUMNS, max_rows=10)
-    assert sheet.rows[0][0] == 2
+    assert any(
+        line[1] and line[1].startswith("第 2 行是示例（第一格以“【示例】”开头）") for line in guide
+    )
+
+
+def test_the_templates_example_row_is_skipped_not_imported_nor_an_error():
+    workbook = load_workbook(BytesIO(template()))
+    workbook["导入"].append(["甲公司", "A1", "C", 5])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    sheet = read_rows(buffer, columns=COLUMNS, max_rows=10)
+    assert sheet.rows == [
+        (3, {"单位名称": "甲公司", "统一社会信用代码": "A1", "监管等级": "C", "从业人数": 5})
+    ]
+    assert sheet.example_rows == [2]
+
+
+def test_a_template_with_only_its_example_row_has_no_data():
+    with pytest.raises(ExcelError) as caught:
+        read_rows(BytesIO(template()), columns=COLUMNS, max_rows=10)
+    assert str(caught.value) == "文件中只有模板的示例行（第 2 行），没有要导入的数据"
+
+
+def test_only_the_mark_at_the_start_of_the_first_cell_makes_an_example_row():
+    sheet = read(
+        ["单位名称", "统一社会信用代码"],
+        [EXAMPLE_MARK + "乙公司", "A2"],
+        [f" {EXAMPLE_MARK}丙公司", "A3"],
+        ["示例公司", "A4"],  # a real name that happens to start with 示例
+        ["丁公司【示例】", EXAMPLE_MARK],
+    )
+    assert sheet.example_rows == [2, 3]
+    assert [number for number, _values in sheet.rows] == [4, 5]
 
 
 def test_the_error_report_lists_only_failed_rows_with_their_messages():
@@ -220,6 +258,54 @@ def test_the_error_report_lists_only_failed_rows_with_their_messages():
         ("原行号", "单位名称", "统一社会信用代码", "错误说明"),
         (3, "乙公司", "A2", "代码无效；名称重复"),
     ]
+
+
+def test_the_error_report_of_every_row_marks_only_the_failed_ones():
+    sheet = read(["单位名称", "统一社会信用代码"], ["甲公司", "A1"], ["乙公司", "A2"])
+    content = error_report(columns=COLUMNS, sheet=sheet, errors={3: ["代码无效"]}, every_row=True)
+    rows = list(load_workbook(BytesIO(content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[1:] == [(2, "甲公司", "A1", None), (3, "乙公司", "A2", "代码无效")]
+
+
+def test_a_corrected_error_report_reads_back_without_its_own_columns():
+    sheet = read(
+        ["单位名称", "统一社会信用代码", "监管等级"], ["甲公司", "A1", "B"], ["乙公司", "A2", "X"]
+    )
+    content = error_report(columns=COLUMNS, sheet=sheet, errors={3: ["【监管等级】“X”无效"]})
+    workbook = load_workbook(BytesIO(content))
+    workbook.worksheets[0]["D2"] = "C"  # the fix
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    again = read_rows(buffer, columns=COLUMNS, max_rows=10)
+    assert again.headers == ["原行号", "单位名称", "统一社会信用代码", "监管等级", "错误说明"]
+    assert again.rows == [(2, {"单位名称": "乙公司", "统一社会信用代码": "A2", "监管等级": "C"})]
+
+
+# --- row problems ------------------------------------------------------------------------------
+
+
+def test_a_cell_keeps_its_first_problem_and_problems_follow_the_column_order():
+    problems = RowProblems(COLUMNS)
+    assert not problems
+    problems.add("employees", "应为整数")
+    problems.add("grade", "“X”无效")
+    problems.add("grade", "这个字段是必填项。")  # the same cell again: dropped
+    problems.add(None, "整行重复")
+    problems.add("name", "这个字段是必填项。")
+    problems.add("unknown", "不属于任何列")
+    assert problems and "grade" in problems and "code" not in problems
+    assert problems.messages() == [
+        "【单位名称】这个字段是必填项。",
+        "【监管等级】“X”无效",
+        "【从业人数】应为整数",
+        "整行重复",
+        "不属于任何列",
+    ]
+
+
+def test_an_invalid_choice_names_the_allowed_values():
+    assert invalid_choice("X", ("A", "B", "C", "D")) == "“X”无效，可选：A、B、C、D"
 
 
 # --- hostile files (issue 9): each ends quickly with a Chinese message -------------------------
@@ -349,8 +435,20 @@ def test_the_error_report_writes_the_uploaded_formula_as_text():
 
 
 def test_a_template_writes_formula_like_choices_and_examples_as_text():
-    columns = [Column("name", "单位名称", example=PLANTED[0]), Column("grade", "监管等级")]
+    columns = [
+        Column("name", "单位名称", example="甲公司"),  # the first cell carries the example mark
+        Column("remark", "备注", example=PLANTED[0]),
+        Column("grade", "监管等级"),
+    ]
     content = write_template(
         title="导入", columns=columns, notes=[PLANTED[1]], lists={"监管等级": PLANTED[2:]}
     )
     assert_text_cells(content, PLANTED)
+
+
+def test_a_templates_formula_like_first_example_stays_text_behind_the_mark():
+    columns = [Column("name", "单位名称", example=PLANTED[0])]
+    content = write_template(title="导入", columns=columns, notes=[], lists={})
+    cell = load_workbook(BytesIO(content)).worksheets[0]["A2"]
+    assert (cell.value, cell.data_type) == (EXAMPLE_MARK + PLANTED[0], "s")
+    assert [c.coordinate for c in cells(content) if c.data_type == "f"] == []

@@ -11,12 +11,14 @@ from openpyxl import load_workbook
 
 from anjian.core.models import BackgroundJob
 from anjian.enterprises.importer import MODE_ALL, MODE_VALID, import_enterprises
+from anjian.enterprises.ledger import IMPORT_COLUMNS
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.tests.import_support import HEADERS, row, xlsx
 from testsupport import world
 
 UPLOAD = "/enterprises/import/"
 TEMPLATE = "/enterprises/import/template.xlsx"
+KEYS = [column.key for column in IMPORT_COLUMNS]
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
@@ -147,16 +149,74 @@ def test_the_housing_officials_template_lists_only_their_industries(client_for, 
     assert sorted(industries) == sorted(["建筑施工", "燃气"])
 
 
-def test_a_filled_in_template_imports(client_for, street_officer):
+def template_with(client, rows: list[dict]) -> BytesIO:
+    """The downloaded template, its example row left as it is, ``rows`` filled in below."""
+    workbook = load_workbook(BytesIO(client.get(TEMPLATE).content))
+    sheet = workbook["生产经营单位"]
+    for values in rows:
+        sheet.append([values.get(key) for key in KEYS])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_the_templates_example_row_is_marked(client_for, street_officer):
+    workbook = load_workbook(BytesIO(client_for(street_officer).get(TEMPLATE).content))
+    sheet = workbook["生产经营单位"]
+    example = {cell.value: sheet.cell(row=2, column=cell.column).value for cell in sheet[1]}
+    assert example["单位名称"] == "【示例】上海示例化工有限公司"
+    assert example["所属街镇"] == "殷行街道"
+    assert sheet["A2"].comment is not None
+    guide = [line[1].value for line in workbook["填写说明"].iter_rows()]
+    assert any(text and "导入时自动跳过" in text for text in guide)
+
+
+def test_a_filled_in_template_imports_its_rows_and_skips_the_example(client_for, street_officer):
+    source = template_with(client_for(street_officer), [row(500), row(501)])
+    result = import_enterprises(source, user=street_officer)
+    assert (result.total, result.created, result.errors, result.file_error) == (2, 2, {}, "")
+    assert result.as_report()["example_rows"] == [2]
+    assert not Enterprise.objects.filter(name__contains="上海示例化工有限公司").exists()
+    assert (
+        Enterprise.objects.filter(
+            name__in=["导入测试00500有限公司", "导入测试00501有限公司"]
+        ).count()
+        == 2
+    )
+
+
+def test_the_example_row_is_skipped_even_with_a_valid_credit_code(client_for, street_officer):
+    """Recognised by its mark, not by failing: a valid example is still not imported."""
     content = client_for(street_officer).get(TEMPLATE).content
     workbook = load_workbook(BytesIO(content))
     sheet = workbook["生产经营单位"]
-    example = {cell.value: sheet.cell(row=2, column=cell.column).value for cell in sheet[1]}
-    assert example["所属街镇"] == "殷行街道"
-    sheet.cell(row=2, column=HEADERS.index("统一社会信用代码") + 1, value=world.credit_code(10_500))
+    sheet.cell(row=2, column=HEADERS.index("统一社会信用代码") + 1, value=world.credit_code(10_502))
+    sheet.append([row(503).get(key) for key in KEYS])
     buffer = BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
     result = import_enterprises(buffer, user=street_officer)
-    assert (result.created, dict(result.errors), result.file_error) == (1, {}, "")
-    assert Enterprise.objects.filter(name=example["单位名称"]).exists()
+    assert (result.created, result.errors) == (1, {})
+    assert not Enterprise.objects.filter(credit_code=world.credit_code(10_502)).exists()
+
+
+def test_an_untouched_template_has_nothing_to_import(client_for, street_officer):
+    source = template_with(client_for(street_officer), [])
+    result = import_enterprises(source, user=street_officer)
+    assert result.file_error == "文件中只有模板的示例行（第 2 行），没有要导入的数据"
+    assert result.created == 0
+
+
+def test_overwriting_the_example_row_imports_it(client_for, street_officer):
+    content = client_for(street_officer).get(TEMPLATE).content
+    workbook = load_workbook(BytesIO(content))
+    sheet = workbook["生产经营单位"]
+    for column, key in enumerate(KEYS, start=1):
+        sheet.cell(row=2, column=column).value = row(504).get(key)  # None clears the cell
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    result = import_enterprises(buffer, user=street_officer)
+    assert (result.created, result.errors) == (1, {})
+    assert Enterprise.objects.filter(name="导入测试00504有限公司").exists()

@@ -85,10 +85,10 @@ def test_a_code_registered_outside_the_importers_scope_is_still_a_duplicate(
         ({"employees": -3}, "【从业人员数】"),
         ({"principal_phone": "12"}, "【主要负责人电话】"),
         ({"economic_code": "E2614"}, "【国民经济行业代码】大类 26 不属于门类 E"),
-        ({"supervision_grade": "E"}, "【分级分类监管等级】"),
+        ({"supervision_grade": "E"}, "【分级分类监管等级】“E”无效，可选：A、B、C、D"),
         ({"insured_until": "明年"}, "【安责险有效期至】"),
         ({"standardisation_grade": "三级"}, "【标准化有效期至】已达标的单位请填写标准化有效期"),
-        ({"dust_explosion": "也许"}, "【粉尘涉爆】应填“是”或“否”"),
+        ({"dust_explosion": "也许"}, "【粉尘涉爆】“也许”无效，可选：是、否"),
         ({"latitude": 39.9, "longitude": 116.4}, "【纬度】坐标"),
         ({"name": ""}, "【单位名称】"),
     ],
@@ -118,6 +118,83 @@ def test_every_problem_of_a_row_is_reported_at_once(district_official):
     assert "【所属街镇】" in text
     assert "【从业人员数】" in text
     assert "【国民经济行业代码】" in text
+
+
+# --- one message per cell, the most specific; column order; the unit named ---------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "header", "expected"),
+    [
+        ({"street": "不存在街道"}, "所属街镇", "街镇“不存在街道”不存在或不在您的管辖范围内"),
+        ({"industry": "航天"}, "监管行业", "“航天”不存在或不在您的监管范围内"),
+        ({"supervision_grade": "X"}, "分级分类监管等级", "“X”无效，可选：A、B、C、D"),
+        ({"scale": "中型"}, "规模", "“中型”无效"),
+        ({"credit_code": 913101101234567890}, "统一社会信用代码", "被Excel存成了数字"),
+    ],
+)
+def test_a_filled_cell_naming_nothing_gets_one_message_not_also_required(
+    district_official, overrides, header, expected
+):
+    result = run([row(63, **overrides)], user=district_official)
+    about_cell = [m for m in result.errors[2] if m.startswith(f"【{header}】")]
+    assert len(about_cell) == 1, about_cell
+    assert expected in about_cell[0]
+    assert "必填" not in messages(result, 2)
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "allowed"),
+    [
+        ("supervision_grade", "X", "A、B、C、D"),
+        ("scale", "中型", "规上、规下"),
+        ("standardisation_grade", "四级", "一级、二级、三级"),
+        ("status", "倒闭", "在营、停产、歇业、注销"),
+        ("confined_space", "不确定", "是、否"),
+    ],
+)
+def test_an_invalid_choice_lists_the_allowed_values(district_official, key, typed, allowed):
+    from anjian.enterprises.ledger import BY_KEY
+
+    result = run([row(64, **{key: typed})], user=district_official)
+    assert result.errors[2] == [f"【{BY_KEY[key].header}】“{typed}”无效，可选：{allowed}"]
+
+
+def test_a_rows_errors_follow_the_templates_column_order(district_official):
+    result = run(
+        [
+            row(
+                65,
+                name="",
+                street="不存在街道",
+                employees="很多",
+                status="倒闭",
+                dust_explosion="也许",
+                supervision_grade="X",
+            )
+        ],
+        user=district_official,
+    )
+    headers = [message[1 : message.index("】")] for message in result.errors[2]]
+    assert headers == [
+        "单位名称",
+        "所属街镇",
+        "从业人员数",
+        "分级分类监管等级",
+        "经营状态",
+        "粉尘涉爆",
+    ]
+
+
+def test_each_error_row_names_its_unit_beside_the_row_number(district_official):
+    result = run(
+        [row(66), row(67, employees="很多"), row(68, name="", street="不存在街道")],
+        user=district_official,
+    )
+    assert [(e["row"], e["name"]) for e in result.as_report()["errors"]] == [
+        (3, "导入测试00067有限公司"),
+        (4, ""),
+    ]
 
 
 # --- modes: all or the valid rows, never half a row -------------------------------------

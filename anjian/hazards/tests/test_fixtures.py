@@ -4,8 +4,9 @@ import pytest
 
 from anjian.hazards import tally
 from anjian.hazards.choices import State
-from anjian.hazards.fixtures import MEASURES, build_demo_hazards
+from anjian.hazards.fixtures import MEASURES, build_demo_hazards, templates_for
 from anjian.hazards.models import Hazard, HazardTransition, SystemMeasure
+from anjian.regions.models import Industry
 from testsupport import world
 
 
@@ -37,3 +38,21 @@ def test_demo_hazards_reach_every_state_with_a_history_and_exact_figures(db):
     # Building again adds hazards but no second copy of the measures.
     build_demo_hazards(by=world.actor("admin"), enterprises=enterprises, count=5)
     assert SystemMeasure.objects.count() == measures.count()
+
+
+def test_demo_hazards_fit_their_unit(db):
+    """No scaffolding at a shop, no tank farm at a building site (issue 11, item 20): a
+    unit's hazards come from the general templates and those of its industry and flags."""
+    shop = world.enterprise("hongkou_shop")
+    chemical = world.enterprise("yinhang_chemical")
+
+    build_demo_hazards(by=world.actor("admin"), enterprises=[shop, chemical], count=80)
+
+    industries = dict(Industry.objects.values_list("id", "code"))
+    for enterprise in (shop, chemical):
+        fitting = {title for title, _d, _l in templates_for(enterprise, industries)}
+        titles = set(Hazard.objects.filter(enterprise=enterprise).values_list("title", flat=True))
+        assert titles and titles <= fitting, (enterprise.name, titles - fitting)
+    shop_titles = {title for title, _d, _l in templates_for(shop, industries)}
+    assert "脚手架连墙件缺失" not in shop_titles
+    assert "可燃气体报警器失效" not in shop_titles

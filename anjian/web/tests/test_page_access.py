@@ -54,6 +54,7 @@ PAGES: dict[str, Page] = {
     "accounts:user_edit": Page(args=lambda s: [s.user.pk]),
     # Not locked: let in and told so (302 back to the user page), nothing written.
     "accounts:user_unlock": Page(method="post", args=lambda s: [s.user.pk]),
+    "accounts:user_password_reset": Page(args=lambda s: [s.user.pk]),
     # An enterprise's own users are sent to their unit's page (a registry of one).
     "enterprises:enterprise_list": Page(ok=(200, 302)),
     "enterprises:enterprise_create": Page(),

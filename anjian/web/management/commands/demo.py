@@ -11,6 +11,7 @@ from auditlog.context import set_actor
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -170,18 +171,29 @@ class Command(BaseCommand):
             wanted = 0 if city_scale else count // 3
         if wanted <= 0:
             return
-        district = region_fixtures.DEMO_DISTRICT
-        enterprises = Enterprise.objects.filter(
-            scope_region_code__startswith=district, status="operating"
-        ).select_related("street")
-        with tqdm(total=wanted, desc="生成隐患", unit="条", disable=options["no_progress"]) as bar:
-            build_demo_hazards(
-                by=admin,
-                enterprises=enterprises,
-                count=wanted,
-                seed=options["seed"],
-                progress=bar.update,
-            )
+        # The demo district gets most; its neighbour its own share (its officials see a
+        # working ledger too, and never the demo district's).
+        shares = [
+            (region_fixtures.DEMO_DISTRICT, wanted),
+            (region_fixtures.NEIGHBOUR_DISTRICT, wanted // 4),
+        ]
+        with tqdm(
+            total=sum(n for _, n in shares),
+            desc="生成隐患",
+            unit="条",
+            disable=options["no_progress"],
+        ) as bar:
+            for offset, (district, share) in enumerate(shares):
+                enterprises = Enterprise.objects.filter(
+                    scope_region_code__startswith=district, status="operating"
+                ).select_related("street")
+                build_demo_hazards(
+                    by=admin,
+                    enterprises=enterprises,
+                    count=share,
+                    seed=options["seed"] + 100 * offset,
+                    progress=bar.update,
+                )
         own = EnterpriseUser.objects.filter(user__username="qy_manager").first()
         if own is not None:
             # The demo enterprise manager's own company: one hazard at every state.
@@ -196,9 +208,12 @@ class Command(BaseCommand):
         """Monitoring devices with thresholds (~250 for the default demo; not at city scale)."""
         if city_scale:
             return
-        enterprises = Enterprise.objects.filter(
-            scope_region_code__startswith=region_fixtures.DEMO_DISTRICT, status="operating"
-        ).order_by("pk")
+        operating = Enterprise.objects.filter(status="operating").order_by("pk")
+        demo = operating.filter(scope_region_code__startswith=region_fixtures.DEMO_DISTRICT)
+        neighbour = operating.filter(
+            scope_region_code__startswith=region_fixtures.NEIGHBOUR_DISTRICT
+        ).values("pk")[:80]  # the neighbour district's own devices, fewer
+        enterprises = operating.filter(Q(pk__in=demo.values("pk")) | Q(pk__in=neighbour))
         with tqdm(
             total=enterprises.count(),
             desc="生成监测设备",
@@ -224,6 +239,17 @@ class Command(BaseCommand):
                 by_approver=approver,
                 region=Region.objects.get(code=region_fixtures.DEMO_DISTRICT),
             )
+        # The neighbour district's own warnings: drafted by its 应急局, signed by the city's
+        # administrator (the district has no leader account in the demo).
+        neighbour_composer = User.objects.filter(username="hk_yjj").first()
+        city_approver = User.objects.filter(username="admin").first()
+        if neighbour_composer is not None and city_approver is not None:
+            with set_actor(neighbour_composer):
+                build_demo_warnings(
+                    by_composer=neighbour_composer,
+                    by_approver=city_approver,
+                    region=Region.objects.get(code=region_fixtures.NEIGHBOUR_DISTRICT),
+                )
 
     def _users(self, password: str) -> list[tuple[str, str, str]]:
         district = Region.objects.get(code=region_fixtures.DEMO_DISTRICT)
@@ -248,7 +274,7 @@ class Command(BaseCommand):
             ("yp_street", "陈静", Role.STREET, yinhang, None, "殷行街道安全办"),
             ("yp_grid", "刘洋", Role.STREET, grid, None, f"殷行街道{grid.name}网格员"),
             ("yp_inspector", "赵磊", Role.INSPECTOR, district, emergency, "杨浦区应急局执法人员"),
-            ("yp_leader", "孙伟", Role.LEADER, district, None, "杨浦区分管领导（只读）"),
+            ("yp_leader", "孙伟", Role.LEADER, district, None, "杨浦区分管领导"),
             (
                 "hk_yjj",
                 "周敏",
