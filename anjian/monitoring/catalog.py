@@ -69,11 +69,43 @@ DEVICE_TYPES = [
 ]
 
 
+# How many decimals each metric's values show (the instrument's resolution): levels to the
+# centimetre, process pressures to the kPa, gas concentrations to a tenth, counts whole.
+DECIMALS = {
+    ("tank", "level"): 2,
+    ("tank", "temp"): 1,
+    ("tank", "pressure"): 3,
+    ("reactor", "temp"): 1,
+    ("reactor", "pressure"): 3,
+    ("gas_lel", "lel"): 1,
+    ("gas_toxic", "co"): 0,
+    ("gas_toxic", "h2s"): 1,
+    ("elevator", "speed"): 2,
+    ("elevator", "load"): 0,
+    ("elevator", "door_open"): 0,
+    ("fire_water", "pressure"): 2,
+    ("fire_panel", "alarm"): 0,
+    ("fire_panel", "fault"): 0,
+    ("structure", "displacement"): 1,
+    ("structure", "tilt"): 2,
+}
+
+# On/off signals and what 1 means: their alarms read as this word (火警 is the top grade
+# wherever a fire panel is installed; the demo's thresholds set it so, see fixtures).
+SIGNALS = {
+    ("fire_panel", "alarm"): "火警",
+    ("fire_panel", "fault"): "故障",
+    ("elevator", "door_open"): "运行中开门",
+}
+
+
 def load(DeviceType, Metric) -> int:
     """Create or update the shipped types and metrics; returns how many metrics."""
     count = 0
-    # Migration 0002 runs this with the Metric of its day (before flat_line_samples).
-    has_flat_line = any(f.name == "flat_line_samples" for f in Metric._meta.get_fields())
+    # Older migrations run this with the Metric of their day (0002: before
+    # flat_line_samples; 0003: before decimals and signal_label).
+    fields = {f.name for f in Metric._meta.get_fields()}
+    has_flat_line = "flat_line_samples" in fields
     for code, name, category, metrics in DEVICE_TYPES:
         device_type, _created = DeviceType.objects.update_or_create(
             code=code, defaults={"name": name, "category": category}
@@ -90,6 +122,9 @@ def load(DeviceType, Metric) -> int:
             if has_flat_line:
                 # On/off signals (0–1) stand still for days; only measurements flat-line.
                 defaults["flat_line_samples"] = 0 if (low, high) == (0, 1) else 60
+            if "decimals" in fields:
+                defaults["decimals"] = DECIMALS[(code, m_code)]
+                defaults["signal_label"] = SIGNALS.get((code, m_code), "")
             Metric.objects.update_or_create(device_type=device_type, code=m_code, defaults=defaults)
             count += 1
     return count

@@ -57,8 +57,10 @@ def _deliver(alarm, step) -> None:
     ]
     if not recipients:
         return
-    subject = f"{alarm.device.name} {alarm.get_level_display()}"
-    text = f"{alarm.value:g}（阈值 {alarm.limit:g}） {alarm.get_absolute_url()}"
+    # "1号火灾报警控制器 火警（一级）" / "1号储罐 高高报（一级）", then what it read, at
+    # the metric's precision ("液位 9.50 m（阈值 9.20 m）"; a signal: its meaning).
+    subject = f"{alarm.device.name} {alarm.level_label}"
+    text = f"{alarm.reading_text} {alarm.get_absolute_url()}"
     for backend in backends():
         try:
             backend(recipients, subject, text)

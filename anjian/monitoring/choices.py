@@ -31,6 +31,16 @@ UPPER_LEVELS = (ThresholdLevel.HIGH, ThresholdLevel.HIGH_HIGH)
 FIRST_GRADE_LEVELS = (ThresholdLevel.HIGH_HIGH, ThresholdLevel.LOW_LOW)
 
 
+def grade_of(level: str) -> int:
+    """1 (一级) for the more severe level of a pair, else 2 (二级)."""
+    return 1 if level in FIRST_GRADE_LEVELS else 2
+
+
+# An alarm's grade: its name and its badge colour (一级 red, 二级 orange) on every page.
+GRADE_LABELS = {1: _("一级"), 2: _("二级")}
+GRADE_COLOURS = {1: "red", 2: "orange"}
+
+
 class AlarmState(models.TextChoices):
     ACTIVE = "active", _("待确认")
     ACKNOWLEDGED = "acknowledged", _("已确认")

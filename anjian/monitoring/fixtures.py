@@ -8,7 +8,8 @@ What an enterprise has installed follows what its kind is required to monitor:
   gas detectors (CO, H₂S) and, at chemical works, a reactor (temperature / pressure);
   LPG stations of the 燃气 industry a tank and a gas detector.
 - 商场、酒店、大厦 and other crowded places: the fire-water main pressure (low 0.10,
-  low-low 0.05 MPa) and the fire alarm panel; some of them, and property companies,
+  low-low 0.05 MPa) and the fire alarm panel (火警 at the first grade, 故障 at the
+  second); some of them, and property companies,
   elevators.
 - some construction sites: a foundation-pit / formwork structure monitor.
 
@@ -169,7 +170,7 @@ def _fire_panel(rng: random.Random, n: int) -> Kit:
         "fire_panel",
         f"{n}号火灾报警控制器",
         "一层消防控制室",
-        [Limit("alarm", H, 1.0, 0.0, 0), Limit("fault", H, 1.0, 0.0, 30)],
+        [Limit("alarm", HH, 1.0, 0.0, 0), Limit("fault", H, 1.0, 0.0, 30)],
     )
 
 

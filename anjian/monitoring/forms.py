@@ -1,9 +1,10 @@
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accounts.models import User
 from anjian.enterprises.models import Enterprise
-from anjian.monitoring.choices import AlarmCause, DeviceCategory, DeviceState, ThresholdLevel
+from anjian.monitoring.choices import AlarmCause, ThresholdLevel
 from anjian.monitoring.models import Device, Gateway
 
 # A device may watch one of its enterprise's risk points (Device.risk_point): a declared
@@ -17,6 +18,40 @@ class VersionForm(forms.Form):
 
 class AcknowledgeForm(VersionForm):
     note = forms.CharField(label=_("备注"), required=False, max_length=500)
+
+
+class AlarmVersionsField(forms.Field):
+    """The ticked alarms of a list, each as "id:version" (the version the list showed)."""
+
+    widget = forms.MultipleHiddenInput
+    most = 200  # a list page's most rows
+
+    def to_python(self, value) -> list[tuple[int, int]]:
+        items = []
+        for text in value or []:
+            alarm_id, _sep, version = str(text).partition(":")
+            if not (alarm_id.isdigit() and version.isdigit()):
+                raise forms.ValidationError(_("所选报警无效，请刷新页面后重试"))
+            items.append((int(alarm_id), int(version)))
+        return items
+
+    def validate(self, value) -> None:
+        if not value:
+            raise forms.ValidationError(_("请先勾选要确认的报警"))
+        if len(value) > self.most:
+            raise forms.ValidationError(_("一次最多确认 %(n)d 条报警") % {"n": self.most})
+
+
+class BatchAcknowledgeForm(forms.Form):
+    """批量确认 from the alarm list; ``query`` is the list's filter to return to."""
+
+    alarm = AlarmVersionsField(label=_("报警"))
+    note = forms.CharField(label=_("备注"), required=False, max_length=500)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def clean_query(self) -> str:
+        # Only a query string of the list (re-encoded): never a place to send the user.
+        return QueryDict(self.cleaned_data["query"]).urlencode()
 
 
 class DisposeForm(VersionForm):
@@ -33,16 +68,6 @@ class HazardFromAlarmForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class ConsoleFilter(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=60)
-    state = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部")), *DeviceState.choices]
-    )
-    category = forms.ChoiceField(
-        label=_("类别"), required=False, choices=[("", _("全部")), *DeviceCategory.choices]
     )
 
 

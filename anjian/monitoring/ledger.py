@@ -1,13 +1,22 @@
-"""报警处置台账: the alarm list's Excel columns."""
+"""报警处置台账: the alarm list's Excel columns. Values are numbers rounded to the metric's
+precision; an on/off signal's reads as its meaning (火警), its level as "火警（一级）"."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.excel import Column
+from anjian.monitoring import display
+
+LEDGER_TITLE = "报警处置台账"
 
 
 def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def _number(alarm, value):
+    """A limit: the number at the metric's precision (a signal's limit is no figure)."""
+    return "" if alarm.metric.signal_label else display.rounded(alarm.metric, value)
 
 
 ALARM_COLUMNS: list[Column] = [
@@ -15,10 +24,11 @@ ALARM_COLUMNS: list[Column] = [
     Column("device", str(_("设备编码")), 16, export=lambda a: a.device.code),
     Column("device_name", str(_("设备")), 24, export=lambda a: a.device.name),
     Column("metric", str(_("监测项")), 14, export=lambda a: a.metric.name),
-    Column("level", str(_("级别")), 14, export=lambda a: a.get_level_display()),
-    Column("limit", str(_("阈值")), 10, export=lambda a: a.limit),
-    Column("value", str(_("报警值")), 10, export=lambda a: a.value),
-    Column("peak", str(_("峰值")), 10, export=lambda a: a.peak),
+    Column("level", str(_("级别")), 14, export=lambda a: a.level_label),
+    Column("limit", str(_("阈值")), 10, export=lambda a: _number(a, a.limit)),
+    Column("value", str(_("报警值")), 10, export=lambda a: display.rounded(a.metric, a.value)),
+    Column("peak", str(_("峰值")), 10, export=lambda a: display.rounded(a.metric, a.peak)),
+    Column("unit", str(_("单位")), 8, export=lambda a: a.metric.unit),
     Column("raised_at", str(_("报警时间")), 20, export=lambda a: _when(a.raised_at)),
     Column("recovered_at", str(_("恢复时间")), 20, export=lambda a: _when(a.recovered_at)),
     Column("state", str(_("状态")), 10, export=lambda a: a.get_state_display()),

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from anjian.core.models import TransitionRecord, VersionedModel
 from anjian.core.scoping import ScopedQuerySet, ScopePaths
 from anjian.enterprises.owned import EnterpriseOwned
-from anjian.monitoring import hashes
+from anjian.monitoring import display, hashes
 from anjian.monitoring.choices import (
+    GRADE_COLOURS,
     OPEN_ALARM_STATES,
     AlarmCause,
     AlarmState,
@@ -31,6 +32,7 @@ from anjian.monitoring.choices import (
     QualityKind,
     RejectReason,
     ThresholdLevel,
+    grade_of,
 )
 
 code_validator = RegexValidator(
@@ -77,6 +79,19 @@ class Metric(models.Model):
     # A real sensor's value always moves a little: this many identical samples in a row
     # is a flat line (a stuck or faked sensor). 0 = not checked (on/off signals).
     flat_line_samples = models.PositiveIntegerField(_("不变判定（次）"), default=60)
+    # How its values read everywhere (pages, notices, texts, chart tooltips, the ledger):
+    # this many decimals, whatever the float carries (``monitoring.display``).
+    decimals = models.PositiveSmallIntegerField(
+        _("小数位数"), default=2, validators=[MaxValueValidator(6)]
+    )
+    # An on/off signal (0/1) names what 1 means — 火警, 故障 — and reads as that word,
+    # never as a number; empty for a measured value.
+    signal_label = models.CharField(
+        _("开关量含义"),
+        max_length=20,
+        blank=True,
+        help_text=_("开关量（0/1）监测项：值为 1 时的含义，如“火警”“故障”；测量值留空"),
+    )
 
     class Meta:
         verbose_name = _("监测项")
@@ -91,6 +106,10 @@ class Metric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+    @property
+    def is_signal(self) -> bool:
+        return bool(self.signal_label)
 
 
 class DeviceQuerySet(ScopedQuerySet):
@@ -307,7 +326,15 @@ class Threshold(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.metric} {self.get_level_display()} {self.value:g}"
+        return f"{self.metric} {self.level_label} {self.value_text}"
+
+    @property
+    def level_label(self) -> str:
+        return display.level_label(self.metric, self.level)
+
+    @property
+    def value_text(self) -> str:
+        return display.value_text(self.metric, self.value)
 
 
 class DutyPerson(models.Model):
@@ -477,14 +504,40 @@ class Alarm(EnterpriseOwned, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.device} {self.get_level_display()} {self.value:g}"
+        return f"{self.device} {self.level_label} {self.value_text}"
 
     def get_absolute_url(self) -> str:
         return reverse("monitoring:alarm_detail", args=[self.pk])
 
     @property
     def grade(self) -> int:
-        return 1 if self.level in (ThresholdLevel.HIGH_HIGH, ThresholdLevel.LOW_LOW) else 2
+        return grade_of(self.level)
+
+    @property
+    def colour(self) -> str:
+        """The badge colour of its grade (一级 red, 二级 orange)."""
+        return GRADE_COLOURS[self.grade]
+
+    # How it reads (``monitoring.display``): the metric's precision, a signal's meaning.
+    @property
+    def level_label(self) -> str:
+        return display.level_label(self.metric, self.level)
+
+    @property
+    def reading_text(self) -> str:
+        return display.alarm_reading(self)
+
+    @property
+    def value_text(self) -> str:
+        return display.value_text(self.metric, self.value)
+
+    @property
+    def peak_text(self) -> str:
+        return display.value_text(self.metric, self.peak)
+
+    @property
+    def limit_text(self) -> str:
+        return display.value_text(self.metric, self.limit)
 
 
 class AlarmEvent(TransitionRecord):

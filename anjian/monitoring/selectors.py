@@ -1,7 +1,7 @@
 """Reads of monitoring, always through the user's scope: the console, devices, alarms,
 online rates and alarm statistics."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
@@ -12,14 +12,23 @@ from django.utils.translation import gettext as _
 
 from anjian.core.todo import TodoItem
 from anjian.enterprises.models import Enterprise
+from anjian.monitoring import display
 from anjian.monitoring import permissions as perms
-from anjian.monitoring.choices import AlarmCause, AlarmState, DeviceState
+from anjian.monitoring.choices import (
+    FIRST_GRADE_LEVELS,
+    AlarmCause,
+    AlarmState,
+    DeviceState,
+)
+from anjian.monitoring.filters import AlarmFilterSet, DeviceFilterSet, open_quality_flags
 from anjian.monitoring.models import (
     Alarm,
     DeadLetter,
     Device,
+    DutyPerson,
     Gateway,
     LatestReading,
+    Metric,
     QualityFlag,
     Reading,
     TelemetryAuthFailure,
@@ -55,19 +64,12 @@ def devices_with_latest(devices) -> list[Device]:
 MAP_POINT_LIMIT = 5000
 
 
-def filtered_devices(user, data: dict):
-    """The active devices in scope narrowed by the console's filter (q, state, category)."""
+def device_filter(user, params) -> DeviceFilterSet:
+    """The active devices in scope narrowed by the console's filters (search, state,
+    category, street, industry, enterprise, major hazard source, data quality) — the
+    console, the device map and the 在线率 table's links."""
     devices = device_queryset(user).filter(is_active=True)
-    if data.get("q"):
-        q = data["q"]
-        devices = devices.filter(
-            Q(code__icontains=q) | Q(name__icontains=q) | Q(enterprise__name__icontains=q)
-        )
-    if data.get("state"):
-        devices = devices.filter(state=data["state"])
-    if data.get("category"):
-        devices = devices.filter(device_type__category=data["category"])
-    return devices
+    return DeviceFilterSet(params or None, queryset=devices, user=user)
 
 
 def map_points(devices) -> tuple[list[list], int]:
@@ -90,6 +92,16 @@ def map_points(devices) -> tuple[list[list], int]:
 
 def alarm_queryset(user):
     return Alarm.objects.for_user(user).select_related("device", "enterprise", "metric")
+
+
+def alarm_filter(user, params) -> AlarmFilterSet:
+    """报警处置 and its export: the alarms in scope by the list's filters, newest first;
+    without a state asked for, the open ones (未处置)."""
+    data = params.copy()
+    if not data.get("state"):
+        data["state"] = "open"
+    alarms = alarm_queryset(user).order_by("-raised_at", "-id")
+    return AlarmFilterSet(data, queryset=alarms, user=user)
 
 
 def todo_items(user) -> list[TodoItem]:
@@ -116,6 +128,40 @@ def open_alarms(user, limit: int = 50) -> list[Alarm]:
         alarm_queryset(user)
         .open()
         .order_by(F("acknowledged_at").asc(nulls_first=True), "-raised_at")[:limit]
+    )
+
+
+# The console announces (sound, browser notice) the first-grade alarms it has not seen
+# before: the live part carries the newest of them, the page compares with its last poll.
+CONSOLE_FEED_LIMIT = 50
+
+
+def console_alarm_feed(user) -> list[dict]:
+    """The unacknowledged first-grade (一级) alarms in scope, newest first, as the console's
+    script reads them: id, headline, text, link. An alarm the page did not list at its
+    previous refresh is new to it."""
+    alarms = (
+        alarm_queryset(user)
+        .filter(state=AlarmState.ACTIVE, level__in=FIRST_GRADE_LEVELS)
+        .order_by("-id")[:CONSOLE_FEED_LIMIT]
+    )
+    return [
+        {
+            "id": alarm.pk,
+            "title": display.alarm_title(alarm),
+            "body": f"{alarm.enterprise.name} · {alarm.reading_text}",
+            "url": alarm.get_absolute_url(),
+        }
+        for alarm in alarms
+    ]
+
+
+def duty_persons(enterprise_id: int) -> list[DutyPerson]:
+    """Who is on duty for the enterprise (told first, must acknowledge), with phones."""
+    return list(
+        DutyPerson.objects.filter(enterprise_id=enterprise_id, is_active=True)
+        .select_related("user")
+        .order_by("id")
     )
 
 
@@ -159,11 +205,19 @@ class OnlineRow:
     online: int = 0
     hazard_sources: int = 0
     hazard_sources_online: int = 0
-    quality_issues: int = 0
+    quality_issues: int = 0  # open data-quality findings
+    quality_devices: int = 0  # devices with at least one of them
+    # The device list's filter that shows exactly this row's devices (the links' base).
+    params: dict = field(default_factory=dict)
 
     @staticmethod
     def _rate(part: int, whole: int) -> float | None:
         return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def offline(self) -> int:
+        """Not online: offline, or never seen."""
+        return self.devices - self.online
 
     @property
     def online_rate(self):
@@ -177,7 +231,8 @@ class OnlineRow:
 
 def online_rates(user, group: str) -> list[OnlineRow]:
     """Online rates of the active devices in scope, by ``enterprise``, ``street`` or
-    ``industry``; never-seen devices count as not online."""
+    ``industry``; never-seen devices count as not online. Each row's ``params`` filter the
+    device list (``device_filter``) to exactly the devices the row counts."""
     key = {
         "enterprise": "enterprise_id",
         "street": "street",
@@ -188,11 +243,16 @@ def online_rates(user, group: str) -> list[OnlineRow]:
         devices = devices.annotate(street=code_at_sql("scope_region_code", RegionLevel.STREET))
     online = Q(state=DeviceState.ONLINE)
     source = Q(is_major_hazard_source=True)
-    rows = devices.values(key).annotate(
-        n=Count("id"),
-        up=Count("id", filter=online),
-        hs=Count("id", filter=source),
-        hs_up=Count("id", filter=source & online),
+    rows = (
+        devices.annotate(flagged=open_quality_flags())
+        .values(key)
+        .annotate(
+            n=Count("id"),
+            up=Count("id", filter=online),
+            hs=Count("id", filter=source),
+            hs_up=Count("id", filter=source & online),
+            qd=Count("id", filter=Q(flagged=True)),
+        )
     )
     issues = dict(
         QualityFlag.objects.filter(
@@ -219,6 +279,7 @@ def online_rates(user, group: str) -> list[OnlineRow]:
             hazard_sources=row["hs"],
             hazard_sources_online=row["hs_up"],
             quality_issues=issues.get(row[key], 0),
+            quality_devices=row["qd"],
         )
         for row in rows
     ]
@@ -227,14 +288,19 @@ def online_rates(user, group: str) -> list[OnlineRow]:
             Enterprise.objects.filter(pk__in=[int(r.key) for r in result]).values_list("pk", "name")
         )
         labels = {str(pk): name for pk, name in names.items()}
+        params = {r.key: {"enterprise": r.key} for r in result}
     elif group == "street":
         labels = dict(
             Region.objects.filter(code__in=[r.key for r in result]).values_list("code", "name")
         )
+        params = {r.key: {"street": r.key} for r in result}
     else:
-        labels = {str(pk): name for pk, name in Industry.objects.values_list("pk", "name")}
+        industries = Industry.objects.values_list("pk", "name", "code")
+        labels = {str(pk): name for pk, name, _code in industries}
+        params = {str(pk): {"industry": code} for pk, _name, code in industries}
     for row in result:
         row.label = labels.get(row.key, row.key)
+        row.params = params.get(row.key, {})
     result.sort(key=lambda r: (r.online_rate if r.online_rate is not None else 101, r.label))
     return result
 
@@ -248,6 +314,7 @@ def online_totals(user) -> OnlineRow:
         total.hazard_sources += row.hazard_sources
         total.hazard_sources_online += row.hazard_sources_online
         total.quality_issues += row.quality_issues
+        total.quality_devices += row.quality_devices
     return total
 
 
@@ -287,32 +354,99 @@ def alarm_figures(user, since: datetime | None = None) -> AlarmFigures:
     return AlarmFigures(**figures)
 
 
-def readings_chart(device: Device, readings: list[Reading]) -> list[dict]:
-    """The device page's chart data: per metric its points (oldest first, ms since the
-    epoch) and its active limits."""
-    limits: dict[int, list] = {}
-    for threshold in device.thresholds.filter(is_active=True):
-        limits.setdefault(threshold.metric_id, []).append(
-            {"label": str(threshold.get_level_display()), "value": threshold.value}
-        )
-    series: dict[int, dict] = {}
-    gaps: dict[int, int] = {}  # ms: a pause longer than three samples breaks the line
-    for metric in device.device_type.metrics.all():
-        series[metric.pk] = {
-            "code": metric.code,
-            "name": metric.name,
-            "unit": metric.unit,
-            "points": [],
-            "limits": limits.get(metric.pk, []),
-        }
-        gaps[metric.pk] = 3000 * metric.sampling_seconds
-    for reading in reversed(readings):
-        entry = series.get(reading.metric_id)
-        if entry is None:
-            continue
-        ms = int(reading.ts.timestamp() * 1000)
-        points = entry["points"]
-        if points and ms - points[-1][0] > gaps[reading.metric_id]:
+def _series(metric: Metric, limits: list[dict], rows, *, stride: int = 1) -> dict:
+    """One metric's chart: its points (oldest first, ms since the epoch; a pause longer
+    than three samples breaks the line), its limits, and how its values read (decimals,
+    a signal's meaning) for the tooltips and the axis."""
+    points: list[list] = []
+    gap = 3000 * metric.sampling_seconds * stride
+    for ts, value in rows:
+        ms = int(ts.timestamp() * 1000)
+        if points and ms - points[-1][0] > gap:
             points.append([points[-1][0] + 1, None])
-        points.append([ms, reading.value])
-    return [entry for entry in series.values() if entry["points"] or entry["limits"]]
+        # Rounded to the metric's precision: what the tooltip shows, and a smaller page.
+        points.append([ms, round(value, metric.decimals) + 0.0])
+    return {
+        "code": metric.code,
+        "name": metric.name,
+        "unit": metric.unit,
+        "decimals": metric.decimals,
+        "signal": metric.signal_label,
+        "points": points,
+        "limits": limits,
+    }
+
+
+def _limits(device: Device) -> dict[int, list[dict]]:
+    limits: dict[int, list] = {}
+    for threshold in device.thresholds.filter(is_active=True).select_related("metric"):
+        limits.setdefault(threshold.metric_id, []).append(
+            {"label": threshold.level_label, "value": threshold.value}
+        )
+    return limits
+
+
+def readings_chart(device: Device, readings: list[Reading]) -> list[dict]:
+    """The device page's chart data: per metric its points and its active limits."""
+    limits = _limits(device)
+    rows: dict[int, list] = {}
+    for reading in reversed(readings):
+        rows.setdefault(reading.metric_id, []).append((reading.ts, reading.value))
+    series = [
+        _series(metric, limits.get(metric.pk, []), rows.get(metric.pk, []))
+        for metric in device.device_type.metrics.all()
+    ]
+    return [entry for entry in series if entry["points"] or entry["limits"]]
+
+
+ALARM_CHART_BEFORE = timedelta(hours=2)
+ALARM_CHART_AFTER = timedelta(hours=1)
+ALARM_CHART_ROWS = 20_000  # read at most; drawn as at most ALARM_CHART_POINTS
+ALARM_CHART_POINTS = 2_000
+
+
+def _thin(rows: list[tuple], most: int) -> tuple[list[tuple], int]:
+    """At most ``most`` points of ``rows``: per bucket its lowest and highest reading, in
+    time order (a peak is never thinned away); and the bucket size."""
+    if len(rows) <= most:
+        return rows, 1
+    size = -(-2 * len(rows) // most)
+    kept = []
+    for start in range(0, len(rows), size):
+        bucket = rows[start : start + size]
+        low = min(bucket, key=lambda r: r[1])
+        high = max(bucket, key=lambda r: r[1])
+        kept.extend(sorted({low, high}, key=lambda r: r[0]))
+    return kept, size
+
+
+def alarm_chart(alarm: Alarm, now: datetime | None = None) -> dict:
+    """The alarm page's chart: the alarmed metric from two hours before the alarm to one
+    hour after it (or now, if sooner), its limits (the one it crossed included, even if
+    changed since) and marks at the alarm and the recovery. The readings are one range of
+    the table's key (device, metric, ts), so one index scan of the month's partition."""
+    now = now or timezone.now()
+    start = alarm.raised_at - ALARM_CHART_BEFORE
+    end = max(min(alarm.raised_at + ALARM_CHART_AFTER, now), alarm.raised_at)
+    rows = list(
+        Reading.objects.filter(
+            device_id=alarm.device_id, metric_id=alarm.metric_id, ts__gte=start, ts__lte=end
+        )
+        .order_by("ts")
+        .values_list("ts", "value")[:ALARM_CHART_ROWS]
+    )
+    rows, stride = _thin(rows, ALARM_CHART_POINTS)
+    limits = _limits(alarm.device).get(alarm.metric_id, [])
+    if not any(limit["value"] == alarm.limit for limit in limits):
+        label = _("%(l)s（报警时）") % {"l": alarm.level_label}
+        limits.append({"label": label, "value": alarm.limit})
+    series = _series(alarm.metric, limits, rows, stride=stride)
+
+    def ms(moment: datetime) -> int:
+        return int(moment.timestamp() * 1000)
+
+    series["marks"] = [{"label": str(_("报警")), "at": ms(alarm.raised_at)}]
+    if alarm.recovered_at is not None and alarm.recovered_at <= end:
+        series["marks"].append({"label": str(_("恢复")), "at": ms(alarm.recovered_at)})
+    series["window"] = [ms(start), ms(end)]
+    return series

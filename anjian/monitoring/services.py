@@ -8,6 +8,7 @@ in one step. Every change is an ``AlarmEvent``; concurrent changes: one wins
 (compare-and-set on state and version), the other gets a Conflict.
 """
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -25,7 +26,7 @@ from anjian.enterprises.selectors import enterprise_for_write
 # import-linter contract in pyproject.toml); hazards never imports monitoring.
 from anjian.hazards import services as hazard_services
 from anjian.hazards.choices import Source
-from anjian.monitoring import channels, lifecycle
+from anjian.monitoring import channels, display, lifecycle
 from anjian.monitoring import permissions as perms
 from anjian.monitoring.choices import (
     OPEN_ALARM_STATES,
@@ -75,12 +76,12 @@ def alarm_raise(rule, breach, ts: datetime, value: float) -> tuple[Alarm, bool]:
         return Alarm.objects.get(
             threshold_id=rule.id, recovered_at__isnull=True, state__in=OPEN_ALARM_STATES
         ), False
-    _event(alarm, "raised", at=ts, note=f"{threshold.metric} = {value:g}（阈值 {rule.value:g}）")
+    alarm.metric = threshold.metric
+    _event(alarm, "raised", at=ts, note=alarm.reading_text)
     notify(
         users=duty_users(device.enterprise_id),
-        title=_("监测报警：%(d)s %(l)s") % {"d": device.name, "l": alarm.get_level_display()},
-        body=_("%(m)s 当前 %(v)g，阈值 %(t)g。请立即确认并处置。")
-        % {"m": threshold.metric, "v": value, "t": rule.value},
+        title=_("监测报警：%(d)s %(l)s") % {"d": device.name, "l": alarm.level_label},
+        body=_("%(r)s。请立即确认并处置。") % {"r": alarm.reading_text},
         url=alarm.get_absolute_url(),
         kind="alarm_raised",
         dedupe_key=f"alarm-{alarm.pk}",
@@ -96,15 +97,17 @@ def alarm_recover(alarm_id: int, ts: datetime, value: float) -> Alarm | None:
     )
     if not updated:
         return None
-    alarm = Alarm.objects.get(pk=alarm_id)
-    _event(alarm, "recovered", at=ts, note=f"{value:g}")
+    alarm = Alarm.objects.select_related("metric").get(pk=alarm_id)
+    _event(alarm, "recovered", at=ts, note=display.value_text(alarm.metric, value))
     return alarm
 
 
 def _alarm_for_write(by, alarm_id: int) -> Alarm:
     if not by.can(perms.ALARM_HANDLE):
         raise NotPermitted()
-    return Alarm.objects.for_user(by).select_related("device", "enterprise").get(pk=alarm_id)
+    return (
+        Alarm.objects.for_user(by).select_related("device", "enterprise", "metric").get(pk=alarm_id)
+    )
 
 
 @transaction.atomic
@@ -119,6 +122,44 @@ def alarm_acknowledge(*, by, alarm_id: int, expected_version: int | None, note: 
         values={"acknowledged_at": timezone.now(), "acknowledged_by": by},
         reason=(note or "").strip(),
     )
+
+
+@dataclass
+class BatchAcknowledged:
+    """What a batch 确认 did: the alarms acknowledged (a double submit of one's own
+    acknowledgement counts as done), those that changed since the list was read
+    (``conflicts``: the alarm as it is now and the reason), and the ids not found in the
+    user's scope."""
+
+    acknowledged: list[Alarm] = field(default_factory=list)
+    conflicts: list[tuple[Alarm, str]] = field(default_factory=list)
+    missing: list[int] = field(default_factory=list)
+
+
+def alarm_acknowledge_batch(
+    *, by, items: list[tuple[int, int]], note: str = ""
+) -> BatchAcknowledged:
+    """确认 several alarms at once: each ``(alarm id, version read)`` goes through the
+    ALARM lifecycle on its own (``alarm_acknowledge``, its own savepoint), so one that
+    someone else changed meanwhile is a conflict and the rest are still acknowledged."""
+    if not by.can(perms.ALARM_HANDLE):
+        raise NotPermitted()
+    outcome = BatchAcknowledged()
+    seen = set()
+    for alarm_id, version in items:
+        if alarm_id in seen:
+            continue
+        seen.add(alarm_id)
+        try:
+            alarm = alarm_acknowledge(by=by, alarm_id=alarm_id, expected_version=version, note=note)
+        except Alarm.DoesNotExist:
+            outcome.missing.append(alarm_id)
+        except Conflict as refusal:
+            current = _alarm_for_write(by, alarm_id)
+            outcome.conflicts.append((current, str(refusal)))
+        else:
+            outcome.acknowledged.append(alarm)
+    return outcome
 
 
 @transaction.atomic
@@ -146,6 +187,20 @@ def alarm_dispose(
     )
 
 
+def _description(alarm: Alarm, metric) -> str:
+    """The hazard's description when the user leaves it empty: what the alarm read."""
+    at = timezone.localtime(alarm.raised_at).strftime("%Y-%m-%d %H:%M")
+    if metric.signal_label:
+        return _("%(s)s（%(at)s）") % {"s": alarm.level_label, "at": at}
+    return _("%(m)s %(v)s，超过%(l)s %(t)s（%(at)s）") % {
+        "m": metric.name,
+        "v": display.value_text(metric, alarm.peak),
+        "l": alarm.level_label,
+        "t": display.value_text(metric, alarm.limit),
+        "at": at,
+    }
+
+
 @transaction.atomic
 def alarm_to_hazard(*, by, alarm_id: int, title: str = "", description: str = ""):
     """Raise a hazard (source 监测报警, linked to the alarm) from a real alarm, once."""
@@ -161,16 +216,7 @@ def alarm_to_hazard(*, by, alarm_id: int, title: str = "", description: str = ""
         enterprise=alarm.enterprise,
         source=Source.ALARM,
         title=(title or "").strip() or _("%(d)s %(m)s超限") % {"d": device.name, "m": metric.name},
-        description=(description or "").strip()
-        or _("%(m)s %(v)g%(u)s，超过%(l)s %(t)g%(u)s（%(at)s）")
-        % {
-            "m": metric.name,
-            "v": alarm.peak,
-            "u": metric.unit,
-            "l": alarm.get_level_display(),
-            "t": alarm.limit,
-            "at": timezone.localtime(alarm.raised_at).strftime("%Y-%m-%d %H:%M"),
-        },
+        description=(description or "").strip() or _description(alarm, metric),
         location=device.location or device.name,
         found_at=alarm.raised_at,
         latitude=device.latitude,
@@ -383,12 +429,12 @@ def threshold_set(
         if before != (value, hysteresis, min_duration_seconds):
             _flag_config_change(
                 device,
-                _("%(m)s %(l)s 阈值由 %(a)g 改为 %(b)g")
+                _("%(m)s %(l)s 阈值由 %(a)s 改为 %(b)s")
                 % {
                     "m": metric.name,
-                    "l": threshold.get_level_display(),
-                    "a": before[0],
-                    "b": value,
+                    "l": threshold.level_label,
+                    "a": display.value_text(metric, before[0]),
+                    "b": display.value_text(metric, value),
                 },
             )
     return threshold

@@ -50,7 +50,7 @@ def escalate_alarms(now: datetime | None = None) -> int:
                 ).update(escalation=step, version=F("version") + 1)
                 if not won:
                     continue
-                alarm = Alarm.objects.select_related("device").get(pk=alarm_id)
+                alarm = Alarm.objects.select_related("device", "metric").get(pk=alarm_id)
                 label = EscalationStep(step).label
                 ALARM.record_event(
                     alarm,
@@ -62,13 +62,8 @@ def escalate_alarms(now: datetime | None = None) -> int:
                     users=step_users(alarm, step),
                     title=_("报警未确认（已上报%(to)s）：%(d)s")
                     % {"to": label, "d": alarm.device.name},
-                    body=_("%(l)s，报警值 %(v)g，阈值 %(t)g，%(m)s 分钟内无人确认。")
-                    % {
-                        "l": alarm.get_level_display(),
-                        "v": alarm.value,
-                        "t": alarm.limit,
-                        "m": minutes,
-                    },
+                    body=_("%(r)s，%(m)s 分钟内无人确认。")
+                    % {"r": _escalated_reading(alarm), "m": minutes},
                     url=alarm.get_absolute_url(),
                     kind="alarm_escalated",
                     dedupe_key=f"alarm-{alarm.pk}-step-{step}",
@@ -76,6 +71,13 @@ def escalate_alarms(now: datetime | None = None) -> int:
                 channels.send_alarm(alarm, step=step)
                 climbed += 1
     return climbed
+
+
+def _escalated_reading(alarm: Alarm) -> str:
+    """ "高报（二级），液位 9.50 m（阈值 9.20 m）"; a signal says it once: "火警（一级）"."""
+    if alarm.metric.signal_label:
+        return alarm.level_label
+    return f"{alarm.level_label}，{alarm.reading_text}"
 
 
 def detect_offline(now: datetime | None = None) -> int:

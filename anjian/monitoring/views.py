@@ -3,6 +3,7 @@ rates, the dead-letter table. The registry (devices, gateways, duty persons, the
 map) is declared on the core registry base (core/registry.py)."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,21 +20,25 @@ from anjian.core.excel import write_ledger
 from anjian.core.forms import attachment, is_htmx_partial, submit
 from anjian.core.pagination import page_of
 from anjian.core.registry import (
+    XLSX,
     RegistryAction,
     RegistryDetail,
     RegistryEdit,
     RegistryList,
     RegistryMap,
     RegistryMapPoints,
+    about_lines,
 )
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import permissions as hazard_perms
 from anjian.monitoring import forms, lifecycle, selectors, services
 from anjian.monitoring import permissions as perms
-from anjian.monitoring.choices import AlarmState, DeviceState, RejectReason
-from anjian.monitoring.ledger import ALARM_COLUMNS
+from anjian.monitoring.choices import DeviceState, RejectReason
+from anjian.monitoring.filters import NOT_ONLINE
+from anjian.monitoring.ledger import ALARM_COLUMNS, LEDGER_TITLE
 from anjian.monitoring.lifecycle import ALARM
 from anjian.monitoring.models import DutyPerson
+from anjian.monitoring.tables import AlarmTable
 from anjian.regions import selectors as region_selectors
 
 
@@ -41,14 +46,18 @@ from anjian.regions import selectors as region_selectors
 @requires(perms.MONITOR_VIEW)
 def console(request):
     """实时监测: every device in scope with its latest values, and the open alarms.
-    The page refreshes its live part every few seconds (htmx), without reload."""
-    devices = _console_devices(request)
-    page = page_of(request, devices.order_by("enterprise__name", "code"), per_page=50)
+    The page refreshes its live part every few seconds (htmx), without reload; the live
+    part carries the unacknowledged 一级 alarms, which the page's script announces (sound,
+    browser notice) when one was not there at the previous refresh."""
+    filterset = selectors.device_filter(request.user, request.GET)
+    devices = filterset.qs.order_by("enterprise__name", "code")
+    page = page_of(request, devices, per_page=50)
     context = {
-        "form": forms.ConsoleFilter(request.GET or None),
+        "filterset": filterset,
         "page": page,
         "devices": selectors.devices_with_latest(page.object_list),
         "alarms": selectors.open_alarms(request.user, limit=20),
+        "alarm_feed": selectors.console_alarm_feed(request.user),
         "totals": selectors.online_totals(request.user),
         "figures": selectors.alarm_figures(request.user, since=timezone.now() - timedelta(days=1)),
         "refreshed_at": timezone.now(),
@@ -60,9 +69,8 @@ def console(request):
 
 
 def _console_devices(request):
-    """The active devices in scope, narrowed by the console's filter (q, state, category)."""
-    form = forms.ConsoleFilter(request.GET or None)
-    return selectors.filtered_devices(request.user, form.cleaned_data if form.is_valid() else {})
+    """The active devices in scope, narrowed by the console's filters."""
+    return selectors.device_filter(request.user, request.GET).qs
 
 
 def _map_legend() -> list[tuple[str, str]]:
@@ -84,7 +92,8 @@ class DeviceMap(RegistryMap):
         }
 
     def get_extra_context(self, **context) -> dict:
-        return {"form": forms.ConsoleFilter(self.request.GET or None), "legend": _map_legend()}
+        filterset = selectors.device_filter(self.request.user, self.request.GET)
+        return {"form": filterset.form, "legend": _map_legend()}
 
 
 class DeviceMapPoints(RegistryMapPoints):
@@ -106,7 +115,7 @@ class DeviceDetail(RegistryDetail):
         readings = selectors.recent_readings(obj, limit=3000)
         return {
             "thresholds": obj.thresholds.select_related("metric").order_by("metric", "level"),
-            "alarms": obj.alarms.order_by("-raised_at")[:20],
+            "alarms": obj.alarms.select_related("metric").order_by("-raised_at")[:20],
             "flags": obj.quality_flags.select_related("metric")[:20],
             "readings": readings[:200],
             "chart": selectors.readings_chart(obj, readings),
@@ -114,45 +123,95 @@ class DeviceDetail(RegistryDetail):
         }
 
 
-def _alarms(request):
-    alarms = selectors.alarm_queryset(request.user)
-    state = request.GET.get("state", "open")
-    if state == "open":
-        alarms = alarms.open()
-    elif state in AlarmState.values:
-        alarms = alarms.filter(state=state)
-    return alarms.order_by("-raised_at"), state
+class AlarmList(RegistryList):
+    """报警处置: the alarms in scope by level, street, enterprise, device type, date and
+    state (未处置 unless asked), with a tick box on each unacknowledged one for 批量确认."""
 
+    access = perms.MONITOR_VIEW
+    filterset = selectors.alarm_filter
+    table = AlarmTable
+    template_name = "monitoring/alarm_list.html"
 
-@require_GET
-@requires(perms.MONITOR_VIEW)
-def alarm_list(request):
-    alarms, state = _alarms(request)
-    page = page_of(request, alarms, per_page=50)
-    return render(
-        request,
-        "monitoring/alarm_list.html",
-        {"page": page, "state": state, "states": AlarmState.choices},
-    )
+    def get_extra_context(self, **context) -> dict:
+        return {"may_handle": self.request.user.can(perms.ALARM_HANDLE)}
 
 
 @require_GET
 @requires(perms.MONITOR_VIEW)
 def alarm_export(request):
-    """报警处置台账 — the list as filtered, every row."""
-    alarms, _state = _alarms(request)
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    """报警处置台账 — exactly the list as filtered (the same filters), every row."""
+    filterset = selectors.alarm_filter(request.user, request.GET)
+    response = HttpResponse(content_type=XLSX)
     write_ledger(
         response,
-        title="报警处置台账",
+        title=LEDGER_TITLE,
         columns=ALARM_COLUMNS,
-        objects=alarms.select_related("hazard").iterator(chunk_size=1000),
-        about=[(_("范围"), str(request.user.scope.label))],
+        objects=filterset.qs.select_related("hazard").iterator(chunk_size=1000),
+        about=about_lines(request.user, filterset, ledger=LEDGER_TITLE),
     )
-    attachment(response, "报警处置台账.xlsx")
+    attachment(response, f"{LEDGER_TITLE}-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx")
     return response
+
+
+@require_POST
+@requires(perms.ALARM_HANDLE)
+def alarm_acknowledge_batch(request):
+    """批量确认: the ticked alarms, each at the version the list showed; those changed
+    meanwhile are named as conflicts, the rest acknowledged. Back to the list as it was."""
+    form = forms.BatchAcknowledgeForm(request.POST)
+    outcome = submit(
+        request,
+        form,
+        lambda data: services.alarm_acknowledge_batch(
+            by=request.user, items=data["alarm"], note=data["note"]
+        ),
+    )
+    back = reverse("monitoring:alarm_list")
+    query = getattr(form, "cleaned_data", {}).get("query", "")  # valid even if nothing ticked
+    if query:
+        back = f"{back}?{query}"
+    if not outcome.done:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    for level, text in batch_summary(outcome.result):
+        messages.add_message(request, level, text)
+    return redirect(back)
+
+
+def batch_summary(result: services.BatchAcknowledged) -> list[tuple[int, str]]:
+    """The batch 确认 in plain Chinese: how many were acknowledged, and each alarm that
+    was not, with why (someone acted first, its state now)."""
+    lines = []
+    if result.acknowledged:
+        lines.append(
+            (messages.SUCCESS, _("已确认 %(n)d 条报警。") % {"n": len(result.acknowledged)})
+        )
+    if result.conflicts:
+        named = "；".join(
+            _("%(d)s %(m)s（现为“%(s)s”）")
+            % {"d": a.device.name, "m": a.metric.name, "s": a.get_state_display()}
+            for a, _reason in result.conflicts
+        )
+        lines.append(
+            (
+                messages.WARNING,
+                _(
+                    "%(n)d 条报警在您查看后已有变化（他人已确认、处置或报警已上报/恢复），"
+                    "未确认：%(a)s。请核对后再确认。"
+                )
+                % {"n": len(result.conflicts), "a": named},
+            )
+        )
+    if result.missing:
+        lines.append(
+            (
+                messages.WARNING,
+                _("%(n)d 条报警不存在或不在您的范围内。") % {"n": len(result.missing)},
+            )
+        )
+    return lines
 
 
 def _render_alarm(request, alarm, *, bound=None, status=200, error=""):
@@ -162,6 +221,8 @@ def _render_alarm(request, alarm, *, bound=None, status=200, error=""):
         "monitoring/alarm_detail.html",
         {
             "alarm": alarm,
+            "duty_persons": selectors.duty_persons(alarm.enterprise_id),
+            "chart": [selectors.alarm_chart(alarm)],
             "events": alarm.events.select_related("by"),
             "acknowledge_form": bound.get("acknowledge")
             or forms.AcknowledgeForm(initial={"version": alarm.version}),
@@ -250,6 +311,26 @@ def alarm_hazard(request, pk: int):
     )
 
 
+# The 在线率 table's numbers as links: each opens the console's device list filtered to
+# exactly the devices it counts (the row's own filter plus one of these).
+DRILL_DOWN = {
+    "devices": {},
+    "online": {"state": DeviceState.ONLINE},
+    "offline": {"state": NOT_ONLINE},
+    "hazard_sources": {"hazard_source": "on"},
+    "hazard_sources_online": {"hazard_source": "on", "state": DeviceState.ONLINE},
+    "quality_devices": {"quality": "on"},
+}
+
+
+def drill_down_links(params: dict) -> dict[str, str]:
+    base = reverse("monitoring:console")
+    return {
+        name: f"{base}?{urlencode({**params, **extra})}" if params or extra else base
+        for name, extra in DRILL_DOWN.items()
+    }
+
+
 @require_GET
 @requires(perms.MONITOR_VIEW)
 def rates(request):
@@ -257,6 +338,11 @@ def rates(request):
     if group not in ("enterprise", "street", "industry"):
         group = "street"
     since = timezone.now() - timedelta(days=30)
+    rows = selectors.online_rates(request.user, group)
+    for row in rows:
+        row.links = drill_down_links(row.params)
+    totals = selectors.online_totals(request.user)
+    totals.links = drill_down_links({})
     return render(
         request,
         "monitoring/rates.html",
@@ -267,8 +353,8 @@ def rates(request):
                 ("industry", _("按行业")),
                 ("enterprise", _("按单位")),
             ],
-            "rows": selectors.online_rates(request.user, group),
-            "totals": selectors.online_totals(request.user),
+            "rows": rows,
+            "totals": totals,
             "figures": selectors.alarm_figures(request.user, since=since),
         },
     )
