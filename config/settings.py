@@ -318,6 +318,10 @@ TASKS = {
 # How long a user's job (import, export) may run before it is stopped and marked failed;
 # periodic jobs declare their own limit in config/schedule.py.
 JOB_TIME_LIMIT_MINUTES = env_int("ANJIAN_JOB_TIME_LIMIT_MINUTES", 30, minimum=1)
+# An Excel ledger of more rows than this is written by a background job (progress bar, a
+# download when done) instead of inside the request (anjian/core/exports.py): ~0.5–1 ms a
+# row, so 5,000 rows keep a download under a few seconds. 0 = every export is a job.
+EXPORT_SYNC_ROWS = env_int("ANJIAN_EXPORT_SYNC_ROWS", 5000, minimum=0)
 # The periodic jobs, by dotted path like ROOT_URLCONF: config sits above anjian.core, so
 # the scheduler (core/scheduler.py) reads the declarations through this setting instead of
 # importing config (the import-linter layers contract in pyproject.toml forbids it).

@@ -52,14 +52,15 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
 
 
 # Browser features the platform uses, for its own pages only: the camera (the photo inputs
-# of the phone forms, ``capture``) and writing to the clipboard (copying a new API token).
-# Everything else is off, for every frame, including geolocation: no page asks for it
-# (positions are typed or picked on a map). Only features Chromium recognises: an unknown
-# one is a console warning on every page.
+# of the phone forms, ``capture``), writing to the clipboard (copying a new API token) and
+# the position (the hazard report's "按我的位置查找", asked only when pressed). Everything
+# else is off, for every frame. Only features Chromium recognises: an unknown one is a
+# console warning on every page.
 PERMISSIONS_POLICY = ", ".join(
     [
         "camera=(self)",
         "clipboard-write=(self)",
+        "geolocation=(self)",
         *(
             f"{feature}=()"
             for feature in (
@@ -70,7 +71,6 @@ PERMISSIONS_POLICY = ", ".join(
                 "display-capture",
                 "encrypted-media",
                 "fullscreen",
-                "geolocation",
                 "gyroscope",
                 "hid",
                 "idle-detection",

@@ -26,7 +26,8 @@ The classes (Django views: ``path("", EnterpriseList.as_view(), name="enterprise
                          gets only ``core/registry/list.html#results``. Without a table,
                          ``rows()`` paginated into ``page``.
 ``RegistryExport``       ``filterset`` + ``columns`` + ``title``: the filtered list as .xlsx;
-                         over ``sync_limit()`` rows, the ``job_kind`` background job.
+                         over ``sync_limit()`` rows, the ``job_kind`` background job
+                         (``core/exports.py``).
 ``RegistryMap``          the map page: ``points_url`` + ``layers`` + ``map_context()``.
 ``RegistryMapPoints``    its JSON feed: ``points()`` → (points, total), ``limit``.
 ``RegistryDetail``       ``read`` + ``template_name``; ``page(obj, status=, **extra)`` shows
@@ -76,7 +77,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from anjian.core.access import AccessMixin
-from anjian.core.excel import write_ledger, write_template
+from anjian.core.excel import write_template
+from anjian.core.exports import export_response
 from anjian.core.forms import ImportUploadForm, attachment, is_htmx_partial, submit
 from anjian.core.jobs import job_start
 from anjian.core.models import SiteFlag
@@ -201,19 +203,17 @@ class RegistryExport(RegistryView):
 
     def get(self, request, *args, **kwargs):
         queryset, about = self.ledger()
-        limit = self.sync_limit()
-        if limit is not None and queryset.count() > limit:
-            query = request.GET.urlencode()
-            job = job_start(kind=self.job_kind, by=request.user, params={"query": query})
-            messages.info(request, _("导出行数较多，已转为后台任务，完成后可在此下载。"))
-            return redirect("core:job_detail", pk=job.pk)
-        response = HttpResponse(content_type=XLSX)
-        objects = queryset.iterator(chunk_size=self.chunk_size)
-        write_ledger(
-            response, title=str(self.title), columns=self.columns, objects=objects, about=about
+        return export_response(
+            request,
+            kind=self.job_kind,
+            queryset=queryset,
+            about=about,
+            title=str(self.title),
+            columns=self.columns,
+            filename=self.filename(),
+            chunk_size=self.chunk_size,
+            limit=self.sync_limit(),
         )
-        attachment(response, self.filename())
-        return response
 
 
 class RegistryMap(RegistryView):
@@ -494,8 +494,9 @@ class RegistryImport(RegistryView):
 
 
 class RegistryImportTemplate(RegistryView):
-    """The import's template: the importable columns, an example row, the drop-down lists
-    (``lists()``) and the notes."""
+    """The import's template: the importable columns, an example row (marked with
+    ``core.excel.EXAMPLE_MARK``; the reader skips it), the drop-down lists (``lists()``) and
+    the notes."""
 
     columns = ()
     title = ""  # the sheet's title

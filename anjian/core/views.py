@@ -12,6 +12,9 @@ from anjian.core.pagination import page_of
 JOB_TITLES = {
     "enterprise_import": "生产经营单位导入",
     "enterprise_export": "生产经营单位导出",
+    "hazard_export": "问题隐患清单导出",
+    "risk_point_export": "风险点台账导出",
+    "risk_register_export": "重大风险清单导出",
 }
 
 

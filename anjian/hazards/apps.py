@@ -35,3 +35,5 @@ class HazardsConfig(AppConfig):
 
         # Hazards follow an enterprise that moves, and take their clearing figures along.
         extend_follow(Hazard, services.hazards_follow_enterprise)
+
+        from anjian.hazards import exports  # noqa: F401  (registers the export job)

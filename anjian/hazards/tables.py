@@ -6,6 +6,8 @@ from anjian.hazards.choices import BADGE_COLOURS
 from anjian.hazards.models import Hazard
 
 WIDE_ONLY = "d-none d-md-table-cell"
+# Short values (a source, a date) that read badly broken over two lines.
+WIDE_NOWRAP = {"th": {"class": WIDE_ONLY}, "td": {"class": f"text-nowrap {WIDE_ONLY}"}}
 
 
 def badge(value, label):
@@ -14,6 +16,10 @@ def badge(value, label):
 
 
 class HazardTable(tables.Table):
+    # On a phone each row is a card (core/registry/_results.html): the title links to the
+    # hazard, then its enterprise, state, deadline and grade.
+    card_fields = ("title", "enterprise", "state", "deadline", "grade")
+
     number = tables.Column(
         linkify=True,
         verbose_name=_("编号"),
@@ -26,19 +32,11 @@ class HazardTable(tables.Table):
         order_by=("enterprise__name",),
         attrs={"th": {"class": WIDE_ONLY}, "td": {"class": f"text-wrap {WIDE_ONLY}"}},
     )
-    source = tables.Column(
-        verbose_name=_("来源"), attrs={"th": {"class": WIDE_ONLY}, "td": {"class": WIDE_ONLY}}
-    )
+    source = tables.Column(verbose_name=_("来源"), attrs=WIDE_NOWRAP)
     grade = tables.Column(verbose_name=_("等级"))
     state = tables.Column(verbose_name=_("状态"))
-    deadline = tables.Column(
-        verbose_name=_("整改期限"), attrs={"th": {"class": WIDE_ONLY}, "td": {"class": WIDE_ONLY}}
-    )
-    found_at = tables.DateTimeColumn(
-        format="Y-m-d",
-        verbose_name=_("发现"),
-        attrs={"th": {"class": WIDE_ONLY}, "td": {"class": WIDE_ONLY}},
-    )
+    deadline = tables.Column(verbose_name=_("整改期限"), attrs=WIDE_NOWRAP)
+    found_at = tables.DateTimeColumn(format="Y-m-d", verbose_name=_("发现"), attrs=WIDE_NOWRAP)
 
     class Meta:
         model = Hazard
@@ -74,4 +72,15 @@ class HazardTable(tables.Table):
         return html
 
     def render_deadline(self, value, record):
-        return value.isoformat() if value else "—"
+        if not value:
+            return "—"
+        if record.is_overdue():
+            return format_html(
+                '<span class="text-danger fw-bold" data-overdue>{} '
+                '<i class="bi bi-exclamation-triangle-fill" role="img" aria-label="{}" title="{}">'
+                "</i></span>",
+                value.isoformat(),
+                _("已逾期"),
+                _("已逾期"),
+            )
+        return value.isoformat()

@@ -36,3 +36,5 @@ class RisksConfig(AppConfig):
         auditlog.register(ControlMeasure, exclude_fields=["version", "created_at", "updated_at"])
         auditlog.register(RiskBandTable)
         auditlog.register(RiskLibraryEntry)
+
+        from anjian.risks import jobs  # noqa: F401  (registers the export jobs)

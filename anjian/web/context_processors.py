@@ -1,4 +1,8 @@
+from functools import cache
+
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 
 from anjian.core.models import SiteFlag
 from anjian.core.notifications import unread_count
@@ -13,11 +17,26 @@ def _section(request) -> str:
         return "enterprises-map"
     if match.url_name in ("clearing_figures",):
         return "hazards-figures"
+    if match.url_name in ("hazard_map",):
+        return "hazards-map"
     if match.url_name and match.url_name.startswith("department"):
         return "departments"
     if match.url_name and match.url_name.startswith("user"):
         return "users"
     return match.namespace
+
+
+@cache
+def base_map_url() -> str:
+    """The offline base layer (district outlines, ``scripts/vendor.py``) for this deployment's
+    ANJIAN_REGION_ROOT, or "" when it was not built for that root (once per process)."""
+    name = f"vendor/basemap/districts-{settings.REGION_ROOT}.json"
+    if not (finders.find(name) or staticfiles_storage.exists(name)):
+        return ""
+    try:
+        return staticfiles_storage.url(name)
+    except ValueError:  # vendored after the last collectstatic: not in the manifest yet
+        return ""
 
 
 def shell(request) -> dict:
@@ -31,5 +50,6 @@ def shell(request) -> dict:
         "map_settings": {
             "tileUrl": settings.MAP_TILE_URL,
             "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "baseUrl": "" if settings.MAP_TILE_URL else base_map_url(),
         },
     }

@@ -71,6 +71,14 @@ MENU: list[MenuItem] = [
         "hazards-figures",
         for_grid=False,
     ),
+    MenuItem(
+        _("隐患地图"),
+        "hazards:hazard_map",
+        hazard_perms.HAZARD_VIEW,
+        "bi-pin-map",
+        "hazards-map",
+        for_enterprise=False,  # a map of one unit
+    ),
     # 企业自查: enterprises keep their plans and run checks; government users in scope read
     # them (the same page). An entry shows once per URL, so enterprise users see one.
     MenuItem(

@@ -32,7 +32,7 @@ def test_pages_within_a_minute_write_the_session_once(client, leader, settings):
     client.get(reverse("web:home"))
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("web:home")).status_code == 200
-    writes = [q["sql"] for q in queries if q["sql"].startswith("UPDATE \"django_session\"")]
+    writes = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "django_session"')]
     assert writes == []
 
 

@@ -125,7 +125,8 @@ def test_the_policy_allows_camera_and_clipboard_writing_for_our_own_pages_only(c
     features = policy(client_for(admin).get(reverse("web:home")))
     assert features["camera"] == "(self)"
     assert features["clipboard-write"] == "(self)"
-    for denied in ("geolocation", "microphone", "payment", "usb", "display-capture", "autoplay"):
+    assert features["geolocation"] == "(self)"  # the hazard report's "按我的位置查找"
+    for denied in ("microphone", "payment", "usb", "display-capture", "autoplay"):
         assert features[denied] == "()", denied
     assert set(features.values()) == {"(self)", "()"}  # nothing for other origins
 

@@ -5,6 +5,7 @@
 - ``measures`` — 制度措施清单 on the registry base (list, export, detail, create, edit);
 - ``detail`` — the hazard page, its transitions and the corrections, notes and photos;
 - ``supervision`` — 督促, 延期, 挂牌督办/摘牌, 回头看, duplicates, the overdue ladder.
+- ``map`` — 挂图作战 (the hazard map and its points) and the report page's nearby units.
 """
 
 from anjian.hazards.views.detail import (
@@ -30,6 +31,7 @@ from anjian.hazards.views.lists import (
     listing_list,
     revisit_list,
 )
+from anjian.hazards.views.map import HazardMap, HazardMapPoints, report_nearby
 from anjian.hazards.views.measures import (
     MeasureCreate,
     MeasureDetail,
@@ -50,6 +52,8 @@ from anjian.hazards.views.supervision import (
 )
 
 __all__ = [
+    "HazardMap",
+    "HazardMapPoints",
     "MeasureCreate",
     "MeasureDetail",
     "MeasureEdit",
@@ -81,6 +85,7 @@ __all__ = [
     "listing_create",
     "listing_list",
     "listing_sign_off",
+    "report_nearby",
     "revisit_complete",
     "revisit_list",
 ]

@@ -53,10 +53,25 @@ def _action_forms(user, hazard: Hazard, actions, bound: dict | None = None) -> d
     return available
 
 
+# The steps that move a hazard on, in the order the page looks for them: the first one this
+# user may take now is the page's primary action (shown first, open); the rest of what they
+# may do goes under 更多操作. A state has at most one of the main line (上账, 开始整改, 提请
+# 验收, 验收销号); 即查即改 and 督促 lead only when none of it is the user's.
+NEXT_STEPS = ("register", "start", "submit", "accept", "close_on_spot", "escalate")
+
+
+def _next_step(offered) -> str | None:
+    """The action this user must take next (the first of ``NEXT_STEPS`` on offer), or None."""
+    return next((name for name in NEXT_STEPS if name in offered), None)
+
+
 def _render_detail(request, hazard: Hazard, *, bound=None, status=200, error: str = ""):
     user = request.user
     hazard = selectors.hazard_get(user, hazard.pk)
     actions = HAZARD.available(user, hazard)
+    action_forms = _action_forms(user, hazard, actions, bound)
+    primary = _next_step(action_forms)
+    secondary = [name for name in action_forms if name != primary]
     context = {
         "hazard": hazard,
         "timeline": selectors.hazard_timeline(hazard),
@@ -69,7 +84,11 @@ def _render_detail(request, hazard: Hazard, *, bound=None, status=200, error: st
             hazard=hazard, state=DuplicateState.OPEN
         ).select_related("other"),
         "merged": hazard.merged.all(),
-        "forms": _action_forms(user, hazard, actions, bound),
+        "forms": action_forms,
+        "primary": primary,
+        "secondary": secondary,
+        # A refused secondary action shows its form again, with the errors, unfolded.
+        "more_open": any(name in (bound or {}) for name in secondary),
         "actions": {action.name for action in actions},
         "can_supervise": user.can(perms.HAZARD_SUPERVISE),
         "decision_form": forms.ExtensionDecisionForm(),

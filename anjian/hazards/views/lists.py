@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from anjian.core.access import requires
-from anjian.core.excel import write_ledger
+from anjian.core.exports import export_response, sync_rows
 from anjian.core.forms import attachment, is_htmx_partial, submit
 from anjian.core.pagination import paginate_table
 from anjian.enterprises.models import Enterprise
-from anjian.hazards import forms, lifecycle, selectors, services
+from anjian.hazards import exports, forms, lifecycle, selectors, services
 from anjian.hazards import permissions as perms
 from anjian.hazards.figures_export import write_figures
 from anjian.hazards.figures_page import figures_context
@@ -25,7 +25,6 @@ from anjian.hazards.models import Hazard, Revisit, SupervisionListing
 from anjian.hazards.tables import HazardTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SYNC_EXPORT_LIMIT = 50_000
 
 
 # --- list, export -----------------------------------------------------------------------------
@@ -46,28 +45,19 @@ def hazard_list(request):
 @require_GET
 @requires(perms.HAZARD_EXPORT)
 def hazard_export(request):
-    """问题隐患清单 — exactly the filtered list, in the ledger's usual columns."""
-    filterset = selectors.hazard_filter(request.user, request.GET)
-    queryset = filterset.qs.select_related("enterprise__street", "reported_by").order_by(
-        "found_at", "id"
-    )
-    if queryset.count() > SYNC_EXPORT_LIMIT:
-        messages.error(
-            request,
-            _("导出行数超过 %(n)s 行，请缩小筛选范围后再导出。") % {"n": f"{SYNC_EXPORT_LIMIT:,}"},
-        )
-        return redirect(f"{reverse('hazards:hazard_list')}?{request.GET.urlencode()}")
-    about = [(_("范围"), str(request.user.scope.label)), *filterset.active_filters]
-    response = HttpResponse(content_type=XLSX)
-    write_ledger(
-        response,
+    """问题隐患清单 — exactly the filtered list, in the ledger's usual columns; over
+    ANJIAN_EXPORT_SYNC_ROWS rows a background job writes it (``hazards/exports.py``)."""
+    queryset, about = exports.ledger_rows(request.user, request.GET)
+    return export_response(
+        request,
+        kind=exports.EXPORT,
+        queryset=queryset,
+        about=about,
         title=SHEET_TITLE,
         columns=COLUMNS,
-        objects=queryset.iterator(chunk_size=2000),
-        about=about,
+        filename=ledger_filename(),
+        limit=sync_rows(),
     )
-    attachment(response, ledger_filename())
-    return response
 
 
 # --- report -----------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from anjian.core import audit
+from anjian.core.exports import sync_rows
 from anjian.core.registry import RegistryDetail, RegistryEdit, RegistryExport, RegistryList
 from anjian.enterprises import permissions as enterprise_perms
+from anjian.risks import jobs, selectors, services
 from anjian.risks import ledger as ledgers
 from anjian.risks import permissions as perms
-from anjian.risks import selectors, services
 from anjian.risks.choices import LEVEL_COLOUR_NAMES, USUAL_CONTROL_LEVEL, MeasureKind
 from anjian.risks.forms import SECTIONS, RetireForm, RiskPointForm
 from anjian.risks.tables import RegisterTable, RiskPointTable
@@ -47,18 +48,28 @@ class RiskRegister(RiskPointList):
 
 
 class RiskPointExport(RegistryExport):
+    """The filtered ledger; over ANJIAN_EXPORT_SYNC_ROWS rows a background job (jobs.py)."""
+
     access = perms.RISK_VIEW
     filterset = selectors.risk_point_filter
     columns = ledgers.COLUMNS
     title = ledgers.LEDGER_TITLE
+    job_kind = jobs.POINT_EXPORT
 
     def ledger(self):
         return ledgers.export(self.request.user, self.get_filterset(), title=self.title)
+
+    def sync_limit(self) -> int:
+        return sync_rows()
+
+    def filename(self) -> str:
+        return jobs.filename(self.title)
 
 
 class RiskRegisterExport(RiskPointExport):
     filterset = partial(selectors.risk_point_filter, register=True)
     title = ledgers.REGISTER_TITLE
+    job_kind = jobs.REGISTER_EXPORT
 
 
 # --- detail, card ----------------------------------------------------------------------------

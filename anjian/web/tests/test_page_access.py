@@ -86,6 +86,9 @@ PAGES: dict[str, Page] = {
     "hazards:hazard_list": Page(),
     "hazards:hazard_export": Page(),
     "hazards:hazard_report": Page(),
+    "hazards:report_nearby": Page(query={"lat": "31.32", "lon": "121.53"}),
+    "hazards:hazard_map": Page(),
+    "hazards:hazard_map_data": Page(),
     "hazards:clearing_figures": Page(),
     "hazards:clearing_figures_export": Page(),
     "hazards:listing_list": Page(),
@@ -197,6 +200,7 @@ PAGES: dict[str, Page] = {
     ),
     "monitoring:alarm_list": Page(),
     "monitoring:alarm_export": Page(),
+    "monitoring:alarm_acknowledge_batch": Page(method="post"),
     "monitoring:alarm_detail": Page(args=lambda s: [monitoring_alarm(s).pk]),
     # Alarm actions: an empty POST is let in and answered with the form's errors (422)
     # or, for the hazard, performed (302).
