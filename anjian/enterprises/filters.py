@@ -32,6 +32,9 @@ class ExpiryState:
     ]
 
 
+NO_GRID = "none"
+
+
 def filter_expiry(queryset, field: str, value: str):
     today = timezone.localdate()
     if value == "valid":
@@ -55,6 +58,11 @@ class EnterpriseFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
     )
     street = django_filters.ModelChoiceFilter(
         label=_("街镇"), queryset=None, to_field_name="code", empty_label=_("全部街镇")
+    )
+    # The home chart of a street user (by 网格): a grid's code, or "none" for the units not
+    # yet placed in a grid. Not in the filter form; the 当前条件 line shows it.
+    grid = django_filters.CharFilter(
+        label=_("网格"), method="filter_grid", widget=forms.HiddenInput
     )
     industry = django_filters.ModelChoiceFilter(
         label=_("监管行业"), queryset=None, to_field_name="code", empty_label=_("全部行业")
@@ -154,6 +162,12 @@ class EnterpriseFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
             if flag in KEY_FLAGS:
                 condition &= Q(**{flag: True})
         return queryset.filter(condition)
+
+    def filter_grid(self, queryset, name, value):
+        value = (value or "").strip()
+        if value == NO_GRID:
+            return queryset.filter(grid__isnull=True)
+        return queryset.filter(grid_id=value) if value.isalnum() else queryset.none()
 
     def filter_import_job(self, queryset, name, value):
         return imported_by(queryset, user=self.user, job_id=int(value))

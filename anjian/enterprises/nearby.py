@@ -87,5 +87,7 @@ def own_grid_enterprises(user) -> QuerySet[Enterprise]:
     if level_of(region) not in (RegionLevel.GRID, RegionLevel.COMMUNITY):
         return Enterprise.objects.none()
     return (
-        Enterprise.objects.for_user(user).filter(grid_id=region).order_by("name")[:GRID_LIST_LIMIT]
+        Enterprise.objects.for_user(user)
+        .filter(grid_id=region)
+        .order_by("name_sort_key")[:GRID_LIST_LIMIT]
     )

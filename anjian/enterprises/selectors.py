@@ -5,11 +5,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anjian.core.exceptions import OutOfScope
 from anjian.enterprises.choices import KEY_FLAGS, Status, SupervisionGrade
-from anjian.enterprises.filters import EnterpriseFilterSet
+from anjian.enterprises.filters import NO_GRID, EnterpriseFilterSet
 from anjian.enterprises.models import Enterprise
+from anjian.regions.choices import RegionLevel
+from anjian.regions.levels import is_at_or_below
 from anjian.regions.models import Industry, Region
 
 LIST_RELATIONS = ("street", "industry", "supervising_department")
@@ -72,6 +75,12 @@ def _count(condition: Q | None = None) -> Count:
     return Count(Value(1), filter=condition)
 
 
+def by_grid(user) -> bool:
+    """Whether the user's registry figures break down by grid (a street or grid scope)."""
+    prefix = user.scope.region_prefix
+    return prefix is not None and is_at_or_below(prefix, RegionLevel.STREET)
+
+
 def registry_counts(user) -> RegistryCounts:
     """The home page's figures: one pass per grouping over the user's scope.
 
@@ -98,16 +107,20 @@ def registry_counts(user) -> RegistryCounts:
         CountRow(*industries[row["industry"]], row["n"])
         for row in scoped.values("industry").annotate(n=_count()).order_by("-n")
     ]
-    # Group by the street code itself; a grid-scoped user still counts under their street.
-    street_rows = list(scoped.values("street").annotate(n=_count()).order_by("-n"))
-    street_names = dict(
-        Region.objects.filter(code__in=[r["street"] for r in street_rows]).values_list(
+    # By street; a street's or grid's own users see their units by grid instead (one
+    # street bar says nothing to them).
+    place = "grid" if by_grid(user) else "street"
+    place_rows = list(scoped.values(place).annotate(n=_count()).order_by("-n"))
+    place_names = dict(
+        Region.objects.filter(code__in=[r[place] for r in place_rows if r[place]]).values_list(
             "code", "name"
         )
     )
     by_street = [
-        CountRow(r["street"], street_names.get(r["street"], r["street"]), r["n"])
-        for r in street_rows
+        CountRow(r[place], place_names.get(r[place], r[place]), r["n"])
+        if r[place]
+        else CountRow(NO_GRID, str(_("未划分网格")), r["n"])
+        for r in place_rows
     ]
     grade_counts = dict(
         scoped.values_list("supervision_grade")

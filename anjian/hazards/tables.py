@@ -29,7 +29,7 @@ class HazardTable(tables.Table):
     enterprise = tables.Column(
         accessor="enterprise__name",
         verbose_name=_("单位"),
-        order_by=("enterprise__name",),
+        order_by=("enterprise__name_sort_key",),  # units in pinyin order
         attrs={"th": {"class": WIDE_ONLY}, "td": {"class": f"text-wrap {WIDE_ONLY}"}},
     )
     source = tables.Column(verbose_name=_("来源"), attrs=WIDE_NOWRAP)

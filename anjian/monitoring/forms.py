@@ -95,7 +95,7 @@ class DeviceForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        enterprises = Enterprise.objects.for_user(user).order_by("name")
+        enterprises = Enterprise.objects.for_user(user).order_by("name_sort_key")
         self.fields["enterprise"].queryset = enterprises
         self.fields["risk_point"].queryset = RiskPoint.objects.for_user(user).select_related(
             "enterprise"
@@ -155,7 +155,9 @@ class GatewayForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.for_user(user).order_by(
+            "name_sort_key"
+        )
         if self.instance.pk:
             # The login name (gw.<code>) and the topic (the enterprise's) stay.
             for name in ("enterprise", "code"):

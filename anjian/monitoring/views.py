@@ -50,7 +50,7 @@ def console(request):
     part carries the unacknowledged 一级 alarms, which the page's script announces (sound,
     browser notice) when one was not there at the previous refresh."""
     filterset = selectors.device_filter(request.user, request.GET)
-    devices = filterset.qs.order_by("enterprise__name", "code")
+    devices = filterset.qs.order_by("enterprise__name_sort_key", "code")
     page = page_of(request, devices, per_page=50)
     context = {
         "filterset": filterset,
@@ -485,7 +485,7 @@ class DutyPersons(RegistryEdit):
 
     def get_object(self):
         request = self.request
-        self.enterprises = Enterprise.objects.for_user(request.user).order_by("name")
+        self.enterprises = Enterprise.objects.for_user(request.user).order_by("name_sort_key")
         chosen = request.GET.get("enterprise") or request.POST.get("enterprise")
         if chosen and chosen.isdigit():
             found = self.enterprises.filter(pk=chosen).first()
@@ -524,7 +524,9 @@ class GatewayList(RegistryList):
     template_name = "monitoring/gateway_list.html"
 
     def rows(self):
-        return selectors.gateway_queryset(self.request.user).order_by("enterprise__name", "code")
+        return selectors.gateway_queryset(self.request.user).order_by(
+            "enterprise__name_sort_key", "code"
+        )
 
 
 class GatewayDetail(RegistryDetail):

@@ -32,7 +32,14 @@ def home(request):
             "grade": [[r.key, r.label, r.count] for r in counts.by_grade],
         }
     return render(
-        request, "web/home.html", {"counts": counts, "charts": charts, "todo": todo_items(user)}
+        request,
+        "web/home.html",
+        {
+            "counts": counts,
+            "charts": charts,
+            "todo": todo_items(user),
+            "by_grid": enterprise_selectors.by_grid(user),
+        },
     )
 
 

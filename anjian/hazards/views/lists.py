@@ -79,7 +79,9 @@ def hazard_report(request):
     if not enterprise_id or not str(enterprise_id).isdigit():
         query = request.GET.get("q", "").strip()
         matches = (
-            Enterprise.objects.for_user(user).search(query).order_by("name")[:20] if query else []
+            Enterprise.objects.for_user(user).search(query).order_by("name_sort_key")[:20]
+            if query
+            else []
         )
         return render(request, "hazards/report_pick.html", {"query": query, "matches": matches})
     enterprise = get_object_or_404(Enterprise.objects.for_user(user), pk=enterprise_id)

@@ -2,7 +2,9 @@
 laptop), and a grid worker sees the daily work only (issue 11, item 10)."""
 
 import pytest
+from django.http import QueryDict
 
+from anjian.enterprises.selectors import by_grid, enterprise_filter, registry_counts
 from anjian.web.navigation import MANAGE, MENU, is_grid_worker, menu_for
 from testsupport import world
 
@@ -59,3 +61,21 @@ def test_an_enterprise_user_gets_its_own_page_not_a_registry_of_one(client_for):
     response = client_for(manager).get("/enterprises/")
     assert response.status_code == 302
     assert response["Location"].endswith(f"/enterprises/{manager.scope.enterprise_id}/")
+
+
+def test_street_users_see_their_units_by_grid(client_for):
+    """A street's own chart breaks its units down by grid (a single street bar said
+    nothing); each bar opens exactly its units (issue 11, item 10)."""
+    street = world.actor("street_officer")
+    assert by_grid(street)
+    assert not by_grid(world.actor("district_official"))
+
+    counts = registry_counts(street)
+
+    assert counts.by_street and sum(row.count for row in counts.by_street) == counts.total
+    for row in counts.by_street:
+        listed = enterprise_filter(street, QueryDict(f"grid={row.key}")).qs.count()
+        assert listed == row.count, row
+    html = client_for(street).get("/").content.decode()
+    assert "按网格" in html
+    assert 'data-param="grid"' in html
