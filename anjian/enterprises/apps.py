@@ -11,11 +11,13 @@ class EnterprisesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from anjian.enterprises.forms import GOVERNMENT_FIELDS
-        from anjian.enterprises.models import Enterprise, EnterpriseUser
+        from anjian.enterprises.models import Enterprise, EnterpriseUser, PublicPlace
+        from anjian.enterprises.places.services import PLACE_FIELDS
 
         # What an official reads in the history: the fields of the form, nothing derived.
         auditlog.register(Enterprise, include_fields=GOVERNMENT_FIELDS)
         auditlog.register(EnterpriseUser)
+        auditlog.register(PublicPlace, include_fields=list(PLACE_FIELDS))
 
         from anjian.enterprises import jobs, owned, receivers  # noqa: F401  (register handlers)
         from anjian.enterprises.signals import enterprise_moved

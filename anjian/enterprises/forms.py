@@ -121,7 +121,7 @@ class EnterpriseForm(forms.ModelForm):
         if "grid" not in lookups:
             fields["grid"].queryset = region_selectors.grids_for(user, self._street_code())
         if "industry" not in lookups:
-            fields["industry"].queryset = region_selectors.industries_for(user)
+            fields["industry"].queryset = region_selectors.unit_industries_for(user)
         if "supervising_department" not in lookups:
             fields["supervising_department"].queryset = region_selectors.departments_for(user)
         for name in ("street", "grid", "industry"):

@@ -172,7 +172,7 @@ class Lookups:
         )
         self.grids = {g.code: g for g in grids}
         self.grid_names = {(street_of(g.code), g.name): g for g in self.grids.values()}
-        industries = list(region_selectors.industries_for(user))
+        industries = list(region_selectors.unit_industries_for(user))
         self.industries = {i.code: i for i in industries}
         self.industry_names = {i.name: i for i in industries}
         departments = list(region_selectors.departments_for(user))

@@ -333,6 +333,10 @@ class Enterprise(VersionedModel):
             errors["street"] = _("请选择街道或镇")
         if self.grid_id and self.street_id and not self.grid_id.startswith(self.street_id):
             errors["grid"] = _("网格/社区不属于所选街镇")
+        if self.industry_id and self.industry.for_places:
+            errors["industry"] = _("“%(i)s”是公共区域的监管领域，不能作为单位的监管行业") % {
+                "i": self.industry.name
+            }
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude" if self.longitude is None else "latitude"] = _(
                 "经度和纬度需同时填写"
@@ -394,3 +398,7 @@ class EnterpriseUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.enterprise}"
+
+
+# The public places (公共区域台账) are part of this registry (ADR 14).
+from anjian.enterprises.places.models import PlaceKind, PublicPlace  # noqa: E402, F401

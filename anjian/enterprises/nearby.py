@@ -1,5 +1,5 @@
-"""The units near a grid worker, for the hazard report's pick page: the enterprises in the
-user's scope nearest to a position, and those of the user's own grid.
+"""The units near a grid worker, for the hazard report's pick page: the enterprises and the
+public places in the user's scope nearest to a position, and those of the user's own grid.
 
 Nearest: a bounding box around the position narrows the candidates in SQL (by the
 enterprises' latitude/longitude), then the exact great-circle (haversine) distance is
@@ -13,7 +13,7 @@ from math import asin, cos, degrees, radians, sin, sqrt
 
 from django.db.models import F, QuerySet
 
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises.models import Enterprise, PublicPlace
 from anjian.regions.choices import RegionLevel
 from anjian.regions.levels import level_of
 
@@ -27,10 +27,11 @@ GRID_LIST_LIMIT = 200
 
 @dataclass(frozen=True)
 class NearbyUnit:
-    enterprise_id: int
+    id: int
     name: str
     address: str
     distance_m: float
+    kind: str = "enterprise"  # or "place": a public place (ADR 14)
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -59,6 +60,22 @@ def _box(queryset: QuerySet, latitude: float, longitude: float, radius_m: float)
     )
 
 
+def _nearest(
+    located: QuerySet, kind: str, latitude: float, longitude: float, limit: int
+) -> list[NearbyUnit]:
+    found: list[NearbyUnit] = []
+    for radius in RADII_M:
+        found = []
+        for pk, name, address, lat, lon in _box(located, latitude, longitude, radius):
+            distance = haversine_m(latitude, longitude, float(lat), float(lon))
+            if distance <= radius:
+                found.append(NearbyUnit(pk, name, address, distance, kind))
+        if len(found) >= limit:
+            break
+    found.sort(key=lambda unit: (unit.distance_m, unit.id))
+    return found[:limit]
+
+
 def nearest_enterprises(
     user, *, latitude: float, longitude: float, limit: int = 10
 ) -> list[NearbyUnit]:
@@ -67,17 +84,27 @@ def nearest_enterprises(
     located = Enterprise.objects.for_user(user).filter(
         latitude__isnull=False, longitude__isnull=False
     )
-    found: list[NearbyUnit] = []
-    for radius in RADII_M:
-        found = []
-        for pk, name, address, lat, lon in _box(located, latitude, longitude, radius):
-            distance = haversine_m(latitude, longitude, float(lat), float(lon))
-            if distance <= radius:
-                found.append(NearbyUnit(pk, name, address, distance))
-        if len(found) >= limit:
-            break
-    found.sort(key=lambda unit: (unit.distance_m, unit.enterprise_id))
-    return found[:limit]
+    return _nearest(located, "enterprise", latitude, longitude, limit)
+
+
+def nearest_places(user, *, latitude: float, longitude: float, limit: int = 10) -> list[NearbyUnit]:
+    """The public places in use in ``user``'s scope nearest to the position, as above."""
+    located = (
+        PublicPlace.objects.for_user(user)
+        .in_use()
+        .filter(latitude__isnull=False, longitude__isnull=False)
+    )
+    return _nearest(located, "place", latitude, longitude, limit)
+
+
+def nearest(user, *, latitude: float, longitude: float, limit: int = 10) -> list[NearbyUnit]:
+    """Units and public places together, nearest first."""
+    both = [
+        *nearest_enterprises(user, latitude=latitude, longitude=longitude, limit=limit),
+        *nearest_places(user, latitude=latitude, longitude=longitude, limit=limit),
+    ]
+    both.sort(key=lambda unit: (unit.distance_m, unit.kind, unit.id))
+    return both[:limit]
 
 
 def own_grid_enterprises(user) -> QuerySet[Enterprise]:
@@ -88,6 +115,19 @@ def own_grid_enterprises(user) -> QuerySet[Enterprise]:
         return Enterprise.objects.none()
     return (
         Enterprise.objects.for_user(user)
+        .filter(grid_id=region)
+        .order_by("name_sort_key")[:GRID_LIST_LIMIT]
+    )
+
+
+def own_grid_places(user) -> QuerySet[PublicPlace]:
+    """The public places in use of the user's own grid (or community), as above."""
+    region = getattr(user, "region_id", None) or ""
+    if level_of(region) not in (RegionLevel.GRID, RegionLevel.COMMUNITY):
+        return PublicPlace.objects.none()
+    return (
+        PublicPlace.objects.for_user(user)
+        .in_use()
         .filter(grid_id=region)
         .order_by("name_sort_key")[:GRID_LIST_LIMIT]
     )

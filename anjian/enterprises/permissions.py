@@ -11,6 +11,8 @@ ENTERPRISE_CHANGE_OWN = "enterprise.change_own"
 ENTERPRISE_IMPORT = "enterprise.import"
 ENTERPRISE_EXPORT = "enterprise.export"
 ENTERPRISE_ACCOUNTS = "enterprise.accounts"
+PLACE_VIEW = "place.view"
+PLACE_MANAGE = "place.manage"
 
 ACTIONS = {
     ENTERPRISE_VIEW: "enterprises in scope, their detail page and map",
@@ -20,10 +22,12 @@ ACTIONS = {
     ENTERPRISE_IMPORT: "import enterprises from Excel",
     ENTERPRISE_EXPORT: "export enterprises to Excel",
     ENTERPRISE_ACCOUNTS: "create and disable an enterprise's own logins",
+    PLACE_VIEW: "public places (公共区域台账) in scope and their hazards' owner page",
+    PLACE_MANAGE: "register, edit and retire public places",
 }
 
-_READ = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT}
-_WRITE = {ENTERPRISE_ADD, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT, ENTERPRISE_ACCOUNTS}
+_READ = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, PLACE_VIEW}
+_WRITE = {ENTERPRISE_ADD, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT, ENTERPRISE_ACCOUNTS, PLACE_MANAGE}
 
 GRANTS = {
     Role.ADMIN: _READ | _WRITE,

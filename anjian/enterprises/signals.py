@@ -8,3 +8,8 @@ from django.dispatch import Signal
 # Receivers run in the writer's transaction: an exception rolls the change back. Every
 # ``EnterpriseOwned`` model follows it (``enterprises.owned.follow``).
 enterprise_moved = Signal()
+
+# Sent by ``places.services.place_update`` likewise when a public place moved street or grid
+# or changed industry. Keyword arguments: ``place``, ``old_region_code``, ``old_industry_id``.
+# The hazards of the place follow it (``hazards.services.hazards_follow_place``).
+place_moved = Signal()

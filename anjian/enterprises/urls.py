@@ -1,6 +1,7 @@
 from django.urls import path
 
 from anjian.enterprises import views
+from anjian.enterprises.places import views as place_views
 
 app_name = "enterprises"
 urlpatterns = [
@@ -16,6 +17,10 @@ urlpatterns = [
         name="enterprise_import_template",
     ),
     path("grid-options/", views.grid_options, name="grid_options"),
+    path("places/", place_views.PlaceList.as_view(), name="place_list"),
+    path("places/new/", place_views.PlaceCreate.as_view(), name="place_create"),
+    path("places/<int:pk>/", place_views.PlaceDetail.as_view(), name="place_detail"),
+    path("places/<int:pk>/edit/", place_views.PlaceEdit.as_view(), name="place_edit"),
     path("<int:pk>/", views.EnterpriseDetail.as_view(), name="enterprise_detail"),
     path("<int:pk>/edit/", views.EnterpriseEdit.as_view(), name="enterprise_edit"),
     path(

@@ -200,7 +200,7 @@ class EnterpriseImportTemplate(RegistryImportTemplate):
                 region_selectors.streets_for(user).values_list("name", flat=True)
             ),
             str(_("监管行业")): list(
-                region_selectors.industries_for(user).values_list("name", flat=True)
+                region_selectors.unit_industries_for(user).values_list("name", flat=True)
             ),
         }
 

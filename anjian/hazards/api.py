@@ -6,14 +6,16 @@ transition that needs a photo (submit, close-on-spot) uses the photos already at
 """
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from anjian.core.access import api_requires
 from anjian.core.api import FormInvalid, errors
+from anjian.core.exceptions import ValidationError
 from anjian.core.pagination import paginate
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises.models import Enterprise, PublicPlace
 from anjian.hazards import permissions as perms
 from anjian.hazards import selectors, services
 from anjian.hazards.choices import Grade, PhotoStage
@@ -111,17 +113,31 @@ def get_hazard(request: HttpRequest, hazard_id: int):
 
 @router.post(
     "/",
-    response={201: HazardDetailOut, **errors(404, 422)},
+    response={201: HazardDetailOut, 200: HazardDetailOut, **errors(404, 422)},
     summary="登记隐患",
+    description="隐患属于一个单位（enterprise_id）或一个公共区域（place_id），二者填一。"
+    "带 report_key 时，同一键的重复提交只登记一次：返回第一次登记的隐患，状态码 200。",
 )
 @api_requires(perms.HAZARD_REPORT)
 def report_hazard(request: HttpRequest, payload: ReportIn):
-    enterprise = Enterprise.objects.for_user(request.user).filter(pk=payload.enterprise_id).first()
-    if enterprise is None:
+    user = request.user
+    if (payload.enterprise_id is None) == (payload.place_id is None):
+        raise ValidationError({"enterprise_id": _("请填写 enterprise_id 或 place_id 之一")})
+    if payload.enterprise_id is not None:
+        owner = {"enterprise": Enterprise.objects.for_user(user).filter(pk=payload.enterprise_id)}
+    else:
+        owner = {"place": PublicPlace.objects.for_user(user).in_use().filter(pk=payload.place_id)}
+    owner = {name: rows.first() for name, rows in owner.items()}
+    if None in owner.values():
         raise HttpError(404, "未找到")
+    repeated = (
+        payload.report_key is not None
+        and Hazard.objects.filter(reported_by=user, report_token=payload.report_key).exists()
+    )
     hazard = services.hazard_report(
-        by=request.user,
-        enterprise=enterprise,
+        by=user,
+        **owner,
+        report_token=payload.report_key,
         source=payload.source,
         title=payload.title,
         description=payload.description,
@@ -132,7 +148,7 @@ def report_hazard(request: HttpRequest, payload: ReportIn):
         latitude=payload.latitude,
         longitude=payload.longitude,
     )
-    return Status(201, _hazard(request, hazard.pk))
+    return Status(200 if repeated else 201, _hazard(request, hazard.pk))
 
 
 @router.post(

@@ -35,5 +35,9 @@ class HazardsConfig(AppConfig):
 
         # Hazards follow an enterprise that moves, and take their clearing figures along.
         extend_follow(Hazard, services.hazards_follow_enterprise)
+        # … and a public place that moves (ADR 14).
+        from anjian.enterprises.signals import place_moved
+
+        place_moved.connect(services.hazards_follow_place, dispatch_uid="hazards_follow_place")
 
         from anjian.hazards import exports  # noqa: F401  (registers the export job)

@@ -40,6 +40,7 @@ def candidates_for(hazard):
     return (
         Hazard.objects.filter(
             enterprise_id=hazard.enterprise_id,
+            place_id=hazard.place_id,
             found_at__gte=hazard.found_at - WINDOW,
             found_at__lte=hazard.found_at + WINDOW,
         )

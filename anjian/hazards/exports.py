@@ -19,7 +19,9 @@ def ledger_rows(user, params):
     (a few statements a chunk for clauses and listings instead of several a row)."""
     filterset = selectors.hazard_filter(user, params)
     queryset = (
-        filterset.qs.select_related("enterprise__street", "reported_by", "accepted_by")
+        filterset.qs.select_related(
+            "enterprise__street", "place__street", "reported_by", "accepted_by"
+        )
         .prefetch_related("clauses__document", "listings")
         .order_by("found_at", "id")
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.hazards import selectors
+from anjian.hazards.filters import OWNER_CHOICES
 from anjian.regions import selectors as region_selectors
 from anjian.regions.choices import RegionLevel
 from anjian.regions.levels import is_at_or_below
@@ -97,9 +98,11 @@ def figures_context(user, params) -> dict:
         region = ""
     industries = list(region_selectors.industries_for(user))
     industry = next((i for i in industries if i.code == params.get("industry")), None)
+    owner = params.get("owner") if params.get("owner") in dict(OWNER_CHOICES) else ""
     filters = selectors.FigureFilters(
         region=region,
         industry_id=industry.pk if industry else None,
+        owner=owner,
         month_from=month_from,
         month_to=month_to,
     )
@@ -159,6 +162,8 @@ def figures_context(user, params) -> dict:
         "regions": regions,
         "industry": industry,
         "industries": industries,
+        "owner": owner,
+        "owners": OWNER_CHOICES,
         "region_group": region_group,
         "breakdowns": breakdowns,
         "link": link,

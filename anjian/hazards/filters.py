@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from anjian.hazards.choices import (
 from anjian.hazards.lifecycle import is_government
 from anjian.hazards.models import DeadlineExtension, Hazard, Revisit
 from anjian.regions import selectors as region_selectors
+from anjian.regions.models import Industry
 
 DUE_SOON_DAYS = 7
 REVISIT_SOON_DAYS = 30
@@ -33,6 +35,18 @@ TODO_CHOICES = [
     ("extension", _("延期待审批")),
     ("revisit", _("回头看到期")),
 ]
+
+# 按责任主体: a unit's hazards or a public place's (ADR 14). By the owner's industry — a
+# unit is never in a 公共区域 industry, a place always is — so the clearing figures, which
+# keep no owner column, count exactly what this filter lists.
+OWNER_CHOICES = [("enterprise", _("生产经营单位")), ("place", _("公共区域"))]
+
+
+def owner_q(value: str) -> Q:
+    if value not in ("enterprise", "place"):
+        return Q()
+    return Q(industry__in=Industry.objects.filter(for_places=value == "place").values("pk"))
+
 
 PROGRESS_CHOICES = [
     ("open", _("未销号（全部在办）")),
@@ -51,7 +65,7 @@ class HazardFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("搜索"),
         method="filter_search",
-        widget=forms.TextInput(attrs={"placeholder": _("编号、名称、描述、部位、单位")}),
+        widget=forms.TextInput(attrs={"placeholder": _("编号、名称、描述、部位、单位或公共区域")}),
     )
     street = django_filters.CharFilter(label=_("街镇"), method="filter_region")
     district = django_filters.CharFilter(label=_("区"), method="filter_region")
@@ -59,6 +73,10 @@ class HazardFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
         label=_("监管行业"), queryset=None, to_field_name="code", empty_label=_("全部行业")
     )
     enterprise = django_filters.NumberFilter(label=_("单位"), field_name="enterprise_id")
+    place = django_filters.NumberFilter(label=_("公共区域"), field_name="place_id")
+    owner = django_filters.ChoiceFilter(
+        label=_("责任主体"), choices=OWNER_CHOICES, method="filter_owner", empty_label=_("全部")
+    )
     state = django_filters.MultipleChoiceFilter(
         label=_("状态"), choices=State.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -130,6 +148,9 @@ class HazardFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
         if not value.isdigit():
             return queryset.none()
         return queryset.filter(scope_region_code__startswith=value)
+
+    def filter_owner(self, queryset, name, value):
+        return queryset.filter(owner_q(value))
 
     def filter_counted(self, queryset, name, value):
         return queryset.exclude(state=State.VOID) if value else queryset

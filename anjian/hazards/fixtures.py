@@ -137,6 +137,17 @@ def _pick(rng: random.Random, weighted):
     return rng.choices([v for v, _w in weighted], [w for _v, w in weighted])[0]
 
 
+def _owner_contact(hazard: Hazard) -> dict:
+    if hazard.place_id:
+        place = hazard.place
+        return {"owner_name": place.contact_name or "责任部门", "owner_phone": place.contact_phone}
+    enterprise = hazard.enterprise
+    return {
+        "owner_name": enterprise.safety_manager_name or enterprise.principal_name,
+        "owner_phone": enterprise.safety_manager_phone or enterprise.principal_phone,
+    }
+
+
 def _walk(by, hazard: Hazard, state: str, grade: str, rng: random.Random) -> Hazard:
     if state == State.REPORTED:
         return hazard
@@ -165,8 +176,7 @@ def _walk(by, hazard: Hazard, state: str, grade: str, rng: random.Random) -> Haz
         expected_version=None,
         grade=grade,
         deadline=timezone.localdate() + timedelta(days=rng.choice([7, 15, 30, 60])),
-        owner_name=hazard.enterprise.safety_manager_name or hazard.enterprise.principal_name,
-        owner_phone=hazard.enterprise.safety_manager_phone or hazard.enterprise.principal_phone,
+        **_owner_contact(hazard),
         measures="制定整改方案，落实责任人，按期完成整改并复查",
         **extra,
     )
@@ -349,3 +359,75 @@ def _demo_measures(by, enterprises, rng: random.Random) -> None:
             },
             hazards=list(hazards),
         )
+
+
+# Hazards of public places (ADR 14), by the place's kind: (title, description, location).
+PLACE_TEMPLATES = {
+    "road": [
+        ("机动车道路面塌陷", "机动车道出现约1平方米塌陷坑槽，深约20厘米，夜间无警示", "机动车道"),
+        ("人行道井盖破损松动", "人行道雨水井盖破损，踩踏时晃动，存在行人坠落风险", "人行道"),
+        ("道路施工围挡缺少警示灯", "占道施工围挡夜间无警示灯和反光标志，占用一条车道", "施工围挡"),
+        ("交通信号灯故障", "路口东西向信号灯不亮，高峰时段车辆通行混乱", "交叉口信号灯"),
+    ],
+    "bridge": [
+        ("天桥栏杆松动", "人行天桥东侧栏杆立柱底座锈蚀松动，推动时明显晃动", "东侧栏杆"),
+        ("桥面伸缩缝破损", "桥面伸缩缝钢板翘起约3厘米，车辆通过时有撞击声", "桥面伸缩缝"),
+    ],
+    "facade": [
+        ("外墙面砖空鼓脱落", "临街外墙面砖局部空鼓，已有碎块坠落至人行道", "临街外墙"),
+        ("店招广告牌锈蚀松动", "沿街店招钢结构锈蚀，固定螺栓缺失，大风天有坠落风险", "沿街店招"),
+        ("空调外机支架锈蚀", "多台空调外机支架严重锈蚀，位于人行道上方", "外墙空调机位"),
+    ],
+    "building": [
+        ("自建房承重墙开裂", "底层承重墙出现斜向裂缝，宽约3毫米，且有发展", "一层承重墙"),
+        ("自建房擅自加层", "屋顶擅自加建一层彩钢板房，增加结构荷载", "屋顶"),
+        ("楼道堆放杂物堵塞疏散通道", "楼道内堆放纸箱、旧家具，堵塞疏散通道", "楼道"),
+    ],
+    "space": [
+        ("健身器材破损", "广场健身器材连接件断裂，使用时存在夹伤、跌落风险", "健身区"),
+        ("地下通道照明缺失", "地下通道照明灯具损坏过半，夜间能见度低", "通道中部"),
+        ("枯死树木有倒伏风险", "绿地内一棵行道树枯死，树干倾斜，临近步行道", "绿地"),
+    ],
+}
+PLACE_SOURCES = [
+    (Source.PATROL, 50),
+    (Source.INSPECTION, 20),
+    (Source.TIPOFF, 20),
+    (Source.OTHER, 10),
+]
+
+
+def build_demo_place_hazards(*, by, places, count: int, seed: int = 2026) -> int:
+    """``count`` hazards of public places at every state (government found them: patrols,
+    inspections, tip-offs), aged like the units' ones; returns how many."""
+    rng = random.Random(seed)
+    places = list(places)
+    if not places or count <= 0:
+        return 0
+    for _index in range(count):
+        place = rng.choice(places)
+        title, description, location = rng.choice(
+            PLACE_TEMPLATES.get(place.kind) or PLACE_TEMPLATES["space"]
+        )
+        state = _pick(rng, STATES)
+        grade = Grade.MAJOR if state != State.VOID and rng.random() < 0.08 else Grade.GENERAL
+        with transaction.atomic():
+            hazard = services.hazard_report(
+                by=by,
+                place=place,
+                source=_pick(rng, PLACE_SOURCES),
+                title=title,
+                description=description,
+                location=location,
+                photos=[_photo(rng, "found")],
+                flag_duplicates=False,
+            )
+            hazard = _walk(by, hazard, state, grade, rng)
+            if state in (State.CLOSED, State.VOID):
+                days = rng.randrange(5, 200)
+            else:
+                days = rng.choice([0, 1, 3, 10, 20, 45])
+            took = 0 if hazard.fixed_on_spot else rng.choice([1, 2, 4, 7])
+            _age(hazard, days, took)
+    tally.rebuild()
+    return count

@@ -49,7 +49,9 @@ class VersionedForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    enterprise = forms.IntegerField(widget=forms.HiddenInput)
+    # What the hazard belongs to (the page shows which): a unit or a public place.
+    enterprise = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    place = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # A new key each time the form is shown, kept when it comes back with errors: the same
     # form posted twice records one hazard (``services.hazard_report``'s ``report_token``).
     report_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)

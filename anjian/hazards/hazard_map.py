@@ -7,6 +7,7 @@ else at its enterprise's. At most ``MAP_POINT_LIMIT`` are drawn, the most seriou
 """
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from anjian.hazards.choices import DEADLINE_STATES, Grade
@@ -17,11 +18,14 @@ _OWN_POSITION = Q(latitude__isnull=False, longitude__isnull=False)
 
 
 def with_position(queryset: QuerySet) -> QuerySet:
-    """``queryset`` annotated with ``lat``/``lon`` (the hazard's own, else its enterprise's),
-    keeping only hazards that have one."""
+    """``queryset`` annotated with ``lat``/``lon`` (the hazard's own, else its enterprise's
+    or public place's), keeping only hazards that have one."""
+    owner_lat = Coalesce(F("enterprise__latitude"), F("place__latitude"))
+    owner_lon = Coalesce(F("enterprise__longitude"), F("place__longitude"))
     return queryset.annotate(
-        lat=Case(When(_OWN_POSITION, then=F("latitude")), default=F("enterprise__latitude")),
-        lon=Case(When(_OWN_POSITION, then=F("longitude")), default=F("enterprise__longitude")),
+        lat=Case(When(_OWN_POSITION, then=F("latitude")), default=owner_lat),
+        lon=Case(When(_OWN_POSITION, then=F("longitude")), default=owner_lon),
+        unit_name=Coalesce(F("enterprise__name"), F("place__name")),
     ).filter(lat__isnull=False, lon__isnull=False)
 
 
@@ -53,7 +57,7 @@ def map_points(queryset: QuerySet, *, today=None) -> tuple[list[list], int, int]
             "grade",
             "state",
             "overdue",
-            "enterprise__name",
+            "unit_name",
             "deadline",
         )[:MAP_POINT_LIMIT]
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from anjian.accounts.models import User
 from anjian.accounts.roles import Role
+from anjian.hazards import notices
 from anjian.hazards.choices import EscalationTarget, Grade
 from anjian.hazards.models import EscalationRule, Hazard
 from anjian.regions.levels import district_of
@@ -66,9 +67,11 @@ def recipients(hazard: Hazard, target: str) -> list[User]:
     """Who a rung tells: the enterprise's own users; the supervising department's users;
     the district's comprehensive supervisors (安委办/应急局). Only users who can see it."""
     if target == EscalationTarget.OWNER:
+        if hazard.place_id:  # a public place: who does the owner's work for it
+            return notices.owner_side(hazard)
         users = User.objects.filter(enterprise_link__enterprise_id=hazard.enterprise_id)
     elif target == EscalationTarget.DEPARTMENT:
-        department_id = hazard.enterprise.supervising_department_id
+        department_id = notices.department_id(hazard)
         if department_id is None:
             return []
         users = User.objects.filter(department_id=department_id).exclude(role=Role.LEADER)

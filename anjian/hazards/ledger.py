@@ -58,11 +58,14 @@ def _listing(hazard) -> str:
 
 COLUMNS: list[Column] = [
     Column("number", str(_("隐患编号")), 16, export=lambda h: h.number),
-    Column("enterprise", str(_("单位名称")), 30, export=lambda h: h.enterprise.name),
+    Column("enterprise", str(_("单位/公共区域")), 30, export=lambda h: h.owner.name),
     Column(
-        "credit_code", str(_("统一社会信用代码")), 22, export=lambda h: h.enterprise.credit_code
+        "credit_code",
+        str(_("统一社会信用代码")),
+        22,
+        export=lambda h: h.enterprise.credit_code if h.enterprise_id else "",
     ),
-    Column("street", str(_("所属街镇")), 14, export=lambda h: h.enterprise.street.name),
+    Column("street", str(_("所属街镇")), 14, export=lambda h: h.owner.street.name),
     Column("industry", str(_("监管行业")), 14, export=lambda h: h.industry.name),
     Column("title", str(_("隐患名称")), 28, export=lambda h: h.title),
     Column("description", str(_("隐患描述")), 40, export=lambda h: h.description),

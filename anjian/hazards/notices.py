@@ -1,8 +1,8 @@
 """Who is told at each hand-off of a hazard, and what they read — in one place.
 
-Every notice names the hazard and its enterprise, goes to each person once per event
-(``event`` is the dedupe key: a person who holds two roles in the hand-off reads it once,
-a retried request adds nothing) and never to the person who acted. Called inside the
+Every notice names the hazard and its enterprise (or public place), goes to each person
+once per event (``event`` is the dedupe key: a person who holds two roles in the hand-off
+reads it once, a retried request adds nothing) and never to the person who acted. Called inside the
 service's transaction: the notice exists exactly when the change committed.
 """
 
@@ -15,12 +15,33 @@ from django.utils.translation import gettext as _
 from anjian.accounts.models import User
 from anjian.accounts.roles import Role
 from anjian.core.notifications import notify
+from anjian.enterprises.places.services import responsible_department
 from anjian.hazards.models import Hazard
 from anjian.regions.levels import district_of, street_of
 
 
 def enterprise_users(enterprise_id: int):
     return User.objects.filter(enterprise_link__enterprise_id=enterprise_id, is_active=True)
+
+
+def department_id(hazard: Hazard) -> int | None:
+    """The department answering for the hazard's owner: the unit's supervising department,
+    or the public place's responsible department."""
+    if hazard.enterprise_id:
+        return hazard.enterprise.supervising_department_id
+    department = responsible_department(hazard.place)
+    return department.pk if department else None
+
+
+def owner_side(hazard: Hazard) -> list[User]:
+    """Who rectifies: the unit's own users; for a public place (ADR 14) the officials of
+    its responsible department and of its street, who do the owner's work for it."""
+    if hazard.enterprise_id:
+        return list(enterprise_users(hazard.enterprise_id))
+    users = User.objects.filter(
+        is_active=True, role=Role.DEPARTMENT, department_id=department_id(hazard)
+    ).select_related("department", "region")
+    return [*_seeing(users, hazard), *street_officials(hazard)]
 
 
 def _seeing(users: Iterable[User], hazard: Hazard) -> list[User]:
@@ -35,9 +56,9 @@ def supervisors_of(hazard: Hazard) -> list[User]:
         role__in=(Role.SUPERVISOR, Role.DEPARTMENT),
         region_id=district_of(hazard.scope_region_code),
     ).select_related("department", "region")
-    department_id = hazard.enterprise.supervising_department_id
+    department = department_id(hazard)
     return _seeing(
-        (u for u in candidates if u.department_id == department_id or u.role == Role.SUPERVISOR),
+        (u for u in candidates if u.department_id == department or u.role == Role.SUPERVISOR),
         hazard,
     )
 
@@ -51,8 +72,8 @@ def street_officials(hazard: Hazard) -> list[User]:
 
 
 def where(hazard: Hazard) -> str:
-    """The line every hazard notice carries: enterprise · number."""
-    return f"{hazard.enterprise.name} · {hazard.number}"
+    """The line every hazard notice carries: enterprise (or public place) · number."""
+    return f"{hazard.owner.name} · {hazard.number}"
 
 
 def when(day: date, today: date | None = None) -> str:
@@ -98,11 +119,12 @@ def _event(hazard: Hazard, action: str) -> str:
 
 
 def reported(hazard: Hazard, *, by: User, by_government: bool) -> None:
-    """Found by government: the enterprise must register it. Reported by the enterprise as
-    major: its supervising department, the district's 安委办 and the street are told."""
+    """Found by government: the enterprise must register it (for a public place, its
+    responsible department and street). Reported by the enterprise as major: its
+    supervising department, the district's 安委办 and the street are told."""
     if by_government:
         tell(
-            enterprise_users(hazard.enterprise_id),
+            owner_side(hazard),
             hazard,
             title=_("新隐患待上账：%(t)s") % {"t": hazard.title},
             detail=_("%(src)s发现，请尽快上账并落实整改。") % {"src": hazard.get_source_display()},
@@ -124,7 +146,7 @@ def reported(hazard: Hazard, *, by: User, by_government: bool) -> None:
 
 def registered(hazard: Hazard, *, by: User) -> None:
     tell(
-        enterprise_users(hazard.enterprise_id),
+        owner_side(hazard),
         hazard,
         title=_("隐患已上账：%(t)s") % {"t": hazard.title},
         detail=_("整改期限 %(d)s，整改责任人 %(o)s。")
@@ -149,7 +171,7 @@ def awaiting_acceptance(hazard: Hazard, *, by: User) -> None:
 
 def accepted(hazard: Hazard, *, by: User) -> None:
     tell(
-        enterprise_users(hazard.enterprise_id),
+        owner_side(hazard),
         hazard,
         title=_("隐患已验收销号：%(t)s") % {"t": hazard.title},
         detail=hazard.acceptance_note,
@@ -161,7 +183,7 @@ def accepted(hazard: Hazard, *, by: User) -> None:
 
 def rejected(hazard: Hazard, *, by: User, reason: str) -> None:
     tell(
-        enterprise_users(hazard.enterprise_id),
+        owner_side(hazard),
         hazard,
         title=_("隐患验收未通过：%(t)s") % {"t": hazard.title},
         detail=reason,
@@ -210,7 +232,7 @@ def extension_decided(hazard: Hazard, extension, *, by: User, approve: bool, rea
 
 def listed(hazard: Hazard, listing, *, by: User) -> None:
     tell(
-        enterprise_users(hazard.enterprise_id),
+        owner_side(hazard),
         hazard,
         title=_("重大隐患被挂牌督办：%(t)s") % {"t": hazard.title},
         detail=_("%(a)s %(n)s，督办期限 %(d)s")

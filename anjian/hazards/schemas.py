@@ -3,6 +3,7 @@ built from the module's name). Separate In/Out schemas per endpoint."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -29,8 +30,12 @@ class PhotoOut(Schema):
 class HazardOut(Schema):
     id: int
     number: str = Field(description="隐患编号")
-    enterprise_id: int
-    enterprise_name: str = Field(alias="enterprise.name")
+    enterprise_id: int | None = Field(description="所属单位；公共区域的隐患为空")
+    enterprise_name: str | None = None
+    place_id: int | None = Field(
+        description="所属公共区域（路段、外立面、公共空间等）；单位的隐患为空"
+    )
+    place_name: str | None = None
     scope_region_code: str = Field(description="所属区划（网格或街镇）代码")
     industry: str = Field(alias="industry.code", description="监管行业代码")
     source: str = Field(description="、".join(f"{s.value} {s.label}" for s in Source))
@@ -66,6 +71,14 @@ class HazardOut(Schema):
     def resolve_overdue(obj: Hazard) -> bool:
         return obj.is_overdue()
 
+    @staticmethod
+    def resolve_enterprise_name(obj: Hazard) -> str | None:
+        return obj.enterprise.name if obj.enterprise_id else None
+
+    @staticmethod
+    def resolve_place_name(obj: Hazard) -> str | None:
+        return obj.place.name if obj.place_id else None
+
 
 class HazardDetailOut(HazardOut):
     clauses: list[ClauseRef]
@@ -99,6 +112,10 @@ class HazardFilters(Schema):
     district: str | None = Field(None, description="区区划代码")
     industry: str | None = Field(None, description="监管行业代码")
     enterprise: int | None = None
+    place: int | None = Field(None, description="公共区域 id")
+    owner: str | None = Field(
+        None, description="责任主体：enterprise 生产经营单位 / place 公共区域"
+    )
     state: list[str] = Field([], description="状态，可多个")
     grade: str | None = None
     source: str | None = None
@@ -111,7 +128,13 @@ class HazardFilters(Schema):
 
 
 class ReportIn(Schema):
-    enterprise_id: int
+    enterprise_id: int | None = Field(None, description="所属单位（与 place_id 二者填一）")
+    place_id: int | None = Field(None, description="所属公共区域（与 enterprise_id 二者填一）")
+    report_key: UUID | None = Field(
+        None,
+        description="一次性提交键：同一用户以同一键重复提交（网络重试）只登记一次，"
+        "返回第一次登记的隐患（200）",
+    )
     source: str
     title: str
     description: str

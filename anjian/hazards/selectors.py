@@ -13,7 +13,7 @@ from anjian.core.scoping import scope_of, scope_q
 from anjian.core.todo import TodoItem
 from anjian.hazards import tally
 from anjian.hazards.choices import DEADLINE_STATES, Category, Grade, Source
-from anjian.hazards.filters import DUE_SOON_DAYS, TODO_CHOICES, HazardFilterSet
+from anjian.hazards.filters import DUE_SOON_DAYS, TODO_CHOICES, HazardFilterSet, owner_q
 from anjian.hazards.models import (
     COUNTERS,
     DISTRICT_TALLY_SCOPE_PATHS,
@@ -29,7 +29,7 @@ from anjian.regions.choices import RegionLevel
 from anjian.regions.levels import code_at_sql, district_of, is_at_or_below
 from anjian.regions.models import Industry, Region
 
-LIST_RELATIONS = ("enterprise", "industry")
+LIST_RELATIONS = ("enterprise", "place", "industry")
 
 
 def hazard_queryset(user):
@@ -46,7 +46,13 @@ def hazard_get(user, pk: int) -> Hazard:
     """The hazard if the user may see it; 404 otherwise (whether or not it exists)."""
     return get_object_or_404(
         hazard_queryset(user).select_related(
-            "enterprise", "enterprise__street", "industry", "reported_by", "accepted_by"
+            "enterprise",
+            "enterprise__street",
+            "place",
+            "place__street",
+            "industry",
+            "reported_by",
+            "accepted_by",
         ),
         pk=pk,
     )
@@ -131,6 +137,7 @@ class FigureFilters:
     region: str = ""
     industry_id: int | None = None
     enterprise_id: int | None = None
+    owner: str = ""  # "enterprise" or "place": 按责任主体 (filters.owner_q)
     month_from: date | None = None
     month_to: date | None = None
 
@@ -145,6 +152,8 @@ class FigureFilters:
             params["industry"] = Industry.objects.get(pk=self.industry_id).code
         if self.enterprise_id:
             params["enterprise"] = self.enterprise_id
+        if self.owner:
+            params["owner"] = self.owner
         if self.month_from:
             params["month_from"] = self.month_from.strftime("%Y-%m")
         if self.month_to:
@@ -248,6 +257,8 @@ def _tally_rows(user, filters: FigureFilters, group: str | None):
         rows = rows.filter(**{f"{region}__startswith": filters.region})
     if filters.industry_id:
         rows = rows.filter(industry_id=filters.industry_id)
+    if filters.owner:
+        rows = rows.filter(owner_q(filters.owner))
     period = Q()
     if filters.month_from:
         period &= Q(**{f"{month}__gte": filters.month_from})
@@ -299,12 +310,12 @@ def _reads_district_rollup(user, filters: FigureFilters, group: str | None) -> b
 
 
 def _deadline_rows(user, filters: FigureFilters, district_level: bool, today: date) -> list[dict]:
-    """Overdue and due-soon counts per (place, industry): summed from the open-deadline
+    """Overdue and due-soon counts per (street, industry): summed from the open-deadline
     summaries (``HazardOpenTally`` or its district roll-up) — rows by deadline, so the
     counts are exact today and tomorrow — or, for an enterprise, from the open hazards
     themselves. They are *current* figures — every open hazard past its deadline now,
     whenever it was found — so the period does not apply (the figures page says so).
-    ``place`` is the street code (the district code for district-level rows)."""
+    ``street_code`` is the street code (the district code for district-level rows)."""
     soon = today + timedelta(days=DUE_SOON_DAYS)
     if scope_of(user).enterprise_id is not None or filters.enterprise_id:
         rows = Hazard.objects.for_user(user).filter(state__in=DEADLINE_STATES).order_by()
@@ -335,10 +346,12 @@ def _deadline_rows(user, filters: FigureFilters, district_level: bool, today: da
         rows = rows.filter(**{f"{region}__startswith": filters.region})
     if filters.industry_id:
         rows = rows.filter(industry_id=filters.industry_id)
+    if filters.owner:
+        rows = rows.filter(owner_q(filters.owner))
     return list(
         rows.filter(deadline__lte=soon)
-        .annotate(place=code_at_sql(region, RegionLevel.STREET))
-        .values("place", "industry_id")
+        .annotate(street_code=code_at_sql(region, RegionLevel.STREET))
+        .values("street_code", "industry_id")
         .annotate(**counts)
     )
 
@@ -444,8 +457,8 @@ class ClearingReport:
             raise ValueError(group)
         # Overdue is a current figure: by place and industry, not by the month found.
         key_of = {
-            "district": lambda row: district_of(row["place"]),
-            "street": lambda row: row["place"],
+            "district": lambda row: district_of(row["street_code"]),
+            "street": lambda row: row["street_code"],
             "industry": lambda row: str(row["industry_id"]),
         }.get(group)
         deadlines = self._deadline_sums(key_of, group) if key_of else {}

@@ -44,7 +44,7 @@ def remind_due(today: date | None = None) -> int:
     due = (
         Hazard.objects.filter(state__in=DEADLINE_STATES, deadline__gte=today, deadline__lte=horizon)
         .filter(Q(reminded_for__isnull=True) | ~Q(reminded_for=F("deadline")))
-        .select_related("enterprise")
+        .select_related("enterprise", "place")
     )
     reminded = 0
     for hazard in due.iterator(chunk_size=500):
@@ -74,7 +74,7 @@ def escalate_overdue(today: date | None = None) -> int:
     today = today or timezone.localdate()
     overdue = Hazard.objects.filter(
         state__in=DEADLINE_STATES, deadline__lt=today, escalation_level__lt=max(RUNG.values())
-    ).select_related("enterprise")
+    ).select_related("enterprise", "place")
     climbed = 0
     ladders: dict[tuple[str, str], list[Rung]] = {}
     for hazard in overdue.iterator(chunk_size=500):
@@ -151,7 +151,7 @@ def remind_revisits(today: date | None = None) -> int:
     today = today or timezone.localdate()
     due = Revisit.objects.filter(
         state="scheduled", due_on__lte=today + timedelta(days=30)
-    ).select_related("hazard", "hazard__enterprise")
+    ).select_related("hazard", "hazard__enterprise", "hazard__place")
     told = 0
     for revisit in due.iterator(chunk_size=500):
         told += notices.tell(

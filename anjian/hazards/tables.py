@@ -29,6 +29,7 @@ class HazardTable(tables.Table):
     enterprise = tables.Column(
         accessor="enterprise__name",
         verbose_name=_("单位"),
+        empty_values=(),  # a public place's hazard has no enterprise: render_enterprise
         order_by=("enterprise__name_sort_key",),  # units in pinyin order
         attrs={"th": {"class": WIDE_ONLY}, "td": {"class": f"text-wrap {WIDE_ONLY}"}},
     )
@@ -57,6 +58,13 @@ class HazardTable(tables.Table):
 
     def render_title(self, value, record):
         return format_html('<a href="{}" hx-boost="false">{}</a>', record.get_absolute_url(), value)
+
+    def render_enterprise(self, value, record):
+        if record.place_id:
+            return format_html(
+                '{} <span class="badge bg-azure-lt">{}</span>', record.place.name, _("公共区域")
+            )
+        return value
 
     def render_grade(self, value, record):
         return badge(record.grade, value) if record.grade else "—"

@@ -119,6 +119,10 @@ class Industry(models.Model):
     group = models.CharField(_("门类"), max_length=20, blank=True, help_text=_("如：工贸、危化"))
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
     is_active = models.BooleanField(_("启用"), default=True)
+    # 公共区域: the domain of hazards in public places (roads, buildings, public spaces), not
+    # an enterprise's trade. Set by the defaults, not edited: the clearing figures' 按责任主体
+    # filter counts by it, so a unit may never be in such an industry nor a place outside one.
+    for_places = models.BooleanField(_("公共区域"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("监管行业")

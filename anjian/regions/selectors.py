@@ -99,6 +99,12 @@ def industries_for(user) -> QuerySet[Industry]:
     return industries
 
 
+def unit_industries_for(user) -> QuerySet[Industry]:
+    """The industries a unit may be registered in: the user's, without the 公共区域 ones
+    (those are public places' domains, ADR 14)."""
+    return industries_for(user).filter(for_places=False)
+
+
 def departments_for(user) -> QuerySet[Department]:
     """Departments of the regions above and inside the user's scope."""
     # Not the region's outline: a district's GeoJSON, decoded once per department, was

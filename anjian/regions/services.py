@@ -154,7 +154,12 @@ def industries_seed() -> int:
     for order, default in enumerate(INDUSTRIES, start=1):
         _obj, was_created = Industry.objects.get_or_create(
             code=default.code,
-            defaults={"name": default.name, "group": default.group, "sort_order": order * 10},
+            defaults={
+                "name": default.name,
+                "group": default.group,
+                "sort_order": order * 10,
+                "for_places": default.for_places,
+            },
         )
         created += was_created
     return created

@@ -97,6 +97,15 @@ MENU: list[MenuItem] = [
         for_grid=False,
     ),
     MenuItem(
+        _("公共区域"),
+        "enterprises:place_list",
+        enterprise_perms.PLACE_VIEW,
+        "bi-signpost-split",
+        "enterprises-places",
+        group=MANAGE,
+        for_grid=False,
+    ),
+    MenuItem(
         _("判定标准"),
         "standards:document_list",
         hazard_perms.HAZARD_VIEW,

@@ -40,14 +40,27 @@ class Hazard(EnterpriseOwned):
     clearing figures never join the registry (``EnterpriseOwned``; an enterprise that
     moves takes its hazards and their figures along, ``hazards_follow_enterprise``).
     Overdue is derived: an open hazard with a deadline before today.
+
+    A hazard belongs to exactly one owner: an enterprise, or a public place (路段, 外立面,
+    公共空间 …; ADR 14), whose scope columns it copies the same way.
     """
 
     number = models.CharField(_("隐患编号"), max_length=24, unique=True, editable=False)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="hazards",
         verbose_name=_("单位"),
+    )
+    place = models.ForeignKey(
+        "enterprises.PublicPlace",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hazards",
+        verbose_name=_("公共区域"),
     )
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
     source_type = models.ForeignKey(
@@ -159,6 +172,11 @@ class Hazard(EnterpriseOwned):
             models.Index(fields=["-found_at", "-id"], name="hazard_found_recent"),
             models.Index(fields=["enterprise", "state"], name="hazard_enterprise_state"),
             models.Index(
+                fields=["place", "state"],
+                name="hazard_place_state",
+                condition=models.Q(place__isnull=False),
+            ),
+            models.Index(
                 fields=["scope_region_code", "industry", "state"],
                 name="hazard_scope_state",
                 opclasses=["varchar_pattern_ops", "int8_ops", "varchar_pattern_ops"],
@@ -189,6 +207,11 @@ class Hazard(EnterpriseOwned):
                 condition=~models.Q(scope_region_code=""), name="hazard_scope_region_set"
             ),
             models.CheckConstraint(
+                condition=models.Q(enterprise__isnull=False, place__isnull=True)
+                | models.Q(enterprise__isnull=True, place__isnull=False),
+                name="hazard_one_owner",
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(state="void") | ~models.Q(void_reason=""),
                 name="hazard_void_has_reason",
             ),
@@ -211,11 +234,20 @@ class Hazard(EnterpriseOwned):
     def get_absolute_url(self) -> str:
         return reverse("hazards:hazard_detail", args=[self.pk])
 
+    @property
+    def owner(self):
+        """The enterprise or public place the hazard belongs to."""
+        return self.enterprise if self.enterprise_id else self.place
+
+    def copy_enterprise_scope(self) -> None:
+        self.scope_region_code = self.owner.scope_region_code
+        self.industry_id = self.owner.industry_id
+
     def refresh_derived_fields(self) -> None:
         self.found_month = timezone.localtime(self.found_at).date().replace(day=1)
         self.copy_enterprise_scope()
         self.search_document, self.search_tokens = search.document(
-            self.number, self.title, self.description, self.location, self.enterprise.name
+            self.number, self.title, self.description, self.location, self.owner.name
         )
 
     @property

@@ -29,6 +29,7 @@ from anjian.hazards.services.report import (
     hazard_report,
     hazard_update_details,
     hazards_follow_enterprise,
+    hazards_follow_place,
 )
 from anjian.hazards.services.revisits import revisit_complete, revisit_schedule
 from anjian.hazards.services.supervision import (
@@ -76,6 +77,7 @@ __all__ = [
     "hazard_update_details",
     "hazard_void",
     "hazards_follow_enterprise",
+    "hazards_follow_place",
     "listing_create",
     "listing_levels_for",
     "listing_sign_off",

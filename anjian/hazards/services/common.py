@@ -18,7 +18,7 @@ from anjian.hazards.photos import PreparedPhoto
 def _hazard_for_write(by, hazard_id: int) -> Hazard:
     return (
         Hazard.objects.for_user(by)
-        .select_related("enterprise", "enterprise__street", "reported_by")
+        .select_related("enterprise", "enterprise__street", "place", "reported_by")
         .get(pk=hazard_id)
     )
 

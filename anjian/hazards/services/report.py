@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from anjian.core import search
 from anjian.core.exceptions import Conflict, NotPermitted, ValidationError
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises.models import Enterprise, PublicPlace
+from anjian.enterprises.places.selectors import place_for_write
 from anjian.enterprises.selectors import enterprise_for_write
 from anjian.hazards import duplicates, lifecycle, notices, tally
 from anjian.hazards import permissions as perms
@@ -45,7 +46,8 @@ ENTERPRISE_SOURCES = (Source.SELF_CHECK, Source.ALARM, Source.OTHER)
 def hazard_report(
     *,
     by,
-    enterprise: Enterprise,
+    enterprise: Enterprise | int | None = None,
+    place: PublicPlace | int | None = None,
     source: str,
     title: str,
     description: str,
@@ -72,13 +74,21 @@ def hazard_report(
     with no second record, notice or photo — even when the two posts race (the
     ``hazard_report_once`` constraint). A report is not a transition, so the workflow
     kernel's replay does not cover it.
+
+    The hazard belongs to ``enterprise`` or to ``place`` (a public place in use, ADR 14),
+    exactly one of them; both are re-read through the reporter's scope.
     """
     if not by.can(perms.HAZARD_REPORT):
         raise NotPermitted()
     earlier = _reported_with(by, report_token)
     if earlier is not None:
         return earlier
-    enterprise = enterprise_for_write(by, enterprise)
+    if (enterprise is None) == (place is None):
+        raise ValidationError({"enterprise": _("请选择隐患所属的单位或公共区域（二者选一）")})
+    if enterprise is not None:
+        enterprise = enterprise_for_write(by, enterprise)
+    else:
+        place = place_for_write(by, place)
     now = timezone.now()
     found_at = found_at or now
     errors: dict = {}
@@ -98,6 +108,7 @@ def hazard_report(
         errors.update(error.message_dict)
     hazard = Hazard(
         enterprise=enterprise,
+        place=place,
         source=source,
         title=(title or "").strip(),
         description=(description or "").strip(),
@@ -221,7 +232,7 @@ def hazard_update_details(
             hazard.grade = Grade.NONE
     # Only the search columns follow the edit; the scope key stays where it was reported.
     hazard.search_document, hazard.search_tokens = search.document(
-        hazard.number, hazard.title, hazard.description, hazard.location, hazard.enterprise.name
+        hazard.number, hazard.title, hazard.description, hazard.location, hazard.owner.name
     )
     hazard.full_clean(exclude=["clauses"])
     changed = {
@@ -283,6 +294,30 @@ def hazards_follow_enterprise(enterprise: Enterprise) -> int:
         hazard.copy_enterprise_scope()
         changes.append((before, tally.contribution(hazard)))
     Hazard.follow_enterprise(enterprise, rows=Hazard.objects.filter(pk__in=[h.pk for h in moved]))
+    tally.apply_many(changes)
+    return len(moved)
+
+
+@transaction.atomic
+def hazards_follow_place(sender=None, *, place: PublicPlace, **kwargs) -> int:
+    """A public place moved street/grid or changed industry (``place_moved``): its hazards
+    and their tally contributions go with it, as ``hazards_follow_enterprise`` does."""
+    moved = list(
+        Hazard.objects.filter(place_id=place.pk)
+        .exclude(scope_region_code=place.scope_region_code, industry_id=place.industry_id)
+        .select_for_update()
+    )
+    changes = []
+    for hazard in moved:
+        before = tally.contribution(hazard)
+        hazard.place = place
+        hazard.copy_enterprise_scope()
+        changes.append((before, tally.contribution(hazard)))
+    Hazard.objects.filter(pk__in=[h.pk for h in moved]).update(
+        scope_region_code=place.scope_region_code,
+        industry_id=place.industry_id,
+        version=F("version") + 1,
+    )
     tally.apply_many(changes)
     return len(moved)
 

@@ -56,6 +56,7 @@ def revisit_complete(*, by, revisit_id: int, result: str, note: str) -> Revisit:
         hazard_report(
             by=by,
             enterprise=hazard.enterprise,
+            place=hazard.place,
             source=Source.OTHER,
             title=(_("回头看发现反弹：%(t)s") % {"t": hazard.title})[:120],
             description=note.strip(),

@@ -283,8 +283,8 @@ def hazard_merge(*, by, duplicate_id: int, into_id: int) -> Hazard:
         raise ValidationError(_("不能把隐患合并到它自己"))
     keep = _hazard_for_write(by, into_id)
     duplicate = _hazard_for_write(by, duplicate_id)
-    if keep.enterprise_id != duplicate.enterprise_id:
-        raise ValidationError(_("只能合并同一单位的隐患"))
+    if (keep.enterprise_id, keep.place_id) != (duplicate.enterprise_id, duplicate.place_id):
+        raise ValidationError(_("只能合并同一单位或同一公共区域的隐患"))
     if keep.state == State.VOID:
         raise ValidationError(_("不能合并到已作废的隐患"))
     HAZARD.check_operation(by, "merge", duplicate)

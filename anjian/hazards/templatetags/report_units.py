@@ -11,3 +11,9 @@ register = template.Library()
 def own_grid_units(user):
     """The enterprises of the grid (or community) the user is placed in; none otherwise."""
     return nearby.own_grid_enterprises(user)
+
+
+@register.simple_tag
+def own_grid_places(user):
+    """The public places in use of the user's grid (or community); none otherwise."""
+    return nearby.own_grid_places(user)

@@ -203,7 +203,7 @@ def test_merging_across_enterprises_is_refused(district_official):
     with pytest.raises(ValidationError) as refused:
         services.hazard_merge(by=district_official, duplicate_id=site.pk, into_id=chemical.pk)
 
-    assert refused.value.messages == ["只能合并同一单位的隐患"]
+    assert refused.value.messages == ["只能合并同一单位或同一公共区域的隐患"]
     assert (stored(chemical), stored(site)) == before
 
 

@@ -14,7 +14,7 @@ from anjian.core.access import requires
 from anjian.core.exports import export_response, sync_rows
 from anjian.core.forms import attachment, is_htmx_partial, submit
 from anjian.core.pagination import paginate_table
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises.models import Enterprise, PublicPlace
 from anjian.hazards import exports, forms, lifecycle, selectors, services
 from anjian.hazards import permissions as perms
 from anjian.hazards.figures_export import write_figures
@@ -69,49 +69,72 @@ def _clause_choices(enterprise):
     return [(c.pk, f"{c.code} {c.text[:60]}") for c in clauses_for_enterprise(enterprise)]
 
 
+def _picked(request, name: str) -> str:
+    value = request.POST.get(name) or request.GET.get(name) or ""
+    return value if str(value).isdigit() else ""
+
+
+def _pick_page(request):
+    """Choose what the hazard belongs to: a unit or (government users) a public place."""
+    user = request.user
+    query = request.GET.get("q", "").strip()
+    matches, places = [], []
+    if query:
+        matches = Enterprise.objects.for_user(user).search(query).order_by("name_sort_key")[:20]
+        places = PublicPlace.objects.for_user(user).in_use().search(query)[:20]
+    return render(
+        request,
+        "hazards/report_pick.html",
+        {"query": query, "matches": matches, "places": places},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @requires(perms.HAZARD_REPORT)
 def hazard_report(request):
+    """Report a hazard of a unit (``enterprise``) or of a public place (``place``, ADR 14);
+    without either, the page to choose one (an enterprise user: always its own unit)."""
     user = request.user
-    enterprise_id = request.POST.get("enterprise") or request.GET.get("enterprise")
+    enterprise_id, place_id = _picked(request, "enterprise"), _picked(request, "place")
     if user.scope.enterprise_id is not None:
-        enterprise_id = user.scope.enterprise_id
-    if not enterprise_id or not str(enterprise_id).isdigit():
-        query = request.GET.get("q", "").strip()
-        matches = (
-            Enterprise.objects.for_user(user).search(query).order_by("name_sort_key")[:20]
-            if query
-            else []
-        )
-        return render(request, "hazards/report_pick.html", {"query": query, "matches": matches})
-    enterprise = get_object_or_404(Enterprise.objects.for_user(user), pk=enterprise_id)
+        enterprise_id, place_id = user.scope.enterprise_id, ""
+    if enterprise_id:
+        owner = get_object_or_404(Enterprise.objects.for_user(user), pk=enterprise_id)
+        owned = {"enterprise": owner}
+        clause_choices = _clause_choices(owner)
+        picker = f"{reverse('standards:clause_picker')}?enterprise={owner.pk}"
+    elif place_id:
+        owner = get_object_or_404(PublicPlace.objects.for_user(user).in_use(), pk=place_id)
+        owned = {"place": owner}
+        clause_choices, picker = [], ""
+    else:
+        return _pick_page(request)
     sources = None if lifecycle.is_government(user) else ("self_check", "other")
     form = forms.ReportForm(
         request.POST or None,
         request.FILES or None,
-        clause_choices=_clause_choices(enterprise),
+        clause_choices=clause_choices,
         sources=sources,
-        initial={"enterprise": enterprise.pk, "found_at": forms.default_found_at()},
+        initial={**{k: v.pk for k, v in owned.items()}, "found_at": forms.default_found_at()},
     )
-    outcome = submit(request, form, lambda data: _report_and_maybe_close(user, enterprise, data))
+    outcome = submit(request, form, lambda data: _report_and_maybe_close(user, owned, data))
     if outcome.done:
         hazard = outcome.result
         messages.success(request, _("已登记隐患 %(n)s") % {"n": hazard.number})
         return redirect(hazard)
-    picker = f"{reverse('standards:clause_picker')}?enterprise={enterprise.pk}"
     return render(
         request,
         "hazards/report.html",
-        {"form": form, "enterprise": enterprise, "clause_picker_url": picker},
+        {"form": form, **owned, "owner": owner, "clause_picker_url": picker},
         status=outcome.status,
     )
 
 
 @transaction.atomic  # a refused on-the-spot close undoes the report too
-def _report_and_maybe_close(user, enterprise, data) -> Hazard:
+def _report_and_maybe_close(user, owned: dict, data) -> Hazard:
     hazard = services.hazard_report(
         by=user,
-        enterprise=enterprise,
+        **owned,
         source=data["source"],
         title=data["title"],
         description=data["description"],
@@ -160,7 +183,7 @@ def clearing_figures_export(request):
 def listing_list(request):
     listings = (
         SupervisionListing.objects.filter(hazard__in=selectors.hazard_queryset(request.user))
-        .select_related("hazard", "hazard__enterprise")
+        .select_related("hazard", "hazard__enterprise", "hazard__place")
         .order_by("state", "deadline")
     )
     state = request.GET.get("state", "listed")
@@ -174,7 +197,7 @@ def listing_list(request):
 def revisit_list(request):
     revisits = (
         Revisit.objects.filter(hazard__in=selectors.hazard_queryset(request.user))
-        .select_related("hazard", "hazard__enterprise")
+        .select_related("hazard", "hazard__enterprise", "hazard__place")
         .order_by("state", "due_on")
     )
     state = request.GET.get("state", "scheduled")

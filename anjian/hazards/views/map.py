@@ -86,8 +86,8 @@ def _coordinate(params, name: str, bound: float) -> float | None:
 @require_GET
 @requires(perms.HAZARD_REPORT)
 def report_nearby(request):
-    """The enterprises in scope nearest to ``lat``/``lon`` (the browser's position), nearest
-    first, each with the link that reports a hazard of it."""
+    """The enterprises and public places in scope nearest to ``lat``/``lon`` (the browser's
+    position), nearest first, each with the link that reports a hazard of it."""
     latitude = _coordinate(request.GET, "lat", 90)
     longitude = _coordinate(request.GET, "lon", 180)
     if latitude is None or longitude is None:
@@ -96,19 +96,18 @@ def report_nearby(request):
         limit = min(max(int(request.GET.get("limit", NEARBY_DEFAULT)), 1), NEARBY_MAX)
     except ValueError:
         limit = NEARBY_DEFAULT
-    units = nearby.nearest_enterprises(
-        request.user, latitude=latitude, longitude=longitude, limit=limit
-    )
+    units = nearby.nearest(request.user, latitude=latitude, longitude=longitude, limit=limit)
     report_url = reverse("hazards:hazard_report")
     return JsonResponse(
         {
             "units": [
                 {
-                    "id": unit.enterprise_id,
+                    "id": unit.id,
+                    "kind": unit.kind,
                     "name": unit.name,
                     "address": unit.address,
                     "distance_m": round(unit.distance_m),
-                    "url": f"{report_url}?enterprise={unit.enterprise_id}",
+                    "url": f"{report_url}?{unit.kind}={unit.id}",
                 }
                 for unit in units
             ]

@@ -92,7 +92,12 @@ def test_departments_are_listed_with_their_industry_codes(api_client_for, leader
     assert housing["region_code"] == world.YANGPU
     assert housing["short_name"] == "建管委"
     assert housing["is_comprehensive"] is False
-    assert sorted(housing["industries"]) == ["construction", "gas"]
+    assert sorted(housing["industries"]) == [
+        "buildings",
+        "construction",
+        "gas",
+        "municipal_facilities",
+    ]
 
 
 @pytest.mark.parametrize("name", ["enterprise_manager", "expert"])

@@ -66,8 +66,10 @@ def test_industries_for_a_department_user_are_its_industries(housing_official, l
     assert set(selectors.industries_for(housing_official).values_list("code", flat=True)) == {
         "construction",
         "gas",
+        "municipal_facilities",
+        "buildings",
     }
-    assert selectors.industries_for(leader).count() == 21
+    assert selectors.industries_for(leader).count() == 25
 
 
 def test_departments_for_include_those_above_and_inside_the_scope(

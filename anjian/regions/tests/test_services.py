@@ -228,7 +228,12 @@ def test_departments_seed_gives_a_district_the_default_departments(db):
     emergency = Department.objects.get(name="浦东新区应急管理局")
     assert emergency.is_comprehensive and emergency.short_name == "应急局"
     housing = Department.objects.get(name="浦东新区建设和管理委员会")
-    assert set(housing.industries.values_list("code", flat=True)) == {"construction", "gas"}
+    assert set(housing.industries.values_list("code", flat=True)) == {
+        "construction",
+        "gas",
+        "municipal_facilities",  # 公共区域 (ADR 14): bridges, roads, pipes
+        "buildings",  # 公共区域: buildings, facades, self-built houses
+    }
     assert not housing.is_comprehensive
 
 

@@ -21,9 +21,10 @@ from anjian.accounts.services import user_create_basic
 from anjian.cap.fixtures import build_demo_warnings
 from anjian.core.models import SiteFlag
 from anjian.enterprises import fixtures as enterprise_fixtures
-from anjian.enterprises.models import Enterprise, EnterpriseUser
+from anjian.enterprises.models import Enterprise, EnterpriseUser, PublicPlace
+from anjian.enterprises.place_fixtures import build_demo_places
 from anjian.enterprises.services import enterprise_bulk_create, enterprise_link_user
-from anjian.hazards.fixtures import build_demo_hazards
+from anjian.hazards.fixtures import build_demo_hazards, build_demo_place_hazards
 from anjian.hazards.selfcheck.fixtures import build_demo_checks
 from anjian.hazards.sweeps import escalate_overdue
 from anjian.monitoring.fixtures import build_demo_devices
@@ -194,6 +195,15 @@ class Command(BaseCommand):
                     seed=options["seed"] + 100 * offset,
                     progress=bar.update,
                 )
+        # Public places (roads, facades, self-built houses …) and their hazards (ADR 14).
+        build_demo_places(by=admin, district_codes=[d for d, _n in shares], seed=options["seed"])
+        for offset, (district, share) in enumerate(shares):
+            build_demo_place_hazards(
+                by=admin,
+                places=PublicPlace.objects.filter(scope_region_code__startswith=district),
+                count=max(share // 12, 4),
+                seed=options["seed"] + 7 + offset,
+            )
         own = EnterpriseUser.objects.filter(user__username="qy_manager").first()
         if own is not None:
             # The demo enterprise manager's own company: one hazard at every state.
@@ -269,7 +279,7 @@ class Command(BaseCommand):
                 Role.DEPARTMENT,
                 district,
                 housing,
-                "杨浦区建管委（建筑施工、燃气）",
+                "杨浦区建管委（建筑施工、燃气、房屋建筑、市政设施）",
             ),
             ("yp_street", "陈静", Role.STREET, yinhang, None, "殷行街道安全办"),
             ("yp_grid", "刘洋", Role.STREET, grid, None, f"殷行街道{grid.name}网格员"),

@@ -22,6 +22,12 @@
       link.href = unit.url;
       var name = document.createElement("span");
       name.textContent = unit.name;
+      if (unit.kind === "place") {
+        var badge = document.createElement("span");
+        badge.className = "badge bg-azure-lt ms-1";
+        badge.textContent = "公共区域";
+        name.appendChild(badge);
+      }
       var address = document.createElement("span");
       address.className = "d-block text-secondary small";
       address.textContent = unit.address;
@@ -45,8 +51,8 @@
       .then(function (data) {
         show(data.units);
         status.textContent = data.units.length
-          ? "离您最近的 " + data.units.length + " 家单位（定位精度约 " + Math.round(position.coords.accuracy) + " 米）："
-          : "附近 30 公里内没有您管辖范围内标注了位置的单位，请用上方搜索查找。";
+          ? "离您最近的 " + data.units.length + " 处单位和公共区域（定位精度约 " + Math.round(position.coords.accuracy) + " 米）："
+          : "附近 30 公里内没有您管辖范围内标注了位置的单位或公共区域，请用上方搜索查找。";
       });
   }
 
