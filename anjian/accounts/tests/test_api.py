@@ -27,7 +27,9 @@ def test_me_reports_a_district_officials_scope(api_client_for, district_official
 def test_me_reports_a_department_users_industries(api_client_for, housing_official):
     scope = api_client_for(housing_official).get(ME).json()["scope"]
     expected = sorted(
-        Industry.objects.filter(code__in=["construction", "gas"]).values_list("id", flat=True)
+        Industry.objects.filter(
+            code__in=["construction", "gas", "buildings", "municipal_facilities"]
+        ).values_list("id", flat=True)
     )
     assert scope["industry_ids"] == expected
     assert scope["region_prefix"] == world.YANGPU

@@ -28,7 +28,12 @@ def industry_codes(scope) -> set[str] | None:
         ("street_officer", world.YINHANG, None, "上海市杨浦区殷行街道"),
         ("grid_member", world.YINHANG + "W001", None, "上海市杨浦区殷行街道第1网格"),
         ("neighbour_official", world.HONGKOU, None, "上海市虹口区"),
-        ("housing_official", world.YANGPU, {"construction", "gas"}, "上海市杨浦区 · 建管委"),
+        (
+            "housing_official",
+            world.YANGPU,
+            {"construction", "gas", "buildings", "municipal_facilities"},
+            "上海市杨浦区 · 建管委",
+        ),
         ("inspector", world.YANGPU, None, "上海市杨浦区"),
         ("leader", world.YANGPU, None, "上海市杨浦区"),
     ],

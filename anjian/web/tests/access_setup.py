@@ -97,6 +97,25 @@ def monitoring_alarm(setup: Setup):
     return plain_alarm(monitoring_device(setup))
 
 
+def public_place(setup: Setup):
+    """A public place (房屋建筑) where the actor's enterprise is, made directly."""
+    from anjian.enterprises.models import PlaceKind, PublicPlace
+    from anjian.regions.models import Industry
+
+    enterprise = setup.enterprise
+    place, _created = PublicPlace.objects.get_or_create(
+        street_id=enterprise.street_id,
+        name=f"{enterprise.street.name}沿街外立面",
+        defaults={
+            "kind": PlaceKind.FACADE,
+            "address": enterprise.address,
+            "grid_id": enterprise.grid_id,
+            "industry": Industry.objects.get(code="buildings"),
+        },
+    )
+    return place
+
+
 def standard(setup: Setup):
     """A shipped standard of the library (reference data: the same for every actor)."""
     from anjian.hazards.models import StandardDocument

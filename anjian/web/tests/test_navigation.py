@@ -21,7 +21,13 @@ def test_the_administrator_gets_management_in_one_dropdown():
     top = labels(menu)
     assert "用户管理" not in top
     (group,) = [e for e in menu if e.get("children")]
-    assert labels(group["children"]) == ["判定标准", "区划与网格", "部门与行业", "用户管理"]
+    assert labels(group["children"]) == [
+        "公共区域",
+        "判定标准",
+        "区划与网格",
+        "部门与行业",
+        "用户管理",
+    ]
     assert group["active"], "the open page's group is marked"
     managed = [str(item.label) for item in MENU if item.group == MANAGE]
     assert len(top) <= len(MENU) - len(managed) + 1

@@ -17,6 +17,7 @@ from anjian.web.tests.access_setup import (
     monitoring_alarm,
     monitoring_device,
     monitoring_gateway,
+    public_place,
     selfcheck_plan,
     selfcheck_record,
     standard,
@@ -65,6 +66,10 @@ PAGES: dict[str, Page] = {
     "enterprises:enterprise_import_template": Page(),
     "enterprises:grid_options": Page(query={"street": world.YINHANG}),
     "enterprises:enterprise_detail": Page(args=lambda s: [s.enterprise.pk]),
+    "enterprises:place_list": Page(),
+    "enterprises:place_create": Page(),
+    "enterprises:place_detail": Page(args=lambda s: [public_place(s).pk]),
+    "enterprises:place_edit": Page(args=lambda s: [public_place(s).pk]),
     "enterprises:enterprise_edit": Page(args=lambda s: [s.enterprise.pk]),
     "enterprises:enterprise_account_create": Page(
         method="post", args=lambda s: [s.enterprise.pk], data=account_data
