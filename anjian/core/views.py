@@ -10,6 +10,7 @@ from anjian.core.notifications import inbox, mark_read
 from anjian.core.pagination import page_of
 
 JOB_TITLES = {
+    "alarm_export": "报警记录导出",
     "enterprise_import": "生产经营单位导入",
     "enterprise_export": "生产经营单位导出",
     "hazard_export": "问题隐患清单导出",

@@ -23,3 +23,5 @@ class MonitoringConfig(AppConfig):
         # The alarm notice backends (ANJIAN_MONITORING_ALARM_BACKENDS): a path that cannot be
         # imported stops start-up instead of failing at the first alarm.
         channels.backends()
+
+        from anjian.monitoring import exports  # noqa: F401  (registers the export job)

@@ -22,6 +22,12 @@ which is equipped first and fully: its devices come first in registration order,
 simulator's first device — one of the misbehaving ones (``simulator.Generator``) — is its
 major-hazard tank, and the manager sees alarms arrive, escalate and recover.
 
+Every enterprise equipped here also gets one synthetic on-duty account (``duty-<pk>``, a
+zh_CN name, an enterprise login without a usable password) made its duty person: the
+simulator acts as these accounts — and only these — when it acknowledges and disposes part
+of the alarms (``simulator.duty``), so alarms do not pile up unhandled and the human demo
+accounts keep their own alarms to handle.
+
 Idempotent: enterprises that already have devices, and codes already taken, are skipped.
 Everything here is invented.
 """
@@ -32,15 +38,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from faker import Faker
 
+from anjian.accounts.models import User
 from anjian.enterprises.choices import Status
 from anjian.enterprises.models import Enterprise, EnterpriseUser
+from anjian.enterprises.services import enterprise_account_create
 from anjian.monitoring import services
 from anjian.monitoring.choices import ThresholdLevel
 from anjian.monitoring.models import Device, DeviceType, Metric
 from anjian.regions.models import Industry
 
 DEMO_MANAGER = "qy_manager"
+DUTY_PREFIX = "duty-"  # the synthetic on-duty accounts: duty-<enterprise pk>
 DEFAULT_PER_ENTERPRISE = 3
 JITTER_DEGREES = 0.0009  # ≈ 100 m
 CHINESE_NUMBERS = "一二三四五六七八九十"
@@ -374,6 +384,35 @@ class _Builder:
         self.equipped.add(enterprise.pk)
 
 
+def duty_username(enterprise_id: int) -> str:
+    return f"{DUTY_PREFIX}{enterprise_id}"
+
+
+def _duty_staff(by, enterprise_ids: Iterable[int], seed: int) -> None:
+    """One synthetic on-duty account per enterprise, made its duty person (skipped where it
+    exists). Nobody logs in as it: its password is unusable."""
+    fake = Faker("zh_CN")
+    taken = set(
+        User.objects.filter(username__startswith=DUTY_PREFIX).values_list("username", flat=True)
+    )
+    for enterprise in Enterprise.objects.filter(pk__in=set(enterprise_ids)).order_by("pk"):
+        username = duty_username(enterprise.pk)
+        if username in taken:
+            continue
+        fake.seed_instance(f"{seed}:{enterprise.pk}:duty")
+        phone = fake.phone_number()
+        user = enterprise_account_create(
+            by=by,
+            enterprise=enterprise,
+            username=username,
+            name=fake.name(),
+            phone="",
+            position=EnterpriseUser.Position.SAFETY_MANAGER,
+            password=None,  # unusable: an account the simulator acts as, not a login
+        )
+        services.duty_person_set(by=by, enterprise=enterprise, user=user, phone=phone)
+
+
 def _demo_manager(username: str):
     link = (
         EnterpriseUser.objects.select_related("user", "enterprise")
@@ -399,8 +438,10 @@ def build_demo_devices(
     A share of each kind of enterprise is equipped (``everyone`` equips all that have
     something to monitor), with at most ``per_enterprise`` devices each. The enterprise of
     the user ``manager_username`` is equipped first with a full set and that user made its
-    duty person. Returns the devices created (none on a second call). ``by`` needs
-    ``monitor.manage`` over the enterprises (the demo's admin).
+    duty person; every enterprise equipped gets a synthetic on-duty account as its duty
+    person too (``duty-<pk>``, what the simulator acts as). Returns the devices created
+    (none on a second call). ``by`` needs ``monitor.manage`` over the enterprises (the
+    demo's admin).
     """
     builder = _Builder(by)
     industries = dict(Industry.objects.values_list("id", "code"))
@@ -425,4 +466,5 @@ def build_demo_devices(
         share, kits = _plan(enterprise, industries.get(enterprise.industry_id, ""), own_rng, False)
         if kits and (everyone or own_rng.random() < share):
             builder.install(enterprise, kits[:per_enterprise], own_rng)
+    _duty_staff(by, [device.enterprise_id for device in builder.created], seed)
     return builder.created

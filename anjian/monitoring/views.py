@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,22 +15,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from anjian.core.access import requires
-from anjian.core.excel import write_ledger
-from anjian.core.forms import attachment, is_htmx_partial, submit
+from anjian.core.exports import export_response, sync_rows
+from anjian.core.forms import is_htmx_partial, submit
 from anjian.core.pagination import page_of
 from anjian.core.registry import (
-    XLSX,
     RegistryAction,
     RegistryDetail,
     RegistryEdit,
     RegistryList,
     RegistryMap,
     RegistryMapPoints,
-    about_lines,
 )
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import permissions as hazard_perms
-from anjian.monitoring import forms, lifecycle, selectors, services
+from anjian.monitoring import exports, forms, lifecycle, selectors, services
 from anjian.monitoring import permissions as perms
 from anjian.monitoring.choices import DeviceState, RejectReason
 from anjian.monitoring.filters import NOT_ONLINE
@@ -139,18 +136,19 @@ class AlarmList(RegistryList):
 @require_GET
 @requires(perms.MONITOR_VIEW)
 def alarm_export(request):
-    """报警处置台账 — exactly the list as filtered (the same filters), every row."""
-    filterset = selectors.alarm_filter(request.user, request.GET)
-    response = HttpResponse(content_type=XLSX)
-    write_ledger(
-        response,
+    """报警处置台账 — exactly the list as filtered (the same filters), every row; over
+    ANJIAN_EXPORT_SYNC_ROWS rows a background job writes it (``monitoring/exports.py``)."""
+    queryset, about = exports.ledger_rows(request.user, request.GET)
+    return export_response(
+        request,
+        kind=exports.EXPORT,
+        queryset=queryset,
+        about=about,
         title=LEDGER_TITLE,
         columns=ALARM_COLUMNS,
-        objects=filterset.qs.select_related("hazard").iterator(chunk_size=1000),
-        about=about_lines(request.user, filterset, ledger=LEDGER_TITLE),
+        filename=exports.ledger_filename(),
+        limit=sync_rows(),
     )
-    attachment(response, f"{LEDGER_TITLE}-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx")
-    return response
 
 
 @require_POST

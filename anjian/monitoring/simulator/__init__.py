@@ -5,8 +5,9 @@ registered devices, over MQTT or HTTP. Nothing in the platform's own paths impor
 with the deliberate misbehaviours by position — the table is in its docstring);
 ``transports`` carries reports (``MqttTransport``, ``HttpTransport``, message and topic
 formats); ``runner`` drives a transport at a rate (``Runner``); ``devices`` is the database
-side (``load_devices``, fresh tokens and logins). The names below are the public ones;
-import them from ``anjian.monitoring.simulator``.
+side (``load_devices``, fresh tokens and logins); ``duty`` is the demo's duty persons
+acknowledging and disposing part of the alarms through the services (``DutyDesk``).
+The names below are the public ones; import them from ``anjian.monitoring.simulator``.
 """
 
 from anjian.monitoring.simulator.devices import (
@@ -15,6 +16,7 @@ from anjian.monitoring.simulator.devices import (
     issue_tokens,
     load_devices,
 )
+from anjian.monitoring.simulator.duty import DutyDesk, Handled, duty_round
 from anjian.monitoring.simulator.generator import (
     CST,
     FLAT,
@@ -75,7 +77,9 @@ __all__ = [
     "TRIP_PERIOD",
     "Delivery",
     "DeviceSpec",
+    "DutyDesk",
     "Generator",
+    "Handled",
     "HttpTransport",
     "Limit",
     "Logins",
@@ -88,6 +92,7 @@ __all__ = [
     "Unreachable",
     "device_logins",
     "device_topic",
+    "duty_round",
     "encode",
     "gateway_logins",
     "gateway_topic",

@@ -2,13 +2,16 @@
 device's readings of all its metrics at one timestamp. Devices take turns round-robin, so
 each reports every ``devices / rate`` seconds; a silent device's turn is skipped. When the
 transport is unreachable the runner says so in Chinese and retries with backoff (1 s
-doubling to 30 s), dropping what fell due meanwhile."""
+doubling to 30 s), dropping what fell due meanwhile. With ``duty`` (``duty.DutyDesk``) it
+also lets the demo's duty persons handle the alarms that are due, at the start and every
+``duty_every`` seconds."""
 
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from anjian.monitoring.simulator.duty import Handled
 from anjian.monitoring.simulator.generator import Generator
 from anjian.monitoring.simulator.transports import Delivery, Report, Unreachable
 
@@ -21,6 +24,8 @@ class Stats:
     dropped: int = 0  # turns not sent in time (during a retry pause)
     rejected: int = 0
     alarms: int = 0
+    acknowledged: int = 0  # by the demo's duty persons (``duty``)
+    disposed: int = 0
 
 
 class Runner:
@@ -41,6 +46,8 @@ class Runner:
         report_every: float = 5.0,
         out: Callable[[str], None] = print,
         clock: Callable[[], float] = time.time,
+        duty: Callable[[float], Handled] | None = None,
+        duty_every: float = 30.0,
     ):
         if rate <= 0:
             raise ValueError("rate must be positive")
@@ -49,6 +56,7 @@ class Runner:
         self.generator, self.transport = generator, transport
         self.rate, self.duration, self.report_every = rate, duration, report_every
         self.out, self.clock = out, clock
+        self.duty, self.duty_every = duty, duty_every
         self.stats = Stats()
 
     def progress_line(self, elapsed: float) -> str:
@@ -61,7 +69,14 @@ class Runner:
             line += f"，未按时发送而放弃 {s.dropped}"
         if s.rejected or s.alarms:
             line += f"，未入库 {s.rejected}，新报警 {s.alarms}"
+        if s.acknowledged or s.disposed:
+            line += f"，值班人员确认 {s.acknowledged}、处置 {s.disposed}"
         return line
+
+    def _on_duty(self, now: float) -> None:
+        handled = self.duty(now)
+        self.stats.acknowledged += handled.acknowledged
+        self.stats.disposed += handled.disposed
 
     def _add(self, delivery: Delivery) -> None:
         self.stats.sent += delivery.sent
@@ -92,10 +107,14 @@ class Runner:
         begun = time.monotonic()
         next_report = begun + self.report_every
         turn, backoff = 0, 0.0
+        next_duty = start
         while not stop.is_set():
             now = self.clock()
             if self.duration is not None and now - start >= self.duration:
                 break
+            if self.duty is not None and now >= next_duty:
+                self._on_duty(now)
+                next_duty = now + self.duty_every
             reports, turn = self._due(start, turn, now)
             if reports:
                 try:

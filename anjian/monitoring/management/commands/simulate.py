@@ -14,6 +14,10 @@ is one device's readings of all its metrics at one timestamp (default: devices �
 each device every 10 s, the catalogue's sampling interval). Which devices misbehave, go
 silent, flat-line or send impossible values: ``anjian.monitoring.simulator``.
 
+The demo's duty persons (the synthetic ``duty-<pk>`` accounts ``anjian demo`` makes)
+acknowledge and dispose part of the alarms of the devices driven, through the alarm
+services, every 30 s (``simulator.duty``); ``--no-duty`` leaves every alarm open.
+
 Both modes issue new tokens for the devices it drives (their old tokens stop working) and
 keep them in memory; HTTP mode waits for the server's device cache to refresh first.
 Needs the database and a superuser (the demo's ``admin``).
@@ -59,6 +63,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=2026, help="随机种子（相同种子数值相同）")
         parser.add_argument("--report", type=float, default=5.0, help="进度输出间隔（秒）")
+        parser.add_argument(
+            "--no-duty",
+            action="store_true",
+            help="演示值班人员不确认、不处置报警（默认按种子确认并处置其中一部分）",
+        )
 
     def handle(self, *args, **options):
         if options["devices"] is not None and options["devices"] <= 0:
@@ -94,16 +103,23 @@ class Command(BaseCommand):
             duration=options["duration"],
             report_every=options["report"],
             out=self.stdout.write,
+            duty=None if options["no_duty"] else self._duty_desk(options, devices),
         )
         try:
             return runner.run(stop)
         finally:
             transport.close()
 
+    def _duty_desk(self, options, devices) -> simulator.DutyDesk:
+        self.stdout.write("演示值班人员将按种子确认并处置其中一部分报警（--no-duty 关闭）")
+        return simulator.DutyDesk(
+            seed=options["seed"], device_ids=[d.pk for d in devices], out=self.stdout.write
+        )
+
     def _summary(self, stats: simulator.Stats) -> str:
         return (
             f"共发送 {stats.sent} 条，静默跳过 {stats.silent}，错误 {stats.errors}，"
-            f"放弃 {stats.dropped}"
+            f"放弃 {stats.dropped}，值班人员确认 {stats.acknowledged}、处置 {stats.disposed}"
         )
 
     def _transport(self, options, devices):
