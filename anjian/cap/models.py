@@ -38,12 +38,9 @@ from anjian.core.models import TransitionRecord
 from anjian.core.scoping import ScopedQuerySet, ScopePaths
 
 LANGUAGE = "zh-CN"
-# What the 变更记录 (django-auditlog) keeps of a message: what its composer wrote, and what
-# kind of message it is. The workflow's own columns are the timeline (CapAlertTransition);
-# the picked regions (many-to-many) go on the timeline's create/edit lines.
-AUDITED_FIELDS = (
-    "msg_type",
-    "replaces",
+# What a composer writes (the services take only these from a form or request); everything
+# else is set by the workflow.
+EDITABLE_FIELDS = (
     "region",
     "status",
     "category",
@@ -65,6 +62,10 @@ AUDITED_FIELDS = (
     "polygon",
     "circle",
 )
+# What the 变更记录 (django-auditlog) keeps of a message: what its composer wrote, and what
+# kind of message it is. The workflow's own columns are the timeline (CapAlertTransition);
+# the picked regions (many-to-many) go on the timeline's create/edit lines.
+AUDITED_FIELDS = ("msg_type", "replaces", *EDITABLE_FIELDS)
 
 
 class CapAlert(models.Model):

@@ -27,36 +27,14 @@ from anjian.cap import notices, selectors, xml
 from anjian.cap import permissions as perms
 from anjian.cap.choices import MsgType, State
 from anjian.cap.lifecycle import ALERT
-from anjian.cap.models import CapAlert
+from anjian.cap.models import EDITABLE_FIELDS, CapAlert
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
 from anjian.core.scoping import ensure_in_scope
 from anjian.core.workflow import Step
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Region
 
-# What a composer writes; everything else is set by the workflow.
-EDITABLE_FIELDS = (
-    "region",
-    "status",
-    "category",
-    "event",
-    "response_type",
-    "urgency",
-    "severity",
-    "certainty",
-    "effective",
-    "onset",
-    "expires",
-    "sender_name",
-    "headline",
-    "description",
-    "instruction",
-    "contact",
-    "note",
-    "area_desc",
-    "polygon",
-    "circle",
-)
+# What a composer writes is ``models.EDITABLE_FIELDS`` (the change log keeps the same).
 # What an Update or Cancel message takes over from the message it replaces (and its areas).
 CARRIED_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "note")
 # The key of ``data`` with the regions picked as the area (Region objects or codes).

@@ -1,6 +1,29 @@
 """What every registry and ledger FilterSet shares."""
 
+import django_filters
 from django.utils.translation import gettext as _
+
+
+class ScopedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of records that offers only the user's: ``choices_for(user)`` gives them
+    when the FilterSet (a ``ScopedChoicesMixin``) is made for a user."""
+
+    def __init__(self, *args, choices_for, **kwargs):
+        kwargs.setdefault("queryset", None)
+        super().__init__(*args, **kwargs)
+        self.choices_for = choices_for
+
+
+class ScopedChoicesMixin:
+    """A FilterSet made for ``user`` (kept as ``self.user``): each of its
+    ``ScopedModelChoiceFilter`` offers what that user may see."""
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.user = user
+        for scoped in self.filters.values():
+            if isinstance(scoped, ScopedModelChoiceFilter):
+                scoped.queryset = scoped.choices_for(user)
 
 
 class ActiveFiltersMixin:

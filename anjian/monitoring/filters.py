@@ -13,8 +13,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.filters import ActiveFiltersMixin
-from anjian.enterprises.models import Enterprise
+from anjian.core.filters import ActiveFiltersMixin, ScopedChoicesMixin
+from anjian.enterprises.filters import enterprise_filter, industry_filter, street_filter
 from anjian.monitoring.choices import (
     FIRST_GRADE_LEVELS,
     OPEN_ALARM_STATES,
@@ -24,7 +24,6 @@ from anjian.monitoring.choices import (
     ThresholdLevel,
 )
 from anjian.monitoring.models import DeviceType, QualityFlag
-from anjian.regions import selectors as region_selectors
 
 NOT_ONLINE = "not_online"
 DEVICE_STATE_CHOICES = [*DeviceState.choices, (NOT_ONLINE, _("未在线（离线或未上线）"))]
@@ -51,7 +50,7 @@ class _Search:
         return queryset.filter(scope_region_code__startswith=value.code)
 
 
-class DeviceFilterSet(_Search, ActiveFiltersMixin, django_filters.FilterSet):
+class DeviceFilterSet(_Search, ScopedChoicesMixin, ActiveFiltersMixin, django_filters.FilterSet):
     search_fields = ("code", "name", "enterprise__name")
 
     q = django_filters.CharFilter(
@@ -68,29 +67,15 @@ class DeviceFilterSet(_Search, ActiveFiltersMixin, django_filters.FilterSet):
         field_name="device_type__category",
         empty_label=_("全部"),
     )
-    street = django_filters.ModelChoiceFilter(
-        label=_("街镇"),
-        queryset=None,
-        to_field_name="code",
-        method="filter_street",
-        empty_label=_("全部街镇"),
-    )
-    industry = django_filters.ModelChoiceFilter(
-        label=_("监管行业"), queryset=None, to_field_name="code", empty_label=_("全部行业")
-    )
-    enterprise = django_filters.ModelChoiceFilter(label=_("单位"), queryset=None)
+    street = street_filter(method="filter_street")
+    industry = industry_filter()
+    enterprise = enterprise_filter()
     hazard_source = django_filters.BooleanFilter(
         label=_("重大危险源监测"), method="filter_hazard_source", widget=forms.CheckboxInput
     )
     quality = django_filters.BooleanFilter(
         label=_("有数据质量问题"), method="filter_quality", widget=forms.CheckboxInput
     )
-
-    def __init__(self, data=None, queryset=None, *, user, **kwargs):
-        super().__init__(data, queryset, **kwargs)
-        self.filters["street"].queryset = region_selectors.streets_for(user)
-        self.filters["industry"].queryset = region_selectors.industries_for(user)
-        self.filters["enterprise"].queryset = Enterprise.objects.for_user(user)
 
     def filter_state(self, queryset, name, value):
         if value == NOT_ONLINE:
@@ -108,7 +93,7 @@ STATE_CHOICES = [("open", _("未处置")), *AlarmState.choices, ("all", _("全�
 LEVEL_CHOICES = [("1", _("一级")), ("2", _("二级")), *ThresholdLevel.choices]
 
 
-class AlarmFilterSet(_Search, ActiveFiltersMixin, django_filters.FilterSet):
+class AlarmFilterSet(_Search, ScopedChoicesMixin, ActiveFiltersMixin, django_filters.FilterSet):
     """``state`` defaults to 未处置 (``selectors.alarm_filter`` sets it when absent)."""
 
     search_fields = ("device__code", "device__name", "enterprise__name")
@@ -124,13 +109,7 @@ class AlarmFilterSet(_Search, ActiveFiltersMixin, django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         label=_("级别"), choices=LEVEL_CHOICES, method="filter_level", empty_label=_("全部级别")
     )
-    street = django_filters.ModelChoiceFilter(
-        label=_("街镇"),
-        queryset=None,
-        to_field_name="code",
-        method="filter_street",
-        empty_label=_("全部街镇"),
-    )
+    street = street_filter(method="filter_street")
     device_type = django_filters.ModelChoiceFilter(
         label=_("设备类型"),
         queryset=DeviceType.objects.all(),
@@ -138,7 +117,7 @@ class AlarmFilterSet(_Search, ActiveFiltersMixin, django_filters.FilterSet):
         field_name="device__device_type",
         empty_label=_("全部类型"),
     )
-    enterprise = django_filters.ModelChoiceFilter(label=_("单位"), queryset=None)
+    enterprise = enterprise_filter()
     date_from = django_filters.DateFilter(
         label=_("报警日期自"),
         method="filter_date_from",
@@ -149,11 +128,6 @@ class AlarmFilterSet(_Search, ActiveFiltersMixin, django_filters.FilterSet):
         method="filter_date_to",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-    def __init__(self, data=None, queryset=None, *, user, **kwargs):
-        super().__init__(data, queryset, **kwargs)
-        self.filters["street"].queryset = region_selectors.streets_for(user)
-        self.filters["enterprise"].queryset = Enterprise.objects.for_user(user)
 
     @property
     def active_filters(self) -> list[tuple[str, str]]:
