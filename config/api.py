@@ -18,6 +18,7 @@ from anjian.cap.api import router as cap_router
 from anjian.core.api import FormInvalid, schema_error_detail, validation_detail
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope
 from anjian.enterprises.api import router as enterprises_router
+from anjian.enterprises.places.api import router as places_router
 from anjian.hazards.api import router as hazards_router
 from anjian.hazards.library.api import router as hazard_standards_router
 from anjian.hazards.selfcheck.api import router as selfcheck_router
@@ -52,6 +53,7 @@ api = NinjaAPI(
 api.add_router("/regions", regions_router)
 api.add_router("/", accounts_router)
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/places", places_router)
 api.add_router("/risk-points", risk_points_router)
 api.add_router("/risk-register", risk_register_router)
 api.add_router("/risk-band-tables", risk_band_tables_router)

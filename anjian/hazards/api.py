@@ -77,8 +77,10 @@ def figures(
     industry: str = "",
     month_from: str = "",
     month_to: str = "",
+    owner: str = Query(
+        "", description="责任主体：enterprise 生产经营单位 / place 公共区域；空=全部"
+    ),
 ):
-
     industry_id = None
     if industry:
         found = industries_for(request.user).filter(code=industry).first()
@@ -87,6 +89,8 @@ def figures(
         industry_id = found.pk
     if region and not region.isdigit():
         raise HttpError(422, "区划代码应为数字")
+    if owner not in ("", "enterprise", "place"):
+        raise HttpError(422, "责任主体应为 enterprise 或 place")
     bad = [m for m in (month_from, month_to) if m and _month(m) is None]
     if bad:
         raise HttpError(422, "月份格式应为 YYYY-MM")
@@ -95,6 +99,7 @@ def figures(
         selectors.FigureFilters(
             region=region,
             industry_id=industry_id,
+            owner=owner,
             month_from=_month(month_from) if month_from else None,
             month_to=_month(month_to) if month_to else None,
         ),

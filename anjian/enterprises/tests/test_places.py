@@ -178,3 +178,22 @@ def test_the_form_page_names_a_bad_coordinate_in_chinese(client_for):
     assert response.status_code == 422
     assert "经度和纬度需同时填写" in response.content.decode()
     assert not PublicPlace.objects.exists()
+
+
+def test_the_api_lists_the_places_in_scope_for_integrators(api_client_for):
+    place = facade()
+    answer = api_client_for(world.actor("street_officer")).get("/api/v1/places/?q=殷行路")
+    assert answer.status_code == 200
+    (row,) = answer.json()["items"]
+    assert (row["id"], row["industry"], row["street"]) == (place.pk, "buildings", world.YINHANG)
+    other = api_client_for(world.actor("neighbour_official"))
+    assert other.get(f"/api/v1/places/{place.pk}").status_code == 404
+    assert other.get("/api/v1/places/").json()["count"] == 0
+    refused = api_client_for(world.actor("enterprise_manager")).get("/api/v1/places/")
+    assert refused.status_code == 403
+
+
+def test_the_api_names_a_bad_filter(api_client_for):
+    answer = api_client_for(world.actor("street_officer")).get("/api/v1/places/?kind=castle")
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "kind"]

@@ -248,3 +248,13 @@ def test_the_api_wants_exactly_one_owner(facade, api_client_for):
         answer = client.post("/api/v1/hazards/", payload, content_type="application/json")
         assert answer.status_code == 422
         assert "enterprise_id 或 place_id" in answer.json()["detail"][0]["msg"]
+
+
+def test_the_figures_api_counts_by_owner(mixed_ledger, api_client_for):
+    client = api_client_for(world.actor("district_official"))
+    by_place = client.get("/api/v1/hazards/figures", {"owner": "place"}).json()
+    by_unit = client.get("/api/v1/hazards/figures", {"owner": "enterprise"}).json()
+    everything = client.get("/api/v1/hazards/figures").json()
+    assert by_place["found"] == 3
+    assert by_place["found"] + by_unit["found"] == everything["found"]
+    assert client.get("/api/v1/hazards/figures", {"owner": "castle"}).status_code == 422

@@ -12,6 +12,7 @@ from anjian.web.tests.access_setup import (
     monitoring_alarm,
     monitoring_device,
     monitoring_gateway,
+    public_place,
     selfcheck_plan,
     standard,
     standard_clause,
@@ -27,6 +28,8 @@ API_READS = {
     "/api/v1/regions/{code}",
     "/api/v1/enterprises/",
     "/api/v1/enterprises/{int:enterprise_id}",
+    "/api/v1/places/",
+    "/api/v1/places/{int:place_id}",
     "/api/v1/hazards/",
     "/api/v1/hazards/figures",
     "/api/v1/hazards/measures",
@@ -88,6 +91,7 @@ def api_url(template_path: str, setup: Setup) -> str:
         .replace("{int:device_id}", str(monitoring_device(setup).pk))
         .replace("{int:alarm_id}", str(monitoring_alarm(setup).pk))
         .replace("{int:gateway_id}", str(monitoring_gateway(setup).pk))
+        .replace("{int:place_id}", str(public_place(setup).pk))
     )
 
 
