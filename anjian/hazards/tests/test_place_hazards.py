@@ -258,3 +258,20 @@ def test_the_figures_api_counts_by_owner(mixed_ledger, api_client_for):
     assert by_place["found"] == 3
     assert by_place["found"] + by_unit["found"] == everything["found"]
     assert client.get("/api/v1/hazards/figures", {"owner": "castle"}).status_code == 422
+
+
+def test_the_hazard_page_the_ledger_and_its_export_name_the_place(facade, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    hazard = report_at(facade)
+    client = client_for(world.actor("street_officer"))
+    page = client.get(hazard.get_absolute_url()).content.decode()
+    assert facade.name in page and f"?place={facade.pk}" in page
+    listed_page = client.get(reverse("hazards:hazard_list"), {"owner": "place"}).content.decode()
+    assert facade.name in listed_page and hazard.number in listed_page
+    export = client.get(reverse("hazards:hazard_export"), {"place": facade.pk})
+    sheet = load_workbook(BytesIO(export.content)).worksheets[0]
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == [facade.name]
