@@ -24,9 +24,10 @@ PATTERNS = [
 CONTACTS = ["王建国", "李卫东", "陈晓燕", "张志强", "刘海涛", "周敏"]
 
 
-def build_demo_places(*, by, district_codes, per_district: int = 14, seed: int = 2026) -> int:
-    """``per_district`` places in use for each district, through ``place_create``; returns
-    how many were created (an existing name in a street is skipped)."""
+def build_demo_places(*, by, district_codes, per_street: int = 2, seed: int = 2026) -> int:
+    """``per_street`` places in use in every street of each district (so every street and
+    grid user has some), through ``place_create``; returns how many were created (an
+    existing name in a street is skipped)."""
     rng = random.Random(seed)
     industries = {i.code: i for i in Industry.objects.filter(for_places=True)}
     if not industries:
@@ -35,9 +36,9 @@ def build_demo_places(*, by, district_codes, per_district: int = 14, seed: int =
     for area in load_places(list(district_codes)):
         if not area.streets:
             continue
-        for index in range(per_district):
+        for index in range(per_street * len(area.streets)):
             kind, name, address = PATTERNS[index % len(PATTERNS)]
-            at = rng.randrange(len(area.streets))
+            at = index % len(area.streets)
             street = area.streets[at]
             lon, lat = area.street_points[at]
             road, other = rng.sample(area.roads, 2) if len(area.roads) > 1 else (area.roads[0],) * 2

@@ -20,12 +20,13 @@ LISTS = {
     "hazards": "/hazards/",
     "enterprises": "/enterprises/",
     "risk points": "/risks/",
+    "public places": "/enterprises/places/",
 }
 # The lists each demo user has: an enterprise's user is taken from 生产经营单位 to its own
 # enterprise's page (a list of one), measured on its own below.
 USER_LISTS = {
-    "yp_yjj": ("hazards", "enterprises", "risk points"),
-    "yp_street": ("hazards", "enterprises", "risk points"),
+    "yp_yjj": ("hazards", "enterprises", "risk points", "public places"),
+    "yp_street": ("hazards", "enterprises", "risk points", "public places"),
     "qy_manager": ("hazards", "risk points"),
 }
 
