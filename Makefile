@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 PG_URL ?= postgres://postgres@127.0.0.1:5432/anjian
 
-.PHONY: help run test test-pg test-browser bench bench-registry bench-clearing bench-ingest bench-smoke lint format deps deps-dev assets chromium services broker clean
+.PHONY: help run test test-pg test-browser bench bench-registry bench-clearing bench-ingest bench-draw bench-smoke lint format deps deps-dev assets chromium services broker clean
 
 help:
 	@echo "make run      — 安装依赖、迁移、生成演示数据并启动 http://127.0.0.1:8000"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench    — 运行 bench/ 下的全部性能测试（需 PostgreSQL）"
 	@echo "make bench-clearing — 只运行隐患动态清零数字的性能测试（500 万条隐患）"
 	@echo "make bench-ingest — 只运行监测数据接入的性能测试（2 万台设备，NATS MQTT）"
+	@echo "make bench-draw — 只运行双随机抽取的性能测试（20 万家对象库、500 名执法人员）"
 	@echo "make bench-smoke — 以极小规模跑一遍全部性能测试（CI 用，检验能否跑通）"
 	@echo "make lint     — ruff check + ruff format --check + lint-imports（应用分层与无循环导入）"
 
@@ -88,7 +89,7 @@ BENCH_URL = $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anjian_ben
 # data packages, its page scenarios the collected static files, the ingest a broker.
 BENCH_NEEDS = deps-dev services node_modules/.package-lock.json assets
 
-bench: bench-registry bench-clearing bench-ingest
+bench: bench-registry bench-clearing bench-ingest bench-draw
 
 bench-registry: $(BENCH_NEEDS)
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/registry.py
@@ -99,11 +100,14 @@ bench-clearing: $(BENCH_NEEDS)
 bench-ingest: $(BENCH_NEEDS) broker
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/ingest.py
 
+bench-draw: deps-dev
+	$(BIN)/python bench/draw.py
+
 # Every benchmark at tiny sizes in a throw-away database: do they still run? (CI)
 SMOKE_URL = postgres://postgres@127.0.0.1:5432/anjian_bench_smoke_$$$$
 bench-smoke: $(BENCH_NEEDS) broker
 	@url=$(SMOKE_URL); status=0; \
-	for bench in registry clearing ingest; do \
+	for bench in registry clearing ingest draw; do \
 	  echo "=== bench/$$bench.py --smoke"; \
 	  DATABASE_URL=$$url $(BIN)/python bench/$$bench.py --smoke > build/bench-smoke-$$bench.log 2>&1 \
 	    || { status=1; echo "bench/$$bench.py --smoke FAILED:"; tail -40 build/bench-smoke-$$bench.log; }; \
