@@ -29,6 +29,16 @@ for _name in world.ACTORS:
     globals()[f"_fixture_{_name}"] = _actor_fixture(_name)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the pickers' rows a test cached after writing
+    them without a signal (``update()``) inside its rolled-back transaction would otherwise
+    reach the next test (anjian/core/caching.py)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def enterprises(db):
     """The world's enterprises by name."""

@@ -58,6 +58,9 @@ class SiteFlag(models.Model):
     """Facts about this installation, e.g. that its data is a synthetic demo."""
 
     DEMO_DATA = "demo_data"
+    # Changes with every write to the pickers' rows (regions, industries, departments):
+    # the key of their cached copies (anjian/core/caching.py).
+    REFERENCE_STAMP = "reference_stamp"
 
     key = models.CharField(max_length=64, primary_key=True)
     value = models.JSONField(default=dict)

@@ -7,7 +7,8 @@ often (or on however many workers) a sweep runs.
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from anjian.core.models import Notification
@@ -53,9 +54,28 @@ def inbox(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
+# Set on the signed-in user by the per-request read (accounts.backends), so the menu's
+# badge costs no statement of its own.
+UNREAD_ATTRIBUTE = "unread_notices"
+
+
+def unread_annotation(user_path: str = "pk") -> Coalesce:
+    """How many notices ``OuterRef(user_path)`` has not read, as an annotation."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef(user_path), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
+
+
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
+    if hasattr(user, UNREAD_ATTRIBUTE):
+        return getattr(user, UNREAD_ATTRIBUTE)
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
@@ -64,4 +84,6 @@ def mark_read(*, user, notification_id: int | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
+    if hasattr(user, UNREAD_ATTRIBUTE):
+        delattr(user, UNREAD_ATTRIBUTE)  # counted before this: count again if asked
     return unread.update(read_at=timezone.now())

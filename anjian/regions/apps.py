@@ -9,8 +9,12 @@ class RegionsConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_migrate
 
+        from anjian.regions import receivers
         from anjian.regions.models import Department, Industry, Region
+
+        post_migrate.connect(receivers.after_migrate, sender=self)
 
         auditlog.register(Region, exclude_fields=["updated_at"])
         auditlog.register(Industry)

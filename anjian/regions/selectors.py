@@ -1,4 +1,10 @@
-"""Reads of the region tree, industries and departments."""
+"""Reads of the region tree, industries and departments.
+
+The pickers (``streets_for``, ``districts_in``, ``industries_for``, ``departments_for``)
+come from the cache under the reference stamp read with a request's user
+(``core.caching.cached_rows``): no statement on a warm cache, fresh after any change
+(``regions.receivers``).
+"""
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -6,6 +12,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models import QuerySet
 
+from anjian.core.caching import cached_rows
 from anjian.regions.choices import RegionLevel
 from anjian.regions.levels import district_of, is_at_or_below, street_of
 from anjian.regions.models import Department, Industry, Region, ancestor_codes
@@ -59,6 +66,10 @@ def deployment_bounds() -> Bounds:
 
 def streets_for(user) -> QuerySet[Region]:
     """Active streets inside the user's scope (a grid-scoped user gets their own street)."""
+    return cached_rows(_streets_for(user), user)
+
+
+def _streets_for(user) -> QuerySet[Region]:
     streets = Region.objects.streets().active()
     scope = user.scope
     if scope.everything:
@@ -96,7 +107,7 @@ def industries_for(user) -> QuerySet[Industry]:
     scope = user.scope
     if scope.industry_ids is not None:
         industries = industries.filter(id__in=scope.industry_ids)
-    return industries
+    return cached_rows(industries, user)
 
 
 def unit_industries_for(user) -> QuerySet[Industry]:
@@ -107,6 +118,10 @@ def unit_industries_for(user) -> QuerySet[Industry]:
 
 def departments_for(user) -> QuerySet[Department]:
     """Departments of the regions above and inside the user's scope."""
+    return cached_rows(_departments_for(user), user)
+
+
+def _departments_for(user) -> QuerySet[Department]:
     # Not the region's outline: a district's GeoJSON, decoded once per department, was
     # most of the time spent rendering a city-wide filter form's department choices.
     departments = (
@@ -135,6 +150,10 @@ def departments_managed_by(user) -> QuerySet[Department]:
 
 def districts_in(user) -> QuerySet[Region]:
     """Districts whose outline a map for this user should draw."""
+    return cached_rows(_districts_in(user), user)
+
+
+def _districts_in(user) -> QuerySet[Region]:
     districts = Region.objects.filter(level=RegionLevel.DISTRICT)
     scope = user.scope
     if scope.everything:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from anjian.core.caching import reference_changed
 from anjian.core.exceptions import ValidationError
 from anjian.core.scoping import OutOfScope
 from anjian.regions import datasets
@@ -56,6 +57,7 @@ def regions_load(*, root: str, with_communities: bool = False) -> int:
             unique_fields=["code"],
             update_fields=["name", "full_name", "level", "parent", "source"],
         )
+    reference_changed()  # a bulk write sends no signal: the cached pickers must go
     return len(rows)
 
 

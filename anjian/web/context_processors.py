@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 
-from anjian.core.models import SiteFlag
+from anjian.core.caching import demo_flag
 from anjian.core.notifications import unread_count
 from anjian.web.navigation import menu_for
 
@@ -42,10 +42,10 @@ def base_map_url() -> str:
 def shell(request) -> dict:
     """Menu, demo banner and map settings for every page."""
     user = getattr(request, "user", None)
-    demo = SiteFlag.objects.filter(key=SiteFlag.DEMO_DATA).values_list("value", flat=True).first()
     return {
         "menu": menu_for(user, _section(request)) if user is not None else [],
-        "demo_data": demo,
+        # Read with the signed-in user (accounts.backends): no statement of its own.
+        "demo_data": demo_flag(user),
         "unread_notifications": unread_count(user) if user is not None else 0,
         "map_settings": {
             "tileUrl": settings.MAP_TILE_URL,

@@ -104,14 +104,35 @@ def test_the_deepest_page_answers_an_empty_page_with_the_total(admin, api_client
     assert response.json() == {"items": [], "count": Enterprise.objects.for_user(admin).count()}
 
 
-def test_a_short_page_gives_the_total_without_counting(admin, api_client_for):
+def registry_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if 'FROM "enterprises_enterprise"' in q["sql"]]
+
+
+@pytest.mark.parametrize(
+    "query", [{"page_size": 1}, {"page_size": 1, "page": 2}, {"page_size": 3, "page": 2}, {}]
+)
+def test_a_page_and_its_total_are_one_statement(admin, api_client_for, query):
+    """Full, last and short pages: the rows and the exact total in one read (issue 11,
+    item 4) — the total is counted inside it, not by a COUNT of its own."""
     client = api_client_for(admin)
-    total = Enterprise.objects.for_user(admin).count()
+    everything = list(Enterprise.objects.for_user(admin).order_by("name_sort_key", "id"))
+    size, page = query.get("page_size", 50), query.get("page", 1)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/api/v1/enterprises/", {"page_size": total + 1})
-    assert response.json()["count"] == total
-    assert len(response.json()["items"]) == total
-    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+        response = client.get("/api/v1/enterprises/", query)
+    body = response.json()
+    assert body["count"] == len(everything)
+    shown = everything[(page - 1) * size : page * size]
+    assert shown, "a page with rows"
+    assert [item["id"] for item in body["items"]] == [e.pk for e in shown]
+    assert len(registry_reads(queries)) == 1
+
+
+def test_a_page_past_the_end_is_counted_apart(admin, api_client_for):
+    """No row carries the total past the end: the one case with a second read."""
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client_for(admin).get("/api/v1/enterprises/", {"page": 50})
+    assert response.json() == {"items": [], "count": Enterprise.objects.for_user(admin).count()}
+    assert len(registry_reads(queries)) == 2
 
 
 # --- pages -----------------------------------------------------------------------------------
