@@ -19,6 +19,7 @@ urlpatterns = [
     path("grid-options/", views.grid_options, name="grid_options"),
     path("places/", place_views.PlaceList.as_view(), name="place_list"),
     path("places/new/", place_views.PlaceCreate.as_view(), name="place_create"),
+    path("places/export.xlsx", place_views.PlaceExport.as_view(), name="place_export"),
     path("places/<int:pk>/", place_views.PlaceDetail.as_view(), name="place_detail"),
     path("places/<int:pk>/edit/", place_views.PlaceEdit.as_view(), name="place_edit"),
     path("<int:pk>/", views.EnterpriseDetail.as_view(), name="enterprise_detail"),

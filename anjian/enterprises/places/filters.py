@@ -4,12 +4,17 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.filters import ActiveFiltersMixin
+from anjian.core.filters import ActiveFiltersMixin, ScopedChoicesMixin, ScopedModelChoiceFilter
 from anjian.enterprises.places.models import PlaceKind, PublicPlace
 from anjian.regions import selectors as region_selectors
 
 
-class PlaceFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
+def place_industries_for(user):
+    """The 公共区域 industries of ``user``'s scope (a place's 监管领域)."""
+    return region_selectors.industries_for(user).filter(for_places=True)
+
+
+class PlaceFilterSet(ScopedChoicesMixin, ActiveFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("搜索"),
         method="filter_search",
@@ -18,11 +23,17 @@ class PlaceFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("类型"), choices=PlaceKind.choices, empty_label=_("全部类型")
     )
-    street = django_filters.ModelChoiceFilter(
-        label=_("街镇"), queryset=None, to_field_name="code", empty_label=_("全部街镇")
+    street = ScopedModelChoiceFilter(
+        label=_("街镇"),
+        choices_for=region_selectors.streets_for,
+        to_field_name="code",
+        empty_label=_("全部街镇"),
     )
-    industry = django_filters.ModelChoiceFilter(
-        label=_("监管领域"), queryset=None, to_field_name="code", empty_label=_("全部领域")
+    industry = ScopedModelChoiceFilter(
+        label=_("监管领域"),
+        choices_for=place_industries_for,
+        to_field_name="code",
+        empty_label=_("全部领域"),
     )
     active = django_filters.ChoiceFilter(
         label=_("状态"),
@@ -34,14 +45,6 @@ class PlaceFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
     class Meta:
         model = PublicPlace
         fields = []
-
-    def __init__(self, data=None, queryset=None, *, user, **kwargs):
-        super().__init__(data, queryset, **kwargs)
-        self.user = user
-        self.filters["street"].queryset = region_selectors.streets_for(user)
-        self.filters["industry"].queryset = region_selectors.industries_for(user).filter(
-            for_places=True
-        )
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from anjian.enterprises.places.filters import place_industries_for
 from anjian.enterprises.places.models import DEFAULT_INDUSTRY, PublicPlace
 from anjian.enterprises.places.services import PLACE_FIELDS
 from anjian.regions import selectors as region_selectors
@@ -15,11 +16,6 @@ SECTIONS = [
         ["industry", "responsible_department", "contact_name", "contact_phone", "note"],
     ),
 ]
-
-
-def place_industries(user):
-    """The 公共区域 industries ``user`` may register places in."""
-    return region_selectors.industries_for(user).filter(for_places=True)
 
 
 class PlaceForm(forms.ModelForm):
@@ -50,7 +46,7 @@ class PlaceForm(forms.ModelForm):
         fields = self.fields
         fields["street"].queryset = region_selectors.streets_for(user)
         fields["grid"].queryset = region_selectors.grids_for(user, self._street_code())
-        fields["industry"].queryset = place_industries(user)
+        fields["industry"].queryset = place_industries_for(user)
         fields["industry"].required = False
         fields["industry"].help_text = gettext_lazy("不填则按类型确定（路段→道路交通 …）")
         fields["responsible_department"].queryset = region_selectors.departments_for(user)

@@ -3,10 +3,11 @@
 from django.utils.translation import gettext_lazy
 
 from anjian.core import audit
-from anjian.core.registry import RegistryDetail, RegistryEdit, RegistryList
+from anjian.core.registry import RegistryDetail, RegistryEdit, RegistryExport, RegistryList
 from anjian.enterprises import permissions as perms
 from anjian.enterprises.places import selectors, services
 from anjian.enterprises.places.forms import SECTIONS, PlaceForm
+from anjian.enterprises.places.ledger import COLUMNS, SHEET_TITLE
 from anjian.enterprises.places.tables import PlaceTable
 
 
@@ -15,6 +16,15 @@ class PlaceList(RegistryList):
     filterset = selectors.place_filter
     table = PlaceTable
     template_name = "enterprises/places/list.html"
+
+
+class PlaceExport(RegistryExport):
+    """The filtered register as a workbook (a few thousand places: always at once)."""
+
+    access = perms.PLACE_VIEW
+    filterset = selectors.place_filter
+    columns = COLUMNS
+    title = SHEET_TITLE
 
 
 class PlaceDetail(RegistryDetail):

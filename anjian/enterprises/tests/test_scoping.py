@@ -115,10 +115,11 @@ class TestPublicPlaceScoping(ScopedCrudTests):
     create_url = "enterprises:place_create"
     api_list = "/api/v1/places/"
     api_detail = "/api/v1/places/{pk}"
+    export_url = "enterprises:place_export"
+    export_key_header = "名称"
     visible = PLACE_VISIBLE
     creators = ("district_official", "street_officer", "housing_official")
     not_creators = ("leader", "inspector", "enterprise_manager", "expert")
-    not_applicable = {"export_url": "公共区域台账没有 Excel 导出（隐患台账可按公共区域导出）"}
 
     def get_object(self, name):
         street, grid, industry, kind = PLACES[name]
@@ -148,3 +149,6 @@ class TestPublicPlaceScoping(ScopedCrudTests):
 
     def _can_edit(self, user) -> bool:
         return user.can(perms.PLACE_MANAGE)
+
+    def _export_action(self) -> str:
+        return perms.PLACE_VIEW

@@ -142,6 +142,21 @@ def plant_risk_point() -> list[str]:
     return [FORMULA, AT, PLUS]
 
 
+def plant_place() -> list[str]:
+    from anjian.enterprises.models import PlaceKind, PublicPlace
+    from anjian.regions.models import Industry, Region
+
+    PublicPlace.objects.create(
+        kind=PlaceKind.FACADE,
+        name=FORMULA,
+        address=AT,
+        contact_name=PLUS,
+        street=Region.objects.get(code=world.YINHANG),
+        industry=Industry.objects.get(code="buildings"),
+    )
+    return [FORMULA, AT, PLUS]
+
+
 _document: list = []
 
 
@@ -164,6 +179,7 @@ def nothing() -> list[str]:
 EXPORTS = {
     "enterprises:enterprise_export": Export("district_official", plant_enterprise),
     "enterprises:enterprise_import_template": Export("district_official", plant_street),
+    "enterprises:place_export": Export("district_official", plant_place),
     "hazards:hazard_export": Export("district_official", plant_hazard),
     # Figures and labels only (region and industry names): still checked for formulas.
     "hazards:clearing_figures_export": Export("district_official", nothing),

@@ -68,6 +68,7 @@ PAGES: dict[str, Page] = {
     "enterprises:enterprise_detail": Page(args=lambda s: [s.enterprise.pk]),
     "enterprises:place_list": Page(),
     "enterprises:place_create": Page(),
+    "enterprises:place_export": Page(),
     "enterprises:place_detail": Page(args=lambda s: [public_place(s).pk]),
     "enterprises:place_edit": Page(args=lambda s: [public_place(s).pk]),
     "enterprises:enterprise_edit": Page(args=lambda s: [s.enterprise.pk]),
