@@ -865,10 +865,15 @@ def app_figures(username: str, filters, region_group: str):
 
 
 def normalise(figures, breakdowns) -> dict:
+    from anjian.hazards.selectors import BREAKDOWN_COUNTERS, CURRENT
+
     keys = figure_keys()
 
     def values(f) -> dict:
-        counters = {c: int(f.counters.get(c) or 0) for c in keys[:-3]}
+        # A region or industry row carries what its table shows (BREAKDOWN_COUNTERS and the
+        # current figures); totals and months carry every counter.
+        counters = {c: int(f.counters[c] or 0) for c in keys[:-3] if c in f.counters}
+        assert {*BREAKDOWN_COUNTERS, *CURRENT} <= set(counters), counters
         return {
             **counters,
             "overdue": f.overdue,

@@ -106,7 +106,6 @@ def figures_context(user, params) -> dict:
         month_from=month_from,
         month_to=month_to,
     )
-    report = selectors.ClearingReport(user, filters)
     scope = user.scope
     enterprise_scope = scope.enterprise_id is not None
     region_group = (
@@ -116,6 +115,9 @@ def figures_context(user, params) -> dict:
     )
     if region and is_at_or_below(region, RegionLevel.DISTRICT):
         region_group = "street"
+    report = selectors.ClearingReport(
+        user, filters, breakdowns=() if enterprise_scope else (region_group, "industry")
+    )
     base = filters.query()
     list_url = reverse("hazards:hazard_list")
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from anjian.core.scoping import scope_of, scope_q
 from anjian.core.todo import TodoItem
-from anjian.hazards import tally
+from anjian.hazards import summaries, tally
 from anjian.hazards.choices import DEADLINE_STATES, Category, Grade, Source
 from anjian.hazards.filters import DUE_SOON_DAYS, TODO_CHOICES, HazardFilterSet, owner_q
 from anjian.hazards.models import (
@@ -26,7 +26,7 @@ from anjian.hazards.models import (
     SystemMeasure,
 )
 from anjian.regions.choices import RegionLevel
-from anjian.regions.levels import code_at_sql, district_of, is_at_or_below
+from anjian.regions.levels import code_at_sql, code_length, district_of, is_at_or_below
 from anjian.regions.models import Industry, Region
 
 LIST_RELATIONS = ("enterprise", "place", "industry")
@@ -227,7 +227,12 @@ GROUPINGS = ("district", "street", "industry", "month")
 
 
 # Current figures (未销号, 现存重大): open now, whatever the period says.
-CURRENT = ("open_now", "major_open_now")
+CURRENT = summaries.CURRENT
+# What the 按区域/按行业 tables and their export show of a period (with the deadline counts
+# and the current figures): the fewer sums, the faster a city's breakdown.
+BREAKDOWN_COUNTERS = ("found", "voided", "closed")
+# The counters 同比/环比 set beside the period's (``figures_page.COMPARED``).
+COMPARED_COUNTERS = ("found", "major", "registered", "closed", "closed_on_time", "close_days")
 
 
 def _tally_rows(user, filters: FigureFilters, group: str | None):
@@ -279,6 +284,34 @@ def _tally_rows(user, filters: FigureFilters, group: str | None):
         return [rows.aggregate(**sums)]
     key = _group_expression(group, month, region)
     return list(rows.annotate(key=key).values("key").annotate(**sums))
+
+
+def _summary_rows(user, filters: FigureFilters, group: str | None):
+    """The summary rows (street level or the district roll-up) under the user's scope and
+    the region, industry and owner filters, for ``summaries.read``."""
+    scope = scope_of(user)
+    if _reads_district_rollup(user, filters, group):
+        rows = HazardDistrictTally.objects.filter(scope_q(scope, DISTRICT_TALLY_SCOPE_PATHS))
+        region = "district_code"
+    else:
+        rows = HazardTally.objects.filter(scope_q(scope, TALLY_SCOPE_PATHS))
+        region = "scope_region_code"
+    if filters.region:
+        rows = rows.filter(**{f"{region}__startswith": filters.region})
+    if filters.industry_id:
+        rows = rows.filter(industry_id=filters.industry_id)
+    if filters.owner:
+        rows = rows.filter(owner_q(filters.owner))
+    return rows
+
+
+def _summary_key(group: str, rows) -> str:
+    """``summaries.Branch.key`` of a grouping over ``rows``."""
+    if group in ("district", "street"):
+        column = "district_code" if rows.model is HazardDistrictTally else "scope_region_code"
+        level = RegionLevel.DISTRICT if group == "district" else RegionLevel.STREET
+        return f"region:{column}:{code_length(level)}"
+    return {"industry": "industry_id", "month": "month"}[group]
 
 
 def _group_expression(group: str, month: str, region: str = "scope_region_code"):
@@ -356,6 +389,11 @@ def _deadline_rows(user, filters: FigureFilters, district_level: bool, today: da
     )
 
 
+def _length(start: date, end: date) -> int:
+    """How many months from ``start`` to ``end``, both included."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def _shift(month: date, months: int) -> date:
     index = month.year * 12 + month.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
@@ -374,12 +412,24 @@ class ClearingReport:
     """The figures of one scope and filter, and their breakdowns, sharing one scan of the
     open hazards for the time-dependent counts."""
 
-    def __init__(self, user, filters: FigureFilters | None = None, today: date | None = None):
+    def __init__(
+        self,
+        user,
+        filters: FigureFilters | None = None,
+        today: date | None = None,
+        breakdowns: tuple[str, ...] = (),
+    ):
+        """``breakdowns``: the groupings the caller will ask for, read in the same
+        statement as the months (any other is read on its own when asked)."""
         self.user = user
         self.filters = filters or FigureFilters()
         self.today = today or timezone.localdate()
+        self.breakdowns = breakdowns
         self._deadlines: dict[bool, list[dict]] = {}
         self._month_rows: list[dict] | None = None
+        self._summaries: dict[str, list[dict]] | None = None
+        scope = scope_of(user)
+        self._ledger = scope.enterprise_id is not None or bool(self.filters.enterprise_id)
 
     def _deadline_sums(self, key_of, group: str | None = None) -> dict:
         district_level = _reads_district_rollup(self.user, self.filters, group)
@@ -396,14 +446,78 @@ class ClearingReport:
                 target[name] += row[name]
         return sums
 
+    def _read(self) -> dict[str, list[dict]]:
+        """The summaries the report shows, in one statement (``summaries.read``): the
+        period's months (every counter), the months before it that 同比/环比 compare
+        (``COMPARED_COUNTERS``), what is open now, and each declared breakdown — its period
+        counters (``BREAKDOWN_COUNTERS``) and its current figures."""
+        if self._summaries is None:
+            start, end = self.filters.month_from, self.filters.month_to
+            bounded = start is not None and end is not None
+            months = _summary_rows(self.user, self.filters, "month")
+            branches = [
+                summaries.Branch("month", months, "month", summaries.COLUMNS, start, end),
+                summaries.Branch(
+                    "now", _summary_rows(self.user, self.filters, None), None, CURRENT
+                ),
+            ]
+            if bounded:
+                earliest = min(_shift(start, -12), _shift(start, -_length(start, end)))
+                branches.append(
+                    summaries.Branch(
+                        "month_before",
+                        months,
+                        "month",
+                        COMPARED_COUNTERS,
+                        earliest,
+                        _shift(start, -1),
+                    )
+                )
+            for group in self.breakdowns:
+                rows = _summary_rows(self.user, self.filters, group)
+                key = _summary_key(group, rows)
+                if start is None and end is None:
+                    sums = (*BREAKDOWN_COUNTERS, *CURRENT)
+                    branches.append(summaries.Branch(group, rows, key, sums))
+                    continue
+                branches.append(summaries.Branch(group, rows, key, BREAKDOWN_COUNTERS, start, end))
+                branches.append(summaries.Branch(f"{group}_now", rows, key, CURRENT))
+            self._summaries = summaries.read(branches)
+        return self._summaries
+
     def _months(self) -> list[dict]:
-        """Every month's counters under the region and industry filters, whatever the
-        period — one scan, read once: the period's figures, the trend, 同比/环比 and the
-        current figures are sums of these rows."""
+        """The counters per month found under the region and industry filters (every month
+        for an enterprise; else the period's, and before them the compared counters of the
+        months 同比/环比 set beside it): the period's figures, the trend and 同比/环比 are
+        sums of these rows."""
         if self._month_rows is None:
-            every_month = replace(self.filters, month_from=None, month_to=None)
-            self._month_rows = _tally_rows(self.user, every_month, "month")
+            if self._ledger:
+                every_month = replace(self.filters, month_from=None, month_to=None)
+                self._month_rows = _tally_rows(self.user, every_month, "month")
+            else:
+                read = self._read()
+                self._month_rows = [
+                    {**row, "key": date.fromisoformat(row["key"][:10])}
+                    for row in (*read.get("month_before", ()), *read["month"])
+                ]
         return self._month_rows
+
+    def _current(self) -> dict:
+        """未销号 and 现存重大 now, whenever found."""
+        rows = self._months() if self._ledger else self._read()["now"]
+        return {name: sum(row.get(name) or 0 for row in rows) for name in CURRENT}
+
+    def _grouped(self, group: str) -> list[dict]:
+        """A breakdown's rows: from the one statement when declared, else read alone."""
+        if self._ledger or group not in self.breakdowns:
+            return _tally_rows(self.user, self.filters, group)
+        read = self._read()
+        rows = {row["key"]: row for row in read[group]}
+        for current in read.get(f"{group}_now", ()):
+            nothing_found = dict.fromkeys(BREAKDOWN_COUNTERS, 0)
+            row = rows.setdefault(current["key"], {"key": current["key"], **nothing_found})
+            row.update({name: current[name] for name in CURRENT})
+        return list(rows.values())
 
     def _within(self, month_from: date | None, month_to: date | None) -> list[dict]:
         return [
@@ -418,12 +532,11 @@ class ClearingReport:
         for row in self._within(month_from, month_to):
             for name in COUNTERS:
                 totals[name] += row.get(name) or 0
-        for name in CURRENT:  # open now, whenever found
-            totals[name] = sum(row.get(name) or 0 for row in self._months())
         return totals
 
     def figures(self) -> Figures:
         counters = self._counters(self.filters.month_from, self.filters.month_to)
+        counters.update(self._current())
         deadlines = self._deadline_sums(lambda row: None).get(None, {})
         return Figures(
             counters=counters,
@@ -436,7 +549,7 @@ class ClearingReport:
         start, end = self.filters.month_from, self.filters.month_to
         if start is None or end is None:
             return {}
-        length = (end.year - start.year) * 12 + end.month - start.month + 1
+        length = _length(start, end)
         windows = {
             "last_year": (_shift(start, -12), _shift(end, -12)),
             "previous": (_shift(start, -length), _shift(end, -length)),
@@ -452,7 +565,9 @@ class ClearingReport:
 
     def breakdown(self, group: str, names: dict | None = None) -> list[Figures]:
         """The figures per district, street, industry or month found, largest first.
-        ``names`` (region code or industry id → name) spares reading the labels."""
+        ``names`` (region code or industry id → name) spares reading the labels. A
+        breakdown declared to the report carries ``BREAKDOWN_COUNTERS`` and the current
+        figures only (reading another counter raises AttributeError)."""
         if group not in GROUPINGS:
             raise ValueError(group)
         # Overdue is a current figure: by place and industry, not by the month found.
@@ -465,7 +580,7 @@ class ClearingReport:
         if group == "month":
             rows = self._within(self.filters.month_from, self.filters.month_to)
         else:
-            rows = _tally_rows(self.user, self.filters, group)
+            rows = self._grouped(group)
         result = []
         for row in rows:
             key = str(row["key"])
@@ -473,7 +588,7 @@ class ClearingReport:
             result.append(
                 Figures(
                     key=key,
-                    counters={c: row.get(c) or 0 for c in (*COUNTERS, *CURRENT)},
+                    counters={c: row[c] or 0 for c in (*COUNTERS, *CURRENT) if c in row},
                     **{name: extra.get(name, 0) for name in DEADLINE_COUNTS},
                 )
             )
