@@ -235,83 +235,66 @@ BREAKDOWN_COUNTERS = ("found", "voided", "closed")
 COMPARED_COUNTERS = ("found", "major", "registered", "closed", "closed_on_time", "close_days")
 
 
-def _tally_rows(user, filters: FigureFilters, group: str | None):
-    """Counter sums. City and district figures read the district roll-up (a few thousand
-    rows), street and grid figures the street-level summary, an enterprise's own figures the
-    ledger itself (a few hundred rows; the summaries have no enterprise column).
-
-    The period narrows the counters (发现, 销号 …) but not the current figures (``CURRENT``):
-    one scan sums both, the counters only over the rows of the period. A breakdown by month
-    keeps to the period's months."""
-    scope = scope_of(user)
-    region = "scope_region_code"
-    ledger = scope.enterprise_id is not None or bool(filters.enterprise_id)
-    if ledger:
-        rows = Hazard.objects.for_user(user).order_by()
-        if filters.enterprise_id:
-            rows = rows.filter(enterprise_id=filters.enterprise_id)
-        month = "found_month"
-    elif _reads_district_rollup(user, filters, group):
-        rows = HazardDistrictTally.objects.filter(scope_q(scope, DISTRICT_TALLY_SCOPE_PATHS))
-        rows = rows.order_by()
-        region, month = "district_code", "month"
-    else:
-        rows = HazardTally.objects.filter(scope_q(scope, TALLY_SCOPE_PATHS)).order_by()
-        month = "month"
+def _ledger_rows(user, filters: FigureFilters, group: str | None):
+    """An enterprise's counter sums, from the ledger itself (a few hundred rows; the
+    summaries have no enterprise column). The period narrows the counters (发现, 销号 …) but
+    not the current figures (``CURRENT``); a breakdown by month keeps to the period's
+    months."""
+    rows = Hazard.objects.for_user(user).order_by()
+    if filters.enterprise_id:
+        rows = rows.filter(enterprise_id=filters.enterprise_id)
     if filters.region:
-        rows = rows.filter(**{f"{region}__startswith": filters.region})
+        rows = rows.filter(scope_region_code__startswith=filters.region)
     if filters.industry_id:
         rows = rows.filter(industry_id=filters.industry_id)
     if filters.owner:
         rows = rows.filter(owner_q(filters.owner))
     period = Q()
     if filters.month_from:
-        period &= Q(**{f"{month}__gte": filters.month_from})
+        period &= Q(found_month__gte=filters.month_from)
     if filters.month_to:
-        period &= Q(**{f"{month}__lte": filters.month_to})
+        period &= Q(found_month__lte=filters.month_to)
     if group == "month":
         rows, period = rows.filter(period), Q()
-    if ledger:
-        sums = {**tally.aggregates(period), **tally.open_now_aggregates()}
-    else:
-        # The current sums first: they read the columns, not the period sums named alike.
-        sums = {
-            "open_now": Sum(F("found") - F("closed")),
-            "major_open_now": Sum(F("major") - F("major_closed")),
-        }
-        sums.update({c: Sum(c, filter=period) if period else Sum(c) for c in COUNTERS})
+    sums = {**tally.aggregates(period), **tally.open_now_aggregates()}
     if group is None:
         return [rows.aggregate(**sums)]
-    key = _group_expression(group, month, region)
+    key = _group_expression(group, "found_month")
     return list(rows.annotate(key=key).values("key").annotate(**sums))
 
 
-def _summary_rows(user, filters: FigureFilters, group: str | None):
-    """The summary rows (street level or the district roll-up) under the user's scope and
-    the region, industry and owner filters, for ``summaries.read``."""
-    scope = scope_of(user)
-    if _reads_district_rollup(user, filters, group):
-        rows = HazardDistrictTally.objects.filter(scope_q(scope, DISTRICT_TALLY_SCOPE_PATHS))
-        region = "district_code"
+def _summary_rows(
+    user, filters: FigureFilters, district_level: bool, *, open_deadlines: bool = False
+):
+    """The summary rows under the user's scope and the region, industry and owner filters:
+    the counters (``HazardTally``) or the open deadlines (``HazardOpenTally``), at street
+    level or rolled up to the district."""
+    if district_level:
+        model = HazardDistrictOpenTally if open_deadlines else HazardDistrictTally
+        rows = model.objects.filter(scope_q(scope_of(user), DISTRICT_TALLY_SCOPE_PATHS))
     else:
-        rows = HazardTally.objects.filter(scope_q(scope, TALLY_SCOPE_PATHS))
-        region = "scope_region_code"
+        model = HazardOpenTally if open_deadlines else HazardTally
+        rows = model.objects.filter(scope_q(scope_of(user), TALLY_SCOPE_PATHS))
     if filters.region:
-        rows = rows.filter(**{f"{region}__startswith": filters.region})
+        rows = rows.filter(**{f"{_region_column(rows)}__startswith": filters.region})
     if filters.industry_id:
         rows = rows.filter(industry_id=filters.industry_id)
     if filters.owner:
         rows = rows.filter(owner_q(filters.owner))
-    return rows
+    return rows.order_by()
 
 
-def _summary_key(group: str, rows) -> str:
+def _region_column(rows) -> str:
+    rolled_up = rows.model in (HazardDistrictTally, HazardDistrictOpenTally)
+    return "district_code" if rolled_up else "scope_region_code"
+
+
+def _summary_key(group: str, rows) -> tuple[str, ...]:
     """``summaries.Branch.key`` of a grouping over ``rows``."""
     if group in ("district", "street"):
-        column = "district_code" if rows.model is HazardDistrictTally else "scope_region_code"
         level = RegionLevel.DISTRICT if group == "district" else RegionLevel.STREET
-        return f"region:{column}:{code_length(level)}"
-    return {"industry": "industry_id", "month": "month"}[group]
+        return (f"region:{_region_column(rows)}:{code_length(level)}",)
+    return ({"industry": "industry_id", "month": "month"}[group],)
 
 
 def _group_expression(group: str, month: str, region: str = "scope_region_code"):
@@ -326,7 +309,7 @@ def _group_expression(group: str, month: str, region: str = "scope_region_code")
     raise ValueError(group)
 
 
-DEADLINE_COUNTS = ("overdue", "overdue_major", "due_soon")
+DEADLINE_COUNTS = summaries.DEADLINE_COUNTS
 
 
 def _reads_district_rollup(user, filters: FigureFilters, group: str | None) -> bool:
@@ -354,6 +337,12 @@ def _deadline_rows(user, filters: FigureFilters, district_level: bool, today: da
         rows = Hazard.objects.for_user(user).filter(state__in=DEADLINE_STATES).order_by()
         if filters.enterprise_id:
             rows = rows.filter(enterprise_id=filters.enterprise_id)
+        if filters.region:
+            rows = rows.filter(scope_region_code__startswith=filters.region)
+        if filters.industry_id:
+            rows = rows.filter(industry_id=filters.industry_id)
+        if filters.owner:
+            rows = rows.filter(owner_q(filters.owner))
         region, one = "scope_region_code", Value(1)
         counts = {
             "overdue": Count(one, filter=Q(deadline__lt=today)),
@@ -361,26 +350,13 @@ def _deadline_rows(user, filters: FigureFilters, district_level: bool, today: da
             "due_soon": Count(one, filter=Q(deadline__gte=today, deadline__lte=soon)),
         }
     else:
-        if district_level:
-            rows = HazardDistrictOpenTally.objects.filter(
-                scope_q(scope_of(user), DISTRICT_TALLY_SCOPE_PATHS)
-            )
-            region = "district_code"
-        else:
-            rows = HazardOpenTally.objects.filter(scope_q(scope_of(user), TALLY_SCOPE_PATHS))
-            region = "scope_region_code"
-        rows = rows.order_by()
+        rows = _summary_rows(user, filters, district_level, open_deadlines=True)
+        region = _region_column(rows)
         counts = {
             "overdue": Sum("open", filter=Q(deadline__lt=today), default=0),
             "overdue_major": Sum("open", filter=Q(deadline__lt=today, major=True), default=0),
             "due_soon": Sum("open", filter=Q(deadline__gte=today), default=0),
         }
-    if filters.region:
-        rows = rows.filter(**{f"{region}__startswith": filters.region})
-    if filters.industry_id:
-        rows = rows.filter(industry_id=filters.industry_id)
-    if filters.owner:
-        rows = rows.filter(owner_q(filters.owner))
     return list(
         rows.filter(deadline__lte=soon)
         .annotate(street_code=code_at_sql(region, RegionLevel.STREET))
@@ -431,59 +407,86 @@ class ClearingReport:
         scope = scope_of(user)
         self._ledger = scope.enterprise_id is not None or bool(self.filters.enterprise_id)
 
+    def _district_level(self, group: str | None) -> bool:
+        return _reads_district_rollup(self.user, self.filters, group)
+
     def _deadline_sums(self, key_of, group: str | None = None) -> dict:
-        district_level = _reads_district_rollup(self.user, self.filters, group)
-        if district_level and False in self._deadlines:
-            district_level = False  # the street-level rows, read already, sum the same
-        if district_level not in self._deadlines:
-            self._deadlines[district_level] = _deadline_rows(
-                self.user, self.filters, district_level, self.today
-            )
+        district_level = self._district_level(group)
+        if not self._ledger and (district_level or not self._read_district_level()):
+            # What the one statement read serves: its rows are at the level asked for,
+            # or at street level, which sums to every coarser key alike.
+            rows = self._read()["deadlines"]
+        else:
+            if district_level and False in self._deadlines:
+                district_level = False  # the street-level rows, read already, sum the same
+            if district_level not in self._deadlines:
+                self._deadlines[district_level] = _deadline_rows(
+                    self.user, self.filters, district_level, self.today
+                )
+            rows = self._deadlines[district_level]
         sums: dict = {}
-        for row in self._deadlines[district_level]:
+        for row in rows:
             target = sums.setdefault(key_of(row), dict.fromkeys(DEADLINE_COUNTS, 0))
             for name in DEADLINE_COUNTS:
-                target[name] += row[name]
+                target[name] += row[name] or 0
         return sums
+
+    def _read_district_level(self) -> bool:
+        """Whether the one statement reads the district roll-ups: unless a declared
+        breakdown (by street) or the scope needs the street-level rows."""
+        return all(self._district_level(group) for group in (None, *self.breakdowns))
 
     def _read(self) -> dict[str, list[dict]]:
         """The summaries the report shows, in one statement (``summaries.read``): the
         period's months (every counter), the months before it that 同比/环比 compare
-        (``COMPARED_COUNTERS``), what is open now, and each declared breakdown — its period
-        counters (``BREAKDOWN_COUNTERS``) and its current figures."""
-        if self._summaries is None:
-            start, end = self.filters.month_from, self.filters.month_to
-            bounded = start is not None and end is not None
-            months = _summary_rows(self.user, self.filters, "month")
-            branches = [
-                summaries.Branch("month", months, "month", summaries.COLUMNS, start, end),
-                summaries.Branch(
-                    "now", _summary_rows(self.user, self.filters, None), None, CURRENT
-                ),
-            ]
-            if bounded:
-                earliest = min(_shift(start, -12), _shift(start, -_length(start, end)))
-                branches.append(
-                    summaries.Branch(
-                        "month_before",
-                        months,
-                        "month",
-                        COMPARED_COUNTERS,
-                        earliest,
-                        _shift(start, -1),
-                    )
-                )
-            for group in self.breakdowns:
-                rows = _summary_rows(self.user, self.filters, group)
-                key = _summary_key(group, rows)
-                if start is None and end is None:
-                    sums = (*BREAKDOWN_COUNTERS, *CURRENT)
-                    branches.append(summaries.Branch(group, rows, key, sums))
-                    continue
-                branches.append(summaries.Branch(group, rows, key, BREAKDOWN_COUNTERS, start, end))
-                branches.append(summaries.Branch(f"{group}_now", rows, key, CURRENT))
-            self._summaries = summaries.read(branches)
+        (``COMPARED_COUNTERS``), what is open now, the deadline counts by (street,
+        industry), and each declared breakdown — its period counters
+        (``BREAKDOWN_COUNTERS``) and its current figures."""
+        if self._summaries is not None:
+            return self._summaries
+        start, end = self.filters.month_from, self.filters.month_to
+        months = _summary_rows(self.user, self.filters, self._district_level(None))
+        Branch = summaries.Branch
+        by_month = ("month",)
+        deadline_rows = _summary_rows(
+            self.user, self.filters, self._read_district_level(), open_deadlines=True
+        )
+        by_street = (
+            f"region:{_region_column(deadline_rows)}:{code_length(RegionLevel.STREET)}",
+            "industry_id",
+        )
+        soon = self.today + timedelta(days=DUE_SOON_DAYS)
+        branches = [
+            Branch("month", months, by_month, summaries.TALLY_COLUMNS, start, end),
+            Branch("now", months, (), CURRENT),
+            Branch(
+                "deadlines", deadline_rows, by_street, DEADLINE_COUNTS, today=self.today, soon=soon
+            ),
+        ]
+        if start is not None and end is not None:
+            earliest = min(_shift(start, -12), _shift(start, -_length(start, end)))
+            before = _shift(start, -1)
+            branches.append(
+                Branch("month_before", months, by_month, COMPARED_COUNTERS, earliest, before)
+            )
+        for group in self.breakdowns:
+            branches += self._breakdown_branches(group)
+        self._summaries = summaries.read(branches)
+        for row in self._summaries["deadlines"]:
+            row["street_code"], industry_id = row["key"].split("|")
+            row["industry_id"] = int(industry_id)
         return self._summaries
+
+    def _breakdown_branches(self, group: str) -> list:
+        rows = _summary_rows(self.user, self.filters, self._district_level(group))
+        key = _summary_key(group, rows)
+        start, end = self.filters.month_from, self.filters.month_to
+        if start is None and end is None:
+            return [summaries.Branch(group, rows, key, (*BREAKDOWN_COUNTERS, *CURRENT))]
+        return [
+            summaries.Branch(group, rows, key, BREAKDOWN_COUNTERS, start, end),
+            summaries.Branch(f"{group}_now", rows, key, CURRENT),
+        ]
 
     def _months(self) -> list[dict]:
         """The counters per month found under the region and industry filters (every month
@@ -493,7 +496,7 @@ class ClearingReport:
         if self._month_rows is None:
             if self._ledger:
                 every_month = replace(self.filters, month_from=None, month_to=None)
-                self._month_rows = _tally_rows(self.user, every_month, "month")
+                self._month_rows = _ledger_rows(self.user, every_month, "month")
             else:
                 read = self._read()
                 self._month_rows = [
@@ -509,9 +512,12 @@ class ClearingReport:
 
     def _grouped(self, group: str) -> list[dict]:
         """A breakdown's rows: from the one statement when declared, else read alone."""
-        if self._ledger or group not in self.breakdowns:
-            return _tally_rows(self.user, self.filters, group)
-        read = self._read()
+        if self._ledger:
+            return _ledger_rows(self.user, self.filters, group)
+        if group in self.breakdowns:
+            read = self._read()
+        else:
+            read = summaries.read(self._breakdown_branches(group))
         rows = {row["key"]: row for row in read[group]}
         for current in read.get(f"{group}_now", ()):
             nothing_found = dict.fromkeys(BREAKDOWN_COUNTERS, 0)
@@ -565,9 +571,10 @@ class ClearingReport:
 
     def breakdown(self, group: str, names: dict | None = None) -> list[Figures]:
         """The figures per district, street, industry or month found, largest first.
-        ``names`` (region code or industry id → name) spares reading the labels. A
-        breakdown declared to the report carries ``BREAKDOWN_COUNTERS`` and the current
-        figures only (reading another counter raises AttributeError)."""
+        ``names`` (region code or industry id → name) spares reading the labels. A row by
+        district, street or industry carries ``BREAKDOWN_COUNTERS``, the current figures
+        and the deadline counts (reading another counter raises AttributeError; an
+        enterprise's rows carry every counter); a row by month carries every counter."""
         if group not in GROUPINGS:
             raise ValueError(group)
         # Overdue is a current figure: by place and industry, not by the month found.

@@ -1,18 +1,16 @@
 """Reading the dynamic-clearing summaries for a figures page in one statement.
 
 A figures page shows the counters per month (the trend, 同比/环比, the headline sums), per
-district or street and per industry, each with the current figures (未销号, 现存重大) that
-the period does not narrow. Each of those is a ``Branch``: a GROUP BY over one summary
-table under the user's scope and the page's filters; ``read`` joins them with UNION ALL,
-so the page pays one round trip and no ORM compilation per grouping.
+district or street and per industry, each with the current figures (未销号, 现存重大, 逾期,
+7天内到期) that the period does not narrow. Each of those is a ``Branch``: a GROUP BY over
+one summary table under the user's scope and the page's filters; ``read`` joins them with
+UNION ALL, so the page pays one round trip and no ORM compilation per grouping.
 
 A breakdown's period counters and its current figures are two branches: the first reads
-only the period's months (the counters' twenty sums over a fifth of the rows for 本年),
-the second every month but only the two current sums. Keys come back as text.
-
-The rows in scope are read once per table into a WITH query that the branches group: a
-street's rows lie scattered over the table, and PostgreSQL materialises a WITH query that
-several branches read.
+only the period's months (a few sums over a fifth of the rows for 本年), the second every
+month but only the two current sums. The deadline counts come from the open-deadline
+summaries, by (region, industry), summed per grouping by the caller. Keys come back as
+text.
 """
 
 from dataclasses import dataclass
@@ -26,17 +24,26 @@ from anjian.hazards.models import COUNTERS
 
 # Current figures (未销号, 现存重大): open now, whatever the period says.
 CURRENT = ("open_now", "major_open_now")
-COLUMNS = (*COUNTERS, *CURRENT)
+# Open against a deadline now: past it, past it and 重大, due within DUE_SOON_DAYS.
+DEADLINE_COUNTS = ("overdue", "overdue_major", "due_soon")
+TALLY_COLUMNS = (*COUNTERS, *CURRENT)  # what the counter summaries give
+COLUMNS = (*TALLY_COLUMNS, *DEADLINE_COUNTS)
 
 
 @dataclass(frozen=True)
 class Branch:
     name: str
     rows: QuerySet  # the summary rows under scope and filters
-    key: str | None  # the grouping column (``region:<length>`` for a code prefix); None: one row
+    # The grouping columns, joined by "|" in the key: a column name, or
+    # ``region:<column>:<length>`` for a region code cut to a level; none: one row.
+    key: tuple[str, ...]
     sums: tuple[str, ...]  # which of ``COLUMNS`` it sums; the rest come back NULL
     month_from: date | None = None
     month_to: date | None = None
+    # For the deadline counts (rows of an open-deadline summary): today and the last day
+    # that counts as due soon.
+    today: date | None = None
+    soon: date | None = None
 
 
 def _where(rows: QuerySet) -> tuple[str, list] | None:
@@ -51,34 +58,70 @@ def _where(rows: QuerySet) -> tuple[str, list] | None:
     return sql or "1 = 1", list(params)
 
 
-def _branch_sql(
-    branch: Branch, table: str, where: tuple[str, list], connection
-) -> tuple[str, list]:
+def _key_sql(branch: Branch, quote) -> tuple[str, list[str]]:
+    """The key as text (its parts joined by "|") and the expressions to group by: the
+    parts themselves, so the text is built once per group, not per row."""
+    parts = []
+    for column in branch.key:
+        if column.startswith("region:"):
+            name, length = column.removeprefix("region:").split(":")
+            field = branch.rows.model._meta.get_field(name)
+            if field.max_length <= int(length):  # a district code cut to a street's: itself
+                parts.append(quote(name))
+            else:
+                parts.append(f"SUBSTR({quote(name)}, 1, {int(length)})")
+        else:
+            parts.append(quote(column))
+    text = " || '|' || ".join(f"CAST({part} AS TEXT)" for part in parts)
+    return text or "''", parts
+
+
+def _sum_sql(name: str, branch: Branch, connection) -> tuple[str, list]:
     quote = connection.ops.quote_name
-    expressions = {name: f"SUM({quote(name)})" for name in COUNTERS}
-    expressions["open_now"] = f"SUM({quote('found')} - {quote('closed')})"
-    expressions["major_open_now"] = f"SUM({quote('major')} - {quote('major_closed')})"
-    if branch.key is None:
-        key = "''"
-    elif branch.key.startswith("region:"):
-        field, length = branch.key.removeprefix("region:").split(":")
-        key = f"SUBSTR({quote(field)}, 1, {int(length)})"
-    else:
-        key = f"CAST({quote(branch.key)} AS TEXT)"
-    conditions, params = [f"({where[0]})"], [branch.name, *where[1]]
-    if branch.month_from:
-        conditions.append(f"{quote('month')} >= %s")
-        params.append(connection.ops.adapt_datefield_value(branch.month_from))
-    if branch.month_to:
-        conditions.append(f"{quote('month')} <= %s")
-        params.append(connection.ops.adapt_datefield_value(branch.month_to))
-    sums = ", ".join(
-        f"{expressions[name] if name in branch.sums else 'CAST(NULL AS BIGINT)'} AS {quote(name)}"
-        for name in COLUMNS
+    if name not in branch.sums:
+        return "CAST(NULL AS BIGINT)", []
+    if name == "open_now":
+        return f"SUM({quote('found')} - {quote('closed')})", []
+    if name == "major_open_now":
+        return f"SUM({quote('major')} - {quote('major_closed')})", []
+    if name in DEADLINE_COUNTS:
+        today = connection.ops.adapt_datefield_value(branch.today)
+        when = {
+            "overdue": (f"{quote('deadline')} < %s", [today]),
+            "overdue_major": (f"{quote('deadline')} < %s AND {quote('major')} = %s", [today, True]),
+            "due_soon": (f"{quote('deadline')} >= %s", [today]),
+        }[name]
+        return f"SUM(CASE WHEN {when[0]} THEN {quote('open')} ELSE 0 END)", when[1]
+    return f"SUM({quote(name)})", []
+
+
+def _branch_sql(branch: Branch, where: tuple[str, list], connection) -> tuple[str, list]:
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datefield_value
+    key, groups = _key_sql(branch, quote)
+    params: list = [branch.name]
+    sums = []
+    for name in COLUMNS:
+        expression, values = _sum_sql(name, branch, connection)
+        sums.append(f"{expression} AS {quote(name)}")
+        params.extend(values)
+    conditions = [f"({where[0]})"]
+    params.extend(where[1])
+    for column, operator, value in (
+        ("month", ">=", branch.month_from),
+        ("month", "<=", branch.month_to),
+        ("deadline", "<=", branch.soon),
+    ):
+        if value is not None:
+            conditions.append(f"{quote(column)} {operator} %s")
+            params.append(adapt(value))
+    table = quote(branch.rows.model._meta.db_table)
+    group = f" GROUP BY {', '.join(groups)}" if groups else ""
+    sql = (
+        f"SELECT %s AS g, {key} AS k, {', '.join(sums)} FROM {table}"
+        f" WHERE {' AND '.join(conditions)}{group}"
     )
-    group = f" GROUP BY {key}" if branch.key else ""
-    condition = " AND ".join(conditions)
-    return f"SELECT %s AS g, {key} AS k, {sums} FROM {table} WHERE {condition}{group}", params
+    return sql, params
 
 
 def read(branches: list[Branch]) -> dict[str, list[dict]]:
@@ -88,14 +131,12 @@ def read(branches: list[Branch]) -> dict[str, list[dict]]:
     if not branches:
         return result
     connection = connections[branches[0].rows.db]
-    quote = connection.ops.quote_name
     parts, params = [], []
     for branch in branches:
         where = _where(branch.rows)
         if where is None:
             continue
-        table = quote(branch.rows.model._meta.db_table)
-        text, values = _branch_sql(branch, table, where, connection)
+        text, values = _branch_sql(branch, where, connection)
         parts.append(text)
         params.extend(values)
     if not parts:
