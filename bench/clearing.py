@@ -246,6 +246,14 @@ def build(url: str, args) -> None:
         )
     else:
         log(f"汇总表已有 {HazardTally.objects.count():,} 行，沿用（精确性在测量时核对）")
+    # As every night does (prune_open_tally): past deadlines folded into one row each.
+    started = time.perf_counter()
+    removed = tally.prune_open()
+    phase(
+        f"每夜整理未销号期限汇总（tally.prune_open：并入已过期 {removed:,} 行，"
+        f"余 {HazardOpenTally.objects.count():,} 行）",
+        time.perf_counter() - started,
+    )
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")

@@ -120,15 +120,8 @@ def figures_context(user, params) -> dict:
     )
     base = filters.query()
     list_url = reverse("hazards:hazard_list")
-
-    def link(**extra) -> str:
-        query = {**base, **{k: v for k, v in extra.items() if v not in (None, "")}}
-        return f"{list_url}?{urlencode(query, doseq=True)}"
-
-    current = {k: v for k, v in base.items() if not k.startswith("month")}
-
-    def current_link(**extra) -> str:
-        return f"{list_url}?{urlencode({**current, **extra}, doseq=True)}"
+    link = _links(list_url, base)
+    current_link = _links(list_url, {k: v for k, v in base.items() if not k.startswith("month")})
 
     regions = [] if enterprise_scope else _regions(user)
     names = {r.code: r.name for r in regions} | {str(i.pk): i.name for i in industries}
@@ -162,8 +155,10 @@ def figures_context(user, params) -> dict:
         "periods": PERIODS,
         "region": region,
         "regions": regions,
+        "region_choices": [(r.code, r.name) for r in regions],
         "industry": industry,
         "industries": industries,
+        "industry_choices": [(i.code, i.name) for i in industries],
         "owner": owner,
         "owners": OWNER_CHOICES,
         "region_group": region_group,
@@ -202,6 +197,29 @@ def figures_context(user, params) -> dict:
             figures, report.compared(), link, skip_previous=period == "year"
         ),
     }
+
+
+def _links(url: str, base: dict):
+    """``link(**extra)``: ``url`` with the query ``base`` updated by ``extra`` (empty values
+    left out) — the page's hundred-odd drill-down links, each parameter encoded once."""
+    encoded: dict = {}
+
+    def pair(key: str, value) -> str:
+        hashable = (key, tuple(value) if isinstance(value, list) else value)
+        if hashable not in encoded:
+            encoded[hashable] = urlencode({key: value}, doseq=True)
+        return encoded[hashable]
+
+    fixed = {key: pair(key, value) for key, value in base.items()}
+
+    def link(**extra) -> str:
+        parts = dict(fixed)
+        for key, value in extra.items():
+            if value not in (None, ""):
+                parts[key] = pair(key, value)
+        return f"{url}?{'&'.join(parts.values())}"
+
+    return link
 
 
 def _regions(user) -> list:

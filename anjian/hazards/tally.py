@@ -23,6 +23,7 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Count, IntegerField, Q, Sum, When
+from django.utils import timezone
 
 from anjian.hazards.choices import DEADLINE_STATES, OPEN_STATES, Grade, Source, State
 from anjian.hazards.models import (
@@ -279,7 +280,7 @@ def _rebuild_open() -> None:
     )
 
 
-def differences(limit: int = 20) -> list[str]:
+def differences(limit: int = 20, today: date | None = None) -> list[str]:
     """Where the kept summaries differ from the ledger (an empty list when they are exact):
     the street-level counters per row, the open-deadline rows, and each district roll-up
     against the sum of its streets. Reads the whole ledger: a repair tool, not a figure."""
@@ -320,24 +321,33 @@ def differences(limit: int = 20) -> list[str]:
         _drop_empty(kept_districts),
         _drop_empty({k: nonzero(dict(v)) for k, v in rolled.items()}),
     )
-    open_expected = {
-        (r["scope_region_code"], r["industry_id"], r["deadline"], r["major"]): {"open": r["open"]}
-        for r in _ledger_open_rows()
-    }
-    open_kept = {
-        (r.scope_region_code, r.industry_id, r.deadline, r.major): {"open": r.open}
-        for r in HazardOpenTally.objects.exclude(open=0)
-    }
+    # Past deadlines compared as the nightly sweep folds them (``prune_open``).
+    today = today or timezone.localdate()
+
+    def open_rows(rows, region: str) -> dict:
+        totals: Counter = Counter()
+        for r in rows:
+            deadline = _effective_deadline(r["deadline"], today)
+            totals[(r[region], r["industry_id"], deadline, r["major"])] += r["open"]
+        return {key: {"open": n} for key, n in totals.items() if n}
+
+    open_expected = open_rows(_ledger_open_rows(), "scope_region_code")
+    fields = ("industry_id", "deadline", "major", "open")
+    open_kept = open_rows(
+        HazardOpenTally.objects.values("scope_region_code", *fields), "scope_region_code"
+    )
     compare("HazardOpenTally", open_kept, open_expected)
-    open_rolled: dict = {}
+    open_rolled: Counter = Counter()
     for (code, industry_id, deadline, major), value in open_expected.items():
-        key = (district_of(code), industry_id, deadline, major)
-        open_rolled[key] = {"open": open_rolled.get(key, {"open": 0})["open"] + value["open"]}
-    district_open_kept = {
-        (r.district_code, r.industry_id, r.deadline, r.major): {"open": r.open}
-        for r in HazardDistrictOpenTally.objects.exclude(open=0)
-    }
-    compare("HazardDistrictOpenTally", district_open_kept, open_rolled)
+        open_rolled[(district_of(code), industry_id, deadline, major)] += value["open"]
+    district_open_kept = open_rows(
+        HazardDistrictOpenTally.objects.values("district_code", *fields), "district_code"
+    )
+    compare(
+        "HazardDistrictOpenTally",
+        district_open_kept,
+        {key: {"open": n} for key, n in open_rolled.items() if n},
+    )
     return found[:limit]
 
 
@@ -345,11 +355,51 @@ def _drop_empty(rows: dict) -> dict:
     return {key: value for key, value in rows.items() if value}
 
 
-def prune_open() -> int:
-    """Delete open-deadline rows whose count has fallen to zero; returns how many.
+# The deadline of the row a past deadline is folded into: overdue is all such a deadline
+# still counts for (any date before every today would do).
+PAST_DEADLINES = date(2000, 1, 1)
 
-    Safe beside the services: a concurrent upsert that finds its row deleted inserts it
-    again (``ON CONFLICT`` re-checks), and a row at zero contributes nothing."""
-    deleted, _ = HazardOpenTally.objects.filter(open=0).delete()
-    district_deleted, _ = HazardDistrictOpenTally.objects.filter(open=0).delete()
-    return deleted + district_deleted
+
+def _effective_deadline(deadline: date, today: date) -> date:
+    return PAST_DEADLINES if deadline < today else deadline
+
+
+def prune_open(today: date | None = None) -> int:
+    """The nightly sweep of the open-deadline rows: fold every row whose deadline has
+    passed into one row per (region, industry, grade) at ``PAST_DEADLINES`` — a deadline
+    once past counts as overdue forever, whatever its day — and delete rows at zero.
+    Returns how many rows went. A city's roll-up keeps about a week of rows per district
+    and industry instead of every day an open hazard ever fell due.
+
+    Exact beside the services: the fold deletes the rows it sums (``RETURNING``: a
+    concurrent upsert either ran before and is summed, or finds its row gone and inserts
+    it again, a row with a past deadline that still sums right, folded next night)."""
+    today = today or timezone.localdate()
+    removed = 0
+    with transaction.atomic():
+        for table, region in (
+            ("hazards_hazardopentally", "scope_region_code"),
+            ("hazards_hazarddistrictopentally", "district_code"),
+        ):
+            removed += _fold_past(table, region, today)
+        removed += HazardOpenTally.objects.filter(open=0).delete()[0]
+        removed += HazardDistrictOpenTally.objects.filter(open=0).delete()[0]
+    return removed
+
+
+def _fold_past(table: str, region: str, today: date) -> int:
+    """Fold ``table``'s rows due before ``today``; returns how many rows it deleted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE deadline < %s AND deadline <> %s "
+            f"RETURNING {region}, industry_id, major, open",
+            [today, PAST_DEADLINES],
+        )
+        deleted = cursor.fetchall()
+        folded: Counter = Counter()
+        for code, industry_id, major, count in deleted:
+            folded[(code, industry_id, bool(major))] += count
+        rows = [[*key[:2], PAST_DEADLINES, key[2], n] for key, n in folded.items() if n]
+        if rows:
+            cursor.executemany(_open_upsert_sql(table, region), rows)
+    return len(deleted)

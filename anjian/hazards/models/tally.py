@@ -76,10 +76,14 @@ class HazardTally(TallyCounters):
             )
         ]
         indexes = [
+            # Covering: a street's or district's figures are an index-only scan in code
+            # order, not a visit to each of the pages its rows lie scattered over
+            # (PostgreSQL; SQLite keeps the key columns only).
             models.Index(
                 fields=["scope_region_code", "month"],
                 name="hazard_tally_scope_month",
                 opclasses=["varchar_pattern_ops", "date_ops"],
+                include=["industry", *COUNTERS],
             )
         ]
 
@@ -114,7 +118,8 @@ class HazardOpenTally(models.Model):
     """Hazards open against a deadline (上账 to 待验收) per place, industry, deadline and grade.
 
     ``open`` may fall to zero when the last such hazard closes; the nightly
-    ``prune_open_tally`` sweep deletes those rows.
+    ``prune_open_tally`` sweep deletes those rows and folds the rows whose deadline has
+    passed into one per (region, industry, grade) at ``tally.PAST_DEADLINES``.
     """
 
     scope_region_code = models.CharField(max_length=24)
@@ -135,6 +140,7 @@ class HazardOpenTally(models.Model):
                 fields=["scope_region_code", "deadline"],
                 name="hazard_open_tally_scope",
                 opclasses=["varchar_pattern_ops", "date_ops"],
+                include=["industry", "major", "open"],  # covering, as HazardTally's
             )
         ]
 

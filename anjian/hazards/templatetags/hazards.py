@@ -3,7 +3,10 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from anjian.hazards import selectors
 from anjian.hazards.selfcheck import selectors as selfcheck_selectors
@@ -42,3 +45,42 @@ def selfcheck_due(user, enterprise):
 
     plans = list(selfcheck_selectors.plans_due(user, enterprise_id=enterprise.pk)[:10])
     return {"plans": plans, "user": user}
+
+
+@register.simple_tag
+def breakdown_rows(rows) -> str:
+    """The rows of a 按区域/按行业 table: a city's tens of rows, each with five links, built
+    here rather than node by node (the page's largest share of template time)."""
+    closed_title = _("已销号")
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}">{}</a></td>'
+        '<td class="text-end"><a href="{}">{}</a></td>'
+        '<td class="text-end">{}</td>'
+        '<td class="text-end"><a class="{}" href="{}">{}</a></td>'
+        '<td class="text-end"><a class="{}" href="{}">{}</a></td></tr>',
+        (
+            (
+                row.url,
+                row.label,
+                row.urls["found"],
+                intcomma(row.found),
+                "—"
+                if row.rectification_rate is None
+                else format_html(
+                    '<a href="{}" title="{} {}">{}%</a>',
+                    row.urls["closed"],
+                    closed_title,
+                    row.closed,
+                    row.rectification_rate,
+                ),
+                "text-danger" if row.overdue else "text-reset",
+                row.urls["overdue"],
+                row.overdue,
+                "text-danger fw-bold" if row.major_open else "text-reset",
+                row.urls["major_open"],
+                row.major_open,
+            )
+            for row in rows
+        ),
+    )

@@ -53,8 +53,9 @@ def register_data(grade=Grade.GENERAL, **overrides) -> dict:
     return data
 
 
-def hazard_in(state: str, *, grade=Grade.GENERAL, by=None, **report_overrides):
-    """A hazard of the world's chemical company, walked to ``state`` by the district official."""
+def hazard_in(state: str, *, grade=Grade.GENERAL, by=None, deadline=None, **report_overrides):
+    """A hazard of the world's chemical company, walked to ``state`` by the district official
+    (registered with ``deadline``, by default in 15 days)."""
     official = by or world.actor("district_official")
     hazard = report(by=official, **report_overrides)
     if state == State.REPORTED:
@@ -64,7 +65,10 @@ def hazard_in(state: str, *, grade=Grade.GENERAL, by=None, **report_overrides):
             by=official, hazard_id=hazard.pk, expected_version=None, reason="误报"
         )
     hazard = services.hazard_register(
-        by=official, hazard_id=hazard.pk, expected_version=None, **register_data(grade)
+        by=official,
+        hazard_id=hazard.pk,
+        expected_version=None,
+        **register_data(grade, **({"deadline": deadline} if deadline else {})),
     )
     if state == State.REGISTERED:
         return hazard

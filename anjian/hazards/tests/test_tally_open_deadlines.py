@@ -54,6 +54,46 @@ def test_closing_takes_the_hazard_out_and_the_empty_row_is_pruned(district_offic
     assert tally.prune_open() == 0
 
 
+def test_the_nightly_sweep_folds_past_deadlines_and_the_figures_stay_exact(district_official):
+    from anjian.hazards import selectors
+    from anjian.hazards.models import HazardDistrictOpenTally, HazardOpenTally
+
+    closing = hazard_in(State.AWAITING_ACCEPTANCE)
+    hazard_in(State.RECTIFYING, deadline=timezone.localdate() + timedelta(days=3))
+    hazard_in(State.REGISTERED, grade=Grade.MAJOR)
+    hazard_in(State.RECTIFYING, deadline=timezone.localdate() + timedelta(days=60))
+    later = timezone.localdate() + timedelta(days=30)  # three deadlines past by then
+
+    def counts():
+        figures = selectors.ClearingReport(district_official, today=later).figures()
+        return figures.overdue, figures.overdue_major, figures.due_soon
+
+    before = counts()
+    assert before == (3, 1, 0)
+
+    assert tally.prune_open(today=later) == 2 * 3  # three rows at each level, folded
+    assert {row.deadline for row in HazardOpenTally.objects.all()} == {
+        tally.PAST_DEADLINES,
+        timezone.localdate() + timedelta(days=60),
+    }
+    assert HazardDistrictOpenTally.objects.filter(deadline=tally.PAST_DEADLINES).count() == 2
+    assert counts() == before
+    assert tally.differences(today=later) == []
+
+    # Closing a hazard whose row was folded takes it out of the fold's sum.
+    services.hazard_accept(
+        by=district_official, hazard_id=closing.pk, expected_version=None, acceptance_note="合格"
+    )
+    assert counts() == (2, 1, 0)
+    assert tally.differences(today=later) == []
+    tally.prune_open(today=later)
+    assert counts() == (2, 1, 0)
+    assert tally.differences(today=later) == []
+    assert not HazardOpenTally.objects.exclude(
+        deadline__in=(tally.PAST_DEADLINES, timezone.localdate() + timedelta(days=60))
+    ).exists()
+
+
 def test_an_approved_extension_moves_the_hazard_to_its_new_deadline(district_official):
     hazard = hazard_in(State.RECTIFYING)
     new_deadline = hazard.deadline + timedelta(days=10)
