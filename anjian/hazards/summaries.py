@@ -107,6 +107,10 @@ def _branch_sql(branch: Branch, where: tuple[str, list], connection) -> tuple[st
         params.extend(values)
     conditions = [f"({where[0]})"]
     params.extend(where[1])
+    if set(branch.sums) <= set(CURRENT):
+        # Rows with all found closed add nothing open (nor 重大 open); the partial index
+        # ``hazard_tally_open_now`` holds the others.
+        conditions.append(f"{quote('found')} <> {quote('closed')}")
     for column, operator, value in (
         ("month", ">=", branch.month_from),
         ("month", "<=", branch.month_to),

@@ -84,7 +84,16 @@ class HazardTally(TallyCounters):
                 name="hazard_tally_scope_month",
                 opclasses=["varchar_pattern_ops", "date_ops"],
                 include=["industry", *COUNTERS],
-            )
+            ),
+            # What is open now (未销号, 现存重大) sums the rows with something open: a few
+            # recent months of a district's five years of rows (``summaries``).
+            models.Index(
+                fields=["scope_region_code"],
+                name="hazard_tally_open_now",
+                opclasses=["varchar_pattern_ops"],
+                include=["industry", "found", "closed", "major", "major_closed"],
+                condition=~models.Q(found=models.F("closed")),
+            ),
         ]
 
     def __str__(self) -> str:
