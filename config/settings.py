@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "anjian.hazards",
     "anjian.monitoring",
     "anjian.cap",
+    "anjian.inspections",
     "anjian.web",
 ]
 
