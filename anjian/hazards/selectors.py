@@ -518,7 +518,9 @@ class ClearingReport:
             read = self._read()
         else:
             read = summaries.read(self._breakdown_branches(group))
-        rows = {row["key"]: row for row in read[group]}
+        # A group whose hazards are all closed has no row among what is open now.
+        nothing_open = dict.fromkeys(CURRENT, 0)
+        rows = {row["key"]: {**nothing_open, **row} for row in read[group]}
         for current in read.get(f"{group}_now", ()):
             nothing_found = dict.fromkeys(BREAKDOWN_COUNTERS, 0)
             row = rows.setdefault(current["key"], {"key": current["key"], **nothing_found})

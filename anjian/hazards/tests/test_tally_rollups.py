@@ -2,6 +2,7 @@
 change, and the figures city- and district-wide users see equal the ledger."""
 
 import pytest
+from django.utils import timezone
 
 from anjian.hazards.choices import State
 from anjian.hazards.tests.factories import hazard_in
@@ -73,3 +74,24 @@ def test_city_and_district_figures_equal_the_ledger(district_official):
         assert figures.major_open == ledger["major"] - ledger["major_closed"]
         by_district = selectors.clearing_breakdown(user, "district")
         assert sum(row.found for row in by_district) == figures.found
+
+
+@pytest.mark.parametrize("period", ["year", "all"])
+def test_a_group_with_everything_closed_shows_nothing_open(period, district_official):
+    """What is open now skips rows with nothing open; their groups still show 0 open."""
+    from anjian.hazards import selectors
+    from anjian.hazards.figures_page import period_months
+
+    hazard_in(State.CLOSED)  # 平凉路街道's chemical company: everything closed
+    hazard_in(State.RECTIFYING, enterprise=world.enterprise("pingliang_factory"))
+    month_from, month_to = period_months(period, timezone.localdate())
+    filters = selectors.FigureFilters(month_from=month_from, month_to=month_to)
+    report = selectors.ClearingReport(district_official, filters, breakdowns=("street", "industry"))
+
+    rows = report.breakdown("street") + report.breakdown("industry")
+
+    assert rows
+    assert sum(row.found for row in report.breakdown("industry")) == 2
+    closed_only = [row for row in rows if row.found and row.closed == row.found]
+    assert closed_only, "a group with everything closed"
+    assert all((row.open, row.major_open, row.overdue) == (0, 0, 0) for row in closed_only)
