@@ -84,3 +84,18 @@ def breakdown_rows(rows) -> str:
             for row in rows
         ),
     )
+
+
+@register.simple_tag
+def compared(rows) -> str:
+    """A headline figure's 同比/环比 line: each change links to the earlier window's hazards."""
+    if not rows:
+        return ""
+    return format_html(
+        '<div class="small text-secondary" data-compared>{}</div>',
+        format_html_join(
+            "",
+            '<a class="text-reset me-2" href="{}" title="{}">{} {}</a>',
+            ((row["url"], row["months"], row["label"], row["change"]) for row in rows),
+        ),
+    )

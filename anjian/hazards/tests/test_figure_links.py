@@ -186,6 +186,10 @@ def test_year_on_year_and_month_on_month_compare_with_the_windows_before(ledger,
     text = html.content.decode()
     assert f"同比 {100 * (this_month - 2) / 2:+.1f}%" in text
     assert "环比 —" in text  # nothing found the month before: no base to compare with
+    today = timezone.localdate()
+    lines = re.findall(r"<div[^>]*data-compared>(.*?)</div>", text)
+    assert lines and all("同比" in line and "环比" in line for line in lines)
+    assert f"month_from={today.year - 1}-{today.month:02d}" in lines[0]  # its list: a year ago
 
 
 def test_the_figures_export_holds_the_page_s_numbers(ledger, client_for):
