@@ -714,7 +714,7 @@ MONTH_OPEN_KEYS = ("open_in_period", "major_open_in_period")
 def raw_aggregates(period: str, today: date, soon: date) -> list[tuple[str, str]]:
     """The figures as SQL aggregates. The counters cover hazards found in the period; the
     deadline counts are current (every open hazard past its deadline now, whenever found),
-    as the page states and ``selectors._deadline_rows`` computes."""
+    as the page states and ``clearing._deadline_rows`` computes."""
     from anjian.hazards.choices import Source
 
     open_ = "state IN ('registered', 'rectifying', 'awaiting_acceptance')"
