@@ -136,8 +136,7 @@ def loads(text: str) -> Record:
     return Record(result, tuple(targets), tuple(inspectors), rules)
 
 
-def check(text: str) -> list[str]:
-    """What is wrong with the record in ``text``: an empty list when re-running it from its
-    own pools and rules gives exactly its fingerprints and result."""
-    record = loads(text)
+def check(record: Record) -> list[str]:
+    """What is wrong with ``record``: an empty list when re-running it from its own pools
+    and rules gives exactly its fingerprints and result."""
     return verify(record.result, record.targets, record.inspectors, record.rules)

@@ -28,7 +28,7 @@ def test_a_written_record_reads_back_and_checks_out():
     text = record_text()
     record = records.loads(text)
 
-    assert records.check(text) == []
+    assert records.check(records.loads(text)) == []
     assert len(record.result.assignments) == 8
     assert (1003, 5) in record.rules.conflicts
     assert (
@@ -42,7 +42,9 @@ def test_a_changed_result_is_found():
         first = document["assignments"][0]["inspectors"]
         document["assignments"][0]["inspectors"] = [first[0], first[0] + 1]
 
-    assert records.check(edited(record_text(), swap)) == ["按记录的种子重新抽取，结果与记录不一致"]
+    assert records.check(records.loads(edited(record_text(), swap))) == [
+        "按记录的种子重新抽取，结果与记录不一致"
+    ]
 
 
 def test_a_changed_pool_breaks_its_fingerprint():
@@ -52,10 +54,10 @@ def test_a_changed_pool_breaks_its_fingerprint():
     def move_inspector(document):
         document["inspectors"][0]["home_regions"].append("310109")  # no pool member has it
 
-    assert records.check(edited(record_text(), drop_target)) == [
+    assert records.check(records.loads(edited(record_text(), drop_target))) == [
         "检查对象名录库与抽取时不同（指纹不符）"
     ]
-    assert records.check(edited(record_text(), move_inspector)) == [
+    assert records.check(records.loads(edited(record_text(), move_inspector))) == [
         "执法检查人员名录库与抽取时不同（指纹不符）"
     ]
 

@@ -34,16 +34,15 @@ class Command(BaseCommand):
         except UnicodeDecodeError:
             raise CommandError(f"抽取记录 {record} 不是 UTF-8 文本", returncode=2) from None
         try:
-            problems = records.check(text)
+            drawn = records.loads(text)
+            problems = records.check(drawn)
         except (records.RecordError, DrawError) as exc:
             raise CommandError(f"抽取记录无法复核：{exc}", returncode=2) from None
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
             raise CommandError("抽取记录与重新抽取的结果不符", returncode=1)
-        record_data = records.loads(text)
         self.stdout.write(
-            f"抽取记录复核一致：种子 {record_data.result.seed}，"
-            f"{len(record_data.result.assignments)} 个检查对象，"
-            f"算法 {record_data.result.engine}"
+            f"抽取记录复核一致：种子 {drawn.result.seed}，"
+            f"{len(drawn.result.assignments)} 个检查对象，算法 {drawn.result.engine}"
         )
