@@ -10,11 +10,14 @@ API: ``@paginate(page_size=50)`` under ``@api_requires(...)``. Pages:
 per_page=50)`` for the rest.
 """
 
+import typing
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesIterable
 from django_tables2 import RequestConfig
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
@@ -52,10 +55,14 @@ class ApiPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination: PageIn, request, **params):
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
+        columns = None
+        if isinstance(queryset, Rows):
+            queryset, columns = queryset.queryset, queryset.columns
         if one_statement_pages(queryset):
-            items, count = page_with_total(queryset, offset, page_size)
+            items, count = page_with_total(queryset, offset, page_size, columns=columns)
             return {self.items_attribute: items, "count": count}
-        items = list(queryset[offset : offset + page_size])
+        page = queryset if columns is None else as_rows(queryset, columns)
+        items = list(page[offset : offset + page_size])
         if len(items) < page_size and (items or offset == 0):
             count = offset + len(items)
         else:
@@ -92,7 +99,9 @@ def _compiled(queryset: QuerySet) -> tuple[str, tuple]:
     return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
-def page_with_total(queryset: QuerySet, offset: int, size: int) -> tuple[list, int]:
+def page_with_total(
+    queryset: QuerySet, offset: int, size: int, *, columns: tuple[str, ...] | None = None
+) -> tuple[list, int]:
     """One page of ``queryset`` and how many rows it has in all, in one statement:
 
         SELECT row, joins, (SELECT COUNT(*) FROM (the filtered ids)) FROM table …
@@ -115,10 +124,82 @@ def page_with_total(queryset: QuerySet, offset: int, size: int) -> tuple[list, i
     )
     if queryset.query.order_by:
         page = page.order_by(*queryset.query.order_by)
+    if columns is not None:
+        items = list(as_rows(page, (*columns, TOTAL)))
+        if items:
+            total = items[0][TOTAL]
+            for item in items:
+                del item[TOTAL]
+            return items, total
+        return items, 0 if offset == 0 else queryset.count()
     items = list(page)
     if items:
         return items, getattr(items[0], TOTAL)
     return items, 0 if offset == 0 else queryset.count()
+
+
+class SchemaRows(ValuesIterable):
+    """``values()`` rows nested the way an output schema reads them: ``street__code``
+    becomes ``row["street"]["code"]``, and a relation whose columns are all NULL (an
+    unset nullable foreign key) becomes None."""
+
+    def __iter__(self):
+        plan = _nesting(self.queryset._fields)
+        for row in super().__iter__():
+            for relation, columns in plan:
+                values = {column: row.pop(f"{relation}__{column}") for column in columns}
+                row[relation] = values if any(v is not None for v in values.values()) else None
+            yield row
+
+
+def _nesting(fields) -> list[tuple[str, list[str]]]:
+    relations: dict[str, list[str]] = {}
+    for name in fields:
+        relation, _, column = name.partition("__")
+        if column:
+            relations.setdefault(relation, []).append(column)
+    return list(relations.items())
+
+
+def _nested_schema(annotation):
+    candidates = (annotation, *typing.get_args(annotation))
+    return next((c for c in candidates if isinstance(c, type) and issubclass(c, Schema)), None)
+
+
+def as_rows(queryset: QuerySet, columns) -> QuerySet:
+    rows = queryset.values(*columns)
+    rows._iterable_class = SchemaRows
+    return rows
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A model queryset to be read as nested plain rows of ``columns`` (``rows_for``).
+    The columns' joins are added to the page's read only, not to the filtered query that
+    picks the page's ids and counts the total."""
+
+    queryset: QuerySet
+    columns: tuple[str, ...]
+
+    def __iter__(self):
+        return iter(as_rows(self.queryset, self.columns))
+
+
+def rows_for(queryset: QuerySet, schema: type[Schema]) -> Rows:
+    """``queryset`` read as plain rows shaped like ``schema`` — its fields, a nested
+    schema's fields through the relation of that name — for API lists: no model instance
+    per row and per related object, and the pagination still reads page and total in one
+    statement. Only for schemas whose every field is a column (no ``resolve_*``)."""
+    if schema._ninja_resolvers:
+        raise ValueError(f"{schema.__name__} resolves fields in Python; read it as models")
+    columns = []
+    for name, field in schema.model_fields.items():
+        nested = _nested_schema(field.annotation)
+        if nested is None:
+            columns.append(name)
+        else:
+            columns.extend(f"{name}__{column}" for column in nested.model_fields)
+    return Rows(queryset, tuple(columns))
 
 
 def _declare_bad_page(operation) -> None:

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from anjian.core.access import api_requires
 from anjian.core.api import FormInvalid, errors
-from anjian.core.pagination import paginate
+from anjian.core.pagination import paginate, rows_for
 from anjian.enterprises import permissions as perms
 from anjian.enterprises import selectors, services
 from anjian.enterprises.choices import KEY_FLAGS
@@ -183,7 +183,7 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]):
     # No query string leaves the filterset unbound, and an unbound form is never "valid".
     if filterset.is_bound and not filterset.form.is_valid():
         raise FormInvalid(filterset.form, location="query")
-    return filterset.qs.select_related("grid")
+    return rows_for(filterset.qs, EnterpriseOut)
 
 
 @router.get(

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, ContextList
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_tables2 import Table
+from ninja import Schema
 
 from anjian.core import pagination
 from anjian.core.pagination import MAX_PAGE, MAX_PAGE_SIZE, WEB_MAX_PER_PAGE, PageIn
@@ -133,6 +134,35 @@ def test_a_page_past_the_end_is_counted_apart(admin, api_client_for):
         response = api_client_for(admin).get("/api/v1/enterprises/", {"page": 50})
     assert response.json() == {"items": [], "count": Enterprise.objects.for_user(admin).count()}
     assert len(registry_reads(queries)) == 2
+
+
+def test_a_list_row_reads_as_the_record_does(admin, api_client_for):
+    """The registry list reads plain rows (``rows_for``), the detail a model: each list
+    item is what the detail answers, byte for byte — with and without a grid and a
+    supervising department (a relation left unset is null, not an object of nulls)."""
+    without = Enterprise.objects.for_user(admin).order_by("id")
+    without.filter(pk=without.filter(grid=None)[0].pk).update(supervising_department=None)
+    client = api_client_for(admin)
+    items = client.get("/api/v1/enterprises/", {"page_size": MAX_PAGE_SIZE}).json()["items"]
+    assert len(items) == min(without.count(), MAX_PAGE_SIZE)
+    assert any(item["grid"] is None and item["supervising_department"] is None for item in items)
+    assert any(item["grid"] for item in items)
+    assert any(item["supervising_department"] for item in items)
+    for item in items:
+        assert item == client.get(f"/api/v1/enterprises/{item['id']}").json()
+
+
+def test_rows_for_refuses_a_schema_that_computes_fields():
+    class Computed(Schema):
+        name: str
+        label: str
+
+        @staticmethod
+        def resolve_label(obj):
+            return obj.name
+
+    with pytest.raises(ValueError, match="Computed"):
+        pagination.rows_for(Enterprise.objects.all(), Computed)
 
 
 # --- pages -----------------------------------------------------------------------------------
