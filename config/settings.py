@@ -367,6 +367,8 @@ HAZARD_REVISIT_DAYS = env_int("ANJIAN_HAZARD_REVISIT_DAYS", 180, minimum=1)
 HAZARD_REVISIT_SAMPLE_PERCENT = env_int("ANJIAN_HAZARD_REVISIT_SAMPLE_PERCENT", 10, minimum=0)
 if HAZARD_REVISIT_DAYS > 365:
     raise ImproperlyConfigured("ANJIAN_HAZARD_REVISIT_DAYS: 回头看须在销号后一年内完成（≤365）")
+# 双随机一公开: a draw's result is published within this many working days (RULES.md §11).
+DRAW_PUBLISH_WORKING_DAYS = env_int("ANJIAN_DRAW_PUBLISH_WORKING_DAYS", 20, minimum=1)
 if HAZARD_REVISIT_SAMPLE_PERCENT > 100:
     raise ImproperlyConfigured("ANJIAN_HAZARD_REVISIT_SAMPLE_PERCENT must be 0–100")
 # Monitoring: the broker the ingest workers consume from (docs/broker.md). The ingest's

@@ -1,0 +1,26 @@
+"""The actions of 双随机一公开 and which roles are granted them (``accounts.permissions``
+assembles every app's into the one role → action map; docs/permissions.md shows it)."""
+
+from anjian.accounts.roles import Role
+
+INSPECTION_VIEW = "inspection.view"
+INSPECTION_POOL = "inspection.pool"
+INSPECTION_DRAW = "inspection.draw"
+INSPECTION_RECORD = "inspection.record"
+
+ACTIONS = {
+    INSPECTION_VIEW: "draws, tasks, the inspector pool and the matters list of the scope",
+    INSPECTION_POOL: "keep the inspector pool (执法证), conflicts (回避) and the matters list",
+    INSPECTION_DRAW: "run a double-random draw, publish or void it",
+    INSPECTION_RECORD: "record the outcome of an inspection task",
+}
+
+_ALL = set(ACTIONS)
+
+GRANTS = {
+    Role.ADMIN: _ALL,
+    Role.SUPERVISOR: _ALL,
+    Role.DEPARTMENT: _ALL,
+    Role.INSPECTOR: {INSPECTION_VIEW, INSPECTION_RECORD},
+    Role.LEADER: {INSPECTION_VIEW},
+}
