@@ -3,6 +3,14 @@
 
     .venv/bin/python bench/draw.py            # full size
     .venv/bin/python bench/draw.py --smoke    # tiny, for CI
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/anjian_bench \\
+        .venv/bin/python bench/draw.py --stored
+
+``--stored`` measures the whole stored draw (``services.draw_run``) on a database that
+holds the registry (``bench/registry.py --build-only``): reading both pools and the
+conflicts, the engine, storing the record and the tasks, in one transaction that is
+rolled back after each run; then ``selectors.draw_check`` of a stored draw. Its baseline
+is the raw SQL that reads the target pool's rows.
 
 Prints the draw's time (best and median of ``--repeat`` runs), its peak memory
 (tracemalloc) and, as the baseline measured in the same run, ``random.sample`` of the same
@@ -49,6 +57,98 @@ def timed(work, repeat: int) -> list[float]:
     return times
 
 
+def stored(args) -> None:
+    import os
+    from datetime import date, timedelta
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from anjian.accounts.models import User
+    from anjian.accounts.roles import Role
+    from anjian.enterprises.models import Enterprise
+    from anjian.inspections import selectors, services
+    from anjian.inspections.models import Inspector, InspectorConflict
+    from anjian.regions.models import Department, Industry
+
+    admin = User.objects.get(username="admin")
+    department, _ = Department.objects.get_or_create(
+        region_id=settings.REGION_ROOT,
+        name="市应急管理局（基准测试）",
+        defaults={"short_name": "市应急局"},
+    )
+    have = Inspector.objects.filter(department=department).count()
+    rng = random.Random(2026)
+    streets = list(Enterprise.objects.values_list("street_id", flat=True).distinct())
+    for n in range(have, args.inspectors):
+        user = User.objects.create(
+            username=f"bench_zf_{n}",
+            name=f"基准执法{n}",
+            role=Role.INSPECTOR,
+            region_id=settings.REGION_ROOT,
+            department=department,
+        )
+        inspector = Inspector.objects.create(
+            user=user,
+            department=department,
+            certificate_number=f"BENCH{n:06d}",
+            certificate_valid_until=date.today() + timedelta(days=365),
+        )
+        inspector.home_regions.set([rng.choice(streets)])
+    pool = list(Inspector.objects.filter(department=department).values_list("pk", flat=True))
+    if not InspectorConflict.objects.filter(inspector__department=department).exists():
+        ids = list(Enterprise.objects.values_list("pk", flat=True))
+        pairs = {(rng.choice(pool), rng.choice(ids)) for _ in range(args.conflicts)}
+        InspectorConflict.objects.bulk_create(
+            InspectorConflict(inspector_id=i, enterprise_id=e, reason="基准测试", declared_by=admin)
+            for i, e in pairs
+        )
+    matter, _ = services.CheckMatter.objects.get_or_create(
+        department=department,
+        name="全行业安全生产随机抽查（基准测试）",
+        defaults={"basis": "《中华人民共和国安全生产法》"},
+    )
+    matter.industries.set(Industry.objects.all())
+    pool_size = services.target_pool(admin, department=department, matter=matter).count()
+    print(
+        f"对象库 {pool_size:,} 家（在营） · 执法人员 {len(pool)} 人 · 抽取 {args.count:,} 个对象 · "
+        f"回避 {InspectorConflict.objects.filter(inspector__department=department).count():,} 对",
+        flush=True,
+    )
+    times, raw = [], []
+    for n in range(args.repeat):
+        with transaction.atomic():
+            started = time.perf_counter()
+            drawn = services.draw_run(
+                admin, department=department, matter=matter, title=f"基准 {n}", count=args.count
+            )
+            times.append(time.perf_counter() - started)
+            if n == 0:
+                started = time.perf_counter()
+                problems = selectors.draw_check(drawn)
+                check_s = time.perf_counter() - started
+                assert problems == [], problems
+            transaction.set_rollback(True)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, grid_id, street_id, supervision_grade FROM enterprises_enterprise"
+                " WHERE status = 'operating' ORDER BY id"
+            )
+            cursor.fetchall()
+        raw.append(time.perf_counter() - started)
+    print(
+        f"存储的抽取（读名录库 + 抽取 + 保存记录和 {args.count:,} 个任务）："
+        f"best {min(times):.2f} s · median {statistics.median(times):.2f} s · "
+        f"复核 {check_s:.2f} s · 基线 raw SQL 读对象库 {min(raw) * 1000:.0f} ms",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--targets", type=int, default=200_000)
@@ -59,7 +159,11 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--stored", action="store_true", help="services.draw_run on DATABASE_URL")
     args = parser.parse_args()
+    if args.stored:
+        stored(args)
+        return
     if args.smoke:
         args.targets, args.inspectors, args.count, args.conflicts, args.repeat = 2000, 20, 50, 50, 2
     targets, inspectors, conflicts, last_time = build(args.targets, args.inspectors, args.conflicts)

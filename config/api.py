@@ -22,6 +22,8 @@ from anjian.enterprises.places.api import router as places_router
 from anjian.hazards.api import router as hazards_router
 from anjian.hazards.library.api import router as hazard_standards_router
 from anjian.hazards.selfcheck.api import router as selfcheck_router
+from anjian.inspections.api import router as inspections_router
+from anjian.inspections.plans.api import router as inspection_plans_router
 from anjian.monitoring.api import router as monitoring_router
 from anjian.regions.api import router as regions_router
 from anjian.risks.api import band_tables_router as risk_band_tables_router
@@ -63,6 +65,8 @@ api.add_router("/self-checks", selfcheck_router)
 api.add_router("/hazard-standards", hazard_standards_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/warnings", cap_router)
+api.add_router("/inspections", inspections_router)
+api.add_router("/inspection-plans", inspection_plans_router)
 
 
 @api.exception_handler(Conflict)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("hazards/", include("anjian.hazards.urls")),
     path("monitoring/", include("anjian.monitoring.urls")),
     path("warnings/", include("anjian.cap.urls")),
+    path("inspections/", include("anjian.inspections.urls")),
     path("", include("anjian.core.urls")),
     path("api/v1/", api.urls),
 ]

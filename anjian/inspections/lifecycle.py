@@ -14,7 +14,15 @@ from anjian.accounts.roles import Role
 from anjian.core.workflow import Lifecycle, Transition
 from anjian.inspections import permissions as perms
 from anjian.inspections.choices import DrawState, TaskState
-from anjian.inspections.models import Draw, DrawTransition, InspectionTask, InspectionTaskTransition
+from anjian.inspections.models import (
+    Draw,
+    DrawTransition,
+    InspectionPlan,
+    InspectionTask,
+    InspectionTaskTransition,
+    PlanTransition,
+)
+from anjian.inspections.plan_models import PlanState
 
 
 def of_the_department(user, obj) -> str | None:
@@ -93,4 +101,56 @@ TASK = Lifecycle(
             who=_("实施部门（抽取权限），须写明原因"),
         ),
     ],
+)
+
+
+def not_the_submitter(user, plan) -> str | None:
+    """Two people: whoever drew the plan up or submitted it does not approve it."""
+    writers = {plan.created_by_id} | set(
+        plan.transitions.filter(action="submit").values_list("by_id", flat=True)
+    )
+    if user.pk in writers:
+        return _("不能审批本人编制或提交的计划，须由部门负责人或领导审批")
+    return None
+
+
+PLAN = Lifecycle(
+    name="inspection_plan",
+    label=_("监督检查计划"),
+    model=InspectionPlan,
+    record=PlanTransition,
+    record_fk="plan",
+    states=PlanState,
+    initial=PlanState.DRAFT,
+    transitions=[
+        Transition(
+            "submit",
+            _("提交审批"),
+            {PlanState.DRAFT},
+            PlanState.SUBMITTED,
+            perms.INSPECTION_PLAN,
+            guards=(of_the_department,),
+            who=_("编制部门（计划编制权限）"),
+        ),
+        Transition(
+            "return",
+            _("退回修改"),
+            {PlanState.SUBMITTED},
+            PlanState.DRAFT,
+            perms.INSPECTION_PLAN_APPROVE,
+            guards=(of_the_department,),
+            needs_reason=True,
+            who=_("审批人，须写明需要修改什么"),
+        ),
+        Transition(
+            "approve",
+            _("批准"),
+            {PlanState.SUBMITTED},
+            PlanState.APPROVED,
+            perms.INSPECTION_PLAN_APPROVE,
+            guards=(of_the_department, not_the_submitter),
+            who=_("部门负责人或领导，且不是编制或提交计划的人"),
+        ),
+    ],
+    events={"propose": _("按频次生成"), "adjust": _("调整检查对象")},
 )

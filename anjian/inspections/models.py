@@ -29,7 +29,7 @@ from anjian.inspections.draw import MIN_INSPECTORS
 class Inspector(VersionedModel):
     """An official in a department's 执法检查人员名录库, with the 执法证 that allows it."""
 
-    scope_paths = ScopePaths(region="department__region_id")
+    scope_paths = ScopePaths(region="department__region__code")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -82,9 +82,8 @@ class Inspector(VersionedModel):
 
 
 class InspectorConflict(TimeStampedModel):
-    """A declared 回避 of one inspector with one enterprise (withdrawn, never deleted)."""
-
-    scope_paths = ScopePaths(region="inspector__department__region_id")
+    """A declared 回避 of one inspector with one enterprise (withdrawn, never deleted).
+    Read and written only through its inspector, which is scoped."""
 
     inspector = models.ForeignKey(
         Inspector, on_delete=models.PROTECT, related_name="conflicts", verbose_name=_("执法人员")
@@ -112,8 +111,6 @@ class InspectorConflict(TimeStampedModel):
         verbose_name=_("撤销人"),
     )
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("回避登记")
         verbose_name_plural = _("回避登记")
@@ -133,7 +130,7 @@ class InspectorConflict(TimeStampedModel):
 class CheckMatter(VersionedModel):
     """One item of a department's 随机抽查事项清单."""
 
-    scope_paths = ScopePaths(region="department__region_id")
+    scope_paths = ScopePaths(region="department__region__code")
 
     department = models.ForeignKey(
         "regions.Department",
@@ -165,7 +162,7 @@ class CheckMatter(VersionedModel):
 class Draw(VersionedModel):
     """One double-random draw with the record that lets anyone re-run it."""
 
-    scope_paths = ScopePaths(region="department__region_id")
+    scope_paths = ScopePaths(region="department__region__code")
 
     department = models.ForeignKey(
         "regions.Department",
@@ -309,3 +306,11 @@ class InspectionTaskTransition(TransitionRecord):
     class Meta(TransitionRecord.Meta):
         verbose_name = _("检查任务处理记录")
         verbose_name_plural = _("检查任务处理记录")
+
+
+from anjian.inspections.plan_models import (  # noqa: E402, F401
+    InspectionPlan,
+    PlanEntry,
+    PlanPolicy,
+    PlanTransition,
+)

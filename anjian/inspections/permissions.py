@@ -7,12 +7,16 @@ INSPECTION_VIEW = "inspection.view"
 INSPECTION_POOL = "inspection.pool"
 INSPECTION_DRAW = "inspection.draw"
 INSPECTION_RECORD = "inspection.record"
+INSPECTION_PLAN = "inspection.plan"
+INSPECTION_PLAN_APPROVE = "inspection.plan_approve"
 
 ACTIONS = {
     INSPECTION_VIEW: "draws, tasks, the inspector pool and the matters list of the scope",
     INSPECTION_POOL: "keep the inspector pool (执法证), conflicts (回避) and the matters list",
     INSPECTION_DRAW: "run a double-random draw, publish or void it",
     INSPECTION_RECORD: "record the outcome of an inspection task",
+    INSPECTION_PLAN: "draw up annual/quarterly inspection plans; set the region's frequencies",
+    INSPECTION_PLAN_APPROVE: "approve or return a plan someone else submitted",
 }
 
 _ALL = set(ACTIONS)
@@ -22,5 +26,5 @@ GRANTS = {
     Role.SUPERVISOR: _ALL,
     Role.DEPARTMENT: _ALL,
     Role.INSPECTOR: {INSPECTION_VIEW, INSPECTION_RECORD},
-    Role.LEADER: {INSPECTION_VIEW},
+    Role.LEADER: {INSPECTION_VIEW, INSPECTION_PLAN_APPROVE},
 }

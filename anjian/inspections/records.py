@@ -18,6 +18,7 @@ The format (``"format": "anjian-draw-record-1"``)::
 
 import json
 from dataclasses import dataclass
+from math import isfinite
 
 from anjian.inspections.draw import Assignment, DrawResult, Inspector, Rules, Target, verify
 
@@ -36,32 +37,54 @@ class Record:
     rules: Rules
 
 
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _target_line(target: Target) -> str:
+    weight = float(target.weight)
+    if target.region.isdigit() and isfinite(weight):
+        # The common line written directly: a city's pool is 200,000 of them.
+        return f'{{"id":{target.id},"region":"{target.region}","weight":{weight!r}}}'
+    return _compact({"id": target.id, "region": target.region, "weight": weight})
+
+
+def _lines(items) -> str:
+    return "[\n" + ",\n".join(items) + "\n]" if items else "[]"
+
+
 def dumps(
     result: DrawResult, targets: list[Target], inspectors: list[Inspector], rules: Rules
 ) -> str:
-    document = {
-        "format": FORMAT,
-        "seed": result.seed,
-        "engine": result.engine,
-        "targets": [
-            {"id": t.id, "region": t.region, "weight": float(t.weight)}
-            for t in sorted(targets, key=lambda t: t.id)
-        ],
-        "inspectors": [
-            {"id": i.id, "home_regions": sorted(i.home_regions)}
-            for i in sorted(inspectors, key=lambda i: i.id)
-        ],
-        "rules": rules.describe(),
-        "fingerprints": {
-            "targets": result.target_fingerprint,
-            "inspectors": result.inspector_fingerprint,
-            "rules": result.rules_fingerprint,
-        },
-        "assignments": [
-            {"target": a.target, "inspectors": list(a.inspectors)} for a in result.assignments
-        ],
+    """The record as JSON text, one pool member or assignment per line (a record of a
+    city's pool stays readable with a text editor and diffable line by line)."""
+    members = {
+        "format": _compact(FORMAT),
+        "seed": _compact(result.seed),
+        "engine": _compact(result.engine),
+        "targets": _lines([_target_line(t) for t in sorted(targets, key=lambda t: t.id)]),
+        "inspectors": _lines(
+            [
+                _compact({"id": i.id, "home_regions": sorted(i.home_regions)})
+                for i in sorted(inspectors, key=lambda i: i.id)
+            ]
+        ),
+        "rules": _compact(rules.describe()),
+        "fingerprints": _compact(
+            {
+                "targets": result.target_fingerprint,
+                "inspectors": result.inspector_fingerprint,
+                "rules": result.rules_fingerprint,
+            }
+        ),
+        "assignments": _lines(
+            [
+                _compact({"target": a.target, "inspectors": list(a.inspectors)})
+                for a in result.assignments
+            ]
+        ),
     }
-    return json.dumps(document, ensure_ascii=False, indent=1)
+    return "{\n" + ",\n".join(f'"{key}": {value}' for key, value in members.items()) + "\n}\n"
 
 
 def _field(mapping: dict, name: str, kind, where: str):

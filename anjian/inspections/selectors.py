@@ -5,11 +5,10 @@ The public page (no login) reads only published draws (``public_draws``,
 were voided, with their reasons — so a draw retried until it suited someone shows.
 """
 
-import json
-
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
+from anjian.accounts.roles import Role
 from anjian.inspections import records
 from anjian.inspections.choices import DrawState, TaskState
 from anjian.inspections.draw import DrawError
@@ -59,9 +58,19 @@ def matter_get(user, pk: int) -> CheckMatter:
     return get_object_or_404(matters(user), pk=pk)
 
 
+def _visible_draws(user):
+    """Draws in the user's scope; a 行业部门 user or an 执法人员 sees only their own
+    department's (before publication a draw names the units to be inspected unannounced —
+    another department has no need to know them; published ones are on the public page)."""
+    found = Draw.objects.for_user(user)
+    if user.role in (Role.DEPARTMENT, Role.INSPECTOR) and user.department_id:
+        found = found.filter(department_id=user.department_id)
+    return found
+
+
 def draws(user):
     return (
-        Draw.objects.for_user(user)
+        _visible_draws(user)
         .select_related("department", "matter", "street", "created_by")
         .defer("record")
         .order_by("-created_at", "-id")
@@ -70,7 +79,7 @@ def draws(user):
 
 def draw_get(user, pk: int) -> Draw:
     return get_object_or_404(
-        Draw.objects.for_user(user).select_related("department", "matter", "street", "created_by"),
+        _visible_draws(user).select_related("department", "matter", "street", "created_by"),
         pk=pk,
     )
 
@@ -84,9 +93,13 @@ def tasks_of(drawn: Draw):
 
 
 def tasks(user):
+    """The tasks in the user's scope; an 执法人员 sees only those they were drawn for (the
+    targets of unannounced inspections are not shown to colleagues)."""
+    found = InspectionTask.objects.for_user(user)
+    if user.role == Role.INSPECTOR:
+        found = found.filter(inspectors__user=user)
     return (
-        InspectionTask.objects.for_user(user)
-        .select_related("enterprise", "department", "draw")
+        found.select_related("enterprise", "department", "draw")
         .prefetch_related(Prefetch("inspectors", queryset=Inspector.objects.select_related("user")))
         .order_by("state", "-id")
     )
@@ -131,7 +144,7 @@ def draw_check(drawn: Draw) -> list[str]:
 
 def record_file(drawn: Draw) -> bytes:
     """The record as the public page offers it for download (``anjian verify_draw``)."""
-    return (json.dumps(json.loads(drawn.record), ensure_ascii=False, indent=1) + "\n").encode()
+    return drawn.record.encode()
 
 
 # --- public (no login) ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,7 @@ from anjian.regions.models import Department
 # about four times as likely to be drawn as a D-class one.
 GRADE_WEIGHTS = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.0}
 MAX_DRAW = 5000
+MAX_PER_TARGET = 5
 
 
 def _require(by, action: str) -> None:
@@ -75,6 +77,20 @@ def inspector_save(by, *, data: dict, inspector_id: int | None = None, version=N
         user = data["user"]
         if not user.is_active or user.role in (Role.ENTERPRISE, Role.EXPERT):
             raise ValidationError({"user": _("执法检查人员须为在职的政府工作人员账号")})
+        if not scope_of(by).covers_region(user.region_id or ""):
+            raise ValidationError({"user": _("只能登记您管辖范围内的人员")})
+        outside = [
+            region.name
+            for region in data.get("home_regions", ())
+            if not region.pk.startswith(department.region_id)
+        ]
+        if outside:
+            raise ValidationError(
+                {
+                    "home_regions": _("须为所属部门辖区内的街镇或社区：%(names)s 不在其中")
+                    % {"names": "、".join(outside)}
+                }
+            )
         if inspector_id is None:
             inspector = Inspector(department=department, user=user)
         else:
@@ -131,8 +147,8 @@ def conflict_withdraw(by, *, conflict_id: int) -> InspectorConflict:
     _require(by, perms.INSPECTION_POOL)
     with transaction.atomic():
         conflict = (
-            InspectorConflict.objects.for_user(by)
-            .select_for_update()
+            InspectorConflict.objects.filter(inspector__in=Inspector.objects.for_user(by))
+            .select_for_update(of=("self",))
             .filter(pk=conflict_id)
             .select_related("inspector")
             .first()
@@ -171,6 +187,15 @@ def matter_save(by, *, data: dict, matter_id: int | None = None, version=None) -
         industries = list(data.get("industries") or ())
         if not industries:
             raise ValidationError({"industries": _("请选择抽查对象的行业")})
+        scope = scope_of(by)
+        foreign = [i.name for i in industries if not scope.covers_industry(i.pk)]
+        if foreign:
+            raise ValidationError(
+                {
+                    "industries": _("不在本部门监管范围内的行业：%(names)s")
+                    % {"names": "、".join(foreign)}
+                }
+            )
         taken = CheckMatter.objects.filter(department=department, name=matter.name)
         if taken.exclude(pk=matter.pk).exists():
             raise ValidationError({"name": _("本部门已有同名抽查事项")})
@@ -209,25 +234,24 @@ def inspector_pool(department: Department, day):
     )
 
 
-def _last_visits(department: Department, target_ids: set[int]) -> frozenset[tuple[int, int]]:
+def _last_visits(department: Department, pool_ids: set[int]) -> frozenset[tuple[int, int]]:
     """(inspector, enterprise) of each enterprise's latest task of this department that was
-    not cancelled and whose draw was not voided: 确保每次双随机人员不同."""
-    latest: dict[int, int] = {}
-    tasks = (
-        InspectionTask.objects.filter(department=department, enterprise_id__in=target_ids)
+    not cancelled and whose draw was not voided: 确保每次双随机人员不同. Read in one
+    statement over the department's tasks (not an IN list of the whole target pool)."""
+    latest = (
+        InspectionTask.objects.filter(department=department)
         .exclude(state=TaskState.CANCELLED)
         .exclude(draw__state=DrawState.VOIDED)
-        .values_list("enterprise_id", "id")
-        .order_by("enterprise_id", "id")
+        .values("enterprise_id")
+        .annotate(last=Max("id"))
+        .values("last")
     )
-    for enterprise_id, task_id in tasks.iterator(chunk_size=5000):
-        latest[enterprise_id] = task_id
-    if not latest:
-        return frozenset()
-    through = InspectionTask.inspectors.through.objects.filter(
-        inspectiontask_id__in=latest.values()
-    ).values_list("inspector_id", "inspectiontask__enterprise_id")
-    return frozenset(through)
+    through = InspectionTask.inspectors.through.objects.filter(inspectiontask_id__in=latest)
+    return frozenset(
+        pair
+        for pair in through.values_list("inspector_id", "inspectiontask__enterprise_id")
+        if pair[0] in pool_ids
+    )
 
 
 def draw_run(
@@ -256,6 +280,8 @@ def draw_run(
         errors["per_target"] = _("每个检查对象至少派 %(n)s 名执法人员") % {
             "n": engine.MIN_INSPECTORS
         }
+    elif per_target > MAX_PER_TARGET:
+        errors["per_target"] = _("每个检查对象至多派 %(n)s 名执法人员") % {"n": MAX_PER_TARGET}
     grades = "".join(sorted(set(grades or "")))
     if set(grades) - set(GRADE_WEIGHTS):
         errors["grades"] = _("监管等级只能是 A、B、C、D")
@@ -293,7 +319,11 @@ def draw_run(
             )
             for pk, grid, street_code, grade in units
         ]
-        pool = list(inspector_pool(department, today).prefetch_related("home_regions"))
+        pool = list(
+            inspector_pool(department, today)
+            .select_related("user")
+            .prefetch_related("home_regions")
+        )
         inspectors = [
             engine.Inspector(id=i.pk, home_regions=tuple(r.pk for r in i.home_regions.all()))
             for i in pool
@@ -313,14 +343,17 @@ def draw_run(
             weighted=weighted,
             conflicts=declared,
             last_time=frozenset(
-                pair for pair in _last_visits(department, target_ids) if pair[0] in pool_ids
+                pair for pair in _last_visits(department, pool_ids) if pair[1] in target_ids
             ),
         )
         seed = secrets.token_hex(16)
         try:
             result = engine.draw(seed, targets, inspectors, rules)
         except engine.DrawError as exc:
-            raise ValidationError({"count": _describe(exc, units)}) from None
+            # The pool of officials too small for the officials per unit is about per_target;
+            # every other refusal (too few units, a unit short after 回避) about count.
+            field = "per_target" if "每个对象须派" in str(exc) else "count"
+            raise ValidationError({field: _describe(exc, units)}) from None
         drawn = Draw.objects.create(
             department=department,
             matter=matter,
@@ -381,14 +414,18 @@ def _describe(exc: engine.DrawError, units) -> str:
 
 
 def _tell_inspectors(drawn: Draw, pool, result) -> None:
-    by_id = {i.pk: i for i in pool}
+    """One notice per drawn inspector, written in one statement per distinct task count."""
     counts: dict[int, int] = {}
     for assignment in result.assignments:
         for inspector_id in assignment.inspectors:
             counts[inspector_id] = counts.get(inspector_id, 0) + 1
+    users = {i.pk: i.user for i in pool}
+    by_count: dict[int, list] = {}
     for inspector_id, tasks in counts.items():
+        by_count.setdefault(tasks, []).append(users[inspector_id])
+    for tasks, told in sorted(by_count.items()):
         notify(
-            users=[by_id[inspector_id].user],
+            users=told,
             title=_("您被抽中参加“%(title)s”") % {"title": str(drawn)},
             body=_("共 %(n)s 个检查对象，请在任务列表中查看（检查前不得通知被检查单位）")
             % {"n": tasks},
@@ -439,12 +476,12 @@ def draw_void(by, *, draw_id: int, reason: str, version: int | None = None) -> D
 
 
 def _task_for_write(by, task_id: int) -> InspectionTask:
-    found = (
-        InspectionTask.objects.for_user(by)
-        .select_for_update(of=("self",))
-        .filter(pk=task_id)
-        .first()
-    )
+    """The task through ``by``'s scope; an 执法人员 reaches only the tasks they were drawn
+    for (others are not found, as on the pages and the API)."""
+    tasks = InspectionTask.objects.for_user(by)
+    if by.role == Role.INSPECTOR:
+        tasks = tasks.filter(inspectors__user=by)
+    found = tasks.select_for_update(of=("self",)).filter(pk=task_id).first()
     if found is None:
         raise OutOfScope()
     return found

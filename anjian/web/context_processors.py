@@ -8,11 +8,25 @@ from anjian.core.caching import demo_flag
 from anjian.core.notifications import unread_count
 from anjian.web.navigation import menu_for
 
+# 监督检查: which of the group's entries a page of /inspections/ belongs to.
+INSPECTION_SECTIONS = (
+    ("plan", "inspections-plans"),
+    ("task", "inspections-tasks"),
+    ("inspector", "inspections-inspectors"),
+    ("conflict", "inspections-inspectors"),
+    ("matter", "inspections-matters"),
+)
+
 
 def _section(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
+    if match.namespace == "inspections":
+        for prefix, section in INSPECTION_SECTIONS:
+            if (match.url_name or "").startswith(prefix):
+                return section
+        return "inspections"
     if match.url_name in ("enterprise_map",):
         return "enterprises-map"
     if match.url_name in ("clearing_figures",):

@@ -16,6 +16,7 @@ from anjian.accounts.roles import Role
 from anjian.cap import permissions as cap_perms
 from anjian.enterprises import permissions as enterprise_perms
 from anjian.hazards import permissions as hazard_perms
+from anjian.inspections import permissions as inspection_perms
 from anjian.monitoring import permissions as monitoring_perms
 from anjian.regions import permissions as region_perms
 from anjian.regions.choices import RegionLevel
@@ -37,6 +38,7 @@ class MenuItem:
 
 
 MANAGE = "manage"
+INSPECT = "inspect"
 
 
 MENU: list[MenuItem] = [
@@ -136,6 +138,47 @@ MENU: list[MenuItem] = [
         "cap",
         for_grid=False,
     ),
+    # 监督检查: the plans, the draws, the tasks and the two pools in one dropdown.
+    MenuItem(
+        _("监督检查计划"),
+        "inspections:plan_list",
+        inspection_perms.INSPECTION_VIEW,
+        "bi-calendar-check",
+        "inspections-plans",
+        group=INSPECT,
+    ),
+    MenuItem(
+        _("双随机抽取"),
+        "inspections:draw_list",
+        inspection_perms.INSPECTION_VIEW,
+        "bi-shuffle",
+        "inspections",
+        group=INSPECT,
+    ),
+    MenuItem(
+        _("检查任务"),
+        "inspections:task_list",
+        inspection_perms.INSPECTION_VIEW,
+        "bi-clipboard-check",
+        "inspections-tasks",
+        group=INSPECT,
+    ),
+    MenuItem(
+        _("执法人员名录库"),
+        "inspections:inspector_list",
+        inspection_perms.INSPECTION_VIEW,
+        "bi-person-badge",
+        "inspections-inspectors",
+        group=INSPECT,
+    ),
+    MenuItem(
+        _("抽查事项清单"),
+        "inspections:matter_list",
+        inspection_perms.INSPECTION_VIEW,
+        "bi-list-check",
+        "inspections-matters",
+        group=INSPECT,
+    ),
     MenuItem(
         _("区划与网格"),
         "regions:region_list",
@@ -164,7 +207,10 @@ MENU: list[MenuItem] = [
         for_grid=False,
     ),
 ]
-GROUPS = {MANAGE: (_("基础数据与管理"), "bi-gear")}
+GROUPS = {
+    INSPECT: (_("监督检查"), "bi-clipboard2-check"),
+    MANAGE: (_("基础数据与管理"), "bi-gear"),
+}
 
 
 def is_grid_worker(user) -> bool:

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from anjian.inspections import records
-from anjian.inspections.draw import Rules, draw
+from anjian.inspections.draw import Inspector, Rules, Target, draw
 from anjian.inspections.tests.test_draw import pools
 
 
@@ -113,3 +113,14 @@ def test_the_command_fails_on_a_tampered_record_and_on_a_bad_file(tmp_path, caps
     with pytest.raises(CommandError, match="无法读取") as missing:
         call_command("verify_draw", str(tmp_path / "missing.json"))
     assert missing.value.returncode == 2
+
+
+def test_a_region_that_is_not_a_plain_code_is_still_written_as_json():
+    targets = [Target(1, ""), Target(2, '31"0\\1'), Target(3, "310110016", 2.5)]
+    inspectors = [Inspector(7), Inspector(8)]
+    rules = Rules(count=2)
+    result = draw("seed", targets, inspectors, rules)
+    text = records.dumps(result, targets, inspectors, rules)
+    assert [t["region"] for t in json.loads(text)["targets"]] == ["", '31"0\\1', "310110016"]
+    assert records.check(records.loads(text)) == []
+    assert text.count("\n") > 8  # one member per line

@@ -1,6 +1,8 @@
 """Every named actor against every read operation of the API (STYLE habit 3): 200 when
 the role grants the operation's declared action, 403 when it does not, 401 anonymous."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.test import Client
 
@@ -66,6 +68,19 @@ API_READS = {
     "/api/v1/monitoring/auth-failures",
     "/api/v1/monitoring/gateways",
     "/api/v1/monitoring/gateways/{int:gateway_id}",
+    "/api/v1/inspections/inspectors/",
+    "/api/v1/inspections/inspectors/{int:inspector_id}",
+    "/api/v1/inspections/matters/",
+    "/api/v1/inspections/draws/",
+    "/api/v1/inspections/draws/{int:draw_id}",
+    "/api/v1/inspections/draws/{int:draw_id}/record",
+    "/api/v1/inspections/draws/{int:draw_id}/verify",
+    "/api/v1/inspections/tasks/",
+    "/api/v1/inspections/tasks/{int:task_id}",
+    "/api/v1/inspection-plans/",
+    "/api/v1/inspection-plans/policy",
+    "/api/v1/inspection-plans/{int:plan_id}",
+    "/api/v1/inspection-plans/{int:plan_id}/entries",
 }
 
 
@@ -78,7 +93,98 @@ def api_get_operations() -> dict[str, object]:
     return found
 
 
+def own_department(setup: Setup):
+    """The actor's own department when it has one in its enterprise's district (a draw is
+    seen by its own department only among 行业部门 users), else the district's first."""
+    from anjian.regions.models import Department
+
+    district = setup.enterprise.street.parent
+    user = setup.user
+    if (
+        user is not None
+        and getattr(user, "department", None)
+        and user.department.region == district
+    ):
+        return user.department
+    return Department.objects.filter(region=district).order_by("pk")[0]
+
+
+def inspection_plan(setup: Setup):
+    """A 2027 plan of the actor's department (``own_department``), made once per setup."""
+    from anjian.inspections.plan_models import InspectionPlan
+    from anjian.inspections.plans import services as plan_services
+
+    department = own_department(setup)
+    found = InspectionPlan.objects.filter(department=department, year=2027).first()
+    return found or plan_services.plan_propose(
+        world.actor("admin"), department=department, year=2027
+    )
+
+
+def inspection_draw(setup: Setup):
+    """A draw of the actor's enterprise alone (its street and industry) by the first
+    department of its district, with a pool of two, made once per setup through the
+    services: the inspector, draw and task the inspection reads are requested with."""
+    from anjian.accounts.models import User
+    from anjian.accounts.roles import Role
+    from anjian.inspections import services
+    from anjian.inspections.models import Draw
+
+    enterprise = setup.enterprise
+    department = own_department(setup)
+    title = "接口访问表抽查"
+    found = Draw.objects.filter(department=department, title=title).first()
+    if found is not None:
+        return found
+    admin = world.actor("admin")
+    # An 执法人员 actor of the department is one of the two: they read their own task.
+    user = setup.user
+    people = [user] if user.role == Role.INSPECTOR and user.department == department else []
+    for n in range(2 - len(people)):
+        people.append(
+            User.objects.create(
+                username=f"zf_access_{department.pk}_{n}",
+                name="执法人员",
+                role=Role.INSPECTOR,
+                region=department.region,
+                department=department,
+            )
+        )
+    for n, official in enumerate(people):
+        services.inspector_save(
+            admin,
+            data={
+                "user": official,
+                "department": department,
+                "certificate_number": f"ACCESS{department.pk:04d}{n}",
+                "certificate_valid_until": date.today() + timedelta(days=365),
+            },
+        )
+    matter = services.matter_save(
+        admin,
+        data={
+            "department": department,
+            "name": title,
+            "basis": "《中华人民共和国安全生产法》第六十五条",
+            "industries": [enterprise.industry],
+        },
+    )
+    return services.draw_run(
+        admin, department=department, matter=matter, title=title, count=1, street=enterprise.street
+    )
+
+
 def api_url(template_path: str, setup: Setup) -> str:
+    if "{int:draw_id}" in template_path or "{int:task_id}" in template_path:
+        drawn = inspection_draw(setup)
+        template_path = template_path.replace("{int:draw_id}", str(drawn.pk)).replace(
+            "{int:task_id}", str(drawn.tasks.get().pk)
+        )
+    if "{int:plan_id}" in template_path:
+        template_path = template_path.replace("{int:plan_id}", str(inspection_plan(setup).pk))
+    if "{int:inspector_id}" in template_path:
+        inspector = inspection_draw(setup).department.inspectors.order_by("pk")[0]
+        template_path = template_path.replace("{int:inspector_id}", str(inspector.pk))
     return (
         template_path.replace("{code}", setup.region_code)
         .replace("{int:enterprise_id}", str(setup.enterprise.pk))

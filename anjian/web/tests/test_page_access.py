@@ -7,8 +7,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from anjian.accounts.roles import Role
 from anjian.core.access import PUBLIC, declared_access
-from anjian.regions.models import Industry
+from anjian.regions.levels import district_of
+from anjian.regions.models import Department, Industry
 from anjian.web.tests.access_setup import (
     Setup,
     account_data,
@@ -25,6 +27,94 @@ from anjian.web.tests.access_setup import (
 )
 from anjian.web.tests.route_walk import Route, all_routes
 from testsupport import world
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What the 双随机 pages are requested with, inside the actor's scope."""
+
+    draw: object
+    task: object
+    inspector: object
+    conflict: object
+    matter: object
+
+
+def inspection(setup: Setup) -> Inspection:
+    """A published draw of the actor's enterprise (one task) by the actor's department (a
+    行业部门 user) or its district's 应急局, from a pool of two — the actor among them when
+    they are an 执法人员 of it — and a conflict declared after it. Made once per setup."""
+    if hasattr(setup, "_inspection"):
+        return setup._inspection
+    from datetime import date
+
+    from anjian.accounts.models import User
+    from anjian.inspections import services
+
+    admin, user, unit = world.actor("admin"), setup.user, setup.enterprise
+    if user.role == Role.DEPARTMENT:
+        department = user.department
+    else:
+        district = district_of(unit.scope_region_code)
+        department = Department.objects.get(region_id=district, is_comprehensive=True)
+    people = [user] if user.role == Role.INSPECTOR and user.department == department else []
+    for n in range(2 - len(people)):
+        people.append(
+            User.objects.create(
+                username=f"pool_{user.username}_{n}",
+                name=f"执法{n}",
+                role=Role.INSPECTOR,
+                region_id=department.region_id,
+                department=department,
+            )
+        )
+    pool = [
+        services.inspector_save(
+            admin,
+            data={
+                "user": person,
+                "department": department,
+                "certificate_number": f"PA{user.pk:05d}{n}",
+                "certificate_valid_until": date(2099, 12, 31),
+            },
+        )
+        for n, person in enumerate(people)
+    ]
+    matter = services.matter_save(
+        admin,
+        data={
+            "department": department,
+            "name": "访问测试抽查",
+            "basis": "《中华人民共和国安全生产法》",
+            "industries": [unit.industry],
+        },
+    )
+    draw = services.draw_run(
+        admin, department=department, matter=matter, title="访问测试", count=1, street=unit.street
+    )
+    services.draw_publish(admin, draw_id=draw.pk)
+    conflict = services.conflict_declare(admin, inspector=pool[0], enterprise=unit, reason="回避")
+    setup._inspection = Inspection(draw, draw.tasks.get(), pool[0], conflict, matter)
+    return setup._inspection
+
+
+def inspection_plan(setup: Setup):
+    """A 2027 plan of the department ``inspection`` draws for, with an entry for the
+    actor's enterprise (made if the department's industries did not include it)."""
+    if hasattr(setup, "_plan"):
+        return setup._plan
+    from anjian.inspections.plan_models import PlanEntry
+    from anjian.inspections.plans import services as plan_services
+
+    department = inspection(setup).draw.department
+    plan = plan_services.plan_propose(world.actor("admin"), department=department, year=2027)
+    entry = plan.entries.filter(enterprise=setup.enterprise).first()
+    if entry is None:
+        entry = PlanEntry.objects.create(
+            plan=plan, enterprise=setup.enterprise, grade="C", proposed_visits=1, visits=1
+        )
+    setup._plan = (plan, entry)
+    return setup._plan
 
 
 @dataclass(frozen=True)
@@ -182,6 +272,56 @@ PAGES: dict[str, Page] = {
         f"cap:alert_{name}": Page(method="post", args=lambda s: [s.cap_alert.pk], ok=(422,))
         for name in ("update", "cancel")
     },
+    "inspections:draw_list": Page(),
+    "inspections:draw_create": Page(),
+    "inspections:draw_detail": Page(args=lambda s: [inspection(s).draw.pk]),
+    "inspections:draw_record": Page(args=lambda s: [inspection(s).draw.pk]),
+    "inspections:task_list": Page(),
+    "inspections:task_detail": Page(args=lambda s: [inspection(s).task.pk]),
+    "inspections:inspector_list": Page(),
+    "inspections:inspector_create": Page(),
+    "inspections:inspector_detail": Page(args=lambda s: [inspection(s).inspector.pk]),
+    "inspections:inspector_edit": Page(args=lambda s: [inspection(s).inspector.pk]),
+    "inspections:matter_list": Page(),
+    "inspections:matter_create": Page(),
+    "inspections:matter_edit": Page(args=lambda s: [inspection(s).matter.pk]),
+    # Transitions and the 回避 form: an empty POST is let in and answered with the form's
+    # errors (422), never performed; withdrawing a conflict already withdrawn changes nothing.
+    **{
+        f"inspections:draw_{name}": Page(
+            method="post", args=lambda s: [inspection(s).draw.pk], ok=(422,)
+        )
+        for name in ("publish", "void")
+    },
+    **{
+        f"inspections:task_{name}": Page(
+            method="post", args=lambda s: [inspection(s).task.pk], ok=(422,)
+        )
+        for name in ("complete", "cancel")
+    },
+    "inspections:conflict_declare": Page(
+        method="post", args=lambda s: [inspection(s).inspector.pk], ok=(422,)
+    ),
+    "inspections:conflict_withdraw": Page(
+        method="post", args=lambda s: [inspection(s).inspector.pk, inspection(s).conflict.pk]
+    ),
+    "inspections:plan_list": Page(),
+    "inspections:plan_create": Page(),
+    "inspections:plan_policy": Page(),
+    "inspections:plan_detail": Page(args=lambda s: [inspection_plan(s)[0].pk]),
+    "inspections:plan_entry_edit": Page(
+        args=lambda s: [inspection_plan(s)[0].pk, inspection_plan(s)[1].pk]
+    ),
+    **{
+        f"inspections:plan_{name}": Page(
+            method="post", args=lambda s: [inspection_plan(s)[0].pk], ok=(422,)
+        )
+        for name in ("submit", "approve", "return")
+    },
+    # Public (no login): the published results, each draw's page and its record.
+    "inspections:public_draws": Page(),
+    "inspections:public_draw": Page(args=lambda s: [inspection(s).draw.pk]),
+    "inspections:public_draw_record": Page(args=lambda s: [inspection(s).draw.pk]),
     "monitoring:console": Page(),
     "monitoring:device_detail": Page(args=lambda s: [monitoring_device(s).pk]),
     "monitoring:device_create": Page(),

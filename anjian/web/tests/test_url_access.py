@@ -69,6 +69,9 @@ def test_only_reviewed_views_are_public():
         "/accounts/logout/",
         "/api/v1/monitoring/devices/<code>/telemetry",  # devices use their own tokens
         "/healthz",
+        "/inspections/public/",  # 双随机抽查结果公示: published draws only
+        "/inspections/public/<int:pk>/",  # one published draw (unpublished/voided: 404)
+        "/inspections/public/<int:pk>/record.json",  # its record, for anjian verify_draw
         "/warnings/<str:identifier>.html",  # public page of an issued warning
         "/warnings/<str:identifier>.xml",  # public CAP messages (issued ones only)
         "/warnings/feed.atom",  # public Atom feed of active warnings

@@ -27,6 +27,8 @@ from anjian.enterprises.services import enterprise_bulk_create, enterprise_link_
 from anjian.hazards.fixtures import build_demo_hazards, build_demo_place_hazards
 from anjian.hazards.selfcheck.fixtures import build_demo_checks
 from anjian.hazards.sweeps import escalate_overdue
+from anjian.inspections.fixtures import DEPARTMENTS as INSPECTION_DEPARTMENTS
+from anjian.inspections.fixtures import build_demo_inspections
 from anjian.monitoring.fixtures import build_demo_devices
 from anjian.regions import fixtures as region_fixtures
 from anjian.regions import services as region_services
@@ -37,6 +39,12 @@ from anjian.risks.fixtures import build_demo_risks
 DEFAULT_PASSWORD = "Anquan@2026"
 CITY_SCALE_THRESHOLD = 20_000
 BATCH = 5_000
+# Who keeps each department's inspector pool and runs its draws in the demo.
+DEMO_DRAWERS = {
+    "yp_yjj": "杨浦区应急管理局",
+    "yp_zjw": "杨浦区建设和管理委员会",
+    "hk_yjj": "虹口区应急管理局",
+}
 
 
 class Command(BaseCommand):
@@ -98,6 +106,7 @@ class Command(BaseCommand):
             accounts = self._users(options["password"]) if not options["append"] else []
             self._devices(admin, city_scale, options)
             self._hazards(admin, count, city_scale, options)
+            self._inspections(admin, options)
         if not options["append"]:
             self._warnings()
         SiteFlag.objects.update_or_create(
@@ -213,6 +222,33 @@ class Command(BaseCommand):
             with set_actor(own.user):
                 build_demo_checks(user=own.user, enterprise=own.enterprise)
         escalate_overdue()
+
+    def _inspections(self, admin, options) -> None:
+        """双随机一公开 in the demo district and its neighbour (the same at city scale: each
+        draw picks a few dozen targets): pools, matters and a year of draws."""
+        districts = [region_fixtures.DEMO_DISTRICT, region_fixtures.NEIGHBOUR_DISTRICT]
+        users = {u.username: u for u in User.objects.filter(username__in=DEMO_DRAWERS)}
+        drawers = {
+            department: users[username]
+            for username, department in DEMO_DRAWERS.items()
+            if username in users
+        }
+        inspector = User.objects.filter(username="yp_inspector").first()
+        members = {"杨浦区应急管理局": [inspector]} if inspector is not None else {}
+        with tqdm(
+            total=len(districts) * len(INSPECTION_DEPARTMENTS),
+            desc="生成双随机抽查",
+            unit="个部门",
+            disable=options["no_progress"],
+        ) as bar:
+            build_demo_inspections(
+                by=admin,
+                district_codes=districts,
+                seed=options["seed"],
+                drawers=drawers,
+                members=members,
+                progress=bar.update,
+            )
 
     def _devices(self, admin, city_scale: bool, options) -> None:
         """Monitoring devices with thresholds (~250 for the default demo; not at city scale)."""

@@ -1,0 +1,55 @@
+"""双随机抽查结果公示 (no login): the published draws, each with its targets, inspectors,
+outcomes, seed, fingerprints and record, and the voided attempts of the same task.
+
+Rendered without the request (like the public warning page): no context processors, so
+no session is read and nothing personal (menu, CSRF token) ends up in a publicly cached
+page. A draw not published (drawn, voided) is 404.
+"""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from anjian.core.access import public
+from anjian.core.forms import attachment
+from anjian.inspections import selectors
+
+PER_PAGE = 50
+CACHE = "public, max-age=60"
+
+
+def _page(template: str, context: dict) -> HttpResponse:
+    response = HttpResponse(render_to_string(template, context))
+    response["Cache-Control"] = CACHE
+    return response
+
+
+@require_GET
+@public
+def public_draws(request):
+    page = Paginator(selectors.public_draws(), PER_PAGE).get_page(request.GET.get("page"))
+    return _page("inspections/public_list.html", {"page": page})
+
+
+@require_GET
+@public
+def public_draw(request, pk: int):
+    draw = selectors.public_draw(pk)
+    context = {
+        "draw": draw,
+        "tasks": selectors.tasks_of(draw),
+        "voided": selectors.voided_attempts(draw),
+    }
+    return _page("inspections/public_draw.html", context)
+
+
+@require_GET
+@public
+def public_draw_record(request, pk: int):
+    """The published draw's record, for ``anjian verify_draw record.json``."""
+    draw = selectors.public_draw(pk)
+    response = HttpResponse(selectors.record_file(draw), content_type="application/json")
+    attachment(response, f"draw-{draw.pk}.json")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
