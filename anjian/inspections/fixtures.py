@@ -43,6 +43,7 @@ from anjian.inspections.models import (
     InspectionTaskTransition,
     Inspector,
 )
+from anjian.inspections.plans import services as plan_services
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Department, Industry, Region
 
@@ -129,6 +130,7 @@ class Built:
     inspectors: list[Inspector] = field(default_factory=list)
     matters: list[CheckMatter] = field(default_factory=list)
     draws: list[Draw] = field(default_factory=list)
+    plans: list = field(default_factory=list)
 
 
 def build_demo_inspections(
@@ -168,6 +170,7 @@ def build_demo_inspections(
                 built.matters += department_matters
                 context.conflicts(department_matters[0])
                 built.draws += context.draws(department_matters, DRAWS_PER_DEPARTMENT[suffix])
+                built.plans += _plans(department, drawer, approver=by, today=today)
             if progress is not None:
                 progress(1)
     return built
@@ -362,6 +365,24 @@ class _Department:
     def _backdate(obj, record, action: str, at: datetime) -> None:
         fk = "task" if isinstance(obj, InspectionTask) else "draw"
         record.objects.filter(**{fk: obj}, action=action).update(at=at)
+
+
+def _plans(department, drawer, *, approver, today: date) -> list:
+    """This year's annual plan, approved (by the administrator when someone else drew it
+    up; otherwise left submitted), with a few units adjusted; next year's, a draft."""
+    current = plan_services.plan_propose(drawer, department=department, year=today.year)
+    for entry in current.entries.filter(grade="A").order_by("enterprise_id")[:3]:
+        plan_services.entry_adjust(
+            drawer,
+            entry_id=entry.pk,
+            visits=entry.proposed_visits + 2,
+            reason="上年度发现重大事故隐患，加密检查",
+        )
+    plan_services.plan_submit(drawer, plan_id=current.pk)
+    if approver.pk != drawer.pk:
+        plan_services.plan_approve(approver, plan_id=current.pk)
+    upcoming = plan_services.plan_propose(drawer, department=department, year=today.year + 1)
+    return [current, upcoming]
 
 
 def _working_day_before(day: date) -> date:

@@ -5,6 +5,7 @@ inspectors; nothing doubled on a second run."""
 
 import pytest
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 
 from anjian.core.workdays import add_working_days
@@ -93,3 +94,22 @@ def test_a_second_run_builds_nothing(built, admin):
     again = build_demo_inspections(by=admin, district_codes=[world.YANGPU])
 
     assert again.draws == [] and Draw.objects.count() == draws
+
+
+def test_each_department_has_this_years_plan_approved_and_next_years_drafted(built):
+    from anjian.inspections.plan_models import PlanState
+
+    year = timezone.localdate().year
+    by_department = {}
+    for plan in built.plans:
+        by_department.setdefault(plan.department.name, {})[plan.year] = plan
+    assert EMERGENCY in by_department
+    for name, plans in by_department.items():
+        assert set(plans) == {year, year + 1}, name
+        plans[year].refresh_from_db()
+        drawn_up_by_admin = plans[year].created_by.username == "admin"
+        expected = PlanState.SUBMITTED if drawn_up_by_admin else PlanState.APPROVED
+        assert plans[year].state == expected, name
+        assert plans[year + 1].state == PlanState.DRAFT, name
+        for entry in plans[year].entries.exclude(visits=models.F("proposed_visits")):
+            assert entry.reason, (name, entry.enterprise_id)
