@@ -44,6 +44,12 @@ PAGES = [
     ("departments", "/regions/departments/"),
     ("profile", "/accounts/profile/"),
     ("api-docs", "/api/v1/docs"),
+    ("plans", "/inspections/plans/"),
+    ("plan", "/inspections/plans/1/"),
+    ("draws", "/inspections/"),
+    ("tasks", "/inspections/tasks/"),
+    ("inspectors", "/inspections/inspectors/"),
+    ("public-draws", "/inspections/public/"),
 ]
 WIDTHS = {"phone": (390, 844), "desktop": (1366, 900)}
 
