@@ -308,6 +308,32 @@ class InspectionTaskTransition(TransitionRecord):
         verbose_name_plural = _("检查任务处理记录")
 
 
+class DocumentSerial(models.Model):
+    """The last serial number a department issued of one kind of document in one year
+    (RULES.md §17.2: 检查记录, 责令整改指令书, 整改复查意见书 … each numbered on its own).
+    Advanced only by ``numbering.take`` inside the transaction that stores the document,
+    so a document that is not stored gives its number back: no duplicates, no gaps."""
+
+    department = models.ForeignKey(
+        "regions.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("部门")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    code = models.CharField(_("文书代字"), max_length=8)
+    last = models.PositiveIntegerField(_("已用到的序号"))
+
+    class Meta:
+        verbose_name = _("文书编号")
+        verbose_name_plural = _("文书编号")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "code"], name="document_serial_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.year} {self.code} {self.last}"
+
+
 from anjian.inspections.plan_models import (  # noqa: E402, F401
     InspectionPlan,
     PlanEntry,
