@@ -172,6 +172,12 @@ def public_draw(pk: int) -> Draw:
     )
 
 
+def unannounced_pending(drawn: Draw) -> bool:
+    """Whether an unannounced (四不两直) task of the draw is still to be inspected: until
+    then the public page withholds its unit and the record."""
+    return drawn.tasks.filter(unannounced=True, state=TaskState.ASSIGNED).exists()
+
+
 def voided_attempts(drawn: Draw):
     """The voided attempts of the same task, each with the reason given."""
     voided = Draw.objects.filter(

@@ -3,11 +3,13 @@ outcomes, seed, fingerprints and record, and the voided attempts of the same tas
 
 Rendered without the request (like the public warning page): no context processors, so
 no session is read and nothing personal (menu, CSRF token) ends up in a publicly cached
-page. A draw not published (drawn, voided) is 404.
+page. A draw not published (drawn, voided) is 404. The units of unannounced (四不两直)
+tasks not yet inspected, their inspectors and the record (which names every unit drawn)
+are withheld until those inspections are done: publishing them would announce the visit.
 """
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotFound
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
@@ -40,6 +42,7 @@ def public_draw(request, pk: int):
         "draw": draw,
         "tasks": selectors.tasks_of(draw),
         "voided": selectors.voided_attempts(draw),
+        "withheld": selectors.unannounced_pending(draw),
     }
     return _page("inspections/public_draw.html", context)
 
@@ -49,6 +52,10 @@ def public_draw(request, pk: int):
 def public_draw_record(request, pk: int):
     """The published draw's record, for ``anjian verify_draw record.json``."""
     draw = selectors.public_draw(pk)
+    if selectors.unannounced_pending(draw):
+        return HttpResponseNotFound(
+            "四不两直的检查完成后提供抽取记录".encode(), content_type="text/plain; charset=utf-8"
+        )
     response = HttpResponse(selectors.record_file(draw), content_type="application/json")
     attachment(response, f"draw-{draw.pk}.json")
     response["Cache-Control"] = "public, max-age=300"

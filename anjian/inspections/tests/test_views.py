@@ -239,15 +239,31 @@ def test_the_public_page_shows_a_published_draw_without_login(district_official,
     assert listing.status_code == 200 and drawn.title in page(listing)
     assert "csrfmiddlewaretoken" not in page(listing)
 
-    shown = page(anonymous.get(reverse("inspections:public_draw", args=[drawn.pk])))
-    task = InspectionTask.objects.filter(draw=drawn).first()
-    assert task.enterprise.name in shown and task.enterprise.credit_code in shown
-    assert task.inspectors.first().certificate_number in shown
-    assert "待检查" in shown and drawn.seed in shown and drawn.rules_fingerprint in shown
-    assert "anjian verify_draw record.json" in shown
+    url = reverse("inspections:public_draw", args=[drawn.pk])
+    record_url = reverse("inspections:public_draw_record", args=[drawn.pk])
+    first, second = InspectionTask.objects.filter(draw=drawn).order_by("position")
+    # Unannounced (四不两直) and not yet inspected: the unit, its inspectors and the
+    # record (which names every unit drawn) are withheld — publishing would announce it.
+    shown = page(anonymous.get(url))
+    assert first.enterprise.name not in shown and first.enterprise.credit_code not in shown
+    assert "检查完成后公示单位和检查人员" in shown and 'id="record-withheld"' in shown
+    assert drawn.seed in shown and drawn.rules_fingerprint in shown
     assert "第1次抽取" in shown and "抽取条件有误" in shown  # the voided attempt
+    assert anonymous.get(record_url).status_code == 404
 
-    record = anonymous.get(reverse("inspections:public_draw_record", args=[drawn.pk]))
+    today = timezone.localdate()
+    services.task_complete(
+        district_official, task_id=first.pk, inspected_on=today, outcome=Outcome.NO_PROBLEM
+    )
+    shown = page(anonymous.get(url))
+    assert first.enterprise.name in shown and first.enterprise.credit_code in shown
+    assert first.inspectors.first().certificate_number in shown
+    assert second.enterprise.name not in shown and "待检查" in shown
+    assert anonymous.get(record_url).status_code == 404
+    services.task_cancel(district_official, task_id=second.pk, reason="该单位已注销")
+    shown = page(anonymous.get(url))
+    assert second.enterprise.name in shown and "anjian verify_draw record.json" in shown
+    record = anonymous.get(record_url)
     assert record.status_code == 200 and record["Content-Type"] == "application/json"
 
 

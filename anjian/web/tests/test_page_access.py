@@ -89,8 +89,15 @@ def inspection(setup: Setup) -> Inspection:
             "industries": [unit.industry],
         },
     )
+    # Announced (not 四不两直): the public page shows the unit and offers the record.
     draw = services.draw_run(
-        admin, department=department, matter=matter, title="访问测试", count=1, street=unit.street
+        admin,
+        department=department,
+        matter=matter,
+        title="访问测试",
+        count=1,
+        street=unit.street,
+        unannounced=False,
     )
     services.draw_publish(admin, draw_id=draw.pk)
     conflict = services.conflict_declare(admin, inspector=pool[0], enterprise=unit, reason="回避")
