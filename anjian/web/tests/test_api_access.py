@@ -180,7 +180,8 @@ def api_url(template_path: str, setup: Setup) -> str:
         template_path = template_path.replace("{int:draw_id}", str(drawn.pk)).replace(
             "{int:task_id}", str(drawn.tasks.get().pk)
         )
-    if "{int:plan_id}" in template_path:
+    if template_path.startswith("/api/v1/inspection-plans/{int:plan_id}"):
+        # Not the self-check plans' {int:plan_id}, filled further down.
         template_path = template_path.replace("{int:plan_id}", str(inspection_plan(setup).pk))
     if "{int:inspector_id}" in template_path:
         inspector = inspection_draw(setup).department.inspectors.order_by("pk")[0]
