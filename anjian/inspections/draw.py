@@ -40,7 +40,14 @@ ENGINE = "anjian-draw-1"  # named in every record; a new algorithm gets a new na
 
 
 class DrawError(ValueError):
-    """The draw cannot be made as asked; the message says why, in words for the official."""
+    """The draw cannot be made as asked; the message says why, in words for the official.
+    ``field``: the rule it is about (``count`` or ``per_target``); ``target``: the id of the
+    target short of inspectors, when that is the reason (a caller may name it)."""
+
+    def __init__(self, message: str, *, field: str = "count", target: int | None = None):
+        super().__init__(message)
+        self.field = field
+        self.target = target
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,7 @@ def _check(targets: Sequence[Target], inspectors: Sequence[Inspector], rules: Ru
     if rules.count < 1:
         raise DrawError("抽取数量至少为 1")
     if rules.per_target < MIN_INSPECTORS:
-        raise DrawError(f"每个检查对象至少须抽取 {MIN_INSPECTORS} 名执法人员")
+        raise DrawError(f"每个检查对象至少须抽取 {MIN_INSPECTORS} 名执法人员", field="per_target")
     if len({t.id for t in targets}) != len(targets):
         raise DrawError("检查对象名录库中有重复的对象")
     if len({i.id for i in inspectors}) != len(inspectors):
@@ -126,7 +133,9 @@ def _check(targets: Sequence[Target], inspectors: Sequence[Inspector], rules: Ru
         raise DrawError(f"抽取数量（{rules.count}）超过检查对象名录库中的对象数（{len(targets)}）")
     if len(inspectors) < rules.per_target:
         raise DrawError(
-            f"执法检查人员名录库只有 {len(inspectors)} 人，少于每个对象须派的 {rules.per_target} 人"
+            f"执法检查人员名录库只有 {len(inspectors)} 人，"
+            f"少于每个对象须派的 {rules.per_target} 人",
+            field="per_target",
         )
     if rules.weighted and any(not t.weight > 0 for t in targets):
         raise DrawError("按风险加权抽取时，每个对象的权重须大于 0")
@@ -211,7 +220,8 @@ def draw(
         if available < rules.per_target:
             raise DrawError(
                 f"检查对象 {target.id} 回避后可派的执法人员只有 {available} 人，"
-                f"少于须派的 {rules.per_target} 人"
+                f"少于须派的 {rules.per_target} 人",
+                target=target.id,
             )
         chosen: list[int] = []
         position = 0

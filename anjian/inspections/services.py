@@ -53,15 +53,15 @@ def _require(by, action: str) -> None:
         raise NotPermitted()
 
 
-def _department_for_write(by, department: Department | int) -> Department:
-    """The department if ``by`` may act for it: inside their scope, and their own
-    department for a 行业部门 user."""
+def department_for_write(by, department: Department | int, *, refusal: str = "") -> Department:
+    """The department if ``by`` may act for it: inside their scope (else OutOfScope), and
+    their own department for a 行业部门 user (else NotPermitted with ``refusal``)."""
     pk = getattr(department, "pk", department)
     found = Department.objects.filter(pk=pk).select_related("region").first()
     if found is None or not scope_of(by).covers_region(found.region_id):
         raise OutOfScope(field="department")
     if by.role == Role.DEPARTMENT and by.department_id != found.pk:
-        raise NotPermitted(_("只能管理本部门的名录库和抽取"))
+        raise NotPermitted(refusal or _("只能管理本部门的名录库和抽取"))
     return found
 
 
@@ -73,7 +73,7 @@ def inspector_save(by, *, data: dict, inspector_id: int | None = None, version=N
     certificate_number, certificate_valid_until, in_pool, home_regions (regions)."""
     _require(by, perms.INSPECTION_POOL)
     with transaction.atomic():
-        department = _department_for_write(by, data["department"])
+        department = department_for_write(by, data["department"])
         user = data["user"]
         if not user.is_active or user.role in (Role.ENTERPRISE, Role.EXPERT):
             raise ValidationError({"user": _("执法检查人员须为在职的政府工作人员账号")})
@@ -129,7 +129,7 @@ def conflict_declare(by, *, inspector: Inspector | int, enterprise, reason: str)
         found = found.first()
         if found is None:
             raise OutOfScope(field="inspector")
-        _department_for_write(by, found.department_id)
+        department_for_write(by, found.department_id)
         target = Enterprise.objects.for_user(by).filter(pk=getattr(enterprise, "pk", enterprise))
         target = target.first()
         if target is None:
@@ -155,7 +155,7 @@ def conflict_withdraw(by, *, conflict_id: int) -> InspectorConflict:
         )
         if conflict is None:
             raise OutOfScope()
-        _department_for_write(by, conflict.inspector.department_id)
+        department_for_write(by, conflict.inspector.department_id)
         if conflict.withdrawn_at is None:
             conflict.withdrawn_at, conflict.withdrawn_by = timezone.now(), by
             conflict.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -169,7 +169,7 @@ def matter_save(by, *, data: dict, matter_id: int | None = None, version=None) -
     """``data``: department, name, basis, industries, is_active."""
     _require(by, perms.INSPECTION_POOL)
     with transaction.atomic():
-        department = _department_for_write(by, data["department"])
+        department = department_for_write(by, data["department"])
         if matter_id is None:
             matter = CheckMatter(department=department)
         else:
@@ -288,7 +288,7 @@ def draw_run(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        department = _department_for_write(by, department)
+        department = department_for_write(by, department)
         matter = (
             CheckMatter.objects.filter(pk=getattr(matter, "pk", matter), department=department)
             .prefetch_related("industries")
@@ -350,10 +350,7 @@ def draw_run(
         try:
             result = engine.draw(seed, targets, inspectors, rules)
         except engine.DrawError as exc:
-            # The pool of officials too small for the officials per unit is about per_target;
-            # every other refusal (too few units, a unit short after 回避) about count.
-            field = "per_target" if "每个对象须派" in str(exc) else "count"
-            raise ValidationError({field: _describe(exc, units)}) from None
+            raise ValidationError({exc.field: _describe(exc)}) from None
         drawn = Draw.objects.create(
             department=department,
             matter=matter,
@@ -404,12 +401,12 @@ def draw_run(
     return drawn
 
 
-def _describe(exc: engine.DrawError, units) -> str:
+def _describe(exc: engine.DrawError) -> str:
+    """The engine's reason, with the unit short of officials named rather than numbered."""
     message = str(exc)
-    if "检查对象 " in message:
-        pk = int(message.split("检查对象 ", 1)[1].split(" ", 1)[0])
-        name = Enterprise.objects.filter(pk=pk).values_list("name", flat=True).first()
-        message = message.replace(f"检查对象 {pk} ", f"检查对象“{name}”", 1)
+    if exc.target is not None:
+        name = Enterprise.objects.filter(pk=exc.target).values_list("name", flat=True).first()
+        message = message.replace(f"检查对象 {exc.target} ", f"检查对象“{name}”", 1)
     return message
 
 

@@ -32,7 +32,7 @@ REASON_LABELS = {"void": gettext_lazy("作废原因"), "cancel": gettext_lazy("�
 NOTES = {
     "publish": gettext_lazy(
         "公示后，抽取结果、检查人员及执法证号和抽取记录在公开页面发布，不能撤回；"
-        "检查结果登记后随之公开"
+        "“四不两直”的单位和抽取记录在这些检查完成后才公开；检查结果登记后随之公开"
     ),
 }
 REASON_HELP = {
@@ -53,17 +53,19 @@ def _action_form(name: str, data=None, *, version: int | None = None):
     return form
 
 
-def _actions(kind: str, obj, offered, bound: dict | None) -> list[dict]:
-    """The action cards of a draw or a task: each offered transition's form (the posted
-    one bound, with its errors), posting to its own URL."""
-    bound = bound or {}
+def action_cards(
+    kind: str, obj, offered, bound: dict | None, *, form=None, buttons=None
+) -> list[dict]:
+    """The action cards of a draw, a task or a plan: each offered transition's form (the
+    posted one bound, with its errors), posting to its own URL."""
+    bound, form, buttons = bound or {}, form or _action_form, buttons or BUTTONS
     return [
         {
             "name": action.name,
             "title": action.label,
-            "form": bound.get(action.name) or _action_form(action.name, version=obj.version),
+            "form": bound.get(action.name) or form(action.name, version=obj.version),
             "url": reverse(f"inspections:{kind}_{action.name}", args=[obj.pk]),
-            "button": BUTTONS.get(action.name, "btn-primary"),
+            "button": buttons.get(action.name, "btn-primary"),
             "note": NOTES.get(action.name, ""),
         }
         for action in offered
@@ -116,7 +118,7 @@ def _draw_page(request, draw, *, bound=None, status=200, error: str = ""):
     context = {
         "draw": draw,
         "tasks": selectors.tasks_of(draw),
-        "actions": _actions("draw", draw, DRAW.available(user, draw), bound),
+        "actions": action_cards("draw", draw, DRAW.available(user, draw), bound),
         "checking": checking,
         "problems": selectors.draw_check(draw) if checking else [],
         "overdue": draw.state == DrawState.DRAWN and draw.publish_by < timezone.localdate(),
@@ -161,27 +163,45 @@ DRAW_DONE = {
 }
 
 
-def _draw_action(name: str):
+def transition_view(lifecycle, name: str, *, prefix: str, read, form, call, show, done):
+    """The POST of one transition from a record's page: the role, the record through the
+    user's scope (``read``), the form (``form(name, data)``) run through the service
+    (``call(user, pk, cleaned data)``); refused, the page again (``show``); done, back to
+    the record with ``done`` as the message. Used by the draw, task and plan pages."""
+
     @require_POST
-    @requires(DRAW.transition(name).action)
+    @requires(lifecycle.transition(name).action)
     def view(request, pk: int):
-        draw = selectors.draw_get(request.user, pk)
+        obj = read(request.user, pk)
 
         def answer(result):
-            messages.success(request, str(DRAW_DONE[name]))
+            messages.success(request, str(done))
             return redirect(result)
 
         return submit_on_page(
             request,
-            _action_form(name, request.POST),
-            lambda data: DRAW_CALLS[name](request.user, pk, data),
-            show=partial(_draw_page, request, draw),
+            form(name, request.POST),
+            lambda data: call(request.user, pk, data),
+            show=partial(show, request, obj),
             name=name,
             answer=answer,
         )
 
-    view.__name__ = view.__qualname__ = f"draw_{name}"
+    view.__name__ = view.__qualname__ = f"{prefix}_{name}"
     return view
+
+
+def _draw_action(name: str):
+    return transition_view(
+        DRAW,
+        name,
+        prefix="draw",
+        read=selectors.draw_get,
+        form=_action_form,
+        call=DRAW_CALLS[name],
+        show=_draw_page,
+        done=DRAW_DONE[name],
+    )
 
 
 draw_publish = _draw_action("publish")
@@ -227,7 +247,7 @@ def _task_page(request, task, *, bound=None, status=200, error: str = ""):
     task = _task_get(user, task.pk)
     context = {
         "task": task,
-        "actions": _actions("task", task, TASK.available(user, task), bound),
+        "actions": action_cards("task", task, TASK.available(user, task), bound),
         "state_colour": TASK_STATE_COLOURS[task.state],
         "timeline": task.transitions.select_related("by").order_by("at", "id"),
         "labels": TASK.labels(),
@@ -263,26 +283,16 @@ TASK_DONE = {
 
 
 def _task_action(name: str):
-    @require_POST
-    @requires(TASK.transition(name).action)
-    def view(request, pk: int):
-        task = _task_get(request.user, pk)
-
-        def answer(result):
-            messages.success(request, str(TASK_DONE[name]))
-            return redirect(result)
-
-        return submit_on_page(
-            request,
-            _action_form(name, request.POST),
-            lambda data: TASK_CALLS[name](request.user, pk, data),
-            show=partial(_task_page, request, task),
-            name=name,
-            answer=answer,
-        )
-
-    view.__name__ = view.__qualname__ = f"task_{name}"
-    return view
+    return transition_view(
+        TASK,
+        name,
+        prefix="task",
+        read=_task_get,
+        form=_action_form,
+        call=TASK_CALLS[name],
+        show=_task_page,
+        done=TASK_DONE[name],
+    )
 
 
 task_complete = _task_action("complete")

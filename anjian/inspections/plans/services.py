@@ -27,6 +27,7 @@ from anjian.inspections.plan_models import (
     PlanPolicy,
     PlanState,
 )
+from anjian.inspections.services import department_for_write
 from anjian.regions.levels import ancestor_codes
 from anjian.regions.models import Department, Region
 from anjian.risks.choices import Level
@@ -74,12 +75,7 @@ def quarter_share(visits: int, quarter: int, offset: int) -> int:
 
 
 def _department_for_plan(by, department) -> Department:
-    found = Department.objects.filter(pk=getattr(department, "pk", department)).first()
-    if found is None or not scope_of(by).covers_region(found.region_id):
-        raise OutOfScope(field="department")
-    if by.role == Role.DEPARTMENT and by.department_id != found.pk:
-        raise NotPermitted(_("只能编制本部门的检查计划"))
-    return found
+    return department_for_write(by, department, refusal=_("只能编制本部门的检查计划"))
 
 
 def plan_propose(by, *, department, year: int, quarter: int = 0, title: str = "") -> InspectionPlan:
@@ -190,7 +186,7 @@ def entry_adjust(
             errors["joint_departments"] = _("联合检查部门已停用")
         if errors:
             raise ValidationError(errors)
-        before = (entry.visits, entry.reason, sorted(d.pk for d in entry.joint_departments.all()))
+        before = entry.visits
         entry.visits, entry.reason = visits, reason[:200]
         entry.save(update_fields=["visits", "reason"])
         entry.joint_departments.set(joint)
@@ -202,7 +198,7 @@ def entry_adjust(
             reason=reason,
             data={
                 "enterprise": entry.enterprise_id,
-                "before": before[0],
+                "before": before,
                 "visits": visits,
                 "joint": sorted(d.pk for d in joint),
             },

@@ -5,17 +5,14 @@ Thin like the draw pages (``inspections/views.py``): selectors read, services wr
 through ``core.forms.submit``/``submit_on_page``, the lifecycle offers the buttons.
 """
 
-from functools import partial
-
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from anjian.core.access import requires
-from anjian.core.forms import submit, submit_on_page
+from anjian.core.forms import submit
 from anjian.core.pagination import paginate_table
 from anjian.core.registry import RegistryEdit, RegistryList
 from anjian.inspections import permissions as perms
@@ -25,6 +22,7 @@ from anjian.inspections.plan_models import PLAN_STATE_COLOURS, PlanState
 from anjian.inspections.plans import selectors, services
 from anjian.inspections.plans.forms import GRADE_CHOICES, EntryForm, PolicyForm, ProposeForm
 from anjian.inspections.plans.tables import EntryTable, PlanFilterSet, PlanTable
+from anjian.inspections.views import action_cards, transition_view
 from anjian.regions.models import Region
 
 BUTTONS = {"submit": "btn-primary", "approve": "btn-success", "return": "btn-outline-danger"}
@@ -74,7 +72,6 @@ def _form(name: str, data=None, *, version=None):
 def _plan_page(request, plan, *, bound=None, status=200, error: str = ""):
     user = request.user
     plan = selectors.plan_get(user, plan.pk)
-    bound = bound or {}
     grade = request.GET.get("grade", "")
     adjusted = request.GET.get("adjusted") == "1"
     editable = plan.state == PlanState.DRAFT and user.can(perms.INSPECTION_PLAN)
@@ -91,16 +88,9 @@ def _plan_page(request, plan, *, bound=None, status=200, error: str = ""):
         "grades": GRADE_CHOICES,
         "grade": grade,
         "adjusted": adjusted,
-        "actions": [
-            {
-                "name": action.name,
-                "title": action.label,
-                "form": bound.get(action.name) or _form(action.name, version=plan.version),
-                "url": reverse(f"inspections:plan_{action.name}", args=[plan.pk]),
-                "button": BUTTONS.get(action.name, "btn-primary"),
-            }
-            for action in PLAN.available(user, plan)
-        ],
+        "actions": action_cards(
+            "plan", plan, PLAN.available(user, plan), bound, form=_form, buttons=BUTTONS
+        ),
         "state_colour": PLAN_STATE_COLOURS[plan.state],
         "timeline": plan.transitions.select_related("by").order_by("at", "id"),
         "labels": PLAN.labels(),
@@ -130,26 +120,16 @@ CALLS = {
 
 
 def _plan_action(name: str):
-    @require_POST
-    @requires(PLAN.transition(name).action)
-    def view(request, pk: int):
-        plan = selectors.plan_get(request.user, pk)
-
-        def answer(result):
-            messages.success(request, str(DONE[name]))
-            return redirect(result)
-
-        return submit_on_page(
-            request,
-            _form(name, request.POST),
-            lambda data: CALLS[name](request.user, pk, data),
-            show=partial(_plan_page, request, plan),
-            name=name,
-            answer=answer,
-        )
-
-    view.__name__ = view.__qualname__ = f"plan_{name}"
-    return view
+    return transition_view(
+        PLAN,
+        name,
+        prefix="plan",
+        read=selectors.plan_get,
+        form=_form,
+        call=CALLS[name],
+        show=_plan_page,
+        done=DONE[name],
+    )
 
 
 plan_submit = _plan_action("submit")
@@ -199,7 +179,6 @@ def policy_edit(request):
     region = get_object_or_404(Region, code=request.user.region_id or settings.REGION_ROOT)
     policy = services.policy_for(region.code)
     own = policy.region_id == region.code
-    version = policy.version if own else None
     form = PolicyForm(request.POST or None, policy=policy)
     outcome = submit(
         request,
@@ -208,7 +187,7 @@ def policy_edit(request):
             request.user,
             region=region,
             data=data,
-            version=data.get("version") if own else version,
+            version=data.get("version") if own else None,
         ),
     )
     if outcome.done:
