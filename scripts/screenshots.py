@@ -46,6 +46,8 @@ PAGES = [
     ("api-docs", "/api/v1/docs"),
     ("plans", "/inspections/plans/"),
     ("plan", "/inspections/plans/1/"),
+    ("plan-new", "/inspections/plans/new/"),
+    ("plan-policy", "/inspections/plans/policy/"),
     ("draws", "/inspections/"),
     ("tasks", "/inspections/tasks/"),
     ("inspectors", "/inspections/inspectors/"),

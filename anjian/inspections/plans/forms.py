@@ -78,9 +78,13 @@ class PolicyForm(VersionForm):
         label=_("政策依据"), max_length=200, help_text=_("本地文件名称和文号；频次属于地方政策")
     )
 
-    def __init__(self, *args, policy: PlanPolicy, **kwargs):
+    def __init__(self, *args, policy: PlanPolicy, own: bool, **kwargs):
+        """``policy``: the one in force; not ``own`` (inherited or the default), its
+        frequencies are offered as a start but not its 依据, which the region must state."""
         initial = {name: getattr(policy, name) for name in self.base_fields if name != "version"}
-        initial["version"] = policy.version if policy.pk else 0
+        initial["version"] = policy.version if own else 0
+        if not own:
+            initial["basis"] = ""
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["version"].required = False
 

@@ -179,7 +179,7 @@ def policy_edit(request):
     region = get_object_or_404(Region, code=request.user.region_id or settings.REGION_ROOT)
     policy = services.policy_for(region.code)
     own = policy.region_id == region.code
-    form = PolicyForm(request.POST or None, policy=policy)
+    form = PolicyForm(request.POST or None, policy=policy, own=own)
     outcome = submit(
         request,
         form,

@@ -93,3 +93,11 @@ def test_the_list_and_the_policy_page(district_official, housing_official, clien
         reverse("inspections:plan_policy"), {**data, "yearly_cap": 9}
     )
     assert response.status_code == 403
+
+
+def test_the_policy_form_does_not_offer_an_inherited_basis_as_the_regions(
+    district_official, client_for
+):
+    page = client_for(district_official).get(reverse("inspections:plan_policy"))
+    basis = page.context["form"]["basis"]
+    assert basis.value() in ("", None) and page.context["form"]["grade_a"].value() == 4
