@@ -334,9 +334,25 @@ class DocumentSerial(models.Model):
         return f"{self.department_id} {self.year} {self.code} {self.last}"
 
 
+from anjian.inspections.case_models import (  # noqa: E402, F401
+    Case,
+    CaseTransition,
+    DiscretionRule,
+)
 from anjian.inspections.plan_models import (  # noqa: E402, F401
     InspectionPlan,
     PlanEntry,
     PlanPolicy,
     PlanTransition,
+)
+from anjian.inspections.record_models import (  # noqa: E402, F401
+    ChecklistEntry,
+    ChecklistTemplate,
+    EnforcementDocument,
+    Evidence,
+    Inspection,
+    InspectionMark,
+    InspectionTransition,
+    RecordEntry,
+    Visit,
 )

@@ -9,6 +9,9 @@ INSPECTION_DRAW = "inspection.draw"
 INSPECTION_RECORD = "inspection.record"
 INSPECTION_PLAN = "inspection.plan"
 INSPECTION_PLAN_APPROVE = "inspection.plan_approve"
+INSPECTION_CASE = "inspection.case"
+INSPECTION_LEGAL_REVIEW = "inspection.legal_review"
+INSPECTION_STANDARDS = "inspection.standards"
 
 ACTIONS = {
     INSPECTION_VIEW: "draws, tasks, the inspector pool and the matters list of the scope",
@@ -17,6 +20,9 @@ ACTIONS = {
     INSPECTION_RECORD: "record the outcome of an inspection task",
     INSPECTION_PLAN: "draw up annual/quarterly inspection plans; set the region's frequencies",
     INSPECTION_PLAN_APPROVE: "approve or return a plan someone else submitted",
+    INSPECTION_CASE: "file and run a penalty case (立案 → 结案, 移送), issue its documents",
+    INSPECTION_LEGAL_REVIEW: "法制审核: pass or return a case that needs legal review",
+    INSPECTION_STANDARDS: "edit the inspection checklists and the discretion table (自由裁量基准)",
 }
 
 _ALL = set(ACTIONS)
@@ -24,7 +30,8 @@ _ALL = set(ACTIONS)
 GRANTS = {
     Role.ADMIN: _ALL,
     Role.SUPERVISOR: _ALL,
-    Role.DEPARTMENT: _ALL,
-    Role.INSPECTOR: {INSPECTION_VIEW, INSPECTION_RECORD},
+    Role.DEPARTMENT: _ALL - {INSPECTION_STANDARDS},
+    Role.INSPECTOR: {INSPECTION_VIEW, INSPECTION_RECORD, INSPECTION_CASE},
     Role.LEADER: {INSPECTION_VIEW, INSPECTION_PLAN_APPROVE},
 }
+CITY_WIDE = {INSPECTION_STANDARDS}  # the checklists and the discretion table serve every district

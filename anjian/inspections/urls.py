@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from anjian.inspections import views, views_pools, views_public
+from anjian.inspections import views, views_documents, views_pools, views_public
 
 app_name = "inspections"
 
@@ -34,7 +34,11 @@ urlpatterns = [
     path("matters/", views_pools.MatterList.as_view(), name="matter_list"),
     path("matters/new/", views_pools.MatterCreate.as_view(), name="matter_create"),
     path("matters/<int:pk>/edit/", views_pools.MatterEdit.as_view(), name="matter_edit"),
+    path("documents/<int:pk>/", views_documents.document_download, name="document_download"),
     path("plans/", include("anjian.inspections.plans.urls")),
+    path("onsite/", include("anjian.inspections.onsite.urls")),
+    path("cases/", include("anjian.inspections.cases.urls")),
+    path("figures/", include("anjian.inspections.figures.urls")),
     path("public/", views_public.public_draws, name="public_draws"),
     path("public/<int:pk>/", views_public.public_draw, name="public_draw"),
     path("public/<int:pk>/record.json", views_public.public_draw_record, name="public_draw_record"),
