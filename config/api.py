@@ -24,6 +24,7 @@ from anjian.hazards.library.api import router as hazard_standards_router
 from anjian.hazards.selfcheck.api import router as selfcheck_router
 from anjian.inspections.api import router as inspections_router
 from anjian.inspections.cases.api import router as inspection_cases_router
+from anjian.inspections.documents_api import router as documents_router
 from anjian.inspections.onsite.api import router as onsite_router
 from anjian.inspections.plans.api import router as inspection_plans_router
 from anjian.monitoring.api import router as monitoring_router
@@ -71,6 +72,7 @@ api.add_router("/inspections", inspections_router)
 api.add_router("/inspection-plans", inspection_plans_router)
 api.add_router("/onsite-inspections", onsite_router)
 api.add_router("/penalty-cases", inspection_cases_router)
+api.add_router("/enforcement-documents", documents_router)
 
 
 @api.exception_handler(Conflict)

@@ -369,6 +369,13 @@ if HAZARD_REVISIT_DAYS > 365:
     raise ImproperlyConfigured("ANJIAN_HAZARD_REVISIT_DAYS: 回头看须在销号后一年内完成（≤365）")
 # 双随机一公开: a draw's result is published within this many working days (RULES.md §11).
 DRAW_PUBLISH_WORKING_DAYS = env_int("ANJIAN_DRAW_PUBLISH_WORKING_DAYS", 20, minimum=1)
+# 执法文书: a directory whose .docx files replace the shipped templates of the same name
+# (anjian/inspections/document_templates/, e.g. penalty_decision.docx); empty = the shipped ones.
+DOCUMENT_TEMPLATES_DIR = env_str("ANJIAN_DOCUMENT_TEMPLATES_DIR")
+if DOCUMENT_TEMPLATES_DIR and not Path(DOCUMENT_TEMPLATES_DIR).is_dir():
+    raise ImproperlyConfigured(
+        f"ANJIAN_DOCUMENT_TEMPLATES_DIR={DOCUMENT_TEMPLATES_DIR!r}: no such directory"
+    )
 if HAZARD_REVISIT_SAMPLE_PERCENT > 100:
     raise ImproperlyConfigured("ANJIAN_HAZARD_REVISIT_SAMPLE_PERCENT must be 0–100")
 # Monitoring: the broker the ingest workers consume from (docs/broker.md). The ingest's

@@ -52,6 +52,15 @@ PAGES = [
     ("tasks", "/inspections/tasks/"),
     ("inspectors", "/inspections/inspectors/"),
     ("public-draws", "/inspections/public/"),
+    ("onsite", "/inspections/onsite/"),
+    ("onsite-form", "/inspections/onsite/{open}/"),
+    ("onsite-record", "/inspections/onsite/{done}/"),
+    ("cases", "/inspections/cases/"),
+    ("case", "/inspections/cases/{case}/"),
+    ("documents", "/inspections/documents/"),
+    ("enforcement-figures", "/inspections/figures/"),
+    ("checklists", "/inspections/standards/"),
+    ("discretion", "/inspections/cases/discretion/"),
 ]
 WIDTHS = {"phone": (390, 844), "desktop": (1366, 900)}
 
@@ -63,10 +72,21 @@ def main() -> None:
     parser.add_argument("--password", default="Anquan@2026")
     parser.add_argument("--only", nargs="*", help="page names to shoot")
     parser.add_argument("--detail", action="store_true", help="also the first enterprise's pages")
+    parser.add_argument(
+        "--fill",
+        nargs="*",
+        default=[],
+        help="ids for the paths' placeholders, e.g. open=27 case=16",
+    )
     args = parser.parse_args()
     out = Path("screenshots")
     out.mkdir(exist_ok=True)
-    pages = [p for p in PAGES if not args.only or p[0] in args.only]
+    fill = dict(item.split("=", 1) for item in args.fill)
+    pages = [
+        (name, path.format(**fill))
+        for name, path in PAGES
+        if (not args.only or name in args.only) and ("{" not in path or fill)
+    ]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS

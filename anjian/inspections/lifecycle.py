@@ -209,10 +209,26 @@ INSPECTION = Lifecycle(
 
 
 def not_a_handler(user, case) -> str | None:
-    """法制审核 is done by someone who neither filed nor handles the case."""
-    if user.pk == case.created_by_id or case.handlers.filter(user=user).exists():
-        return _("承办人和立案人不能审核本案，须由法制审核人员审核")
+    """法制审核 is done by someone who took no part in the case: not its filer, not one of
+    its handlers, not whoever weighed the penalty or submitted it for review."""
+    took_part = case.transitions.filter(action__in=("weigh", "submit_review"), by=user)
+    if (
+        user.pk == case.created_by_id
+        or case.handlers.filter(user=user).exists()
+        or took_part.exists()
+    ):
+        return _("立案人、承办人和作出裁量或提交审核的人员不能审核本案，须由法制审核人员审核")
     return None
+
+
+def a_handler_if_inspector(user, case) -> str | None:
+    """An 执法人员 acts only on the cases they handle (承办人)."""
+    if user.role == Role.INSPECTOR and not case.handlers.filter(user=user).exists():
+        return _("只有本案承办人可以办理")
+    return None
+
+
+CASE_GUARDS = (of_the_department, a_handler_if_inspector)
 
 
 def reviewed_if_needed(case) -> str | None:
@@ -249,8 +265,8 @@ CASE = Lifecycle(
             {CaseState.FILED},
             CaseState.INVESTIGATING,
             perms.INSPECTION_CASE,
-            guards=(of_the_department,),
-            who=_("立案部门（案件办理权限）"),
+            guards=CASE_GUARDS,
+            who=_("立案部门（案件办理权限）；执法人员只能办理本人承办的案件"),
         ),
         Transition(
             "submit_review",
@@ -258,7 +274,7 @@ CASE = Lifecycle(
             {CaseState.INVESTIGATING},
             CaseState.LEGAL_REVIEW,
             perms.INSPECTION_CASE,
-            guards=(of_the_department,),
+            guards=CASE_GUARDS,
             conditions=(penalty_weighed,),
             who=_("承办人；须法制审核的案件必须经过此步"),
         ),
@@ -270,7 +286,7 @@ CASE = Lifecycle(
             perms.INSPECTION_LEGAL_REVIEW,
             guards=(not_a_handler,),
             required=("legal_review_opinion",),
-            who=_("法制审核人员（不是立案人或承办人），须填写审核意见"),
+            who=_("法制审核人员（不是立案人、承办人或作出裁量、提交审核的人员），须填写审核意见"),
         ),
         Transition(
             "return_review",
@@ -280,7 +296,7 @@ CASE = Lifecycle(
             perms.INSPECTION_LEGAL_REVIEW,
             guards=(not_a_handler,),
             needs_reason=True,
-            who=_("法制审核人员，须写明退回理由"),
+            who=_("法制审核人员（同上），须写明退回理由；退回后须重新提交审核"),
         ),
         Transition(
             "notify",
@@ -288,7 +304,7 @@ CASE = Lifecycle(
             {CaseState.INVESTIGATING, CaseState.REVIEWED},
             CaseState.NOTIFIED,
             perms.INSPECTION_CASE,
-            guards=(of_the_department,),
+            guards=CASE_GUARDS,
             conditions=(penalty_weighed, reviewed_if_needed),
             who=_("承办部门；须法制审核的案件在审核通过后"),
         ),
@@ -298,7 +314,7 @@ CASE = Lifecycle(
             {CaseState.NOTIFIED},
             CaseState.DECIDED,
             perms.INSPECTION_CASE,
-            guards=(of_the_department,),
+            guards=CASE_GUARDS,
             conditions=(penalty_weighed, reviewed_if_needed),
             who=_("承办部门；陈述申辩期满后作出，生成行政处罚决定书"),
         ),
@@ -308,7 +324,7 @@ CASE = Lifecycle(
             {CaseState.DECIDED},
             CaseState.EXECUTED,
             perms.INSPECTION_CASE,
-            guards=(of_the_department,),
+            guards=CASE_GUARDS,
             required=("execution_note",),
             who=_("承办部门，登记缴款或履行情况"),
         ),
@@ -318,7 +334,7 @@ CASE = Lifecycle(
             {CaseState.EXECUTED},
             CaseState.CLOSED,
             perms.INSPECTION_CASE,
-            guards=(of_the_department,),
+            guards=CASE_GUARDS,
             who=_("承办部门"),
         ),
         Transition(
@@ -333,7 +349,7 @@ CASE = Lifecycle(
             },
             CaseState.TRANSFERRED,
             perms.INSPECTION_CASE,
-            guards=(of_the_department,),
+            guards=CASE_GUARDS,
             needs_reason=True,
             required=("transferred_to",),
             who=_("立案部门；涉嫌犯罪的案件移送公安机关（行刑衔接），须写明理由和接收机关"),
@@ -341,13 +357,16 @@ CASE = Lifecycle(
         Transition(
             "drop",
             _("不予处罚"),
-            {CaseState.FILED, CaseState.INVESTIGATING, CaseState.REVIEWED},
+            {CaseState.FILED, CaseState.INVESTIGATING, CaseState.REVIEWED, CaseState.NOTIFIED},
             CaseState.DROPPED,
             perms.INSPECTION_CASE,
-            guards=(of_the_department,),
+            guards=CASE_GUARDS,
             needs_reason=True,
-            who=_("立案部门，须写明理由（违法事实不成立、情节轻微并及时改正等）"),
+            who=_(
+                "立案部门，须写明理由（违法事实不成立、情节轻微并及时改正等；"
+                "告知后经陈述申辩不予处罚的亦同）"
+            ),
         ),
     ],
-    events={"weigh": _("裁量"), "document": _("制作文书")},
+    events={"file": _("立案"), "weigh": _("裁量"), "document": _("制作文书")},
 )

@@ -3,8 +3,8 @@
 The number reads like the examples officials know (RULES.md §17.2), e.g.
 ``（杨浦）应急检〔2026〕15号``: the department's district in brackets, 应急 for the
 emergency management bureau (the department's short name otherwise), the document's code
-(检 现场检查记录, 改 责令限期整改指令书, 复 整改复查意见书, 罚告 行政处罚告知书, 罚 行政处罚决定书
-…), the year and the serial.
+(检 现场检查记录, 改 责令限期整改指令书, 复 整改复查意见书, 立 立案审批表, 罚告 行政处罚告知书,
+罚 行政处罚决定书, 移 涉嫌犯罪案件移送书), the year and the serial.
 
 ``take`` advances the serial with one ``INSERT … ON CONFLICT DO UPDATE … RETURNING``: the
 row is locked until the caller's transaction ends, so two documents issued at once get
@@ -27,6 +27,7 @@ CODES = {
     "penalty_notice": "罚告",
     "penalty_decision": "罚",
     "case_filing": "立",
+    "case_transfer": "移",
 }
 
 TAKE_SQL = (

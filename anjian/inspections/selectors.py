@@ -16,6 +16,7 @@ from anjian.inspections.models import (
     CheckMatter,
     Draw,
     DrawTransition,
+    EnforcementDocument,
     InspectionTask,
     Inspector,
     InspectorConflict,
@@ -189,3 +190,14 @@ def voided_attempts(drawn: Draw):
         )
     )
     return [(attempt, reasons.get(attempt.pk, "")) for attempt in voided.defer("record")]
+
+
+def documents(user):
+    """Issued enforcement documents (文书台账) in scope; a 行业部门 user or an 执法人员 sees
+    their own department's (as with draws)."""
+    found = EnforcementDocument.objects.for_user(user)
+    if user.role in (Role.DEPARTMENT, Role.INSPECTOR) and user.department_id:
+        found = found.filter(department_id=user.department_id)
+    return found.select_related("enterprise", "department", "issued_by").order_by(
+        "-issued_at", "-id"
+    )

@@ -15,6 +15,13 @@ INSPECTION_SECTIONS = (
     ("inspector", "inspections-inspectors"),
     ("conflict", "inspections-inspectors"),
     ("matter", "inspections-matters"),
+    ("inspection", "inspections-onsite"),
+    ("visit", "inspections-onsite"),
+    ("case", "inspections-cases"),
+    ("discretion", "inspections-standards"),
+    ("checklist", "inspections-standards"),
+    ("document", "inspections-documents"),
+    ("figures", "inspections-figures"),
 )
 
 

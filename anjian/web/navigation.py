@@ -138,7 +138,8 @@ MENU: list[MenuItem] = [
         "cap",
         for_grid=False,
     ),
-    # 监督检查: the plans, the draws, the tasks and the two pools in one dropdown.
+    # 监督检查: plans, draws, tasks, on-site inspections, cases, documents, figures, the
+    # two pools and the checklists / discretion table in one dropdown.
     MenuItem(
         _("监督检查计划"),
         "inspections:plan_list",
@@ -164,6 +165,38 @@ MENU: list[MenuItem] = [
         group=INSPECT,
     ),
     MenuItem(
+        _("现场检查"),
+        "inspections:inspection_list",
+        inspection_perms.INSPECTION_VIEW,
+        "bi-phone",
+        "inspections-onsite",
+        group=INSPECT,
+    ),
+    MenuItem(
+        _("行政处罚案件"),
+        "inspections:case_list",
+        inspection_perms.INSPECTION_VIEW,
+        "bi-folder2-open",
+        "inspections-cases",
+        group=INSPECT,
+    ),
+    MenuItem(
+        _("执法文书台账"),
+        "inspections:document_list",
+        inspection_perms.INSPECTION_VIEW,
+        "bi-file-earmark-text",
+        "inspections-documents",
+        group=INSPECT,
+    ),
+    MenuItem(
+        _("执法统计"),
+        "inspections:figures",
+        inspection_perms.INSPECTION_VIEW,
+        "bi-bar-chart-line",
+        "inspections-figures",
+        group=INSPECT,
+    ),
+    MenuItem(
         _("执法人员名录库"),
         "inspections:inspector_list",
         inspection_perms.INSPECTION_VIEW,
@@ -177,6 +210,14 @@ MENU: list[MenuItem] = [
         inspection_perms.INSPECTION_VIEW,
         "bi-list-check",
         "inspections-matters",
+        group=INSPECT,
+    ),
+    MenuItem(
+        _("检查表与裁量基准"),
+        "inspections:checklist_list",
+        inspection_perms.INSPECTION_VIEW,
+        "bi-journal-check",
+        "inspections-standards",
         group=INSPECT,
     ),
     MenuItem(

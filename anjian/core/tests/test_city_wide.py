@@ -20,6 +20,7 @@ from anjian.core.scoping import (
 )
 from anjian.enterprises import permissions as enterprise_perms
 from anjian.hazards import permissions as hazard_perms
+from anjian.inspections import permissions as inspection_perms
 from anjian.monitoring import permissions as monitoring_perms
 from anjian.risks import permissions as risk_perms
 from testsupport import world
@@ -85,6 +86,7 @@ def test_the_city_wide_actions_are_the_configuration_of_the_whole_deployment():
         risk_perms.RISK_CONFIGURE,
         hazard_perms.HAZARD_STANDARDS,
         monitoring_perms.MONITOR_ADMIN,
+        inspection_perms.INSPECTION_STANDARDS,
     }
     assert city_wide == account_perms.city_wide_actions()
 

@@ -9,17 +9,27 @@ scoped by its enterprise; an 执法人员 reaches only the tasks they were drawn
 
 from datetime import date, timedelta
 
+import pytest
+
 from anjian.accounts.models import User
+from anjian.inspections import documents, services
 from anjian.inspections import permissions as perms
-from anjian.inspections import services
+from anjian.inspections.case_models import Case
+from anjian.inspections.cases import services as case_services
 from anjian.inspections.models import (
     CheckMatter,
     Draw,
+    EnforcementDocument,
+    Inspection,
     InspectionPlan,
     InspectionTask,
     Inspector,
+    Visit,
 )
+from anjian.inspections.onsite import selectors as onsite_selectors
+from anjian.inspections.onsite import services as onsite_services
 from anjian.inspections.plans import services as plan_services
+from anjian.inspections.record_models import DocumentKind
 from anjian.inspections.tests import factories
 from anjian.regions.models import Department, Industry
 from testsupport import world
@@ -285,3 +295,174 @@ class TestInspectionPlanScoping(ScopedCrudTests):
 
     def outside_data(self, actor):
         return self._data(actor, away(actor))
+
+
+# --- penalty cases (inspections/cases) ------------------------------------------------------
+
+# Like a draw, a case is seen among 行业部门 users and 执法人员 only by its own department.
+CASES = {**DISTRICT, "housing_official": set()}
+
+
+def case_of(name: str) -> Case:
+    found = Case.objects.filter(title=f"{name}案件").first()
+    return found or case_services.case_file(
+        world.actor("admin"),
+        enterprise_id=world.enterprise(UNITS[name][0]).pk,
+        department_id=department(name).pk,
+        title=f"{name}案件",
+        facts="违法事实",
+        handler_ids=[i.pk for i in pool_of(name)[:2]],
+    )
+
+
+class TestCaseScoping(ScopedCrudTests):
+    model = Case
+    list_url = "inspections:case_list"
+    detail_url = "inspections:case_detail"
+    create_url = "inspections:case_create"
+    api_list = "/api/v1/penalty-cases/"
+    api_detail = "/api/v1/penalty-cases/{pk}"
+    key_attribute = "title"
+    visible = CASES
+    creators = CREATORS
+    not_creators = ("leader", "street_officer", "expert", "enterprise_manager")
+    not_applicable = {
+        "edit_url": "a case changes only by weighing (case_weigh) and by its steps",
+        "export_url": "cases are read on their pages and through the API",
+    }
+
+    @pytest.fixture(autouse=True)
+    def media(self, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path  # filing issues the 立案审批表 (.docx)
+
+    def _view_action(self) -> str:
+        return perms.INSPECTION_VIEW
+
+    def get_object(self, name):
+        return case_of(name)
+
+    def _data(self, actor, unit_of):
+        where = home(actor)
+        return {
+            "enterprise": world.enterprise(UNITS[unit_of][0]).pk,
+            "department": department(where).pk,
+            "title": f"新案件{actor}",
+            "facts": "违法事实",
+            "handlers": [i.pk for i in pool_of(where)[:2]],
+        }
+
+    def create_data(self, actor):
+        return self._data(actor, home(actor))
+
+    def outside_data(self, actor):
+        return self._data(actor, away(actor))  # the party is the other district's unit
+
+
+# --- on-site inspections, visits and documents (inspections/onsite, documents) --------------
+
+# Like a task: the district's supervisors and leaders, the department itself; not 建管委,
+# and not an 执法人员 who is not one of the inspection's inspectors.
+INSPECTIONS = TASKS
+# Visits and documents: among 行业部门 users and 执法人员 only the own department's.
+OWN_DEPARTMENT = {**DISTRICT, "housing_official": set()}
+VISITORS = {"yangpu": "district_official", "hongkou": "neighbour_official"}
+
+
+def inspection_of(name: str) -> Inspection:
+    unit = world.enterprise(UNITS[name][0])
+    found = Inspection.objects.filter(enterprise=unit, place=f"{name}现场").first()
+    return found or onsite_services.inspection_start(
+        world.actor("admin"),
+        enterprise_id=unit.pk,
+        checklist_id=onsite_selectors.checklists_for(unit)[0].pk,
+        inspector_ids=[i.pk for i in pool_of(name)[:2]],
+        department_id=department(name).pk,
+        place=f"{name}现场",
+    )
+
+
+def document_of(name: str) -> EnforcementDocument:
+    inspection = inspection_of(name)
+    found = EnforcementDocument.objects.filter(inspection=inspection).first()
+    return found or documents.issue(
+        by=world.actor("admin"), kind=DocumentKind.INSPECTION_RECORD, inspection=inspection
+    )
+
+
+def visit_of(name: str) -> Visit:
+    unit = world.enterprise(UNITS[name][0])
+    found = Visit.objects.filter(enterprise=unit).first()
+    return found or onsite_services.visit_record(
+        world.actor(VISITORS[name]), enterprise_id=unit.pk, method="manual"
+    )
+
+
+class TestInspectionScoping(ScopedCrudTests):
+    model = Inspection
+    list_url = "inspections:inspection_list"
+    detail_url = "inspections:inspection_detail"
+    api_list = "/api/v1/onsite-inspections/"
+    api_detail = "/api/v1/onsite-inspections/{pk}"
+    visible = INSPECTIONS
+    not_applicable = {
+        "edit_url": "an inspection changes by its marks, evidence, signatures and steps",
+        "create_url": "started from a unit's page (inspection_start), tested in test_onsite_views",
+        "export_url": "inspections are counted and exported on the 执法统计 page",
+    }
+
+    def _view_action(self) -> str:
+        return perms.INSPECTION_VIEW
+
+    def key(self, obj) -> str:
+        return obj.enterprise.name
+
+    def get_object(self, name):
+        return inspection_of(name)
+
+
+class TestVisitScoping(ScopedCrudTests):
+    model = Visit
+    list_url = "inspections:visit_list"
+    detail_url = "inspections:visit_detail"
+    api_list = "/api/v1/onsite-inspections/visits/"
+    visible = OWN_DEPARTMENT
+    not_applicable = {
+        "edit_url": "a visit is a log line: never edited",
+        "create_url": "a visit is recorded by scanning the unit's code (visit_scan)",
+        "export_url": "visits are read on their page and through the API",
+        "api_detail": "the API lists visits; one visit has no endpoint of its own",
+    }
+
+    def _view_action(self) -> str:
+        return perms.INSPECTION_VIEW
+
+    def key(self, obj) -> str:
+        return obj.enterprise.name
+
+    def get_object(self, name):
+        return visit_of(name)
+
+
+class TestEnforcementDocumentScoping(ScopedCrudTests):
+    model = EnforcementDocument
+    list_url = "inspections:document_list"
+    detail_url = "inspections:document_download"
+    api_list = "/api/v1/enforcement-documents/"
+    api_detail = "/api/v1/enforcement-documents/{pk}"
+    key_attribute = "number"
+    visible = OWN_DEPARTMENT
+    not_applicable = {
+        "edit_url": "an issued document is never edited",
+        "create_url": "documents are issued by inspections and cases",
+        "export_url": "the ledger is read on its page and through the API",
+    }
+
+    @pytest.fixture(autouse=True)
+    def media(self, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+
+    def _view_action(self) -> str:
+        return perms.INSPECTION_VIEW
+
+    def get_object(self, name):
+        return document_of(name)

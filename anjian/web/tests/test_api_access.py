@@ -81,6 +81,16 @@ API_READS = {
     "/api/v1/inspection-plans/policy",
     "/api/v1/inspection-plans/{int:plan_id}",
     "/api/v1/inspection-plans/{int:plan_id}/entries",
+    "/api/v1/onsite-inspections/",
+    "/api/v1/onsite-inspections/visits/",
+    "/api/v1/onsite-inspections/{int:inspection_id}",
+    "/api/v1/onsite-inspections/units/{int:unit_id}/checklists",
+    "/api/v1/penalty-cases/",
+    "/api/v1/penalty-cases/discretion-rules",
+    "/api/v1/penalty-cases/{int:case_id}",
+    "/api/v1/enforcement-documents/",
+    "/api/v1/enforcement-documents/{int:enforcement_document_id}",
+    "/api/v1/enforcement-documents/{int:enforcement_document_id}/file",
 }
 
 
@@ -174,7 +184,58 @@ def inspection_draw(setup: Setup):
     )
 
 
+def penalty_case(setup: Setup):
+    """A case of the actor's enterprise filed by the administrator for the department
+    ``inspection_draw`` draws for, its two pooled officials handling it; made once per setup."""
+    from anjian.inspections.case_models import Case
+    from anjian.inspections.cases import services as case_services
+
+    department = inspection_draw(setup).department
+    found = Case.objects.filter(department=department, title="接口访问表案件").first()
+    return found or case_services.case_file(
+        world.actor("admin"),
+        enterprise_id=setup.enterprise.pk,
+        department_id=department.pk,
+        title="接口访问表案件",
+        facts="违法事实",
+        handler_ids=[i.pk for i in department.inspectors.order_by("pk")[:2]],
+    )
+
+
+def onsite_inspection(setup: Setup):
+    """The on-site inspection of ``inspection_draw``'s task (its two officials, the actor
+    among them when an 执法人员 of the department), started by the administrator."""
+    from anjian.inspections.onsite import services as onsite
+
+    task = inspection_draw(setup).tasks.get()
+    return onsite.inspection_from_task(world.actor("admin"), task_id=task.pk)
+
+
+def enforcement_document(setup: Setup):
+    """The 现场检查记录 of ``onsite_inspection`` (issued by the administrator, once)."""
+    from anjian.inspections import documents
+    from anjian.inspections.models import EnforcementDocument
+
+    inspection = onsite_inspection(setup)
+    found = EnforcementDocument.objects.filter(inspection=inspection).first()
+    return found or documents.issue(
+        by=world.actor("admin"), kind="inspection_record", inspection=inspection
+    )
+
+
 def api_url(template_path: str, setup: Setup) -> str:
+    if "{int:enforcement_document_id}" in template_path:
+        template_path = template_path.replace(
+            "{int:enforcement_document_id}", str(enforcement_document(setup).pk)
+        )
+    if template_path.startswith("/api/v1/penalty-cases/{int:case_id}"):
+        template_path = template_path.replace("{int:case_id}", str(penalty_case(setup).pk))
+    if template_path.startswith("/api/v1/onsite-inspections/"):
+        # Their own names: {int:inspection_id}, {int:unit_id} (the actor's enterprise).
+        if "{int:inspection_id}" in template_path:
+            inspection_id = str(onsite_inspection(setup).pk)
+            template_path = template_path.replace("{int:inspection_id}", inspection_id)
+        template_path = template_path.replace("{int:unit_id}", str(setup.enterprise.pk))
     if "{int:draw_id}" in template_path or "{int:task_id}" in template_path:
         drawn = inspection_draw(setup)
         template_path = template_path.replace("{int:draw_id}", str(drawn.pk)).replace(

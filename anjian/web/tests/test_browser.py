@@ -300,3 +300,120 @@ def test_the_console_updates_itself_when_a_device_reports(browser, server):
         expect(row).to_contain_text("27.5")
         assert page.locator("#live").get_attribute("data-refreshed") != before
     server.assert_no_server_errors()
+
+
+def _png(path: Path) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), (40, 120, 200)).save(path, "PNG")
+    return path
+
+
+def test_an_inspection_recorded_offline_on_a_phone_arrives_when_online(browser, server, tmp_path):
+    """现场检查 without a connection: the service worker serves the form, IndexedDB keeps the
+    results and the photo across a reload, and they reach the server once it is back — an
+    item a colleague saved differently meanwhile is shown as a conflict, not overwritten."""
+    from playwright.sync_api import expect
+
+    unit = server.manage(
+        "from anjian.accounts.models import User;"
+        "from anjian.enterprises.models import Enterprise;"
+        "from anjian.inspections.onsite import selectors;"
+        "u = User.objects.get(username='yp_inspector');"
+        "units = Enterprise.objects.for_user(u).order_by('pk');"
+        "print(next(e.pk for e in units if selectors.checklists_for(e)))"
+    ).splitlines()[-1]
+    with _session(browser, server, "yp_inspector", PHONE) as (page, problems):
+        # The inspector's list, then 开始检查 of a unit: the demo inspector is ticked; one
+        # colleague more.
+        page.goto(f"{server.url}/inspections/onsite/")
+        expect(page.locator("h2.page-title")).to_have_text("现场检查")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        page.goto(f"{server.url}/inspections/onsite/new/?enterprise={unit}")
+        start = page.locator("#start-form")
+        expect(start.locator("input[name=inspectors]:checked")).to_have_count(1)
+        start.locator("input[name=inspectors]:not(:checked)").first.check()
+        start.get_by_role("button", name="开始检查").click()
+        expect(page).to_have_url(re.compile(r"/inspections/onsite/\d+/$"))
+        pk = int(re.search(r"/onsite/(\d+)/$", page.url).group(1))
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+        # The service worker controls the page and has kept it, with the bundle, for offline.
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        expect(page.locator("#onsite-form")).to_have_attribute("data-offline-ready", "1")
+        status = page.locator("#sync-status")
+        expect(status).to_have_attribute("data-sync", "synced")
+
+        page.context.set_offline(True)
+        cards = page.locator("#onsite-form [data-entry]")
+        marked = min(cards.count(), 3)
+        first = cards.nth(0)
+        first_id = int(first.get_attribute("data-entry"))
+        first.locator("label.onsite-result-fail").click()
+        first.locator("textarea[name^=note-]").fill("消防通道堆放杂物（离线记录）")
+        first.locator("input[name^=place-]").fill("二号仓库东侧")
+        first.locator("input[type=file]").set_input_files(str(_png(tmp_path / "现场.png")))
+        expect(first.locator("[data-local-photo]")).to_have_count(1)
+        for n in range(1, marked):
+            cards.nth(n).locator("label.onsite-result-pass").click()
+        page.get_by_role("button", name="保存").click()
+        expect(status).to_have_attribute("data-sync", "pending")
+        expect(status).to_contain_text(f"已保存到本机，待上传 ({marked + 1} 项)")
+
+        # Reloaded while offline: the page comes from the worker's cache (the server sees no
+        # request for it), the results and the photo from IndexedDB.
+        served = server.log.stat().st_size
+        page.reload()
+        expect(first.locator("input[value=fail]")).to_be_checked()
+        expect(first.locator("textarea[name^=note-]")).to_have_value("消防通道堆放杂物（离线记录）")
+        expect(first.locator("input[name^=place-]")).to_have_value("二号仓库东侧")
+        expect(first.locator("[data-local-photo][data-uploaded='0']")).to_have_count(1)
+        for n in range(1, marked):
+            expect(cards.nth(n).locator("input[value=pass]")).to_be_checked()
+        expect(status).to_contain_text(f"已保存到本机，待上传 ({marked + 1} 项)")
+        with server.log.open("rb") as log:
+            online, offline = log.read(served), log.read()
+        path = f"GET /inspections/onsite/{pk}/ ".encode()
+        assert path in online and path not in offline
+
+        # Meanwhile a colleague saved the second item differently.
+        second = cards.nth(1)
+        second_id = int(second.get_attribute("data-entry"))
+        server.manage(
+            "from anjian.inspections.models import Inspection;"
+            "from anjian.inspections.onsite import services;"
+            f"i = Inspection.objects.get(pk={pk});"
+            "u = i.inspectors.exclude(user__username='yp_inspector').first().user;"
+            "services.inspection_mark(u, inspection_id=i.pk, expected_version=i.version,"
+            f" marks=[{{'entry_id': {second_id}, 'result': 'na', 'note': '同事登记'}}])"
+        )
+
+        # Back online: what only this phone changed goes up; the item both changed is shown
+        # as a conflict, not overwritten, until the inspector keeps this phone's result.
+        problems.expect_one(r"status of 409")  # the stale save, answered with the server's marks
+        page.context.set_offline(False)
+        expect(status).to_have_attribute("data-sync", "conflict", timeout=15_000)
+        conflict = page.locator("#conflict")
+        expect(conflict.locator("[data-conflict-entry]")).to_have_count(1)
+        item = conflict.locator(f"[data-conflict-entry='{second_id}']")
+        expect(item.locator("[data-side=local]")).to_contain_text("本机：符合")
+        expect(item.locator("[data-side=server]")).to_contain_text("服务器：不适用 · 同事登记")
+        conflict.get_by_role("button", name="保留本机").click()
+        expect(status).to_have_attribute("data-sync", "synced", timeout=15_000)
+        expect(status).to_contain_text("已同步")
+        expect(conflict).to_be_hidden()
+        expect(first.locator("[data-pending]")).to_be_hidden()
+        bundle = page.evaluate(
+            "async (url) => (await fetch(url, {headers: {Accept: 'application/json'}})).json()",
+            f"/api/v1/onsite-inspections/{pk}",
+        )
+        marks = {mark["entry_id"]: mark for mark in bundle["marks"]}
+        assert len(marks) == marked
+        assert (marks[first_id]["result"], marks[first_id]["note"], marks[first_id]["place"]) == (
+            "fail",
+            "消防通道堆放杂物（离线记录）",
+            "二号仓库东侧",
+        )
+        assert marks[first_id]["deadline"] is not None  # the default: a week from today
+        assert [item["entry_id"] for item in bundle["evidence"]] == [first_id]
+        assert marks[second_id]["result"] == "pass"  # kept: sent again on the new version

@@ -184,6 +184,8 @@ EXPORTS = {
     # Figures and labels only (region and industry names): still checked for formulas.
     "hazards:clearing_figures_export": Export("district_official", nothing),
     "hazards:measure_export": Export("district_official", plant_measure),
+    # 执法统计: figures and department/region names only, still checked for formulas.
+    "inspections:figures_export": Export("district_official", nothing),
     "monitoring:alarm_export": Export(
         "district_official",
         plant_alarm,
@@ -215,6 +217,7 @@ WRITERS = {
     "enterprises/jobs.py",
     "hazards/figures_export.py",  # 动态清零 as shown (write_tables)
     "hazards/library/views.py",
+    "inspections/figures/export.py",  # 执法统计 as shown (through core.excel)
 }
 
 

@@ -124,6 +124,135 @@ def inspection_plan(setup: Setup):
     return setup._plan
 
 
+def checklist():
+    """A checklist of its own (农业农村: no unit of the world, so retiring and deactivating
+    it changes no other page's checklist) with two entries, and its first entry."""
+    from anjian.inspections.record_models import ChecklistTemplate
+    from anjian.inspections.standards import services as checklist_services
+
+    found = ChecklistTemplate.objects.filter(key="access_check").first()
+    if found is None:
+        admin = world.actor("admin")
+        found = checklist_services.template_save(
+            admin,
+            data={
+                "key": "access_check",
+                "name": "访问测试检查表",
+                "industries": [Industry.objects.get(code="agriculture")],
+            },
+        )
+        for n in (1, 2):
+            checklist_services.entry_save(
+                admin,
+                template_id=found.pk,
+                data={"text": f"检查内容{n}", "basis": "《安全生产法》第四条", "finding": "问题"},
+            )
+    return found, found.entries.order_by("position").first()
+
+
+def enforcement_document(setup: Setup):
+    """A 现场检查记录 of the actor's enterprise by the department ``inspection`` draws for,
+    issued by the administrator. Made once per setup."""
+    if not hasattr(setup, "_document"):
+        from anjian.inspections import documents
+        from anjian.inspections.tests.test_documents import make_inspection
+
+        admin = world.actor("admin")
+        visit = make_inspection(
+            admin, enterprise=setup.enterprise, dept=inspection(setup).draw.department
+        )
+        setup._document = documents.issue(by=admin, kind="inspection_record", inspection=visit)
+    return setup._document
+
+
+def onsite_visit(setup: Setup):
+    """A 到达登记 at the actor's enterprise by the department ``inspection`` draws for."""
+    if not hasattr(setup, "_visit"):
+        from anjian.inspections.models import Visit
+
+        setup._visit = Visit.objects.create(
+            enterprise=setup.enterprise,
+            department=inspection(setup).draw.department,
+            by=world.actor("admin"),
+            method="manual",
+        )
+    return setup._visit
+
+
+def onsite_inspection(setup: Setup):
+    """An open on-site inspection of ``inspection``'s drawn task (its inspectors: the actor
+    among them when an 执法人员 of it) with one failed entry, a photo of it and both
+    signatures, all by the administrator; and the photo. Made once per setup."""
+    if not hasattr(setup, "_onsite"):
+        from io import BytesIO
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        from anjian.inspections.onsite import services as onsite
+
+        def image(kind: str) -> bytes:
+            buffer = BytesIO()
+            Image.new("RGB", (40, 30), (200, 60, 40)).save(buffer, kind)
+            return buffer.getvalue()
+
+        admin = world.actor("admin")
+        started = onsite.inspection_from_task(admin, task_id=inspection(setup).task.pk)
+        entry = started.checklist.entries.order_by("position").first()
+        marked = onsite.inspection_mark(
+            admin,
+            inspection_id=started.pk,
+            expected_version=started.version,
+            marks=[{"entry_id": entry.pk, "result": "fail", "note": "访问测试", "place": "大门"}],
+        )
+        upload = SimpleUploadedFile("a.jpg", image("JPEG"), content_type="image/jpeg")
+        [photo] = onsite.evidence_add(
+            admin, inspection_id=started.pk, files=[upload], entry_id=entry.pk
+        )
+        signed = onsite.inspection_sign(
+            admin,
+            inspection_id=started.pk,
+            expected_version=marked.version,
+            enterprise_signer="王安全",
+            enterprise_signature=image("PNG"),
+            inspector_signature=image("PNG"),
+        )
+        setup._onsite = (signed, photo)
+    return setup._onsite
+
+
+def onsite_selectors():
+    from anjian.inspections.onsite import selectors
+
+    return selectors
+
+
+def penalty_case(setup: Setup):
+    """A penalty case of the actor's enterprise, filed by the administrator for the
+    department ``inspection`` draws for, handled by its two pooled officials (the actor
+    among them when they are an 执法人员 of it). Made once per setup."""
+    if not hasattr(setup, "_case"):
+        from anjian.inspections.cases import services as case_services
+
+        department = inspection(setup).draw.department
+        setup._case = case_services.case_file(
+            world.actor("admin"),
+            enterprise_id=setup.enterprise.pk,
+            department_id=department.pk,
+            title="访问测试案件",
+            facts="违法事实",
+            handler_ids=[i.pk for i in department.inspectors.order_by("pk")[:2]],
+        )
+    return setup._case
+
+
+def discretion_rule():
+    """A seeded rule of the discretion table (inspections 0006)."""
+    from anjian.inspections.case_models import DiscretionRule
+
+    return DiscretionRule.objects.get(code="AQF-97-4", circumstance="ordinary", is_active=True)
+
+
 @dataclass(frozen=True)
 class Page:
     args: object = None  # Setup -> list of URL args
@@ -312,6 +441,9 @@ PAGES: dict[str, Page] = {
     "inspections:conflict_withdraw": Page(
         method="post", args=lambda s: [inspection(s).inspector.pk, inspection(s).conflict.pk]
     ),
+    "inspections:figures": Page(),
+    "inspections:figures_records": Page(query={"figure": "inspected"}),
+    "inspections:figures_export": Page(),
     "inspections:plan_list": Page(),
     "inspections:plan_create": Page(),
     "inspections:plan_policy": Page(),
@@ -325,6 +457,78 @@ PAGES: dict[str, Page] = {
         )
         for name in ("submit", "approve", "return")
     },
+    # 检查表 (inspections/standards): city-wide edits, on a checklist of its own.
+    "inspections:checklist_list": Page(),
+    "inspections:checklist_create": Page(),
+    "inspections:checklist_detail": Page(args=lambda s: [checklist()[0].pk]),
+    "inspections:checklist_edit": Page(args=lambda s: [checklist()[0].pk]),
+    "inspections:checklist_deactivate": Page(method="post", args=lambda s: [checklist()[0].pk]),
+    "inspections:checklist_activate": Page(method="post", args=lambda s: [checklist()[0].pk]),
+    "inspections:checklist_entry_create": Page(args=lambda s: [checklist()[0].pk]),
+    **{
+        f"inspections:checklist_entry_{name}": Page(
+            method="get" if name == "edit" else "post",
+            args=lambda s: [checklist()[0].pk, checklist()[1].pk],
+        )
+        for name in ("edit", "retire", "restore")
+    },
+    # A download: the .docx of a document in the actor's scope.
+    "inspections:document_download": Page(args=lambda s: [enforcement_document(s).pk]),
+    # 现场检查 (inspections/onsite): an empty POST of the form or 作废 is let in and answered
+    # with the form's errors (422); 开始检查 of a task already started opens it (302).
+    "inspections:inspection_list": Page(),
+    "inspections:inspection_start": Page(),
+    "inspections:inspection_from_task": Page(
+        method="post", args=lambda s: [onsite_inspection(s)[0].task_id]
+    ),
+    "inspections:inspection_detail": Page(args=lambda s: [onsite_inspection(s)[0].pk]),
+    **{
+        f"inspections:inspection_{name}": Page(
+            method="post", args=lambda s: [onsite_inspection(s)[0].pk], ok=(422,)
+        )
+        for name in ("form", "void")
+    },
+    "inspections:inspection_evidence": Page(
+        args=lambda s: [onsite_inspection(s)[0].pk, onsite_inspection(s)[1].pk]
+    ),
+    "inspections:inspection_signature": Page(
+        args=lambda s: [onsite_inspection(s)[0].pk, "enterprise"]
+    ),
+    "inspections:onsite_sw": Page(),
+    "inspections:visit_list": Page(),
+    "inspections:visit_detail": Page(args=lambda s: [onsite_visit(s).pk]),
+    "inspections:document_list": Page(),
+    "inspections:visit_scan": Page(args=lambda s: [onsite_selectors().visit_token(s.enterprise)]),
+    # 行政处罚案件 (inspections/cases): a step posted empty is let in and answered with the
+    # form's errors (422), never taken; so is 停用 of a discretion rule.
+    "inspections:case_list": Page(),
+    "inspections:case_create": Page(),
+    "inspections:case_review_queue": Page(),
+    "inspections:case_detail": Page(args=lambda s: [penalty_case(s).pk]),
+    "inspections:case_weigh": Page(args=lambda s: [penalty_case(s).pk]),
+    **{
+        f"inspections:case_{name}": Page(
+            method="post", args=lambda s: [penalty_case(s).pk], ok=(422,)
+        )
+        for name in (
+            "investigate",
+            "submit_review",
+            "pass_review",
+            "return_review",
+            "notify",
+            "decide",
+            "execute",
+            "close",
+            "transfer",
+            "drop",
+        )
+    },
+    "inspections:discretion_list": Page(),
+    "inspections:discretion_create": Page(),
+    "inspections:discretion_edit": Page(args=lambda s: [discretion_rule().pk]),
+    "inspections:discretion_retire": Page(
+        method="post", args=lambda s: [discretion_rule().pk], ok=(422,)
+    ),
     # Public (no login): the published results, each draw's page and its record.
     "inspections:public_draws": Page(),
     "inspections:public_draw": Page(args=lambda s: [inspection(s).draw.pk]),

@@ -29,6 +29,7 @@ from anjian.hazards.selfcheck.fixtures import build_demo_checks
 from anjian.hazards.sweeps import escalate_overdue
 from anjian.inspections.fixtures import DEPARTMENTS as INSPECTION_DEPARTMENTS
 from anjian.inspections.fixtures import build_demo_inspections
+from anjian.inspections.onsite.fixtures import build_demo_onsite
 from anjian.monitoring.fixtures import build_demo_devices
 from anjian.regions import fixtures as region_fixtures
 from anjian.regions import services as region_services
@@ -247,6 +248,21 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 drawers=drawers,
                 members=members,
+                progress=bar.update,
+            )
+        departments = Department.objects.filter(region_id__in=districts).count()
+        with tqdm(
+            total=departments,
+            desc="生成现场检查与处罚案件",
+            unit="个部门",
+            disable=options["no_progress"],
+        ) as bar:
+            build_demo_onsite(
+                by=admin,
+                district_codes=districts,
+                seed=options["seed"],
+                filers=drawers,
+                keep_for=inspector,
                 progress=bar.update,
             )
 
