@@ -204,7 +204,12 @@ INSPECTION = Lifecycle(
             who=_("本次检查的检查人员，或实施部门，须写明原因"),
         ),
     ],
-    events={"start": _("开始检查"), "mark": _("检查项结果"), "evidence": _("上传材料")},
+    events={
+        "start": _("开始检查"),
+        "mark": _("检查项结果"),
+        "evidence": _("上传材料"),
+        "reinspect": _("整改复查"),
+    },
 )
 
 

@@ -27,7 +27,8 @@ from anjian.core.exceptions import Conflict
 from anjian.core.pagination import paginate
 from anjian.enterprises.selectors import enterprise_get
 from anjian.inspections import permissions as perms
-from anjian.inspections.onsite import selectors, services
+from anjian.inspections.documents_api import EnforcementDocumentOut
+from anjian.inspections.onsite import findings, selectors, services
 from anjian.inspections.record_models import (
     EvidenceKind,
     InspectionKind,
@@ -429,7 +430,7 @@ def sign(request: HttpRequest, inspection_id: int, payload: OnsiteSignIn):
 )
 @api_requires(perms.INSPECTION_RECORD)
 def complete(request: HttpRequest, inspection_id: int, payload: OnsiteCompleteIn):
-    services.inspection_complete(
+    findings.inspection_complete(
         request.user,
         inspection_id=inspection_id,
         expected_version=payload.expected_version,
@@ -454,6 +455,38 @@ def void(request: HttpRequest, inspection_id: int, payload: OnsiteVoidIn):
         reason=payload.reason,
     )
     return selectors.bundle(request.user, inspection_id)
+
+
+class ReinspectRowIn(Schema):
+    entry_id: int = Field(description="不符合项（检查项 id）")
+    rectified: bool = Field(description="是否已整改")
+    note: str = Field("", max_length=500, description="复查情况")
+
+
+class ReinspectIn(Schema):
+    results: list[ReinspectRowIn] = Field(description="每个不符合项一条")
+    opinion: str = Field("", max_length=1000, description="复查意见；留空按结果生成")
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+
+
+@router.post(
+    "/{int:inspection_id}/reinspect",
+    response={201: EnforcementDocumentOut, **errors(403, 404, 409, 422)},
+    summary="整改复查（制作整改复查意见书）",
+    description="对已完成检查的每个不符合项登记是否已整改，生成引用责令限期整改指令书的整改复查意见书。",
+)
+@api_requires(perms.INSPECTION_RECORD)
+def reinspect(request: HttpRequest, inspection_id: int, payload: ReinspectIn):
+    document = findings.reinspect(
+        request.user,
+        inspection_id=inspection_id,
+        results=[row.dict() for row in payload.results],
+        opinion=payload.opinion,
+        latitude=_position(payload.latitude),
+        longitude=_position(payload.longitude),
+    )
+    return Status(201, document)
 
 
 # --- visits and checklists -----------------------------------------------------------------

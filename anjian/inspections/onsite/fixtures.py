@@ -33,12 +33,14 @@ from anjian.inspections.models import (
     Inspector,
     PlanEntry,
 )
-from anjian.inspections.onsite import selectors, services
+from anjian.inspections.onsite import findings, selectors, services
 from anjian.inspections.plan_models import PlanState
 from anjian.inspections.record_models import InspectionKind, InspectionState
 from anjian.regions.models import Department
 
 FINDING_SHARE = 0.4
+REINSPECTED = 3
+REINSPECTION_NOTES = ("现场核实已按要求整改", "已提交整改报告及照片", "整改尚未完成，已督促")
 PER_DEPARTMENT = {"应急管理局": 26, "建设和管理委员会": 8, "消防救援支队": 6}
 NOTES = ("现场检查发现该问题，已当场指出", "企业现场负责人确认存在该问题", "已拍照取证")
 PLACES = ("一号车间", "二号罐区", "成品仓库", "配电房", "装卸区", "办公楼二层", "地下车库")
@@ -156,10 +158,10 @@ class _Builder:
                 unannounced=self.rng.random() < 0.4,
             )
         entries = selectors.bundle(by, inspection.pk)["entries"]
-        findings = []
+        picked = []
         if must_find or self.rng.random() < FINDING_SHARE:
-            findings = self.rng.sample(entries, min(len(entries), self.rng.randint(1, 3)))
-        failed = {e["id"] for e in findings}
+            picked = self.rng.sample(entries, min(len(entries), self.rng.randint(1, 3)))
+        failed = {e["id"] for e in picked}
         deadline = (self.today + timedelta(days=self.rng.choice((7, 15, 30)))).isoformat()
         marks = [
             {
@@ -196,7 +198,7 @@ class _Builder:
             inspector_signature=_signature(self.rng),
         )
         summary = SUMMARY.format(n=len(failed)) if failed else SUMMARY_CLEAN
-        inspection = services.inspection_complete(
+        inspection = findings.inspection_complete(
             by, inspection_id=inspection.pk, expected_version=inspection.version, summary=summary
         )
         day = day or self.today - timedelta(days=self.rng.randint(3, 300))
@@ -204,6 +206,27 @@ class _Builder:
             started_at=_at(day, 9), finished_at=_at(day, 11)
         )
         return inspection
+
+    def reinspections(self, count: int) -> None:
+        """整改复查 of the latest inspections with findings: most rectified, one not yet."""
+        done = (
+            Inspection.objects.filter(
+                department=self.department, state=InspectionState.DONE, marks__result="fail"
+            )
+            .distinct()
+            .order_by("-pk")[:count]
+        )
+        for inspection in done:
+            by = inspection.inspectors.order_by("pk").first().user
+            results = [
+                {
+                    "entry_id": mark.entry_id,
+                    "rectified": self.rng.random() < 0.8,
+                    "note": self.rng.choice(REINSPECTION_NOTES),
+                }
+                for mark in inspection.marks.filter(result="fail")
+            ]
+            findings.reinspect(by, inspection_id=inspection.pk, results=results)
 
     def cases(self, filer: User, reviewer: User) -> list:
         with_findings = list(
@@ -325,6 +348,7 @@ def build_demo_onsite(
                 if department.is_comprehensive:
                     filer = (filers or {}).get(department.name, by)
                     built.cases += builder.cases(filer, by)
+                    builder.reinspections(REINSPECTED)
             if progress is not None:
                 progress(1)
     return built

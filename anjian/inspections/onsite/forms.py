@@ -219,3 +219,46 @@ class UnitSearchForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("单位名称、统一社会信用代码或拼音")}),
     )
+
+
+class ReinspectForm(forms.Form):
+    """整改复查: per finding 已整改 and what was seen (``entry-<id>``: the service's error key),
+    and the opinion. 已整改 is proposed where the finding's hazard is 已销号."""
+
+    opinion = forms.CharField(
+        label=_("复查意见"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("留空时按复查结果自动生成"),
+    )
+
+    def __init__(self, *args, findings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.findings = list(findings)
+        for mark in self.findings:
+            closed = bool(mark.hazard_id) and mark.hazard.state == "closed"
+            self.fields[f"rectified-{mark.entry_id}"] = forms.BooleanField(
+                label=_("已整改"), required=False, initial=closed
+            )
+            self.fields[f"entry-{mark.entry_id}"] = forms.CharField(
+                label=mark.entry.finding, required=False, max_length=500
+            )
+
+    def rows(self):
+        """(mark, rectified field, note field) per finding, for the template."""
+        return [
+            (mark, self[f"rectified-{mark.entry_id}"], self[f"entry-{mark.entry_id}"])
+            for mark in self.findings
+        ]
+
+    def results(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "entry_id": mark.entry_id,
+                "rectified": data.get(f"rectified-{mark.entry_id}", False),
+                "note": data.get(f"entry-{mark.entry_id}", ""),
+            }
+            for mark in self.findings
+        ]

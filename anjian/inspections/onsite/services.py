@@ -1,11 +1,9 @@
-"""On-site inspections: start, mark the checklist, attach evidence, sign, complete.
+"""On-site inspections: start, mark the checklist, attach evidence, sign, void, visits.
 
 Every step is appended to the inspection's 执法全过程记录 (``chain``), with the position
 the phone reported. Marks are saved with the version the form loaded (compare-and-set):
 a phone that was offline while someone else saved gets a ``Conflict`` and is shown the
-difference — never a silent overwrite. Completing turns each failed mark into a hazard in
-the one ledger (source 监督检查) with the ordered deadline, issues the 现场检查记录 and,
-with findings, the 责令限期整改指令书, and completes the drawn task it came from.
+difference — never a silent overwrite. Completing and re-inspecting are in ``findings``.
 """
 
 import base64
@@ -28,14 +26,11 @@ from anjian.accounts.roles import Role
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
 from anjian.core.scoping import ensure_in_scope
 from anjian.enterprises.models import Enterprise
-from anjian.hazards.choices import Source
-from anjian.hazards.models import Hazard
 from anjian.hazards.photos import prepare_photo
-from anjian.hazards.services import hazard_report
-from anjian.inspections import chain, documents
+from anjian.inspections import chain
 from anjian.inspections import permissions as perms
 from anjian.inspections import services as draw_services
-from anjian.inspections.choices import Outcome, TaskState
+from anjian.inspections.choices import TaskState
 from anjian.inspections.lifecycle import INSPECTION
 from anjian.inspections.models import (
     ChecklistEntry,
@@ -50,7 +45,6 @@ from anjian.inspections.models import (
 )
 from anjian.inspections.onsite import selectors
 from anjian.inspections.record_models import (
-    DocumentKind,
     EvidenceKind,
     InspectionKind,
     InspectionState,
@@ -496,132 +490,6 @@ def inspection_sign(
         summary=_("现场签名：%(signer)s") % {"signer": signer},
         data=hashes,
     )
-    return inspection
-
-
-def _completion_errors(inspection: Inspection, marks: list[InspectionMark]) -> dict:
-    errors: dict = {}
-    marked = {m.entry_id for m in marks}
-    missing = ChecklistEntry.objects.filter(
-        template_id=inspection.checklist_id, is_active=True
-    ).exclude(pk__in=marked)
-    if missing.exists():
-        errors["marks"] = [
-            _("还有 %(n)d 项未检查：%(first)s")
-            % {"n": missing.count(), "first": missing.order_by("position").first().text}
-        ]
-    with_photos = set(
-        Evidence.objects.filter(inspection=inspection, kind=EvidenceKind.PHOTO).values_list(
-            "mark_id", flat=True
-        )
-    )
-    for mark in marks:
-        if mark.result != MarkResult.FAIL:
-            continue
-        problems = []
-        if not mark.note:
-            problems.append(_("请填写存在的问题"))
-        if not mark.place:
-            problems.append(_("请填写问题部位"))
-        if mark.deadline is None:
-            problems.append(_("请填写责令整改期限"))
-        elif mark.deadline < timezone.localdate():
-            problems.append(_("责令整改期限不能早于今天"))
-        if mark.pk not in with_photos:
-            problems.append(_("请拍摄现场照片"))
-        if problems:
-            errors[mark_key(mark.entry_id)] = problems
-    if not inspection.enterprise_signer or not inspection.enterprise_signature:
-        errors["enterprise_signature"] = [_("请被检查单位现场负责人签名")]
-    if not inspection.inspector_signature:
-        errors["inspector_signature"] = [_("请检查人员签名")]
-    return errors
-
-
-def _raise_hazard(by, inspection: Inspection, mark: InspectionMark) -> Hazard:
-    entry = mark.entry
-    photos = [e.file for e in mark.evidence.filter(kind=EvidenceKind.PHOTO)]
-    description = _("%(note)s（检查依据：%(basis)s；责令于 %(deadline)s 前整改完毕）") % {
-        "note": mark.note,
-        "basis": entry.basis,
-        "deadline": f"{mark.deadline:%Y年%m月%d日}",
-    }
-    hazard = hazard_report(
-        by=by,
-        enterprise=inspection.enterprise,
-        source=Source.INSPECTION,
-        title=entry.finding[:120],
-        description=description[:2000],
-        location=mark.place,
-        found_at=mark.marked_at,
-        photos=photos,
-        source_object=inspection,
-        latitude=inspection.latitude,
-        longitude=inspection.longitude,
-    )
-    # The ordered deadline (责令整改期限) is where 上账 starts from.
-    Hazard.objects.filter(pk=hazard.pk).update(deadline=mark.deadline)
-    mark.hazard = hazard
-    mark.save(update_fields=["hazard"])
-    return hazard
-
-
-@transaction.atomic
-def inspection_complete(
-    by,
-    *,
-    inspection_id: int,
-    expected_version: int,
-    summary: str = "",
-    latitude=None,
-    longitude=None,
-) -> Inspection:
-    """完成检查: findings → hazards, the documents, the drawn task's outcome."""
-    _require(by)
-    inspection = _inspection_for_write(by, inspection_id)
-    step = INSPECTION.begin(
-        by=by, obj=inspection, name="complete", expected_version=expected_version
-    )
-    if step.replay:
-        return step.obj
-    inspection = step.obj
-    summary = (summary or inspection.summary or "").strip()
-    if len(summary) > 4000:
-        raise ValidationError({"summary": _("检查情况不能超过 4000 字")})
-    marks = list(inspection.marks.select_related("entry").order_by("entry__position"))
-    errors = _completion_errors(inspection, marks)
-    if errors:
-        raise ValidationError(errors)
-    failed = [m for m in marks if m.result == MarkResult.FAIL]
-    hazards = [_raise_hazard(by, inspection, mark) for mark in failed]
-    inspection = INSPECTION.commit(
-        step,
-        by=by,
-        values={"summary": summary, "finished_at": timezone.now()},
-        data={"findings": len(failed)},
-    )
-    chain.append(
-        chain.chain_key(inspection),
-        by=by,
-        action="complete",
-        summary=_("完成检查，发现问题 %(n)d 项") % {"n": len(failed)},
-        data={"hazards": [h.number for h in hazards]},
-        **_position(latitude, longitude),
-    )
-    documents.issue(by=by, kind=DocumentKind.INSPECTION_RECORD, inspection=inspection)
-    if failed:
-        documents.issue(by=by, kind=DocumentKind.RECTIFICATION_ORDER, inspection=inspection)
-    if inspection.task_id:
-        task = inspection.task
-        draw_services.task_complete(
-            by,
-            task_id=task.pk,
-            inspected_on=timezone.localtime(inspection.started_at).date(),
-            outcome=Outcome.RECTIFY if failed else Outcome.NO_PROBLEM,
-            note=_("现场检查发现问题 %(n)d 项") % {"n": len(failed)} if failed else "",
-            version=task.version,
-        )
-    inspection.refresh_from_db()
     return inspection
 
 

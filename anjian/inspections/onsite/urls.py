@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<int:pk>/save/", views.inspection_form, name="inspection_form"),
     path("<int:pk>/void/", views.inspection_void, name="inspection_void"),
+    path("<int:pk>/reinspect/", views.inspection_reinspect, name="inspection_reinspect"),
     path(
         "<int:pk>/evidence/<int:evidence_pk>/",
         views.inspection_evidence,

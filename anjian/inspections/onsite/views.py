@@ -34,7 +34,7 @@ from anjian.core.forms import submit, submit_on_page
 from anjian.enterprises.selectors import enterprise_get, enterprise_queryset
 from anjian.inspections import permissions as perms
 from anjian.inspections.lifecycle import INSPECTION
-from anjian.inspections.onsite import forms, selectors, services
+from anjian.inspections.onsite import findings, forms, selectors, services
 from anjian.inspections.record_models import InspectionState, MarkResult
 
 SCOPE = "/inspections/onsite/"
@@ -302,9 +302,16 @@ def _record_page(request, inspection, *, bound=None, status=200, error=""):
     void = INSPECTION.may(user, "void", inspection) and (
         (bound or {}).get("void") or forms.ReasonForm(initial={"version": inspection.version})
     )
+    reinspect = None
+    if inspection.state == InspectionState.DONE and user.can(perms.INSPECTION_RECORD):
+        failed = inspection.marks.filter(result="fail").select_related("entry", "hazard")
+        has_order = inspection.documents.filter(kind="rectification_order").exists()
+        if failed and has_order:
+            reinspect = (bound or {}).get("reinspect") or forms.ReinspectForm(findings=failed)
     context = {
         "inspection": inspection,
         "bundle": data,
+        "reinspect_form": reinspect,
         "rows": _rows(data, form=False),
         "hazards": {m.entry_id: m.hazard for m in marks if m.hazard_id},
         "documents": inspection.documents.order_by("issued_at", "id"),
@@ -358,7 +365,7 @@ def inspection_form(request, pk: int):
                 )
             if data["action"] != "complete":
                 return saved
-            return services.inspection_complete(
+            return findings.inspection_complete(
                 user,
                 inspection_id=pk,
                 expected_version=saved.version,
@@ -413,6 +420,37 @@ def inspection_void(request, pk: int):
             request, inspection, bound=bound, status=status, error=error
         ),
         name="void",
+        answer=answer,
+    )
+
+
+@require_POST
+@requires(perms.INSPECTION_RECORD)
+def inspection_reinspect(request, pk: int):
+    """整改复查: the 整改复查意见书 of a completed inspection's findings."""
+    inspection = selectors.inspection_for(request.user, pk)
+    failed = inspection.marks.filter(result="fail").select_related("entry", "hazard")
+    form = forms.ReinspectForm(request.POST, findings=failed)
+
+    def answer(document):
+        messages.success(
+            request, _("已制作整改复查意见书 %(number)s") % {"number": document.number}
+        )
+        return redirect(inspection)
+
+    return submit_on_page(
+        request,
+        form,
+        lambda data: findings.reinspect(
+            request.user,
+            inspection_id=pk,
+            results=form.results(),
+            opinion=data["opinion"],
+        ),
+        show=lambda bound=None, status=200, error="": _record_page(
+            request, inspection, bound=bound, status=status, error=error
+        ),
+        name="reinspect",
         answer=answer,
     )
 

@@ -113,3 +113,37 @@ def test_each_department_has_this_years_plan_approved_and_next_years_drafted(bui
         assert plans[year + 1].state == PlanState.DRAFT, name
         for entry in plans[year].entries.exclude(visits=models.F("proposed_visits")):
             assert entry.reason, (name, entry.enterprise_id)
+
+
+def test_demo_onsite_inspections_cases_and_documents_hold_together(
+    built, admin, district_official, inspector, settings, tmp_path
+):
+    from anjian.inspections import chain
+    from anjian.inspections.models import Case, EnforcementDocument, Inspection, InspectionMark
+    from anjian.inspections.onsite.fixtures import CASE_PATHS, build_demo_onsite
+    from anjian.inspections.record_models import InspectionState
+
+    settings.MEDIA_ROOT = tmp_path
+    made = build_demo_onsite(
+        by=admin,
+        district_codes=[world.YANGPU, world.HONGKOU],
+        filers={EMERGENCY: district_official},
+        keep_for=inspector,
+    )
+    done = [i for i in made.inspections if i.state == InspectionState.DONE]
+    assert done and len(made.inspections) > len(done)
+    for inspection in made.inspections:
+        assert chain.verify(chain.chain_key(inspection))[1] == []
+    failed = InspectionMark.objects.filter(inspection__in=done, result="fail")
+    assert failed.exists() and not failed.filter(hazard=None).exists()
+    assert (
+        Inspection.objects.filter(inspectors__user=inspector, state=InspectionState.OPEN).count()
+        == 2
+    )
+    states = [case.state for case in made.cases]
+    assert len(set(states)) == len(states) and len(states) <= len(CASE_PATHS)
+    for case in made.cases:
+        assert chain.verify(chain.chain_key(case))[1] == []
+        assert EnforcementDocument.objects.filter(case=case, kind="case_filing").count() == 1
+    assert Case.objects.count() == len(made.cases)
+    assert build_demo_onsite(by=admin, district_codes=[world.YANGPU]).inspections == []

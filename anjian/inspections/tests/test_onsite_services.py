@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from PIL import Image
 
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
@@ -21,7 +22,7 @@ from anjian.inspections.models import (
     Inspector,
     RecordEntry,
 )
-from anjian.inspections.onsite import selectors, services
+from anjian.inspections.onsite import findings, selectors, services
 from anjian.inspections.record_models import DocumentKind, InspectionState
 from anjian.inspections.tests import factories
 from testsupport import world
@@ -181,7 +182,7 @@ def test_completing_names_what_is_missing(district_official):
     inspection = started(district_official)
     inspection, failed_entry = mark_all(district_official, inspection)
     with pytest.raises(ValidationError) as error:
-        services.inspection_complete(
+        findings.inspection_complete(
             district_official, inspection_id=inspection.pk, expected_version=inspection.version
         )
     errors = error.value.message_dict
@@ -201,7 +202,7 @@ def test_findings_become_hazards_with_the_ordered_deadline_and_documents(distric
     assert inspection.evidence.count() == 1 and again[0].inspection_id == inspection.pk
     inspection.refresh_from_db()
     inspection = signed(district_official, inspection)
-    done = services.inspection_complete(
+    done = findings.inspection_complete(
         district_official, inspection_id=inspection.pk, expected_version=inspection.version
     )
     assert done.state == InspectionState.DONE and done.finished_at is not None
@@ -230,7 +231,7 @@ def test_a_drawn_task_is_completed_by_its_inspection(district_official):
     assert inspection.kind == "random" and inspection.unannounced == task.unannounced
     inspection, _ = mark_all(district_official, inspection, fail_first=False)
     inspection = signed(district_official, inspection)
-    services.inspection_complete(
+    findings.inspection_complete(
         district_official, inspection_id=inspection.pk, expected_version=inspection.version
     )
     task.refresh_from_db()
@@ -300,3 +301,67 @@ def test_verify_record_refuses_what_it_cannot_read():
     with pytest.raises(CommandError) as error:
         call_command("inspections", "verify-record", "999999")
     assert error.value.returncode == 2
+
+
+def completed_with_finding(by):
+    inspection = started(by)
+    inspection, failed_entry = mark_all(by, inspection)
+    services.evidence_add(by, inspection_id=inspection.pk, files=[photo()], entry_id=failed_entry)
+    inspection.refresh_from_db()
+    inspection = signed(by, inspection)
+    done = findings.inspection_complete(
+        by, inspection_id=inspection.pk, expected_version=inspection.version
+    )
+    return done, failed_entry
+
+
+def test_a_reinspection_issues_the_opinion_that_refers_to_the_order(district_official):
+    done, failed_entry = completed_with_finding(district_official)
+    with pytest.raises(ValidationError) as error:
+        findings.reinspect(district_official, inspection_id=done.pk, results=[])
+    assert error.value.message_dict == {f"entry-{failed_entry}": ["请填写该问题的复查结果"]}
+    document = findings.reinspect(
+        district_official,
+        inspection_id=done.pk,
+        results=[{"entry_id": failed_entry, "rectified": True, "note": "已更换报警器"}],
+    )
+    assert document.kind == DocumentKind.REINSPECTION_OPINION
+    assert document.number.startswith("（杨浦）应急复〔")
+    last = RecordEntry.objects.filter(chain=chain.chain_key(done)).order_by("-seq")
+    assert list(last.values_list("action", flat=True)[:2]) == ["reinspect", "document"]
+    assert chain.verify(chain.chain_key(done))[1] == []
+
+
+def test_an_open_inspection_or_one_without_findings_is_not_reinspected(district_official):
+    inspection = started(district_official)
+    with pytest.raises(Conflict):
+        findings.reinspect(district_official, inspection_id=inspection.pk, results=[])
+    inspection, _ = mark_all(district_official, inspection, fail_first=False)
+    inspection = signed(district_official, inspection)
+    clean = findings.inspection_complete(
+        district_official, inspection_id=inspection.pk, expected_version=inspection.version
+    )
+    with pytest.raises(ValidationError) as error:
+        findings.reinspect(district_official, inspection_id=clean.pk, results=[])
+    assert "无需复查" in error.value.message_dict["results"][0]
+
+
+def test_the_reinspection_form_and_api(district_official, client_for, api_client_for):
+    done, failed_entry = completed_with_finding(district_official)
+    client = client_for(district_official)
+    page = client.get(reverse("inspections:inspection_detail", args=[done.pk]))
+    assert b'id="action-reinspect"' in page.content
+    url = reverse("inspections:inspection_reinspect", args=[done.pk])
+    response = client.post(url, {f"entry-{failed_entry}": "x" * 501})
+    assert response.status_code == 422
+    response = client.post(url, {f"rectified-{failed_entry}": "on", "opinion": "同意销号"})
+    assert response.status_code == 302
+    assert done.documents.filter(kind=DocumentKind.REINSPECTION_OPINION).count() == 1
+    api = api_client_for(district_official)
+    answer = api.post(
+        f"/api/v1/onsite-inspections/{done.pk}/reinspect",
+        {"results": [{"entry_id": failed_entry, "rectified": False, "note": "未整改"}]},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["kind"] == "reinspection_opinion"

@@ -14,7 +14,7 @@ from PIL import Image
 from anjian.inspections import chain
 from anjian.inspections import services as draw_services
 from anjian.inspections.models import RecordEntry, Visit
-from anjian.inspections.onsite import selectors, services
+from anjian.inspections.onsite import findings, selectors, services
 from anjian.inspections.record_models import InspectionState
 from anjian.inspections.tests import factories
 from anjian.inspections.tests.test_onsite_services import (
@@ -70,7 +70,7 @@ def completed(by):
         enterprise_signature=png(),
         inspector_signature=png(),
     )
-    done = services.inspection_complete(
+    done = findings.inspection_complete(
         by, inspection_id=inspection.pk, expected_version=inspection.version
     )
     return done, failed_entry

@@ -488,6 +488,10 @@ PAGES: dict[str, Page] = {
         )
         for name in ("form", "void")
     },
+    # 整改复查 of an inspection still open: let in and refused as a conflict (409).
+    "inspections:inspection_reinspect": Page(
+        method="post", args=lambda s: [onsite_inspection(s)[0].pk], ok=(409,)
+    ),
     "inspections:inspection_evidence": Page(
         args=lambda s: [onsite_inspection(s)[0].pk, onsite_inspection(s)[1].pk]
     ),
