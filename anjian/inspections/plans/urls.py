@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.PlanCreate.as_view(), name="plan_create"),
     path("policy/", views.policy_edit, name="plan_policy"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("<int:pk>/export.xlsx", views.plan_export, name="plan_export"),
     path("<int:pk>/submit/", views.plan_submit, name="plan_submit"),
     path("<int:pk>/approve/", views.plan_approve, name="plan_approve"),
     path("<int:pk>/return/", views.plan_return, name="plan_return"),

@@ -8,6 +8,7 @@ through ``core.forms.submit``/``submit_on_page``, the lifecycle offers the butto
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +21,7 @@ from anjian.inspections.forms import ReasonForm, VersionForm
 from anjian.inspections.lifecycle import PLAN
 from anjian.inspections.plan_models import PLAN_STATE_COLOURS, PlanState
 from anjian.inspections.plans import selectors, services
+from anjian.inspections.plans.export import plan_entries_response
 from anjian.inspections.plans.forms import GRADE_CHOICES, EntryForm, PolicyForm, ProposeForm
 from anjian.inspections.plans.tables import EntryTable, PlanFilterSet, PlanTable
 from anjian.inspections.views import action_cards, transition_view
@@ -104,6 +106,19 @@ def _plan_page(request, plan, *, bound=None, status=200, error: str = ""):
 @requires(perms.INSPECTION_VIEW)
 def plan_detail(request, pk: int):
     return _plan_page(request, selectors.plan_get(request.user, pk))
+
+
+@require_GET
+@requires(perms.INSPECTION_VIEW)
+def plan_export(request, pk: int):
+    """The plan's units as shown (the same 等级 / 已调整 filters), every row, as Excel."""
+    plan = selectors.plan_get(request.user, pk)
+    grade = request.GET.get("grade", "")
+    grade = grade if grade in ("A", "B", "C", "D") else ""
+    adjusted = request.GET.get("adjusted") == "1"
+    rows = selectors.entries(plan, grade=grade, adjusted=adjusted)
+    filters = {str(_("监管等级")): grade, str(_("只看已调整")): _("是") if adjusted else ""}
+    return plan_entries_response(plan, rows, user=request.user, filters=filters)
 
 
 CALLS = {

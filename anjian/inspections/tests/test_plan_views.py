@@ -101,3 +101,25 @@ def test_the_policy_form_does_not_offer_an_inherited_basis_as_the_regions(
     page = client_for(district_official).get(reverse("inspections:plan_policy"))
     basis = page.context["form"]["basis"]
     assert basis.value() in ("", None) and page.context["form"]["grade_a"].value() == 4
+
+
+def test_a_plans_units_are_exported_as_shown(district_official, neighbour_official, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    plan = services.plan_propose(district_official, department=department(EMERGENCY), year=2030)
+    url = reverse("inspections:plan_export", args=[plan.pk])
+    response = client_for(district_official).get(url)
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content))["计划检查对象"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("单位名称", "统一社会信用代码", "街镇")
+    assert {row[0] for row in rows[1:]} == set(
+        plan.entries.values_list("enterprise__name", flat=True)
+    )
+    grade = plan.entries.order_by("pk").first().grade
+    narrowed = client_for(district_official).get(url, {"grade": grade})
+    sheet = load_workbook(BytesIO(narrowed.content))["计划检查对象"]
+    assert {row[3] for row in list(sheet.iter_rows(values_only=True))[1:]} == {grade}
+    assert client_for(neighbour_official).get(url).status_code == 404

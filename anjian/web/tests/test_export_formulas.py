@@ -172,6 +172,22 @@ def plant_standard() -> list[str]:
     return [FORMULA, AT, PLUS]
 
 
+_plan: list = []
+
+
+def plant_plan_entry() -> list[str]:
+    from anjian.inspections.plan_models import PlanEntry
+    from anjian.inspections.plans import services as plan_services
+    from anjian.regions.models import Department
+
+    plan = plan_services.plan_propose(
+        world.actor("admin"), department=Department.objects.get(name="杨浦区应急管理局"), year=2031
+    )
+    PlanEntry.objects.filter(pk=plan.entries.order_by("pk").first().pk).update(reason=FORMULA)
+    _plan[:] = [plan]
+    return [FORMULA]
+
+
 def nothing() -> list[str]:
     return []  # a template of fixed texts and choices: still checked for formulas
 
@@ -184,6 +200,11 @@ EXPORTS = {
     # Figures and labels only (region and industry names): still checked for formulas.
     "hazards:clearing_figures_export": Export("district_official", nothing),
     "hazards:measure_export": Export("district_official", plant_measure),
+    "inspections:plan_export": Export(
+        "district_official",
+        plant_plan_entry,
+        url=lambda: reverse("inspections:plan_export", args=[_plan[0].pk]),
+    ),
     # 执法统计: figures and department/region names only, still checked for formulas.
     "inspections:figures_export": Export("district_official", nothing),
     "monitoring:alarm_export": Export(
@@ -218,6 +239,7 @@ WRITERS = {
     "hazards/figures_export.py",  # 动态清零 as shown (write_tables)
     "hazards/library/views.py",
     "inspections/figures/export.py",  # 执法统计 as shown (through core.excel)
+    "inspections/plans/export.py",  # a plan's units (write_ledger)
 }
 
 

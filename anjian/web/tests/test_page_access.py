@@ -448,6 +448,7 @@ PAGES: dict[str, Page] = {
     "inspections:plan_create": Page(),
     "inspections:plan_policy": Page(),
     "inspections:plan_detail": Page(args=lambda s: [inspection_plan(s)[0].pk]),
+    "inspections:plan_export": Page(args=lambda s: [inspection_plan(s)[0].pk]),
     "inspections:plan_entry_edit": Page(
         args=lambda s: [inspection_plan(s)[0].pk, inspection_plan(s)[1].pk]
     ),
