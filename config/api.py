@@ -13,7 +13,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from anjian.accidents.api import router as accidents_router
 from anjian.accounts.api import router as accounts_router
+from anjian.analytics.api import router as analytics_router
+from anjian.analytics.api_reports import router as monthly_reports_router
 from anjian.cap.api import router as cap_router
 from anjian.core.api import FormInvalid, schema_error_detail, validation_detail
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope
@@ -73,6 +76,9 @@ api.add_router("/inspection-plans", inspection_plans_router)
 api.add_router("/onsite-inspections", onsite_router)
 api.add_router("/penalty-cases", inspection_cases_router)
 api.add_router("/enforcement-documents", documents_router)
+api.add_router("/accidents", accidents_router)
+api.add_router("/analytics", analytics_router)
+api.add_router("/analytics/monthly-reports", monthly_reports_router)
 
 
 @api.exception_handler(Conflict)

@@ -49,6 +49,15 @@ PERIODIC_JOBS: list[Periodic] = [
         limit=timedelta(minutes=10),
     ),
     Periodic(
+        "anjian.core.outbox.deliver_outbox",
+        every=timedelta(minutes=1),
+        why="直报: messages to upper-level systems not yet acknowledged are retried when "
+        "their back-off (1, 2, 4 … minutes, at most an hour) has passed; each is also "
+        "attempted at once after its commit, so this only carries the retries. Claims are "
+        "leases (SKIP LOCKED): idempotent, and several workers may run it.",
+        limit=timedelta(minutes=5),
+    ),
+    Periodic(
         "anjian.risks.tasks.remind_reassessment",
         every=timedelta(hours=6),
         why="An enterprise's users are told 30 days before a risk point's re-assessment is "
@@ -127,6 +136,23 @@ PERIODIC_JOBS: list[Periodic] = [
         every=timedelta(days=1),
         why="Counts of failed telemetry logins carry source addresses; after 90 days they "
         "no longer help anyone investigate, so they are deleted nightly.",
+        limit=timedelta(minutes=10),
+    ),
+    Periodic(
+        "anjian.accidents.tasks.remind_accident_reporting",
+        every=timedelta(minutes=10),
+        why="493号令 counts the chain in hours (1 h to the county, 2 h per level) and 21号令 "
+        "asks for a follow-up every day (every half day for 重大 and above): a level past "
+        "its limit or a missing follow-up is told within ten minutes. Once per level and "
+        "per period (dedupe keys): idempotent.",
+        limit=timedelta(minutes=5),
+    ),
+    Periodic(
+        "anjian.accidents.tasks.remind_accident_investigations",
+        every=timedelta(hours=12),
+        why="Investigation reports are due in days (30/60) and measures by date: twice a "
+        "day is enough to warn a week ahead and on the day they become overdue. Once per "
+        "due date (dedupe keys).",
         limit=timedelta(minutes=10),
     ),
 ]

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "anjian.monitoring",
     "anjian.cap",
     "anjian.inspections",
+    "anjian.accidents",
+    "anjian.analytics",
     "anjian.web",
 ]
 
@@ -432,6 +434,107 @@ MONITORING_FUTURE_TOLERANCE_SECONDS = env_int(
 # Months of readings kept (the current one included); older partitions are dropped and
 # older readings refused at ingest (monitoring/partitions.py).
 MONITORING_RETENTION_MONTHS = env_int("ANJIAN_MONITORING_RETENTION_MONTHS", 13, minimum=1)
+
+# Days from the accident to the investigation report, by grade (493号令 Art. 29 and the
+# 2013 rule: 60 for 重大/特别重大, 30 for 较大/一般), written "general=30,larger=30,...";
+# an extension may add at most as many days again, once (accidents/clock.py).
+ACCIDENT_INVESTIGATION_DAYS = env_int_map(
+    "ANJIAN_ACCIDENT_INVESTIGATION_DAYS",
+    {"general": 30, "larger": 30, "major": 60, "extraordinary": 60},
+    minimum=1,
+)
+
+# 直报: upper-level systems each accident quick report and follow-up is pushed to (the
+# outbox, anjian/core/outbox.py; docs/outbox.md). Receivers are written
+# "name=https://…,name=https://…", their HMAC secrets "name=secret,…" (at least 16
+# characters, no commas); empty = the feature is off and nothing is queued.
+_MIN_SECRET = 16
+
+
+def _name_value_pairs(variable: str, raw: str, what: str) -> dict[str, str]:
+    """``name=value`` pairs separated by commas; a value may contain ``=``."""
+    import re
+
+    pairs: dict[str, str] = {}
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        name, equals, value = (part.strip() for part in item.partition("="))
+        if not equals or not value:
+            raise ImproperlyConfigured(f"{variable}: {item.strip()!r} is not name={what}")
+        if not re.fullmatch(r"[\w-]{1,40}", name):
+            raise ImproperlyConfigured(
+                f"{variable}: receiver name {name!r} must be 1–40 letters, digits, _ or -"
+            )
+        if name in pairs:
+            raise ImproperlyConfigured(f"{variable}: receiver {name!r} is given twice")
+        pairs[name] = value
+    return pairs
+
+
+def direct_report_receivers(receivers: str, secrets: str, *, allow_http: bool) -> list[dict]:
+    """The receivers as ``[{"name", "url", "secret"}]`` from the two variables' raw values.
+
+    Refuses (naming the variable) a URL that is not absolute https (http only with
+    ANJIAN_DIRECT_REPORT_ALLOW_HTTP, for local testing) or carries credentials, a receiver
+    without a secret, a secret for no receiver and a secret shorter than 16 characters.
+    """
+    from urllib.parse import urlsplit
+
+    urls = _name_value_pairs("ANJIAN_DIRECT_REPORT_RECEIVERS", receivers, "https://…")
+    keys = _name_value_pairs("ANJIAN_DIRECT_REPORT_SECRETS", secrets, "secret")
+    schemes = {"https", "http"} if allow_http else {"https"}
+    result = []
+    for name, url in urls.items():
+        parts = urlsplit(url)
+        if parts.scheme == "http" and not allow_http:
+            raise ImproperlyConfigured(
+                f"ANJIAN_DIRECT_REPORT_RECEIVERS: {name}={url!r} is plain http; use https "
+                "(http only with ANJIAN_DIRECT_REPORT_ALLOW_HTTP=true, for local testing)"
+            )
+        if parts.scheme not in schemes or not parts.hostname:
+            raise ImproperlyConfigured(
+                f"ANJIAN_DIRECT_REPORT_RECEIVERS: {name}={url!r} is not an absolute https URL"
+            )
+        if parts.username or parts.password:
+            raise ImproperlyConfigured(
+                f"ANJIAN_DIRECT_REPORT_RECEIVERS: {name}'s URL carries credentials; "
+                "its secret goes in ANJIAN_DIRECT_REPORT_SECRETS"
+            )
+        if name not in keys:
+            raise ImproperlyConfigured(f"ANJIAN_DIRECT_REPORT_SECRETS: no secret for {name!r}")
+        if len(keys[name]) < _MIN_SECRET:
+            raise ImproperlyConfigured(
+                f"ANJIAN_DIRECT_REPORT_SECRETS: {name}'s secret is shorter than "
+                f"{_MIN_SECRET} characters"
+            )
+        result.append({"name": name, "url": url, "secret": keys[name]})
+    unknown = sorted(set(keys) - set(urls))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"ANJIAN_DIRECT_REPORT_SECRETS: {', '.join(unknown)} is not a receiver "
+            "in ANJIAN_DIRECT_REPORT_RECEIVERS"
+        )
+    return result
+
+
+DIRECT_REPORT_RECEIVERS = direct_report_receivers(
+    env_str("ANJIAN_DIRECT_REPORT_RECEIVERS"),
+    env_str("ANJIAN_DIRECT_REPORT_SECRETS"),
+    allow_http=env_bool("ANJIAN_DIRECT_REPORT_ALLOW_HTTP", False),
+)
+# A CA file for receivers on a private PKI: it replaces the system's trusted roots.
+DIRECT_REPORT_CA_BUNDLE = env_str("ANJIAN_DIRECT_REPORT_CA_BUNDLE")
+if DIRECT_REPORT_CA_BUNDLE and not Path(DIRECT_REPORT_CA_BUNDLE).is_file():
+    raise ImproperlyConfigured(
+        f"ANJIAN_DIRECT_REPORT_CA_BUNDLE={DIRECT_REPORT_CA_BUNDLE!r}: no such file"
+    )
+# Seconds one delivery attempt may take (connect, send, answer) before it counts as failed.
+DIRECT_REPORT_TIMEOUT_SECONDS = env_int("ANJIAN_DIRECT_REPORT_TIMEOUT_SECONDS", 10, minimum=1)
+if DIRECT_REPORT_TIMEOUT_SECONDS > 60:
+    raise ImproperlyConfigured(
+        f"ANJIAN_DIRECT_REPORT_TIMEOUT_SECONDS={DIRECT_REPORT_TIMEOUT_SECONDS} must be 1–60"
+    )
 
 LOG_LEVEL = env_choice("ANJIAN_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 

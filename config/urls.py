@@ -14,6 +14,8 @@ urlpatterns = [
     path("monitoring/", include("anjian.monitoring.urls")),
     path("warnings/", include("anjian.cap.urls")),
     path("inspections/", include("anjian.inspections.urls")),
+    path("accidents/", include("anjian.accidents.urls")),
+    path("analytics/", include("anjian.analytics.urls")),
     path("", include("anjian.core.urls")),
     path("api/v1/", api.urls),
 ]

@@ -61,6 +61,14 @@ PAGES = [
     ("enforcement-figures", "/inspections/figures/"),
     ("checklists", "/inspections/standards/"),
     ("discretion", "/inspections/cases/discretion/"),
+    ("accidents", "/accidents/"),
+    ("accident-report", "/accidents/report/"),
+    ("accident", "/accidents/{accident}/"),
+    ("indicators", "/analytics/indicators/"),
+    ("indicators-2025", "/analytics/indicators/?year=2025"),
+    ("denominators", "/analytics/denominators/"),
+    ("plans-targets", "/analytics/plans/"),
+    ("monthly-reports", "/analytics/reports/"),
 ]
 WIDTHS = {"phone": (390, 844), "desktop": (1366, 900)}
 

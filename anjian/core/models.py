@@ -1,6 +1,10 @@
 """Shared base models and the platform's own bookkeeping tables."""
 
+import uuid
+
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -182,3 +186,62 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("待送达")
+    DELIVERED = "delivered", _("已送达")
+
+
+class OutboxMessage(models.Model):
+    """One message for one upper-level system (直报), kept until it is acknowledged.
+
+    Written by ``core.outbox.enqueue`` inside the transaction of the change it reports, so
+    a message exists exactly when that change committed; delivered by ``deliver_due``
+    (retried with back-off while the receiver does not answer 2xx). ``message_id`` is the
+    same on every attempt: it is the receiver's idempotency key. The row stays after
+    delivery — it is the record of what was reported to whom and when.
+    """
+
+    message_id = models.UUIDField(_("消息编号"), default=uuid.uuid4, unique=True, editable=False)
+    receiver = models.CharField(_("接收系统"), max_length=40)
+    topic = models.CharField(_("主题"), max_length=60)
+    payload = models.JSONField(_("内容"), encoder=DjangoJSONEncoder)
+    # What the message is about, for the record page (no foreign key: any model).
+    subject_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("对象类型"),
+    )
+    subject_id = models.PositiveBigIntegerField(_("对象编号"), null=True, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次发送"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("上次发送"), null=True, blank=True)
+    last_error = models.CharField(_("上次错误"), max_length=300, blank=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("直报消息")
+        verbose_name_plural = _("直报消息")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The sweep: pending messages by when they are due (delivered rows, the bulk
+            # over time, are not in it).
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_due",
+                condition=models.Q(state="pending"),
+            ),
+            # The record page: the messages about one object.
+            models.Index(fields=["subject_type", "subject_id"], name="outbox_by_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} → {self.receiver} ({self.message_id})"

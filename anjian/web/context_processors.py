@@ -34,6 +34,13 @@ def _section(request) -> str:
             if (match.url_name or "").startswith(prefix):
                 return section
         return "inspections"
+    if match.namespace == "analytics":
+        name = match.url_name or ""
+        if name.startswith("indicator"):
+            return "analytics-indicators"
+        if name.startswith(("denominator", "plan")):
+            return "analytics-bases"
+        return "analytics"
     if match.url_name in ("enterprise_map",):
         return "enterprises-map"
     if match.url_name in ("clearing_figures",):

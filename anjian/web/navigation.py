@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anjian.accidents import permissions as accident_perms
 from anjian.accounts import permissions as account_perms
 from anjian.accounts.roles import Role
+from anjian.analytics import permissions as analytics_perms
 from anjian.cap import permissions as cap_perms
 from anjian.enterprises import permissions as enterprise_perms
 from anjian.hazards import permissions as hazard_perms
@@ -137,6 +139,45 @@ MENU: list[MenuItem] = [
         "bi-megaphone",
         "cap",
         for_grid=False,
+    ),
+    # 事故报告与调查: the quick report is filed from the field (a grid worker, the unit
+    # itself), so every role that may report sees it.
+    MenuItem(
+        _("事故报告"),
+        "accidents:accident_list",
+        accident_perms.ACCIDENT_VIEW,
+        "bi-exclamation-octagon",
+        "accidents",
+    ),
+    # 区情月报: the 安委办's monthly report of its district, read by its leaders and departments.
+    MenuItem(
+        _("区情月报"),
+        "analytics:report_list",
+        analytics_perms.REPORT_VIEW,
+        "bi-file-earmark-bar-graph",
+        "analytics",
+        for_grid=False,
+        for_enterprise=False,
+    ),
+    # 指标监测: the plan indicators against their targets, for leaders and officials; the
+    # denominators and plans behind them (基数与目标) for those who keep them.
+    MenuItem(
+        _("指标监测"),
+        "analytics:indicators",
+        analytics_perms.INDICATOR_VIEW,
+        "bi-graph-up",
+        "analytics-indicators",
+        for_grid=False,
+        for_enterprise=False,
+    ),
+    MenuItem(
+        _("基数与目标"),
+        "analytics:denominator_list",
+        analytics_perms.INDICATOR_MANAGE,
+        "bi-bullseye",
+        "analytics-bases",
+        for_grid=False,
+        for_enterprise=False,
     ),
     # 监督检查: plans, draws, tasks, on-site inspections, cases, documents, figures, the
     # two pools and the checklists / discretion table in one dropdown.

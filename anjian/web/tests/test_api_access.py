@@ -5,8 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from anjian.core.access import declared_access
+from anjian.web.tests.access_analytics import (
+    indicator_denominator,
+    indicator_plan,
+    monthly_report,
+)
 from anjian.web.tests.access_setup import (
     Setup,
     build_setup,
@@ -91,6 +97,17 @@ API_READS = {
     "/api/v1/enforcement-documents/",
     "/api/v1/enforcement-documents/{int:enforcement_document_id}",
     "/api/v1/enforcement-documents/{int:enforcement_document_id}/file",
+    "/api/v1/accidents/",
+    "/api/v1/accidents/{int:accident_id}",
+    "/api/v1/analytics/indicators",
+    "/api/v1/analytics/breakdown",
+    "/api/v1/analytics/denominators",
+    "/api/v1/analytics/denominators/{int:denominator_id}",
+    "/api/v1/analytics/plans",
+    "/api/v1/analytics/plans/{int:indicator_plan_id}",
+    "/api/v1/analytics/monthly-reports/",
+    "/api/v1/analytics/monthly-reports/{int:monthly_report_id}",
+    "/api/v1/analytics/monthly-reports/{int:monthly_report_id}/{kind}",
 }
 
 
@@ -223,7 +240,43 @@ def enforcement_document(setup: Setup):
     )
 
 
+def accident(setup: Setup):
+    """A quick report of an accident at the actor's enterprise (scoped like the unit, down
+    to its grid), filed by the administrator through the service, once per setup."""
+    from anjian.accidents import services as accident_services
+    from anjian.accidents.models import Accident
+
+    enterprise = setup.enterprise
+    found = Accident.objects.filter(enterprise=enterprise).first()
+    if found is not None:
+        return found
+    occurred = timezone.now() - timedelta(minutes=30)
+    return accident_services.accident_report(
+        by=world.actor("admin"),
+        enterprise=enterprise.pk,
+        occurred_at=occurred,
+        known_at=occurred,
+        place=enterprise.address,
+        accident_type="04",
+        category="trade_other",
+        summary="接口访问表事故",
+        deaths=1,
+    )
+
+
 def api_url(template_path: str, setup: Setup) -> str:
+    if "{int:denominator_id}" in template_path:
+        denominator_id = str(indicator_denominator(setup).pk)
+        template_path = template_path.replace("{int:denominator_id}", denominator_id)
+    if "{int:indicator_plan_id}" in template_path:
+        plan_id = str(indicator_plan(setup).pk)
+        template_path = template_path.replace("{int:indicator_plan_id}", plan_id)
+    if "{int:monthly_report_id}" in template_path:
+        report_id = str(monthly_report(setup).pk)
+        template_path = template_path.replace("{int:monthly_report_id}", report_id)
+        template_path = template_path.replace("{kind}", "docx")
+    if "{int:accident_id}" in template_path:
+        template_path = template_path.replace("{int:accident_id}", str(accident(setup).pk))
     if "{int:enforcement_document_id}" in template_path:
         template_path = template_path.replace(
             "{int:enforcement_document_id}", str(enforcement_document(setup).pk)

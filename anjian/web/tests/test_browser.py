@@ -417,3 +417,48 @@ def test_an_inspection_recorded_offline_on_a_phone_arrives_when_online(browser, 
         assert marks[first_id]["deadline"] is not None  # the default: a week from today
         assert [item["entry_id"] for item in bundle["evidence"]] == [first_id]
         assert marks[second_id]["result"] == "pass"  # kept: sent again on the new version
+
+
+# --- 指标监测 (analytics): cards on a phone, trend charts, a trend point drills down ------
+# The demo builds the denominators and plans (``analytics.fixtures``); the page of 2025, the
+# last year the 十四五 plans cover, shows targets.
+INDICATORS_2025 = "/analytics/indicators/?region=310110&year=2025"
+# The pixel of point ``index`` of a trend chart, inside its element.
+TREND_POINT = """(element, index) => {
+  const chart = echarts.getInstanceByDom(element);
+  const value = chart.getOption().series[0].data[index];
+  return chart.convertToPixel({ seriesIndex: 0 }, [index, value]);
+}"""
+
+
+def test_the_indicators_are_cards_on_a_phone(browser, server):
+    from playwright.sync_api import expect
+
+    with _session(browser, server, "yp_leader", PHONE) as (page, _problems):
+        page.goto(server.url + INDICATORS_2025)
+        cards = page.locator("[data-indicator]")
+        expect(cards.first).to_be_visible()
+        assert cards.count() == 9
+        boxes = [cards.nth(i).bounding_box() for i in range(2)]
+        assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1  # one card a row
+        assert all(box["width"] <= PHONE["width"] for box in boxes)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+        expect(
+            page.locator("[data-indicator='gdp_death_rate'] [data-target] .badge")
+        ).to_be_visible()
+        expect(page.locator("[data-trend='deaths'] canvas")).to_have_count(1)
+
+
+def test_a_trend_point_opens_that_year_s_accidents(browser, server):
+    from playwright.sync_api import expect
+
+    with _session(browser, server, "yp_yjj", DESKTOP) as (page, _problems):
+        page.goto(server.url + INDICATORS_2025)
+        chart = page.locator("[data-trend='accident_count']")
+        expect(chart.locator("canvas")).to_have_count(1)
+        chart.scroll_into_view_if_needed()
+        box = chart.bounding_box()
+        # Where ECharts drew the last point (2025): its own conversion from data to pixels.
+        x, y = chart.evaluate(TREND_POINT, 4)
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        expect(page).to_have_url(re.compile(r"/accidents/\?.*year=2025"))

@@ -188,11 +188,68 @@ def plant_plan_entry() -> list[str]:
     return [FORMULA]
 
 
+def plant_accident() -> list[str]:
+    from anjian.accidents.choices import AccidentType, Category
+    from anjian.accidents.services import accident_report
+
+    accident_report(
+        by=official(),
+        region=world.YINHANG,
+        unit_name=FORMULA,
+        occurred_at=timezone.now() - timedelta(minutes=30),
+        place=AT,
+        accident_type=AccidentType.OTHER,
+        category=Category.TRADE_OTHER,
+        summary=PLUS,
+    )
+    return [FORMULA, AT, PLUS]
+
+
+def plant_indicator_plan() -> list[str]:
+    """A plan of 杨浦区 covering this year: its name is what a target's basis shows."""
+    from anjian.analytics import services as indicator_services
+
+    this_year = timezone.localdate().year
+    plan = indicator_services.plan_save(
+        official(),
+        region_id=world.YANGPU,
+        name=FORMULA,
+        baseline_year=this_year - 1,
+        target_year=this_year + 4,
+    )
+    indicator_services.target_save(
+        official(), plan_id=plan.pk, indicator="deaths", comparison="at_most", value="10"
+    )
+    return [FORMULA]
+
+
+def plant_denominator() -> list[str]:
+    from anjian.analytics import services as indicator_services
+
+    for year, source in ((2023, FORMULA), (2024, AT)):
+        indicator_services.denominator_save(
+            official(),
+            region_id=world.YANGPU,
+            year=year,
+            gdp="2500",
+            industry_trade_employees=None,
+            motor_vehicles=None,
+            source=source,
+        )
+    return [FORMULA, AT]
+
+
 def nothing() -> list[str]:
     return []  # a template of fixed texts and choices: still checked for formulas
 
 
 EXPORTS = {
+    # The accident list as filtered (RegistryExport: written through core/registry.py).
+    "accidents:accident_export": Export("district_official", plant_accident),
+    # 指标监测 as shown (plan names as the targets' basis) and the denominators' ledger.
+    "analytics:indicators_export": Export("district_official", plant_indicator_plan),
+    "analytics:denominator_export": Export("district_official", plant_denominator),
+    "analytics:denominator_import_template": Export("district_official", nothing),
     "enterprises:enterprise_export": Export("district_official", plant_enterprise),
     "enterprises:enterprise_import_template": Export("district_official", plant_street),
     "enterprises:place_export": Export("district_official", plant_place),
@@ -227,12 +284,16 @@ JOB_OUTPUTS = {
     "enterprise_export",
     "enterprise_import",
     "hazard_export",
+    "monthly_report",  # 区情月报's annex (test_the_monthly_report_annex_…)
     "risk_point_export",
     "risk_register_export",
 }
 # Modules that may write a workbook, all through core/excel.py (reviewed).
 WRITERS = {
     "core/excel.py",
+    "analytics/monthly/xlsx.py",  # 区情月报's annex (write_tables)
+    "analytics/exports.py",  # 指标监测 as shown (write_tables), denominators (write_ledger)
+    "analytics/importer.py",  # the denominators' import template (write_template)
     "core/exports.py",  # the ledgers written by background jobs (hazards, risk points, alarms)
     "core/registry.py",  # every registry export and import template (RegistryExport, …)
     "enterprises/jobs.py",
@@ -372,3 +433,22 @@ def test_the_import_error_report_writes_the_uploaded_formulas_as_text(
     assert job.status == JobStatus.SUCCEEDED and job.output_file
     download = client.get(reverse("core:job_download", args=[job.pk]))
     assert_no_formula_and_planted_text(content_of(download), [FORMULA, AT, PLUS])
+
+
+def test_the_monthly_report_annex_writes_planted_formulas_as_text(
+    db, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from anjian.analytics.report_models import MonthlyReport
+
+    settings.MEDIA_ROOT = tmp_path
+    planted = plant_accident()  # the month's records are listed in the annex
+    client = client_for(official())
+    occurred = timezone.localtime(timezone.now() - timedelta(minutes=30))  # as planted
+    month = occurred.strftime("%Y-%m")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("analytics:report_generate"), {"region": world.YANGPU, "month": month})
+    call_command("worker", batch=True, verbosity=0)
+    report = MonthlyReport.objects.get()
+    assert report.job.status == JobStatus.SUCCEEDED
+    download = client.get(reverse("analytics:report_download", args=[report.pk, "xlsx"]))
+    assert_no_formula_and_planted_text(content_of(download), planted[:1])

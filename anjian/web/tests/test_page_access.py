@@ -9,6 +9,12 @@ from django.urls import reverse
 
 from anjian.core.access import PUBLIC, declared_access
 from anjian.regions.models import Industry
+from anjian.web.tests.access_accidents import accident_records
+from anjian.web.tests.access_analytics import (
+    indicator_denominator,
+    indicator_plan,
+    monthly_report,
+)
 from anjian.web.tests.access_inspections import (
     checklist,
     discretion_rule,
@@ -362,6 +368,65 @@ PAGES: dict[str, Page] = {
     ),
     "monitoring:rates": Page(),
     "monitoring:dead_letters": Page(),
+    # 事故报告与调查: a form of the accident page posted empty is let in and answered with
+    # its errors (422), never performed.
+    "accidents:accident_list": Page(),
+    "accidents:accident_export": Page(),
+    "accidents:accident_report": Page(),
+    "accidents:accident_detail": Page(args=lambda s: [accident_records(s).accident.pk]),
+    **{
+        f"accidents:accident_{name}": Page(
+            method="post", args=lambda s: [accident_records(s).accident.pk], ok=(422,)
+        )
+        for name in (
+            "follow_up",
+            "inform",
+            "flag",
+            "void",
+            "investigate",
+            "investigation_update",
+            "extend",
+            "responsibility_add",
+            "measure_add",
+            "close",
+            "evaluate",
+        )
+    },
+    "accidents:accident_flag_withdraw": Page(
+        method="post",
+        args=lambda s: [accident_records(s).accident.pk, accident_records(s).flag.pk],
+        ok=(422,),
+    ),
+    "accidents:accident_measure_done": Page(
+        method="post",
+        args=lambda s: [accident_records(s).accident.pk, accident_records(s).measure.pk],
+        ok=(422,),
+    ),
+    # 区情月报: the request form posted empty is let in and answered with its errors (422).
+    "analytics:report_list": Page(),
+    "analytics:report_generate": Page(method="post", ok=(422,)),
+    "analytics:report_detail": Page(args=lambda s: [monthly_report(s).pk]),
+    "analytics:report_download": Page(args=lambda s: [monthly_report(s).pk, "docx"]),
+    # 指标监测 and 基数与目标: forms posted empty are let in and answered with their errors
+    # (422); removing a target the plan lacks is refused the same way.
+    "analytics:indicators": Page(),
+    "analytics:indicators_export": Page(),
+    "analytics:denominator_list": Page(),
+    "analytics:denominator_create": Page(),
+    "analytics:denominator_edit": Page(args=lambda s: [indicator_denominator(s).pk]),
+    "analytics:denominator_import": Page(),
+    "analytics:denominator_import_template": Page(),
+    "analytics:denominator_export": Page(),
+    "analytics:plan_list": Page(),
+    "analytics:plan_create": Page(),
+    "analytics:plan_detail": Page(args=lambda s: [indicator_plan(s).pk]),
+    "analytics:plan_edit": Page(args=lambda s: [indicator_plan(s).pk]),
+    "analytics:plan_target_save": Page(
+        method="post", args=lambda s: [indicator_plan(s).pk], ok=(422,)
+    ),
+    "analytics:plan_target_delete": Page(
+        method="post", args=lambda s: [indicator_plan(s).pk, "deaths"], ok=(422,)
+    ),
     "risks:risk_point_list": Page(),
     "risks:risk_point_create": Page(),
     "risks:risk_point_export": Page(),

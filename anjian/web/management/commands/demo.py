@@ -6,6 +6,7 @@ anjian demo --enterprises 200000  # the whole city, for benchmarks
 
 import itertools
 import random
+from datetime import timedelta
 
 from auditlog.context import set_actor
 from django.conf import settings
@@ -15,9 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
+from anjian.accidents.fixtures import build_demo_accidents, flag_demo_concealment
 from anjian.accounts.models import User
 from anjian.accounts.roles import Role
 from anjian.accounts.services import user_create_basic
+from anjian.analytics.fixtures import build_demo_indicators
+from anjian.analytics.monthly.services import report_generate
 from anjian.cap.fixtures import build_demo_warnings
 from anjian.core.models import SiteFlag
 from anjian.enterprises import fixtures as enterprise_fixtures
@@ -108,6 +112,8 @@ class Command(BaseCommand):
             self._devices(admin, city_scale, options)
             self._hazards(admin, count, city_scale, options)
             self._inspections(admin, options)
+            self._accidents(city_scale, options)
+            self._indicators(admin, city_scale, options)
         if not options["append"]:
             self._warnings()
         SiteFlag.objects.update_or_create(
@@ -265,6 +271,44 @@ class Command(BaseCommand):
                 keep_for=inspector,
                 progress=bar.update,
             )
+
+    def _accidents(self, city_scale: bool, options) -> None:
+        """Three years of accidents in the demo district (and fewer next door), filed by each
+        district's 应急局 through the services; not at city scale."""
+        if city_scale:
+            return
+        reporters = {
+            region_fixtures.DEMO_DISTRICT: ("yp_yjj", 1.0),
+            region_fixtures.NEIGHBOUR_DISTRICT: ("hk_yjj", 0.4),
+        }
+        with tqdm(
+            total=len(reporters), desc="生成事故记录", unit="个区", disable=options["no_progress"]
+        ) as bar:
+            for code, (username, scale) in reporters.items():
+                reporter = User.objects.filter(username=username).first()
+                if reporter is None:
+                    continue
+                district = Region.objects.get(code=code)
+                build_demo_accidents(district=district, by=reporter, scale=scale)
+                if scale >= 1:
+                    flag_demo_concealment(district=district, by=reporter)
+                bar.update()
+
+    def _indicators(self, admin, city_scale: bool, options) -> None:
+        """Denominators and the plans' targets (city and demo district), then the demo
+        district's 区情月报 of the last two complete months, generated as its 应急局 would."""
+        district = Region.objects.get(code=region_fixtures.DEMO_DISTRICT)
+        # the city's plan sits on 上海市 (31), the region the pickers offer for the city
+        city = Region.objects.get(code=region_fixtures.DEMO_DISTRICT[:2])
+        build_demo_indicators(by=admin, district=district, city=city)
+        if city_scale:
+            return
+        reporter = User.objects.filter(username="yp_yjj").first() or admin
+        first_of_month = timezone.localdate().replace(day=1)
+        last_month = first_of_month - timedelta(days=1)
+        months = [(last_month - timedelta(days=last_month.day)).replace(day=1), last_month]
+        for month in tqdm(months, desc="生成区情月报", unit="份", disable=options["no_progress"]):
+            report_generate(region=district, month=month.strftime("%Y-%m"), by=reporter)
 
     def _devices(self, admin, city_scale: bool, options) -> None:
         """Monitoring devices with thresholds (~250 for the default demo; not at city scale)."""
