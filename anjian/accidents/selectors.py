@@ -44,10 +44,21 @@ def accident_for_write(user, accident_id: int) -> Accident:
     return found
 
 
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """The local (Asia/Shanghai) calendar year as aware datetimes [start, end)."""
-    zone = timezone.get_current_timezone()
-    return (datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone))
+def period(year: int, through_month: int | None = None) -> tuple[datetime, datetime]:
+    """[start, end) of ``year`` — or of January … ``through_month`` — in the deployment's
+    local time (Asia/Shanghai, not a zone a request may have activated): an accident at
+    23:30 on 31 December counts in that year. The one cut the list and the indicators
+    (``analytics.figures``) share, so a figure's drill-down opens exactly its records."""
+    zone = timezone.get_default_timezone()
+    last = through_month or 12
+    end = datetime(year + 1, 1, 1) if last == 12 else datetime(year, last + 1, 1)
+    return timezone.make_aware(datetime(year, 1, 1), zone), timezone.make_aware(end, zone)
+
+
+def month_period(year: int, month: int) -> tuple[datetime, datetime]:
+    """[start, end) of one month, in the same local time as ``period``."""
+    start = timezone.make_aware(datetime(year, month, 1), timezone.get_default_timezone())
+    return start, period(year, month)[1]
 
 
 def filter_accidents(accidents: QuerySet[Accident], params) -> QuerySet[Accident]:
@@ -63,17 +74,15 @@ def filter_accidents(accidents: QuerySet[Accident], params) -> QuerySet[Accident
         accidents = accidents.filter(region_code__startswith=region)
     year = _int(params.get("year"))
     if year and 1900 < year < 3000:
-        start, end = year_bounds(year)
-        zone = timezone.get_current_timezone()
+        start, end = period(year)
         month = _int(params.get("month"))
         through = _int(params.get("through_month"))
         if params.get("through") == "1" and month:  # the list page's "累计" box
             month, through = None, month
         if month and 1 <= month <= 12:
-            start = datetime(year, month, 1, tzinfo=zone)
-            end = _month_end(year, month)
+            start, end = month_period(year, month)
         elif through and 1 <= through <= 12:
-            end = _month_end(year, through)
+            start, end = period(year, through)
         accidents = accidents.filter(occurred_at__gte=start, occurred_at__lt=end)
     group = params.get("group")
     if group in GROUPS and GROUPS[group] is not None:
@@ -96,11 +105,6 @@ def filter_accidents(accidents: QuerySet[Accident], params) -> QuerySet[Accident
             Q(number__icontains=query) | Q(unit_name__icontains=query) | Q(place__icontains=query)
         )
     return accidents
-
-
-def _month_end(year: int, month: int) -> datetime:
-    zone = timezone.get_current_timezone()
-    return datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
 
 
 def _many(params, name: str) -> list[str]:

@@ -13,12 +13,13 @@ once its casualty window has passed by then.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from anjian.accidents import selectors as accident_selectors
 from anjian.accidents.choices import Category, Grade
 from anjian.accidents.models import COUNTED_STATES, Accident
 from anjian.analytics import indicators
@@ -35,13 +36,9 @@ TREND_YEARS = 5
 
 
 def period(year: int, through_month: int | None = None) -> tuple[datetime, datetime]:
-    """[start, end) of ``year`` — or of January … ``through_month`` — in local time
-    (Asia/Shanghai): an accident at 23:30 on 31 December counts in that year."""
-    last = through_month or 12
-    end_day = date(year + 1, 1, 1) if last == 12 else date(year, last + 1, 1)
-    local = timezone.get_default_timezone()  # not a time zone a request may have activated
-    start = timezone.make_aware(datetime(year, 1, 1), local)
-    return start, timezone.make_aware(datetime.combine(end_day, datetime.min.time()), local)
+    """[start, end) of ``year`` (or January … ``through_month``) in local time: the
+    accidents list's own cut (``accidents.selectors.period``), so drill-downs match."""
+    return accident_selectors.period(year, through_month)
 
 
 def _check_month(through_month: int | None) -> None:
