@@ -11,6 +11,16 @@ from testsupport import world
 
 
 @pytest.fixture(scope="session")
+def demo():
+    """The demo installation built once per test process; browser tests' servers start from
+    copies of it (testsupport/browser.py)."""
+    from testsupport.browser import demo_template
+
+    with demo_template() as template:
+        yield template
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         world.build_world()

@@ -1,11 +1,14 @@
 """The browser tests' machinery: Debian's headless Chromium against a real server.
 
-``serve()`` builds a database of its own (SQLite in a temporary ANJIAN_VAR_DIR, or — when
-DATABASE_URL points at PostgreSQL — a throwaway PostgreSQL database), loads the demo data
-and starts ``anjian run`` (gunicorn and the job worker) on a free port. It does not use
-pytest-django's live server: that flushes the shared test world after each test.
-``anjian/web/tests/conftest.py`` makes it and ``chromium()`` the module-scoped ``server``
-and ``browser`` fixtures.
+``serve()`` gives a module a database of its own (SQLite in a temporary ANJIAN_VAR_DIR, or —
+when DATABASE_URL points at PostgreSQL — a throwaway PostgreSQL database) with the demo
+data, and starts ``anjian run`` (gunicorn and the job worker) on a free port. The demo is
+built once per test process (``demo_template``, the session-scoped ``demo`` fixture of the
+root conftest.py) and each server starts from a copy of it — the file copied on SQLite, a
+``CREATE DATABASE … TEMPLATE`` on PostgreSQL — so a module's writes never reach another.
+It does not use pytest-django's live server: that flushes the shared test world after
+each test. ``anjian/web/tests/conftest.py`` makes it and ``chromium()`` the module-scoped
+``server`` and ``browser`` fixtures.
 
 ``session()`` logs a demo user in; every page it opens is watched for console errors and
 uncaught exceptions (``Problems``). A Content-Security-Policy violation is reported by
@@ -14,13 +17,16 @@ Chromium as a console error, so inline scripts or styles fail these tests too.
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -65,17 +71,34 @@ class Server:
         assert not re.search(r'" 5\d\d ', text), self.log_tail()
 
 
+@dataclass(frozen=True)
+class Template:
+    var_dir: Path
+    database: str | None  # the PostgreSQL database's name; None on SQLite (in var_dir)
+
+
 @contextmanager
-def serve():
-    """A demo installation of its own, served on a free port, for as long as the block runs."""
+def demo_template():
+    """The demo installation every server of this test process starts from."""
+    with tempfile.TemporaryDirectory(prefix="anjian-demo-") as tmp:
+        var_dir = Path(tmp)
+        with processes.installation(var_dir, label="demo") as env:
+            processes.anjian(env, "migrate", "--noinput", "-v0")
+            processes.anjian(env, "demo", "--enterprises", str(ENTERPRISES), "--no-progress")
+            url = env.get("DATABASE_URL")
+            yield Template(var_dir, urlsplit(url).path.lstrip("/") if url else None)
+
+
+@contextmanager
+def serve(template: Template):
+    """A copy of the demo installation, served on a free port, while the block runs."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
     _check_collected_static()
     with tempfile.TemporaryDirectory(prefix="anjian-browser-") as tmp:
         var_dir = Path(tmp)
-        with processes.installation(var_dir, label="browser") as env:
-            processes.anjian(env, "migrate", "--noinput", "-v0")
-            processes.anjian(env, "demo", "--enterprises", str(ENTERPRISES), "--no-progress")
+        shutil.copytree(template.var_dir, var_dir, dirs_exist_ok=True)
+        with processes.installation(var_dir, label="browser", template=template.database) as env:
             port = processes.free_port()
             log = var_dir / "server.log"
             with log.open("wb") as out:

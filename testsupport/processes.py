@@ -44,8 +44,10 @@ def wait_until(check, *, timeout: float, what: str, every: float = 0.1) -> None:
 
 
 @contextmanager
-def fresh_database(env: dict[str, str], *, label: str):
-    """An empty database for ``env`` (the environment is pointed at it)."""
+def fresh_database(env: dict[str, str], *, label: str, template: str | None = None):
+    """An empty database for ``env`` (the environment is pointed at it) — or, on
+    PostgreSQL, a copy of the database ``template`` (on SQLite the caller copies the file:
+    it lives in ANJIAN_VAR_DIR)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         env.pop("DATABASE_URL", None)  # SQLite in ANJIAN_VAR_DIR
@@ -58,7 +60,10 @@ def fresh_database(env: dict[str, str], *, label: str):
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if template:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{name}"')
     env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
     try:
         yield
@@ -68,12 +73,13 @@ def fresh_database(env: dict[str, str], *, label: str):
 
 
 @contextmanager
-def installation(var_dir: Path, *, label: str):
-    """The environment of a throwaway installation in ``var_dir`` with its own database."""
+def installation(var_dir: Path, *, label: str, template: str | None = None):
+    """The environment of a throwaway installation in ``var_dir`` with its own database
+    (on PostgreSQL a copy of ``template`` when given)."""
     env = {**os.environ, "ANJIAN_VAR_DIR": str(var_dir)}
     for name in PRIVATE:
         env.pop(name, None)
-    with fresh_database(env, label=label):
+    with fresh_database(env, label=label, template=template):
         yield env
 
 

@@ -28,8 +28,8 @@ RAISE_FIRE = (
 
 
 @pytest.fixture(scope="module")
-def server():
-    with serve() as running:
+def server(demo):
+    with serve(demo) as running:
         yield running
 
 

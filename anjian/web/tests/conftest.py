@@ -1,5 +1,6 @@
-"""The browser tests' fixtures (testsupport/browser.py): per test module, a demo server of
-its own and a headless Chromium."""
+"""The browser tests' fixtures (testsupport/browser.py): per test module, a server of its
+own on a copy of the demo installation (built once per test process: the root conftest's
+``demo``) and a headless Chromium."""
 
 import pytest
 
@@ -7,8 +8,8 @@ from testsupport.browser import chromium, serve
 
 
 @pytest.fixture(scope="module")
-def server():
-    with serve() as running:
+def server(demo):
+    with serve(demo) as running:
         yield running
 
 
