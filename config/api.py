@@ -20,6 +20,7 @@ from anjian.analytics.api_reports import router as monthly_reports_router
 from anjian.cap.api import router as cap_router
 from anjian.core.api import FormInvalid, schema_error_detail, validation_detail
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope
+from anjian.emergency.api import router as emergency_router
 from anjian.enterprises.api import router as enterprises_router
 from anjian.enterprises.places.api import router as places_router
 from anjian.hazards.api import router as hazards_router
@@ -77,6 +78,7 @@ api.add_router("/onsite-inspections", onsite_router)
 api.add_router("/penalty-cases", inspection_cases_router)
 api.add_router("/enforcement-documents", documents_router)
 api.add_router("/accidents", accidents_router)
+api.add_router("/emergency", emergency_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/analytics/monthly-reports", monthly_reports_router)
 

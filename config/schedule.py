@@ -155,4 +155,31 @@ PERIODIC_JOBS: list[Periodic] = [
         "due date (dedupe keys).",
         limit=timedelta(minutes=10),
     ),
+    Periodic(
+        "anjian.cap.delivery.deliver_warnings",
+        every=timedelta(minutes=1),
+        why="预警送达: retries after back-off (1, 2, 4 … minutes, up to "
+        "CAP_DELIVERY_MAX_ATTEMPTS); the first attempt is queued after each publication. "
+        "Leases (SKIP LOCKED): idempotent, several workers may run it.",
+        limit=timedelta(minutes=5),
+    ),
+    Periodic(
+        "anjian.emergency.tasks.remind_plan_deadlines",
+        every=timedelta(hours=6),
+        why="应急预案: keepers are told 3 working days before the filing deadline (20 working "
+        "days after publication, 88号令 Art. 26) and when it has passed; the filing authority "
+        "when a submission waits past it; keepers 30 days before and after the assessment "
+        "due day (Art. 35). Four times a day so a deadline set today is reminded today. Once "
+        "per deadline and stage (dedupe keys).",
+        limit=timedelta(minutes=15),
+    ),
+    Periodic(
+        "anjian.emergency.tasks.remind_drills",
+        every=timedelta(days=1),
+        why="演练: improvement tasks past their day, and in the last 30 days of each half-year "
+        "the units still owing a drill (88号令 Art. 33, 708号令 Art. 8). The rules count in "
+        "days and half-years, so daily is enough. Once per task, and per unit and period end "
+        "(dedupe keys).",
+        limit=timedelta(minutes=15),
+    ),
 ]

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "anjian.cap",
     "anjian.inspections",
     "anjian.accidents",
+    "anjian.emergency",
     "anjian.analytics",
     "anjian.web",
 ]
@@ -444,6 +445,14 @@ ACCIDENT_INVESTIGATION_DAYS = env_int_map(
     minimum=1,
 )
 
+# 应急预案: working days from publication to filing (备案, 88号令 Art. 26 and 国办发〔2024〕5号:
+# 20), counted on the working-day calendar (core/workdays.py); years between assessments
+# (88号令 Art. 35: every 3 years for the units it names; the default for every plan).
+EMERGENCY_PLAN_FILING_WORKING_DAYS = env_int(
+    "ANJIAN_EMERGENCY_PLAN_FILING_WORKING_DAYS", 20, minimum=1
+)
+EMERGENCY_PLAN_ASSESSMENT_YEARS = env_int("ANJIAN_EMERGENCY_PLAN_ASSESSMENT_YEARS", 3, minimum=1)
+
 # 直报: upper-level systems each accident quick report and follow-up is pushed to (the
 # outbox, anjian/core/outbox.py; docs/outbox.md). Receivers are written
 # "name=https://…,name=https://…", their HMAC secrets "name=secret,…" (at least 16
@@ -535,6 +544,82 @@ if DIRECT_REPORT_TIMEOUT_SECONDS > 60:
     raise ImproperlyConfigured(
         f"ANJIAN_DIRECT_REPORT_TIMEOUT_SECONDS={DIRECT_REPORT_TIMEOUT_SECONDS} must be 1–60"
     )
+
+# E-mail (warnings' e-mail channel, password resets): Django's MAILERS. The console backend
+# (the default) writes mails to the log; set ANJIAN_MAIL_HOST for SMTP.
+MAIL_HOST = env_str("ANJIAN_MAIL_HOST")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": MAIL_HOST,
+                "port": env_int("ANJIAN_MAIL_PORT", 465, minimum=1),
+                "username": env_str("ANJIAN_MAIL_USER"),
+                "password": env_str("ANJIAN_MAIL_PASSWORD"),
+                "use_ssl": env_bool("ANJIAN_MAIL_SSL", True),
+                "timeout": 10,
+            },
+        }
+        if MAIL_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+
+# 预警送达: the channels a published warning goes out through (dotted paths of
+# anjian.cap.channels.Channel classes; cap/channels.py), and their settings. The console
+# channel (the default) only logs — for the demo and development.
+CAP_CHANNELS = env_dotted_paths("ANJIAN_CAP_CHANNELS", ["anjian.cap.channels.Console"])
+CAP_SMS_URL = env_str("ANJIAN_CAP_SMS_URL")
+CAP_SMS_TOKEN = env_str("ANJIAN_CAP_SMS_TOKEN")
+CAP_SMS_RECEIPT_TOKEN = env_str("ANJIAN_CAP_SMS_RECEIPT_TOKEN")
+if CAP_SMS_RECEIPT_TOKEN and len(CAP_SMS_RECEIPT_TOKEN) < _MIN_SECRET:
+    raise ImproperlyConfigured(
+        f"ANJIAN_CAP_SMS_RECEIPT_TOKEN is shorter than {_MIN_SECRET} characters"
+    )
+CAP_EMAIL_FROM = env_str("ANJIAN_CAP_EMAIL_FROM")
+
+
+def cap_webhooks(urls: str, secrets: str, regions: str) -> list[dict]:
+    """Broadcast and display systems as ``[{"name", "url", "secret", "regions"}]``: every
+    webhook needs a secret of at least 16 characters; ``regions`` (codes separated by
+    spaces) limits a system to warnings of those regions (empty: all)."""
+    hooks = _name_value_pairs("ANJIAN_CAP_WEBHOOKS", urls, "https://…")
+    keys = _name_value_pairs("ANJIAN_CAP_WEBHOOK_SECRETS", secrets, "secret")
+    areas = _name_value_pairs("ANJIAN_CAP_WEBHOOK_REGIONS", regions, "310110016 310110017")
+    for name in sorted(set(keys) | set(areas)):
+        if name not in hooks:
+            raise ImproperlyConfigured(
+                f"ANJIAN_CAP_WEBHOOK_SECRETS/REGIONS: {name!r} is not in ANJIAN_CAP_WEBHOOKS"
+            )
+    result = []
+    for name, url in hooks.items():
+        if len(keys.get(name, "")) < _MIN_SECRET:
+            raise ImproperlyConfigured(
+                f"ANJIAN_CAP_WEBHOOK_SECRETS: {name!r} needs a secret of at least "
+                f"{_MIN_SECRET} characters"
+            )
+        result.append(
+            {"name": name, "url": url, "secret": keys[name], "regions": areas.get(name, "").split()}
+        )
+    return result
+
+
+CAP_WEBHOOKS = cap_webhooks(
+    env_str("ANJIAN_CAP_WEBHOOKS"),
+    env_str("ANJIAN_CAP_WEBHOOK_SECRETS"),
+    env_str("ANJIAN_CAP_WEBHOOK_REGIONS"),
+)
+CAP_DELIVERY_TIMEOUT_SECONDS = env_int("ANJIAN_CAP_DELIVERY_TIMEOUT_SECONDS", 10, minimum=1)
+if CAP_DELIVERY_TIMEOUT_SECONDS > 60:
+    raise ImproperlyConfigured(
+        f"ANJIAN_CAP_DELIVERY_TIMEOUT_SECONDS={CAP_DELIVERY_TIMEOUT_SECONDS} must be 1–60"
+    )
+CAP_DELIVERY_MAX_ATTEMPTS = env_int("ANJIAN_CAP_DELIVERY_MAX_ATTEMPTS", 5, minimum=1)
+# 气象灾害预警信息公众覆盖率 ≥ 95 % (seed 004): the reach the figures are judged against.
+CAP_REACH_TARGET = env_int("ANJIAN_CAP_REACH_TARGET", 95, minimum=1)
+if CAP_REACH_TARGET > 100:
+    raise ImproperlyConfigured(f"ANJIAN_CAP_REACH_TARGET={CAP_REACH_TARGET} must be 1–100")
 
 LOG_LEVEL = env_choice("ANJIAN_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 

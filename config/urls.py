@@ -15,6 +15,7 @@ urlpatterns = [
     path("warnings/", include("anjian.cap.urls")),
     path("inspections/", include("anjian.inspections.urls")),
     path("accidents/", include("anjian.accidents.urls")),
+    path("emergency/", include("anjian.emergency.urls")),
     path("analytics/", include("anjian.analytics.urls")),
     path("", include("anjian.core.urls")),
     path("api/v1/", api.urls),

@@ -32,6 +32,7 @@ from stdnum.cn import uscc
 from anjian.accounts.models import User
 from anjian.accounts.roles import Role
 from anjian.accounts.services import user_create_basic
+from anjian.core import workdays
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.services import enterprise_create, enterprise_link_user
 from anjian.regions import services as region_services
@@ -147,6 +148,12 @@ class World:
 
 
 def build_world() -> World:
+    # Deadlines counted from today reach into next year, which chinese-calendar may not
+    # carry yet: the test world enters it as plain Monday–Friday (synthetic), as an
+    # administrator would enter the published schedule (anjian/core/workdays.py).
+    for year in (date.today().year, date.today().year + 1):
+        if year not in workdays.PACKAGE_YEARS:
+            workdays.enter_year(year, source="测试环境：按周一至周五", synthetic=True)
     region_services.regions_load(root="31")
     region_services.regions_load_boundaries(root="31")
     yangpu = Region.objects.get(code=YANGPU)

@@ -18,26 +18,39 @@ The area is ``areas``: GB/T 2260 codes of districts and streets inside the issui
 region (sent as ``<geocode>``, with the districts' outlines as polygons); ``polygon`` and
 ``circle`` remain for typed shapes.
 
+Co-issuing (联合发布): ``co_issuers`` (department ids of the issuing region) on create
+and edit, or ``PUT /{id}/co-issuers`` on a draft; ``POST /{id}/cosign`` is a co-issuing
+department's agreement (会签, once per department); approving waits for all (409).
+
+Reach: ``GET /{id}/deliveries`` (one row per address and channel: state, attempts, last
+error), ``GET /{id}/reach`` (delivered ÷ intended and sent ÷ intended, in all, by
+channel and by street) and ``GET /reach`` across the issued warnings of a period against
+the target (seed 004: ≥ 95 %). ``POST /receipts`` is the SMS gateway's delivery report
+(``X-Anjian-Receipt-Token``, no user).
+
 ``GET /{id}/xml`` is the stored CAP document of an issued message; the same document is
 public (no login) at ``/warnings/<identifier>.xml``, its page at
 ``/warnings/<identifier>.html``, both listed in ``/warnings/feed.atom``.
 """
 
-from datetime import datetime
+import secrets
+from datetime import date, datetime
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from anjian.cap import feed, selectors, services, xml
+from anjian.cap import delivery, feed, selectors, services, xml
 from anjian.cap import permissions as perms
 from anjian.cap.choices import Category, Certainty, MsgType, ResponseType, Severity, State, Urgency
 from anjian.cap.choices import Status as CapStatus
 from anjian.cap.forms import AlertForm
 from anjian.cap.lifecycle import ALERT
-from anjian.cap.models import CapAlert
-from anjian.core.access import api_requires
-from anjian.core.api import ActionOut, FormInvalid, available_actions, errors
+from anjian.cap.models import CapAlert, DeliveryState, RecipientKind
+from anjian.cap.selectors import COUNTED, DeliveryFilters, Reach
+from anjian.core.access import api_public, api_requires
+from anjian.core.api import ActionOut, ErrorOut, FormInvalid, available_actions, errors
 from anjian.core.pagination import paginate
 
 router = Router(tags=["预警信息发布"])
@@ -139,6 +152,11 @@ class AlertIn(Schema):
     circle: str = Field("", description="“纬度,经度 半径公里”")
     contact: str = ""
     note: str = ""
+    co_issuers: list[int] | None = Field(
+        None,
+        description="联合发布部门 id（发布单位区划的部门）；各部门会签后才能审核发布。"
+        "修改时省略则不变",
+    )
 
 
 class AlertEditIn(AlertIn):
@@ -162,7 +180,7 @@ def _alert(request, alert_id: int) -> CapAlert:
 
 
 def _form(request, payload: AlertIn, instance=None) -> AlertForm:
-    data = payload.dict(exclude={"version"})
+    data = payload.dict(exclude={"version", "co_issuers"})
     for name in ("effective", "onset", "expires"):
         data[name] = data[name].isoformat() if data[name] else ""
     if instance is not None and instance.replaces_id:
@@ -211,7 +229,8 @@ def get_alert_xml(request: HttpRequest, alert_id: int):
 @api_requires(perms.WARNING_COMPOSE)
 def create_alert(request: HttpRequest, payload: AlertIn):
     form = _form(request, payload)
-    alert = services.alert_create(by=request.user, data=form.cleaned_data)
+    data = {**form.cleaned_data, services.CO_ISSUERS: payload.co_issuers or []}
+    alert = services.alert_create(by=request.user, data=data)
     return Status(201, _alert(request, alert.pk))
 
 
@@ -224,10 +243,13 @@ def create_alert(request: HttpRequest, payload: AlertIn):
 def edit_alert(request: HttpRequest, alert_id: int, payload: AlertEditIn):
     alert = _alert(request, alert_id)
     form = _form(request, payload, instance=alert)
+    data = dict(form.cleaned_data)
+    if payload.co_issuers is not None:
+        data[services.CO_ISSUERS] = payload.co_issuers
     services.alert_edit(
         by=request.user,
         alert_id=alert_id,
-        data=form.cleaned_data,
+        data=data,
         expected_version=payload.version,
     )
     return _alert(request, alert_id)
@@ -305,3 +327,262 @@ def cancel_alert(request: HttpRequest, alert_id: int, payload: AlertReasonIn):
         by=request.user, alert_id=alert_id, expected_version=payload.version, reason=payload.reason
     )
     return Status(201, _alert(request, message.pk))
+
+
+# --- co-issuing ------------------------------------------------------------------------------
+
+
+class CoIssuerOut(Schema):
+    department_id: int
+    department: str = Field(description="联合发布部门")
+    agreed: bool = Field(description="是否已会签")
+    approved_by: str = Field(description="会签人（未会签为空）")
+    approved_at: datetime | None
+    opinion: str
+
+    @staticmethod
+    def resolve_department(obj) -> str:
+        return obj.department.name
+
+    @staticmethod
+    def resolve_approved_by(obj) -> str:
+        return str(obj.approved_by) if obj.approved_by_id else ""
+
+
+class CoIssuersIn(Schema):
+    departments: list[int] = Field(description="联合发布部门 id；空列表为单独发布")
+    version: int | None = Field(None, description="读取时的 version；省略则不检查")
+
+
+@router.get(
+    "/{int:alert_id}/co-issuers",
+    response={200: list[CoIssuerOut], **errors(404)},
+    summary="联合发布部门及会签情况",
+)
+@api_requires(perms.WARNING_VIEW)
+def list_co_issuers(request: HttpRequest, alert_id: int):
+    return selectors.co_issuers(_alert(request, alert_id))
+
+
+@router.put(
+    "/{int:alert_id}/co-issuers",
+    response={200: list[CoIssuerOut], **errors(403, 404, 409, 422)},
+    summary="确定联合发布部门（草稿）",
+)
+@api_requires(perms.WARNING_COMPOSE)
+def set_co_issuers(request: HttpRequest, alert_id: int, payload: CoIssuersIn):
+    _alert(request, alert_id)
+    alert = services.alert_set_co_issuers(
+        by=request.user,
+        alert_id=alert_id,
+        departments=payload.departments,
+        expected_version=payload.version,
+    )
+    return selectors.co_issuers(alert)
+
+
+@router.post(
+    "/{int:alert_id}/cosign",
+    response={200: CoIssuerOut, **errors(403, 404, 409, 422)},
+    summary="联合发布部门会签（本部门，每部门一次）",
+)
+@api_requires(perms.WARNING_COSIGN)
+def cosign_alert(request: HttpRequest, alert_id: int, payload: AlertApproveIn):
+    _alert(request, alert_id)
+    return services.alert_cosign(
+        by=request.user,
+        alert_id=alert_id,
+        expected_version=payload.version,
+        reason=payload.reason,
+    )
+
+
+# --- deliveries and reach --------------------------------------------------------------------
+
+
+class DeliveryOut(Schema):
+    id: int
+    alert_id: int
+    channel: str = Field(description="sms、email、webhook、console 或 none（无可用渠道）")
+    address: str = Field(alias="shown_address", description="公众订阅的地址部分隐藏")
+    recipient_kind: str = Field(description=_listed(RecipientKind))
+    name: str
+    area: str = Field(alias="area_code", description="所在街镇（或区）代码")
+    state: str = Field(description=_listed(DeliveryState))
+    attempts: int
+    last_error: str
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    failed_at: datetime | None
+
+
+class DeliveryQuery(Schema):
+    state: str = Field("", description=_listed(DeliveryState))
+    channel: str = ""
+    area: str = Field("", description="街镇（或区）代码")
+    kind: str = Field("", description=_listed(RecipientKind))
+    counted: str = Field(
+        "", description="intended 应发、sent 已发送、delivered 已送达：与送达率的统计口径一致"
+    )
+
+
+class ReachOut(Schema):
+    intended: int = Field(description="应发")
+    sent: int = Field(description="已发送（网关已接收）")
+    delivered: int = Field(description="已送达")
+    reach: float | None = Field(description="送达率 %：已送达 ÷ 应发")
+    sent_rate: float | None = Field(description="发送率 %：已发送 ÷ 应发")
+
+
+class ReachRowOut(ReachOut):
+    key: str = Field(description="渠道或街镇代码")
+
+
+class AlertReachOut(Schema):
+    target: float = Field(description="目标送达率 %（气象灾害预警信息公众覆盖率 ≥ 95%）")
+    total: ReachOut
+    by_channel: list[ReachRowOut]
+    by_area: list[ReachRowOut]
+
+
+class WarningReachOut(ReachOut):
+    id: int
+    headline: str
+    state: str
+    published_at: datetime | None
+
+
+class ReachListOut(Schema):
+    target: float
+    since: date | None
+    until: date | None
+    total: ReachOut
+    warnings: list[WarningReachOut] = Field(description="期间内发布的预警（最近 200 条）")
+    by_channel: list[ReachRowOut]
+    by_area: list[ReachRowOut]
+
+
+def _reach(figures: Reach, **more) -> dict:
+    return {
+        "intended": figures.intended,
+        "sent": figures.sent,
+        "delivered": figures.delivered,
+        "reach": figures.reach,
+        "sent_rate": figures.sent_rate,
+        **more,
+    }
+
+
+def _rows(deliveries, field: str) -> list[dict]:
+    return [_reach(r, key=str(k)) for k, r in selectors.reach_by(deliveries, field).items()]
+
+
+def _check_query(query: DeliveryQuery) -> None:
+    for name, allowed in (
+        ("state", DeliveryState.values),
+        ("kind", RecipientKind.values),
+        ("counted", COUNTED),
+    ):
+        value = getattr(query, name)
+        if value and value not in allowed:
+            raise HttpError(422, f"{name} 须为：" + "、".join(allowed))
+
+
+@router.get(
+    "/{int:alert_id}/deliveries",
+    response={200: list[DeliveryOut], **errors(404, 422)},
+    summary="预警送达记录（分页）",
+)
+@api_requires(perms.WARNING_VIEW)
+@paginate(page_size=100)
+def list_deliveries(request: HttpRequest, alert_id: int, query: Query[DeliveryQuery]):
+    alert = _alert(request, alert_id)
+    _check_query(query)
+    filters = DeliveryFilters(alert=alert.pk, **query.dict())
+    return selectors.delivery_list(request.user, filters)
+
+
+@router.get(
+    "/{int:alert_id}/reach",
+    response={200: AlertReachOut, **errors(404)},
+    summary="预警送达率（合计、按渠道、按街镇）",
+)
+@api_requires(perms.WARNING_VIEW)
+def alert_reach(request: HttpRequest, alert_id: int):
+    alert = _alert(request, alert_id)
+    deliveries = selectors.delivery_list(request.user, DeliveryFilters(alert=alert.pk))
+    return {
+        "target": selectors.reach_target(),
+        "total": _reach(selectors.reach(deliveries)),
+        "by_channel": _rows(deliveries, "channel"),
+        "by_area": _rows(deliveries, "area_code"),
+    }
+
+
+@router.get(
+    "/reach", response={200: ReachListOut, **errors(422)}, summary="各预警送达率（按发布日期）"
+)
+@api_requires(perms.WARNING_VIEW)
+def reach_list(request: HttpRequest, since: date | None = None, until: date | None = None):
+    period = DeliveryFilters(since=since, until=until)
+    deliveries = selectors.delivery_list(request.user, period)
+    by_alert = selectors.reach_by(deliveries, "alert_id")
+    alerts = selectors.issued_alerts(request.user, since=since, until=until)[:200]
+    return {
+        "target": selectors.reach_target(),
+        "since": since,
+        "until": until,
+        "total": _reach(selectors.reach(deliveries)),
+        "warnings": [
+            _reach(
+                by_alert.get(alert.pk, Reach()),
+                id=alert.pk,
+                headline=alert.headline,
+                state=alert.state,
+                published_at=alert.published_at,
+            )
+            for alert in alerts
+        ],
+        "by_channel": _rows(deliveries, "channel"),
+        "by_area": _rows(deliveries, "area_code"),
+    }
+
+
+# --- the SMS gateway's delivery reports ------------------------------------------------------
+
+
+class ReceiptIn(Schema):
+    message_id: str = Field("", description="发送时的 message_id（或网关自己的 id）")
+    id: str = Field("", description="网关消息编号（发送应答中的 id）")
+    status: str = Field(description="delivered 已送达 或 failed 未送达")
+    error: str = Field("", description="未送达原因")
+    at: str = Field("", description="送达或失败时间（ISO 8601，带时区）；省略为收到时")
+
+
+class ReceiptsIn(Schema):
+    receipts: list[ReceiptIn] = Field(max_length=1000)
+
+
+class ReceiptsOut(Schema):
+    updated: int = Field(description="据此更新状态的送达记录数")
+    unchanged: int = Field(description="已是最终状态、未改变的")
+    unknown: list[str] = Field(description="无法识别的消息编号或状态")
+
+
+@router.post(
+    "/receipts",
+    auth=None,
+    response={200: ReceiptsOut, 401: ErrorOut, **errors(422)},
+    summary="短信网关送达回执（网关令牌）",
+    description="请求头 `X-Anjian-Receipt-Token: <ANJIAN_CAP_SMS_RECEIPT_TOKEN>`。"
+    '请求体：`{"receipts": [{"message_id": "…", "status": "delivered"}, '
+    '{"message_id": "…", "status": "failed", "error": "空号"}]}`。重复的回执不会重复计数。',
+)
+@api_public  # the gateway authenticates with its own token, not a user's
+def receipts(request: HttpRequest, payload: ReceiptsIn):
+    expected = settings.CAP_SMS_RECEIPT_TOKEN
+    given = request.headers.get("X-Anjian-Receipt-Token") or ""
+    if not expected or not secrets.compare_digest(expected.encode(), given.encode()):
+        return Status(401, {"detail": "回执令牌错误"})
+    return delivery.receipts_record([item.dict() for item in payload.receipts])

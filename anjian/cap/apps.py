@@ -10,7 +10,12 @@ class CapConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from anjian.cap import channels
         from anjian.cap.models import AUDITED_FIELDS, CapAlert
+
+        # A channel that cannot be loaded (a wrong path, a missing gateway URL) stops the
+        # start, not the first warning.
+        channels.configured()
 
         # Drafting and edits are recorded field by field, the fields a composer writes only
         # (not reverse relations or the workflow's columns, which read as internal names);

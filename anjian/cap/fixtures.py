@@ -2,22 +2,48 @@
 
 - published: 危险化学品企业高温安全生产预警 for the whole district (its outline is the
   polygon, its code the geocode);
-- pending:   有限空间作业安全风险提示 for two of its streets, waiting for the approver;
-- cancelled: 大风天气建筑施工安全预警, cancelled after the wind dropped (its Cancel
-  message stays in the public feed until the warning would have expired) — drawn as a
-  typed polygon, the advanced option older warnings use.
+- pending:   有限空间作业安全风险提示 for two of its streets, waiting for the approver —
+  and for the district's 建管委, named as co-issuer (联合发布), which has not agreed yet;
+- cancelled: 大风天气建筑施工安全预警, issued jointly with the 建管委 (which agreed),
+  cancelled after the wind dropped (its Cancel message stays in the public feed until
+  the warning would have expired) — drawn as a typed polygon, the advanced option older
+  warnings use.
+
+Each published message reaches its area's recipients (duty persons, street users, the
+demo contact lists, enterprises, demo subscribers) through the console channel whatever
+the deployment configures: texts are "sent" and then mostly delivered by receipts
+(``delivery.receipts_record``), some fail, some wait for their receipt; e-mail is
+delivered; a landline fails at once — so the reach figures are not 100 %.
 
 The caller sets the audit actor (``set_actor``), as the demo command does.
 """
 
+import logging
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.utils import timezone
 
-from anjian.cap import services
+from anjian.accounts.models import User
+from anjian.accounts.roles import Role
+from anjian.cap import channels, delivery, recipients, services
 from anjian.cap.choices import Category, Certainty, ResponseType, Severity, Urgency
-from anjian.cap.models import CapAlert
+from anjian.cap.models import CapAlert, CapDelivery, DeliveryState
 from anjian.regions.choices import RegionLevel
+from anjian.regions.models import Department
+
+CONSOLE = ["anjian.cap.channels.Console"]
+# Street contacts of the demo: (name, title, phone, email) — one landline (texts fail),
+# one e-mail only.
+CONTACTS = (
+    ("王秀英", "楼组长", "13912340001", ""),
+    ("李建华", "物业经理", "13912340002", ""),
+    ("社区卫生服务中心", "值班室", "021-65430001", ""),
+    ("张明", "学校安全干部", "", "zhangming@school.example.cn"),
+)
+# Public subscribers per district (numbers made from the district's code): three phones,
+# one e-mail.
+SUBSCRIBERS = ("138{code}0001", "138{code}0002", "138{code}0003", "reader.{code}@example.cn")
 
 
 def _polygon_around(region, half_lat: float = 0.02, half_lon: float = 0.025) -> str:
@@ -53,9 +79,85 @@ def _publish(alert: CapAlert, *, by_composer, by_approver) -> CapAlert:
     return services.alert_approve(by=by_approver, alert_id=alert.pk, expected_version=alert.version)
 
 
+def _co_issuer(region, by_composer) -> tuple[Department | None, User | None]:
+    """The district's 建管委 and one of its users who may agree for it (if there is one)."""
+    department = Department.objects.filter(
+        region=region, is_active=True, name__endswith="建设和管理委员会"
+    ).first()
+    if department is None:
+        return None, None
+    users = User.objects.filter(department=department, is_active=True, role=Role.DEPARTMENT)
+    return department, next((u for u in users.order_by("pk") if u.pk != by_composer.pk), None)
+
+
+def _recipient_lists(region, *, by) -> None:
+    """Contact lists for the district's first streets, and confirmed public subscribers."""
+    streets = list(region.children.filter(level=RegionLevel.STREET).order_by("code")[:2])
+    for street in streets:
+        for name, title, phone, email in CONTACTS:
+            recipients.contact_add(
+                by=by,
+                data={
+                    "region": street,
+                    "name": name,
+                    "title": title,
+                    "phone": phone,
+                    "email": email,
+                },
+            )
+    for index, pattern in enumerate(SUBSCRIBERS):
+        address = pattern.format(code=region.code[-4:])
+        field = "email" if "@" in address else "phone"
+        picked = [streets[index % len(streets)]] if streets and index % 2 else [region]
+        subscription = recipients.subscription_request(**{field: address}, regions=picked)
+        recipients.subscription_confirm(token=subscription.token)
+
+
+@contextmanager
+def _quiet():
+    """The console channel logs every message; building the demo it would log thousands."""
+    log = logging.getLogger(channels.logger.name)
+    level = log.level
+    log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def _send(alerts: list[CapAlert]) -> None:
+    """Send the messages' deliveries (console), then the gateway's receipts: of every
+    twenty texts one fails and one is still waiting for its receipt."""
+    with _quiet():
+        delivery.deliver_due(limit=1_000_000)
+    sent = CapDelivery.objects.filter(alert__in=alerts, state=DeliveryState.SENT).order_by("pk")
+    reports = []
+    for index, row in enumerate(sent.values_list("key", flat=True)):
+        if index % 20 == 1:
+            continue
+        failed = index % 20 == 0
+        reports.append(
+            {
+                "message_id": str(row),
+                "status": "failed" if failed else "delivered",
+                "error": "用户已关机（演示）" if failed else "",
+            }
+        )
+    delivery.receipts_record(reports)
+
+
 def build_demo_warnings(*, by_composer, by_approver, region) -> dict[str, CapAlert]:
     """Three warnings of ``region``: drafted by ``by_composer`` (WARNING_COMPOSE), approved
-    or cancelled by ``by_approver`` (WARNING_APPROVE, another person)."""
+    or cancelled by ``by_approver`` (WARNING_APPROVE, another person); the recipient lists
+    and deliveries they reach through the console channel."""
+    with channels.only(CONSOLE):
+        _recipient_lists(region, by=by_composer)
+        return _build(by_composer=by_composer, by_approver=by_approver, region=region)
+
+
+def _build(*, by_composer, by_approver, region) -> dict[str, CapAlert]:
+    department, co_signer = _co_issuer(region, by_composer)
+    co_issuers = [department] if department is not None and co_signer is not None else []
     heat = _draft(
         by_composer,
         region,
@@ -90,6 +192,7 @@ def build_demo_warnings(*, by_composer, by_approver, region) -> dict[str, CapAle
         instruction="严格执行“先通风、再检测、后作业”，未经审批不得进入有限空间作业。",
         area_desc="",  # made from the streets' names
         areas=list(region.children.filter(level=RegionLevel.STREET).order_by("code")[:2]),
+        co_issuers=co_issuers,
     )
     pending = services.alert_submit(
         by=by_composer, alert_id=confined.pk, expected_version=confined.version
@@ -109,13 +212,24 @@ def build_demo_warnings(*, by_composer, by_approver, region) -> dict[str, CapAle
         area_desc=f"{region.name}各建筑工地",
         polygon=_polygon_around(region, half_lat=0.03, half_lon=0.035),
         expires=timezone.now() + timedelta(hours=12),
+        co_issuers=co_issuers,
     )
-    wind = _publish(wind, by_composer=by_composer, by_approver=by_approver)
+    wind = services.alert_submit(by=by_composer, alert_id=wind.pk, expected_version=wind.version)
+    if co_issuers:
+        services.alert_cosign(
+            by=co_signer,
+            alert_id=wind.pk,
+            expected_version=wind.version,
+            reason="同意联合发布，已通知各在建工地",
+        )
+    wind = services.alert_approve(by=by_approver, alert_id=wind.pk, expected_version=wind.version)
+    _send([published, wind])
     cancel = services.alert_cancel(
         by=by_approver,
         alert_id=wind.pk,
         expected_version=wind.version,
         reason="大风已减弱，气象部门已解除大风预警",
     )
+    _send([cancel])
     wind.refresh_from_db()
     return {"published": published, "pending": pending, "cancelled": wind, "cancel": cancel}

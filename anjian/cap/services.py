@@ -15,24 +15,34 @@ The area is picked as regions (``data["areas"]``: districts and streets inside t
 issuing region); typed polygons and circles remain an advanced option. The timeline's
 create and edit lines carry the picked regions' names.
 
-Side effects: ``notices`` — submitted → the approvers; published → the composer;
-returned → the composer with the opinion (签发意见). Written in the same transaction.
+Co-issuing (联合发布): a draft names departments of its issuing region
+(``data["co_issuers"]`` or ``alert_set_co_issuers``); once submitted, a user of each
+department agrees (``alert_cosign``, 会签, once per department); approval waits for all
+(the lifecycle's condition); a return clears the agreements.
+
+Side effects: ``notices`` — submitted → the approvers, and the co-issuing departments'
+users; every department agreed → the approvers; published → the composer; returned →
+the composer with the opinion (签发意见). Written in the same transaction. Publishing
+writes the message's deliveries (``delivery.queue_for``: the recipients of its area by
+every configured channel), sent after the commit.
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.cap import notices, selectors, xml
+from anjian.cap import delivery, notices, recipients, selectors, xml
 from anjian.cap import permissions as perms
 from anjian.cap.choices import MsgType, State
-from anjian.cap.lifecycle import ALERT
-from anjian.cap.models import EDITABLE_FIELDS, CapAlert
+from anjian.cap.lifecycle import ALERT, may_cosign
+from anjian.cap.models import EDITABLE_FIELDS, CapAlert, CapCoIssuer
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
+from anjian.core.notifications import notify
 from anjian.core.scoping import ensure_in_scope
 from anjian.core.workflow import Step
 from anjian.regions.choices import RegionLevel
-from anjian.regions.models import Region
+from anjian.regions.models import Department, Region
 
 # What a composer writes is ``models.EDITABLE_FIELDS`` (the change log keeps the same).
 # What an Update or Cancel message takes over from the message it replaces (and its areas).
@@ -41,6 +51,9 @@ CARRIED_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "note")
 AREAS = "areas"
 AREA_LEVELS = (RegionLevel.DISTRICT, RegionLevel.STREET)
 AREA_DESC_LENGTH = 200
+# The key of ``data`` with the co-issuing departments (Department objects or ids).
+CO_ISSUERS = "co_issuers"
+MAX_CO_ISSUERS = 10
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -173,7 +186,7 @@ def _publish(step: Step, *, by, now, replaced: CapAlert | None, reason: str = ""
     alert.references = replaced.cap_reference if replaced is not None else ""
     document = xml.build(alert)
     xml.check(document)
-    return ALERT.commit(
+    published = ALERT.commit(
         step,
         by=by,
         reason=reason,
@@ -187,6 +200,8 @@ def _publish(step: Step, *, by, now, replaced: CapAlert | None, reason: str = ""
             "published_at": now,
         },
     )
+    delivery.queue_for(published)
+    return published
 
 
 def _require_reason(reason: str, message: str = "") -> str:
@@ -209,6 +224,11 @@ def _copy(original: CapAlert, *, by, msg_type: str, note: str = "") -> CapAlert:
     successor.save()
     regions = selectors.area_regions(original)
     successor.areas.set(regions)
+    if msg_type == MsgType.UPDATE:  # a Cancel is published at once, by the authority alone
+        CapCoIssuer.objects.bulk_create(
+            CapCoIssuer(alert=successor, department_id=co.department_id)
+            for co in original.co_issuers.all()
+        )
     _record(
         successor,
         action="create",
@@ -222,6 +242,132 @@ def _copy(original: CapAlert, *, by, msg_type: str, note: str = "") -> CapAlert:
 
 def _area_data(regions: list[Region]) -> dict:
     return {AREAS: selectors.area_names(regions)} if regions else {}
+
+
+# --- co-issuing (联合发布) ----------------------------------------------------------------
+
+
+def _resolve_co_issuers(alert: CapAlert, picked) -> list[Department]:
+    """The named departments (objects or ids): active departments of the issuing region."""
+    try:
+        ids = sorted({int(getattr(item, "pk", item)) for item in picked or ()})
+    except (TypeError, ValueError):
+        raise ValidationError({CO_ISSUERS: _("联合发布部门须以部门编号指定")}) from None
+    if len(ids) > MAX_CO_ISSUERS:
+        raise ValidationError({CO_ISSUERS: _("联合发布部门最多 %(n)d 个") % {"n": MAX_CO_ISSUERS}})
+    found = list(Department.objects.filter(pk__in=ids, region_id=alert.region_id, is_active=True))
+    if len(found) != len(ids):
+        raise ValidationError(
+            {
+                CO_ISSUERS: _("联合发布部门须是发布单位区划（%(r)s）的在用部门")
+                % {"r": alert.region.name}
+            }
+        )
+    return sorted(found, key=lambda d: (d.sort_order, d.pk))
+
+
+def _set_co_issuers(alert: CapAlert, departments: list[Department], *, by) -> bool:
+    """Name exactly ``departments`` (a draft's: none has agreed yet); True if changed."""
+    before = set(alert.co_issuers.values_list("department_id", flat=True))
+    after = {d.pk for d in departments}
+    if before == after:
+        return False
+    alert.co_issuers.exclude(department_id__in=after).delete()
+    CapCoIssuer.objects.bulk_create(
+        CapCoIssuer(alert=alert, department=d) for d in departments if d.pk not in before
+    )
+    _record(
+        alert,
+        action="co_issuers",
+        by=by,
+        data={CO_ISSUERS: [d.name for d in departments]},
+    )
+    return True
+
+
+def _ask_co_issuers(alert: CapAlert, *, by) -> int:
+    """Each department that has not agreed: its users who may agree are asked to."""
+    told = 0
+    for co in alert.co_issuers.filter(approved_at__isnull=True).select_related("department"):
+        told += notify(
+            users=[u for u in recipients.cosigners(alert, co.department_id) if u.pk != by.pk],
+            title=_("联合发布待会签：%(t)s") % {"t": alert.headline},
+            body=_("%(who)s 提交了以%(d)s为联合发布部门的预警，请核对后会签。")
+            % {"who": by, "d": co.department.name},
+            url=reverse("cap:alert_co_issue", args=[alert.pk]),
+            kind="cap_alert_cosign",
+            dedupe_key=f"cap-{alert.pk}-cosign-{co.department_id}-v{alert.version}",
+        )
+    return told
+
+
+@transaction.atomic
+def alert_set_co_issuers(
+    *, by, alert_id: int, departments, expected_version: int | None
+) -> CapAlert:
+    """Name the departments that issue a draft together with its authority (联合发布)."""
+    if not by.can(perms.WARNING_COMPOSE):
+        raise NotPermitted()
+    alert = _alert_for_write(by, alert_id)
+    if alert.state != State.DRAFT:
+        raise ALERT.conflict(alert, str(_("修改联合发布部门")))
+    if expected_version is not None and alert.version != expected_version:
+        raise Conflict()
+    if _set_co_issuers(alert, _resolve_co_issuers(alert, departments), by=by):
+        CapAlert.objects.filter(pk=alert.pk).update(
+            version=alert.version + 1, updated_by=by, updated_at=timezone.now()
+        )
+        alert.refresh_from_db()
+    return alert
+
+
+@transaction.atomic
+def alert_cosign(
+    *, by, alert_id: int, expected_version: int | None, reason: str = ""
+) -> CapCoIssuer:
+    """会签: the acting user's department agrees to the pending warning it co-issues —
+    once (a second agreement by the same person answers with the first; by anyone else
+    of the department it is refused). The last department's agreement tells the
+    approvers it can be signed off. ``expected_version``: the content the user read."""
+    if not by.can(perms.WARNING_COSIGN):
+        raise NotPermitted()
+    alert = _alert_for_write(by, alert_id)
+    named = (
+        CapCoIssuer.objects.select_for_update(of=("self",))
+        .select_related("department", "approved_by")
+        .filter(alert=alert, department_id=by.department_id)
+        .first()
+    )
+    if named is not None and named.approved_by_id == by.pk:
+        return named  # a double submit
+    refusal = may_cosign(by, alert)
+    if refusal:
+        raise NotPermitted(refusal)
+    if alert.state != State.PENDING:
+        raise ALERT.conflict(alert, str(_("会签")))
+    if expected_version is not None and alert.version != expected_version:
+        raise Conflict()
+    now = timezone.now()
+    named.approved_by, named.approved_at = by, now
+    named.opinion = (reason or "").strip()[:500]
+    named.save(update_fields=["approved_by", "approved_at", "opinion"])
+    _record(
+        alert,
+        action="cosign",
+        by=by,
+        reason=named.opinion,
+        data={"department": named.department.name},
+    )
+    if not alert.co_issuers.filter(approved_at__isnull=True).exists():
+        notify(
+            users=[u for u in notices.approvers(alert) if u.pk != by.pk],
+            title=_("联合发布部门已全部会签：%(t)s") % {"t": alert.headline},
+            body=_("%(d)s 等联合发布部门均已会签，可以审核发布。") % {"d": named.department.name},
+            url=alert.get_absolute_url(),
+            kind="cap_alert_cosigned",
+            dedupe_key=f"cap-{alert.pk}-cosigned-v{alert.version}",
+        )
+    return named
 
 
 # --- drafts --------------------------------------------------------------------------------
@@ -240,10 +386,12 @@ def alert_create(*, by, data: dict) -> CapAlert:
     alert.full_clean()
     _check_region(by, alert)
     _check_area(alert, regions)
+    co_issuers = _resolve_co_issuers(alert, data.get(CO_ISSUERS))
     alert.save()
     alert.areas.set(regions)
     ensure_in_scope(by, alert, field="region")
     _record(alert, action="create", by=by, to_state=State.DRAFT, data=_area_data(regions))
+    _set_co_issuers(alert, co_issuers, by=by)
     return alert
 
 
@@ -272,6 +420,7 @@ def alert_edit(*, by, alert_id: int, data: dict, expected_version: int) -> CapAl
     alert.full_clean()
     _check_region(by, alert)
     _check_area(alert, regions)
+    co_issuers = _resolve_co_issuers(alert, data[CO_ISSUERS]) if CO_ISSUERS in data else None
     alert.updated_by = by
     alert.updated_at = timezone.now()
     alert.version += 1
@@ -287,6 +436,8 @@ def alert_edit(*, by, alert_id: int, data: dict, expected_version: int) -> CapAl
         to_state=State.DRAFT,
         data=_area_data(regions) if changed else None,
     )
+    if co_issuers is not None:
+        _set_co_issuers(alert, co_issuers, by=by)
     return alert
 
 
@@ -305,6 +456,7 @@ def alert_submit(*, by, alert_id: int, expected_version: int | None) -> CapAlert
     _check_area(step.obj, selectors.area_regions(step.obj))
     alert = ALERT.commit(step, by=by, values={"submitted_by": by, "submitted_at": now})
     notices.submitted(alert, by=by)
+    _ask_co_issuers(alert, by=by)
     return alert
 
 
@@ -319,6 +471,14 @@ def alert_return(*, by, alert_id: int, expected_version: int | None, reason: str
     alert = ALERT.commit(
         step, by=by, reason=reason, values={"submitted_by": None, "submitted_at": None}
     )
+    agreed = list(
+        alert.co_issuers.filter(approved_at__isnull=False)
+        .select_related("department")
+        .values_list("department__name", flat=True)
+    )
+    if agreed:  # the content may change: the departments agree again to what is resubmitted
+        alert.co_issuers.update(approved_by=None, approved_at=None, opinion="")
+        _record(alert, action="cosign_reset", by=by, data={CO_ISSUERS: agreed})
     notices.returned(alert, by=by, opinion=reason)
     return alert
 

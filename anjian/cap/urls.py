@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anjian.cap import views
+from anjian.cap import views, views_delivery
 
 app_name = "cap"
 
@@ -20,4 +20,29 @@ urlpatterns = [
     path("<int:pk>/discard/", views.alert_discard, name="alert_discard"),
     path("<int:pk>/update/", views.alert_update, name="alert_update"),
     path("<int:pk>/cancel/", views.alert_cancel, name="alert_cancel"),
+    # Reach: deliveries and figures, co-issuing, contact lists (views_delivery).
+    path("<int:pk>/deliveries/", views_delivery.alert_deliveries, name="alert_deliveries"),
+    path("<int:pk>/co-issue/", views_delivery.alert_co_issue, name="alert_co_issue"),
+    path("<int:pk>/co-issuers/", views_delivery.alert_co_issuers, name="alert_co_issuers"),
+    path("<int:pk>/cosign/", views_delivery.alert_cosign, name="alert_cosign"),
+    path("reach/", views_delivery.reach, name="reach"),
+    path("deliveries/", views_delivery.delivery_list, name="delivery_list"),
+    path("contacts/", views_delivery.contact_list, name="contact_list"),
+    path(
+        "contacts/<int:pk>/deactivate/",
+        views_delivery.contact_deactivate,
+        name="contact_deactivate",
+    ),
+    # Public: subscribing to the warnings of some regions (no login).
+    path("subscribe/", views_delivery.subscribe, name="subscribe"),
+    path(
+        "subscribe/<str:token>/confirm/",
+        views_delivery.subscription_confirm,
+        name="subscription_confirm",
+    ),
+    path(
+        "subscribe/<str:token>/cancel/",
+        views_delivery.subscription_cancel,
+        name="subscription_cancel",
+    ),
 ]

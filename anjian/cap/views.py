@@ -53,7 +53,11 @@ def alert_list(request):
 @require_http_methods(["GET", "POST"])
 @requires(perms.WARNING_COMPOSE)
 def alert_create(request):
-    form = forms.AlertForm(request.POST or None, user=request.user)
+    form = forms.AlertForm(
+        request.POST or None,
+        user=request.user,
+        initial=selectors.alert_prefill(request.user, request.GET),
+    )
     outcome = submit(request, form, lambda data: services.alert_create(by=request.user, data=data))
     if outcome.done:
         messages.success(request, _("预警草稿已保存，核对无误后请提交审核"))

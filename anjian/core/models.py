@@ -245,3 +245,45 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} → {self.receiver} ({self.message_id})"
+
+
+class WorkCalendarYear(models.Model):
+    """A year whose holidays and make-up working days (调休) an administrator entered here,
+    because the ``chinese-calendar`` package does not carry it yet (it publishes each
+    year once the State Council has announced it). Its days are Monday to Friday except
+    the ``WorkCalendarDay`` rows of the year."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(
+        _("依据"), max_length=200, help_text=_("如“国务院办公厅关于2027年部分节假日安排的通知”")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+    synthetic = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("工作日历年份")
+        verbose_name_plural = _("工作日历年份")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class WorkCalendarDay(models.Model):
+    """One day that is not what the weekday says: a holiday on a weekday or a make-up
+    working day on a weekend. Overrides the package too, for a local correction."""
+
+    day = models.DateField(_("日期"), unique=True)
+    working = models.BooleanField(_("上班"), help_text=_("勾选为调休上班日，不勾选为放假"))
+    name = models.CharField(_("名称"), max_length=40, help_text=_("如“春节”“调休上班”"))
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"

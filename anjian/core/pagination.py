@@ -14,6 +14,7 @@ import typing
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -113,7 +114,10 @@ def page_with_total(
     order. Both numbers come from one snapshot. A page past the end has no row to carry
     the total: then it is counted apart (the only second statement).
     """
-    ids = _compiled(queryset.values("pk")[offset : offset + size])
+    try:
+        ids = _compiled(queryset.values("pk")[offset : offset + size])
+    except EmptyResultSet:  # a filter that can match nothing (an empty scope): no SQL at all
+        return [], 0
     counted = _compiled(queryset.order_by().values("pk"))
     page = type(queryset)(model=queryset.model, using=queryset.db)
     page.query.select_related = queryset.query.select_related

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anjian.core import views
+from anjian.core import views, views_calendar
 
 app_name = "core"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notification_read, name="notification_read_all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("calendar/", views_calendar.work_calendar, name="work_calendar"),
 ]

@@ -25,6 +25,18 @@ INSPECTION_SECTIONS = (
 )
 
 
+EMERGENCY_SECTIONS = (
+    (("incident", "assignment"), "emergency-incidents"),
+    (("plan",), "emergency-plans"),
+    (("drill",), "emergency-drills"),
+    (("resource_map",), "emergency-map"),
+    (
+        ("team", "warehouse", "supply", "equipment", "shelter", "expert", "resource_"),
+        "emergency-resources",
+    ),
+)
+
+
 def _section(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
@@ -41,6 +53,18 @@ def _section(request) -> str:
         if name.startswith(("denominator", "plan")):
             return "analytics-bases"
         return "analytics"
+    if match.namespace == "emergency":
+        name = match.url_name or ""
+        for prefixes, section in EMERGENCY_SECTIONS:
+            if name.startswith(prefixes):
+                return section
+        return "emergency"
+    if match.namespace == "cap" and (match.url_name or "").startswith(("reach", "delivery")):
+        return "cap-reach"
+    if match.namespace == "cap" and (match.url_name or "").startswith("contact"):
+        return "cap-contacts"
+    if match.url_name == "work_calendar":
+        return "core-calendar"
     if match.url_name in ("enterprise_map",):
         return "enterprises-map"
     if match.url_name in ("clearing_figures",):

@@ -2,9 +2,11 @@
 users whose role grants its action, and a URL listed twice (one entry per action that
 opens it) shows once: the first entry the user's role grants.
 
-Reference data and administration (``MANAGE``) sit in one dropdown so the bar fits one
-line on a laptop; a grid worker (a street user whose region is a grid) sees the daily
-work only — no management, no reference libraries."""
+The modules sit in dropdowns by area (单位, 隐患排查, 监测预警, 监督检查, 事故与指标, 应急管理;
+reference data and administration, ``MANAGE``, last) so the bar fits one line of a 1366 px
+laptop in a CJK font; a group the user has one entry of shows as that entry. A grid worker
+(a street user whose region is a grid) sees the daily work only — no management, no
+reference libraries."""
 
 from dataclasses import dataclass
 
@@ -16,6 +18,8 @@ from anjian.accounts import permissions as account_perms
 from anjian.accounts.roles import Role
 from anjian.analytics import permissions as analytics_perms
 from anjian.cap import permissions as cap_perms
+from anjian.core import permissions as core_perms
+from anjian.emergency import permissions as emergency_perms
 from anjian.enterprises import permissions as enterprise_perms
 from anjian.hazards import permissions as hazard_perms
 from anjian.inspections import permissions as inspection_perms
@@ -40,7 +44,12 @@ class MenuItem:
 
 
 MANAGE = "manage"
+UNITS = "units"
+HAZARDS = "hazards"
+MONITOR = "monitor"
 INSPECT = "inspect"
+ACCIDENTS = "accidents"
+EMERGENCY = "emergency"
 
 
 MENU: list[MenuItem] = [
@@ -51,6 +60,7 @@ MENU: list[MenuItem] = [
         enterprise_perms.ENTERPRISE_VIEW,
         "bi-buildings",
         "enterprises",
+        group=UNITS,
     ),
     MenuItem(
         _("单位地图"),
@@ -58,6 +68,7 @@ MENU: list[MenuItem] = [
         enterprise_perms.ENTERPRISE_VIEW,
         "bi-geo-alt",
         "enterprises-map",
+        group=UNITS,
         for_enterprise=False,  # a map of one unit
     ),
     MenuItem(
@@ -66,6 +77,7 @@ MENU: list[MenuItem] = [
         hazard_perms.HAZARD_VIEW,
         "bi-exclamation-triangle",
         "hazards",
+        group=HAZARDS,
     ),
     MenuItem(
         _("动态清零"),
@@ -73,6 +85,7 @@ MENU: list[MenuItem] = [
         hazard_perms.HAZARD_VIEW,
         "bi-bar-chart-line",
         "hazards-figures",
+        group=HAZARDS,
         for_grid=False,
     ),
     MenuItem(
@@ -81,6 +94,7 @@ MENU: list[MenuItem] = [
         hazard_perms.HAZARD_VIEW,
         "bi-pin-map",
         "hazards-map",
+        group=HAZARDS,
         for_enterprise=False,  # a map of one unit
     ),
     # 企业自查: enterprises keep their plans and run checks; government users in scope read
@@ -91,6 +105,7 @@ MENU: list[MenuItem] = [
         hazard_perms.SELFCHECK_MANAGE,
         "bi-ui-checks",
         "selfcheck",
+        group=HAZARDS,
     ),
     MenuItem(
         _("企业自查"),
@@ -98,6 +113,7 @@ MENU: list[MenuItem] = [
         hazard_perms.HAZARD_VIEW,
         "bi-ui-checks",
         "selfcheck",
+        group=HAZARDS,
         for_grid=False,
     ),
     MenuItem(
@@ -126,11 +142,12 @@ MENU: list[MenuItem] = [
         "risks",
     ),
     MenuItem(
-        _("监测预警"),
+        _("在线监测"),
         "monitoring:console",
         monitoring_perms.MONITOR_VIEW,
         "bi-broadcast",
         "monitoring",
+        group=MONITOR,
     ),
     MenuItem(
         _("预警发布"),
@@ -138,6 +155,7 @@ MENU: list[MenuItem] = [
         cap_perms.WARNING_VIEW,
         "bi-megaphone",
         "cap",
+        group=MONITOR,
         for_grid=False,
     ),
     # 事故报告与调查: the quick report is filed from the field (a grid worker, the unit
@@ -148,6 +166,71 @@ MENU: list[MenuItem] = [
         accident_perms.ACCIDENT_VIEW,
         "bi-exclamation-octagon",
         "accidents",
+        group=ACCIDENTS,
+    ),
+    # 应急管理: preparedness (plans, drills, resources and their map, with the figures of the
+    # overview) and response (incidents) in one dropdown. Enterprises keep their own plans,
+    # drills and teams; incidents are the government's command records.
+    MenuItem(
+        _("应急准备"),
+        "emergency:overview",
+        emergency_perms.EMERGENCY_VIEW,
+        "bi-shield-check",
+        "emergency",
+        group=EMERGENCY,
+        for_grid=False,
+    ),
+    MenuItem(
+        _("突发事件"),
+        "emergency:incident_list",
+        emergency_perms.EMERGENCY_VIEW,
+        "bi-broadcast-pin",
+        "emergency-incidents",
+        group=EMERGENCY,
+        for_enterprise=False,
+    ),
+    MenuItem(
+        _("应急预案"),
+        "emergency:plan_list",
+        emergency_perms.EMERGENCY_VIEW,
+        "bi-journal-bookmark",
+        "emergency-plans",
+        group=EMERGENCY,
+    ),
+    MenuItem(
+        _("应急演练"),
+        "emergency:drill_list",
+        emergency_perms.EMERGENCY_VIEW,
+        "bi-activity",
+        "emergency-drills",
+        group=EMERGENCY,
+    ),
+    MenuItem(
+        _("应急资源"),
+        "emergency:team_list",
+        emergency_perms.EMERGENCY_VIEW,
+        "bi-box-seam",
+        "emergency-resources",
+        group=EMERGENCY,
+    ),
+    MenuItem(
+        _("资源地图"),
+        "emergency:resource_map",
+        emergency_perms.EMERGENCY_VIEW,
+        "bi-map",
+        "emergency-map",
+        group=EMERGENCY,
+        for_enterprise=False,
+    ),
+    MenuItem(
+        _("预警送达"),
+        "cap:reach",
+        cap_perms.WARNING_VIEW,
+        "bi-send-check",
+        "cap-reach",
+        group=MONITOR,
+        for_grid=False,
+        for_enterprise=False,
     ),
     # 区情月报: the 安委办's monthly report of its district, read by its leaders and departments.
     MenuItem(
@@ -156,6 +239,7 @@ MENU: list[MenuItem] = [
         analytics_perms.REPORT_VIEW,
         "bi-file-earmark-bar-graph",
         "analytics",
+        group=ACCIDENTS,
         for_grid=False,
         for_enterprise=False,
     ),
@@ -167,6 +251,7 @@ MENU: list[MenuItem] = [
         analytics_perms.INDICATOR_VIEW,
         "bi-graph-up",
         "analytics-indicators",
+        group=ACCIDENTS,
         for_grid=False,
         for_enterprise=False,
     ),
@@ -176,6 +261,7 @@ MENU: list[MenuItem] = [
         analytics_perms.INDICATOR_MANAGE,
         "bi-bullseye",
         "analytics-bases",
+        group=ACCIDENTS,
         for_grid=False,
         for_enterprise=False,
     ),
@@ -280,6 +366,26 @@ MENU: list[MenuItem] = [
         for_grid=False,
     ),
     MenuItem(
+        _("预警联络人"),
+        "cap:contact_list",
+        cap_perms.WARNING_CONTACTS,
+        "bi-person-lines-fill",
+        "cap-contacts",
+        group=MANAGE,
+        for_grid=False,
+        for_enterprise=False,
+    ),
+    MenuItem(
+        _("工作日历"),
+        "core:work_calendar",
+        core_perms.CALENDAR_VIEW,
+        "bi-calendar3",
+        "core-calendar",
+        group=MANAGE,
+        for_grid=False,
+        for_enterprise=False,
+    ),
+    MenuItem(
         _("用户管理"),
         "accounts:user_list",
         account_perms.USER_MANAGE,
@@ -290,7 +396,12 @@ MENU: list[MenuItem] = [
     ),
 ]
 GROUPS = {
+    UNITS: (_("单位"), "bi-buildings"),
+    HAZARDS: (_("隐患排查"), "bi-exclamation-triangle"),
+    MONITOR: (_("监测预警"), "bi-broadcast"),
     INSPECT: (_("监督检查"), "bi-clipboard2-check"),
+    ACCIDENTS: (_("事故与指标"), "bi-graph-up"),
+    EMERGENCY: (_("应急管理"), "bi-life-preserver"),
     MANAGE: (_("基础数据与管理"), "bi-gear"),
 }
 
@@ -331,4 +442,10 @@ def menu_for(user, current_section: str) -> list[dict]:
         group = groups[item.group]
         group["children"].append(entry)
         group["active"] = group["active"] or entry["active"]
+    # A group the user has one entry of is that entry; management comes last.
+    entries = [e["children"][0] if len(e.get("children", ())) == 1 else e for e in entries]
+    managed = groups.get(MANAGE)
+    if managed in entries:
+        entries.remove(managed)
+        entries.append(managed)
     return entries

@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from ninja.errors import HttpError
 
 from anjian.accounts import permissions as account_perms
+from anjian.core import permissions as core_perms
 from anjian.core.access import api_requires, requires
 from anjian.core.exceptions import NotPermitted
 from anjian.core.scoping import (
@@ -87,6 +88,7 @@ def test_the_city_wide_actions_are_the_configuration_of_the_whole_deployment():
         hazard_perms.HAZARD_STANDARDS,
         monitoring_perms.MONITOR_ADMIN,
         inspection_perms.INSPECTION_STANDARDS,
+        core_perms.CALENDAR_MANAGE,
     }
     assert city_wide == account_perms.city_wide_actions()
 

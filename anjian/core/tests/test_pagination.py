@@ -136,6 +136,12 @@ def test_a_page_past_the_end_is_counted_apart(admin, api_client_for):
     assert len(registry_reads(queries)) == 2
 
 
+@pytest.mark.django_db
+def test_a_filter_that_can_match_nothing_is_an_empty_page():
+    # An empty scope filters by ``pk__in=[]``: Django compiles no SQL for it at all.
+    assert pagination.page_with_total(Enterprise.objects.filter(pk__in=[]), 0, 20) == ([], 0)
+
+
 def test_a_list_row_reads_as_the_record_does(admin, api_client_for):
     """The registry list reads plain rows (``rows_for``), the detail a model: each list
     item is what the detail answers, byte for byte — with and without a grid and a

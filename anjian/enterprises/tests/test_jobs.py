@@ -112,7 +112,7 @@ def test_an_import_in_mode_all_with_an_error_writes_nothing(
     assert job.report["created"] == 0
     assert not Enterprise.objects.filter(name__startswith="导入测试").exists()
     page = client.get(reverse("core:job_detail", args=[job.pk])).content.decode()
-    assert "本次没有导入任何单位" in page
+    assert "本次没有导入任何记录" in page
 
 
 def test_an_unreadable_file_fails_the_job_and_the_page_says_why(

@@ -5,6 +5,16 @@ from django.apps import apps
 from django.db import models
 
 from anjian.core.exceptions import ValidationError
+from anjian.emergency.choices import StorageLevel
+from anjian.emergency.tests.factories_plans import drill, unit_plan
+from anjian.emergency.tests.factories_resources import (
+    equipment,
+    expert,
+    shelter,
+    supply,
+    team,
+    warehouse,
+)
 from anjian.enterprises import owned
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.owned import EnterpriseOwned
@@ -72,12 +82,22 @@ def owned_rows(enterprise) -> dict:
 
 @pytest.fixture
 def chemical_with_records(db, settings, tmp_path):
-    """The chemical company with a hazard, a risk point, a device and an alarm."""
+    """The chemical company with a hazard, a risk point, a device and an alarm, and its
+    emergency plan, drill, team, warehouse and stock, equipment, shelter and expert."""
     settings.MEDIA_ROOT = tmp_path
     chemical = world.enterprise("yinhang_chemical")
     hazard_in(State.REGISTERED)
     make_point(chemical)
     plain_alarm(device("TK-OWN-1"))
+    manager = world.actor("enterprise_manager")  # its records are its own unit's
+    unit_plan(manager)
+    drill(manager)
+    emergency_team = team(manager)
+    store = warehouse(manager, storage_level=StorageLevel.COMMUNITY)
+    supply(store, manager, quantity=5)
+    equipment(manager, team=emergency_team.pk)
+    shelter(manager)
+    expert(manager)
     return chemical
 
 

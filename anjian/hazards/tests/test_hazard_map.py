@@ -194,7 +194,12 @@ def test_a_query_that_names_its_progress_is_kept(client_for, leader):
 
 
 def labels(user) -> list[str]:
-    return [str(entry["label"]) for entry in menu_for(user, "hazards-map")]
+    """The bar's labels and, after each dropdown's, its entries'."""
+    found = []
+    for entry in menu_for(user, "hazards-map"):
+        found.append(str(entry["label"]))
+        found.extend(str(child["label"]) for child in entry.get("children", ()))
+    return found
 
 
 def test_the_menu_offers_the_map_after_the_figures_to_officials_and_grid_workers():
@@ -202,5 +207,8 @@ def test_the_menu_offers_the_map_after_the_figures_to_officials_and_grid_workers
     assert official.index("隐患地图") == official.index("动态清零") + 1
     assert "隐患地图" in labels(world.actor("grid_member"))
     assert "隐患地图" not in labels(world.actor("enterprise_manager"))  # a map of one unit
-    active = [e for e in menu_for(world.actor("leader"), "hazards-map") if e.get("active")]
-    assert [str(e["label"]) for e in active] == ["隐患地图"]
+    entries = menu_for(world.actor("leader"), "hazards-map")
+    active = [e for e in entries if e.get("active")]
+    assert [str(e["label"]) for e in active] == ["隐患排查"]  # the dropdown holding it
+    children = [c for c in active[0]["children"] if c["active"]]
+    assert [str(c["label"]) for c in children] == ["隐患地图"]

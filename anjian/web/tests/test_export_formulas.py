@@ -28,6 +28,7 @@ from openpyxl import load_workbook
 
 from anjian.core import jobs
 from anjian.core.models import BackgroundJob, JobStatus
+from anjian.web.tests import export_emergency as emergency
 from anjian.web.tests.route_walk import iter_routes
 from testsupport import world
 
@@ -277,7 +278,24 @@ EXPORTS = {
         url=lambda: reverse("standards:document_export", args=[_document[0].pk]),
     ),
     "standards:import_template": Export("admin", nothing),
+    # 应急准备与处置: each registry's list as filtered (RegistryExport) — the resources' with
+    # resource_exports' columns — and the import template of a kind (all six below).
+    "emergency:plan_export": Export("district_official", emergency.plant_plan),
+    "emergency:drill_export": Export("district_official", emergency.plant_drill),
+    "emergency:team_export": Export("district_official", emergency.plant_team),
+    "emergency:warehouse_export": Export("district_official", emergency.plant_warehouse),
+    "emergency:supply_export": Export("district_official", emergency.plant_supply),
+    "emergency:equipment_export": Export("district_official", emergency.plant_equipment),
+    "emergency:shelter_export": Export("district_official", emergency.plant_shelter),
+    "emergency:expert_export": Export("district_official", emergency.plant_expert),
+    "emergency:incident_export": Export("district_official", emergency.plant_incident),
+    "emergency:resource_import_template": Export(
+        "district_official",
+        nothing,
+        url=lambda: reverse("emergency:resource_import_template", args=["team"]),
+    ),
 }
+EMERGENCY_IMPORTS = ("team", "warehouse", "supply", "equipment", "shelter", "expert")
 # Job kinds whose result file is checked below (a job kind that writes a file must be here).
 JOB_OUTPUTS = {
     "alarm_export",
@@ -287,6 +305,8 @@ JOB_OUTPUTS = {
     "monthly_report",  # 区情月报's annex (test_the_monthly_report_annex_…)
     "risk_point_export",
     "risk_register_export",
+    # 应急资源 imports: the error report (test_an_emergency_import_error_report_…)
+    *(f"emergency_{kind}_import" for kind in EMERGENCY_IMPORTS),
 }
 # Modules that may write a workbook, all through core/excel.py (reviewed).
 WRITERS = {
@@ -296,6 +316,8 @@ WRITERS = {
     "analytics/importer.py",  # the denominators' import template (write_template)
     "core/exports.py",  # the ledgers written by background jobs (hazards, risk points, alarms)
     "core/registry.py",  # every registry export and import template (RegistryExport, …)
+    "emergency/resource_exports.py",  # the resources' and the stock ledgers (write_ledger)
+    "emergency/resource_import.py",  # templates and error reports (write_template, …)
     "enterprises/jobs.py",
     "hazards/figures_export.py",  # 动态清零 as shown (write_tables)
     "hazards/library/views.py",
@@ -452,3 +474,49 @@ def test_the_monthly_report_annex_writes_planted_formulas_as_text(
     assert report.job.status == JobStatus.SUCCEEDED
     download = client.get(reverse("analytics:report_download", args=[report.pk, "xlsx"]))
     assert_no_formula_and_planted_text(content_of(download), planted[:1])
+
+
+# --- 应急准备与处置 beyond the table ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", EMERGENCY_IMPORTS)
+def test_every_emergency_import_template_is_formula_free(client_for, kind, db):
+    url = reverse("emergency:resource_import_template", args=[kind])
+    response = client_for(official()).get(url)
+    assert_no_formula_and_planted_text(content_of(response), [])
+
+
+def test_the_ledgers_written_outside_the_pages_keep_planted_formulas_as_text(db):
+    from anjian.emergency import resource_exports
+
+    planted = emergency.plant_team()
+    target = BytesIO()
+    resource_exports.write_resources(target, user=official(), kind="team")
+    assert_no_formula_and_planted_text(target.getvalue(), planted)
+    planted = emergency.plant_movements()
+    target = BytesIO()
+    resource_exports.write_movements(target, user=official())
+    assert_no_formula_and_planted_text(target.getvalue(), planted)
+
+
+@pytest.mark.parametrize("kind", EMERGENCY_IMPORTS)
+def test_an_emergency_import_error_report_writes_the_uploaded_formulas_as_text(
+    db, client_for, settings, tmp_path, django_capture_on_commit_callbacks, kind
+):
+    from anjian.emergency import resource_exports
+    from anjian.emergency.resource_import import MODE_ALL
+    from testsupport.hostile_xlsx import text_workbook
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(official())
+    headers = [c.header for c in resource_exports.columns(kind) if c.importable]
+    cells = emergency.hostile_row(headers)
+    upload = SimpleUploadedFile(f"{kind}.xlsx", text_workbook(headers, [cells]))
+    url = reverse("emergency:resource_import", args=[kind])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"file": upload, "mode": MODE_ALL})
+    call_command("worker", batch=True, verbosity=0)
+    job = BackgroundJob.objects.get(kind=f"emergency_{kind}_import")
+    assert job.status == JobStatus.SUCCEEDED and job.output_file, job.message
+    download = client.get(reverse("core:job_download", args=[job.pk]))
+    assert_no_formula_and_planted_text(content_of(download), sorted(set(cells)))

@@ -150,7 +150,7 @@ def test_the_hazard_map_counts_the_open_hazards_and_marks_the_worst(browser, ser
         expect(page.locator("#map-status")).to_have_text(
             re.compile(rf"^地图上显示 {open_count:,} 条隐患$")
         )
-        menu = page.locator("a.nav-link[aria-current=page]", has_text="隐患地图")
+        menu = page.locator("#main-menu a[aria-current=page]", has_text="隐患地图")
         expect(menu).to_have_count(1)
 
         # Zoomed all the way out, the district is one cluster: red (a major hazard is

@@ -12,13 +12,36 @@ pytestmark = pytest.mark.django_db
 
 
 def labels(entries) -> list[str]:
-    return [str(e["label"]) for e in entries]
+    """The bar's labels and, after each dropdown's, its entries'."""
+    found = []
+    for entry in entries:
+        found.append(str(entry["label"]))
+        found.extend(str(child["label"]) for child in entry.get("children", ()))
+    return found
+
+
+def test_the_bar_is_a_few_dropdowns_by_area_with_management_last():
+    menu = menu_for(world.actor("district_official"), "web")
+    assert [str(e["label"]) for e in menu] == [
+        "首页",
+        "单位",
+        "隐患排查",
+        "风险管控",
+        "监测预警",
+        "事故与指标",
+        "应急管理",
+        "监督检查",
+        "基础数据与管理",
+    ]
+    manager = menu_for(world.actor("enterprise_manager"), "web")
+    # A group of one entry is that entry: the unit's own page, not a dropdown of one.
+    assert "单位" not in [str(e["label"]) for e in manager]
 
 
 def test_the_administrator_gets_management_in_one_dropdown():
     menu = menu_for(world.actor("admin"), "users")
 
-    top = labels(menu)
+    top = [str(e["label"]) for e in menu]
     assert "用户管理" not in top
     (group,) = [e for e in menu if e.get("children") and str(e["label"]) == "基础数据与管理"]
     assert labels(group["children"]) == [
@@ -26,6 +49,8 @@ def test_the_administrator_gets_management_in_one_dropdown():
         "判定标准",
         "区划与网格",
         "部门与行业",
+        "预警联络人",
+        "工作日历",
         "用户管理",
     ]
     assert group["active"], "the open page's group is marked"

@@ -1,7 +1,7 @@
 """Every named actor against every page (STYLE habit 3): 200/302 when the role grants the
-page's declared action, 403 when it does not, and login for anonymous visitors."""
-
-from dataclasses import dataclass, field
+page's declared action (404 where its scope holds no such record: ``Page.unseen``), 403 when
+it does not, and login for anonymous visitors. Rows of some apps live beside the records they
+open (``access_emergency``, ``access_cap``)."""
 
 import pytest
 from django.test import Client
@@ -15,6 +15,8 @@ from anjian.web.tests.access_analytics import (
     indicator_plan,
     monthly_report,
 )
+from anjian.web.tests.access_cap import CAP_DELIVERY_PAGES
+from anjian.web.tests.access_emergency import EMERGENCY_PAGES
 from anjian.web.tests.access_inspections import (
     checklist,
     discretion_rule,
@@ -26,6 +28,7 @@ from anjian.web.tests.access_inspections import (
     onsite_visit,
     penalty_case,
 )
+from anjian.web.tests.access_pages import Page
 from anjian.web.tests.access_setup import (
     Setup,
     account_data,
@@ -42,19 +45,6 @@ from anjian.web.tests.access_setup import (
 )
 from anjian.web.tests.route_walk import Route, all_routes
 from testsupport import world
-
-
-@dataclass(frozen=True)
-class Page:
-    args: object = None  # Setup -> list of URL args
-    method: str = "get"
-    data: object = None  # Setup -> POST data
-    query: dict = field(default_factory=dict)
-    ok: tuple[int, ...] = ()  # statuses that mean "let in"; default 200 (GET) / 302 (POST)
-
-    def expected_ok(self) -> tuple[int, ...]:
-        return self.ok or ((200,) if self.method == "get" else (302,))
-
 
 PAGES: dict[str, Page] = {
     "web:home": Page(),
@@ -160,6 +150,7 @@ PAGES: dict[str, Page] = {
     ),
     "hazards:duplicate_dismiss": Page(method="post", args=lambda s: [s.hazard.pk, s.duplicate.pk]),
     "core:notification_list": Page(),
+    "core:work_calendar": Page(),
     "core:notification_read_all": Page(method="post"),
     "core:notification_read": Page(method="post", args=lambda s: [s.notification.pk]),
     "selfcheck:plan_list": Page(),
@@ -447,6 +438,8 @@ PAGES: dict[str, Page] = {
     "risks:measure_create": Page(args=lambda s: [s.risk_point.pk]),
     "risks:measure_edit": Page(args=lambda s: [s.risk_measure.pk]),
     "risks:measure_deactivate": Page(args=lambda s: [s.risk_measure.pk]),
+    **CAP_DELIVERY_PAGES,
+    **EMERGENCY_PAGES,
 }
 
 
@@ -485,7 +478,7 @@ def test_each_role_is_let_in_exactly_where_its_actions_allow(name, media, db):
         client = Client()
         client.force_login(setup.user)
         status = request_page(client, url_name, setup).status_code
-        expected = PAGES[url_name].expected_ok() if granted(setup.user, access) else (403,)
+        expected = PAGES[url_name].expected_ok(name) if granted(setup.user, access) else (403,)
         if status not in expected:
             wrong.append(f"{url_name} [{access}]: {status}, expected {expected}")
     assert not wrong, f"{name}:\n" + "\n".join(wrong)

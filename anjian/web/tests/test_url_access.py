@@ -68,6 +68,7 @@ def test_only_reviewed_views_are_public():
         "/accounts/login/",
         "/accounts/logout/",
         "/api/v1/monitoring/devices/<code>/telemetry",  # devices use their own tokens
+        "/api/v1/warnings/receipts",  # the SMS gateway's receipts, with its own token
         "/healthz",
         "/inspections/public/",  # 双随机抽查结果公示: published draws only
         "/inspections/public/<int:pk>/",  # one published draw (unpublished/voided: 404)
@@ -75,6 +76,9 @@ def test_only_reviewed_views_are_public():
         "/warnings/<str:identifier>.html",  # public page of an issued warning
         "/warnings/<str:identifier>.xml",  # public CAP messages (issued ones only)
         "/warnings/feed.atom",  # public Atom feed of active warnings
+        "/warnings/subscribe/",  # the public subscribes to warnings of its area
+        "/warnings/subscribe/<str:token>/cancel/",  # by the link in the confirmation
+        "/warnings/subscribe/<str:token>/confirm/",  # by the link sent to the address
     ]
 
 

@@ -6,7 +6,7 @@ anjian demo --enterprises 200000  # the whole city, for benchmarks
 
 import itertools
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from auditlog.context import set_actor
 from django.conf import settings
@@ -23,7 +23,10 @@ from anjian.accounts.services import user_create_basic
 from anjian.analytics.fixtures import build_demo_indicators
 from anjian.analytics.monthly.services import report_generate
 from anjian.cap.fixtures import build_demo_warnings
-from anjian.core.models import SiteFlag
+from anjian.core import workdays
+from anjian.core.models import Notification, SiteFlag
+from anjian.emergency.fixtures import build_demo_emergency
+from anjian.emergency.models import OPEN_INCIDENT_STATES, Incident
 from anjian.enterprises import fixtures as enterprise_fixtures
 from anjian.enterprises.models import Enterprise, EnterpriseUser, PublicPlace
 from anjian.enterprises.place_fixtures import build_demo_places
@@ -96,6 +99,7 @@ class Command(BaseCommand):
         city_scale = count >= CITY_SCALE_THRESHOLD
         district_codes = self._districts(city_scale)
         admin = self._admin(options["password"])
+        self._calendar()
         with set_actor(admin):
             for code in district_codes:
                 district = Region.objects.get(code=code)
@@ -113,6 +117,7 @@ class Command(BaseCommand):
             self._hazards(admin, count, city_scale, options)
             self._inspections(admin, options)
             self._accidents(city_scale, options)
+            self._emergency(admin, city_scale, options)
             self._indicators(admin, city_scale, options)
         if not options["append"]:
             self._warnings()
@@ -128,6 +133,19 @@ class Command(BaseCommand):
             },
         )
         self._print_accounts(accounts, options["password"])
+
+    def _calendar(self) -> None:
+        """Deadlines counted from today reach into next year, which chinese-calendar may not
+        carry yet; a real deployment's administrator enters the State Council's schedule
+        (工作日历). The demo enters the missing years as plain Monday–Friday, marked as
+        demo data on that page."""
+        today = timezone.localdate()
+        for year in (today.year, today.year + 1):
+            if not workdays.covers(date(year, 1, 1)):
+                workdays.enter_year(
+                    year, source="演示数据：未录入国务院公布的安排，按周一至周五计", synthetic=True
+                )
+                self.stdout.write(f"工作日历：{year}年按周一至周五计（演示）")
 
     def _districts(self, city_scale: bool) -> list[str]:
         if city_scale:
@@ -293,6 +311,46 @@ class Command(BaseCommand):
                 if scale >= 1:
                     flag_demo_concealment(district=district, by=reporter)
                 bar.update()
+
+    def _emergency(self, admin, city_scale: bool, options) -> None:
+        """应急准备与处置 in the demo district (a little next door): plans at every filing
+        state, a year of drills, teams, stores and shelters, two closed incidents and one
+        being responded to — entered by the district's 应急局 and its units (after the
+        accidents, which an incident may come from, and the devices, whose duty accounts
+        write their units' plans); not at city scale."""
+        if city_scale:
+            return
+        names = ("yp_yjj", "yp_zjw", "hk_yjj", "qy_manager")
+        users = {user.username: user for user in User.objects.filter(username__in=names)}
+        if "yp_yjj" not in users:
+            return
+        started = timezone.now()
+        with tqdm(
+            total=4,
+            desc="生成应急预案、演练、资源与突发事件",
+            unit="部分",
+            disable=options["no_progress"],
+        ) as bar:
+            build_demo_emergency(
+                district=Region.objects.get(code=region_fixtures.DEMO_DISTRICT),
+                official=users["yp_yjj"],
+                city=admin,
+                department_official=users.get("yp_zjw"),
+                unit_user=users.get("qy_manager"),
+                neighbour=Region.objects.get(code=region_fixtures.NEIGHBOUR_DISTRICT),
+                neighbour_official=users.get("hk_yjj"),
+                progress=bar.update,
+            )
+        # The services told people about each step of the demo's past (plans filed years
+        # ago, incidents long closed) as it was built: those notices are read already; the
+        # open incident's stay unread for the walk-through.
+        walk_through = [
+            incident.get_absolute_url()
+            for incident in Incident.objects.filter(state__in=OPEN_INCIDENT_STATES)
+        ]
+        Notification.objects.filter(created_at__gte=started).exclude(url__in=walk_through).update(
+            read_at=timezone.now()
+        )
 
     def _indicators(self, admin, city_scale: bool, options) -> None:
         """Denominators and the plans' targets (city and demo district), then the demo
