@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.endpoints import MIN_SECRET, cap_webhooks, direct_report_receivers
 from config.env import (
     env_bool,
     env_choice,
@@ -457,76 +458,6 @@ EMERGENCY_PLAN_ASSESSMENT_YEARS = env_int("ANJIAN_EMERGENCY_PLAN_ASSESSMENT_YEAR
 # outbox, anjian/core/outbox.py; docs/outbox.md). Receivers are written
 # "name=https://…,name=https://…", their HMAC secrets "name=secret,…" (at least 16
 # characters, no commas); empty = the feature is off and nothing is queued.
-_MIN_SECRET = 16
-
-
-def _name_value_pairs(variable: str, raw: str, what: str) -> dict[str, str]:
-    """``name=value`` pairs separated by commas; a value may contain ``=``."""
-    import re
-
-    pairs: dict[str, str] = {}
-    for item in raw.split(","):
-        if not item.strip():
-            continue
-        name, equals, value = (part.strip() for part in item.partition("="))
-        if not equals or not value:
-            raise ImproperlyConfigured(f"{variable}: {item.strip()!r} is not name={what}")
-        if not re.fullmatch(r"[\w-]{1,40}", name):
-            raise ImproperlyConfigured(
-                f"{variable}: receiver name {name!r} must be 1–40 letters, digits, _ or -"
-            )
-        if name in pairs:
-            raise ImproperlyConfigured(f"{variable}: receiver {name!r} is given twice")
-        pairs[name] = value
-    return pairs
-
-
-def direct_report_receivers(receivers: str, secrets: str, *, allow_http: bool) -> list[dict]:
-    """The receivers as ``[{"name", "url", "secret"}]`` from the two variables' raw values.
-
-    Refuses (naming the variable) a URL that is not absolute https (http only with
-    ANJIAN_DIRECT_REPORT_ALLOW_HTTP, for local testing) or carries credentials, a receiver
-    without a secret, a secret for no receiver and a secret shorter than 16 characters.
-    """
-    from urllib.parse import urlsplit
-
-    urls = _name_value_pairs("ANJIAN_DIRECT_REPORT_RECEIVERS", receivers, "https://…")
-    keys = _name_value_pairs("ANJIAN_DIRECT_REPORT_SECRETS", secrets, "secret")
-    schemes = {"https", "http"} if allow_http else {"https"}
-    result = []
-    for name, url in urls.items():
-        parts = urlsplit(url)
-        if parts.scheme == "http" and not allow_http:
-            raise ImproperlyConfigured(
-                f"ANJIAN_DIRECT_REPORT_RECEIVERS: {name}={url!r} is plain http; use https "
-                "(http only with ANJIAN_DIRECT_REPORT_ALLOW_HTTP=true, for local testing)"
-            )
-        if parts.scheme not in schemes or not parts.hostname:
-            raise ImproperlyConfigured(
-                f"ANJIAN_DIRECT_REPORT_RECEIVERS: {name}={url!r} is not an absolute https URL"
-            )
-        if parts.username or parts.password:
-            raise ImproperlyConfigured(
-                f"ANJIAN_DIRECT_REPORT_RECEIVERS: {name}'s URL carries credentials; "
-                "its secret goes in ANJIAN_DIRECT_REPORT_SECRETS"
-            )
-        if name not in keys:
-            raise ImproperlyConfigured(f"ANJIAN_DIRECT_REPORT_SECRETS: no secret for {name!r}")
-        if len(keys[name]) < _MIN_SECRET:
-            raise ImproperlyConfigured(
-                f"ANJIAN_DIRECT_REPORT_SECRETS: {name}'s secret is shorter than "
-                f"{_MIN_SECRET} characters"
-            )
-        result.append({"name": name, "url": url, "secret": keys[name]})
-    unknown = sorted(set(keys) - set(urls))
-    if unknown:
-        raise ImproperlyConfigured(
-            f"ANJIAN_DIRECT_REPORT_SECRETS: {', '.join(unknown)} is not a receiver "
-            "in ANJIAN_DIRECT_REPORT_RECEIVERS"
-        )
-    return result
-
-
 DIRECT_REPORT_RECEIVERS = direct_report_receivers(
     env_str("ANJIAN_DIRECT_REPORT_RECEIVERS"),
     env_str("ANJIAN_DIRECT_REPORT_SECRETS"),
@@ -573,38 +504,12 @@ CAP_CHANNELS = env_dotted_paths("ANJIAN_CAP_CHANNELS", ["anjian.cap.channels.Con
 CAP_SMS_URL = env_str("ANJIAN_CAP_SMS_URL")
 CAP_SMS_TOKEN = env_str("ANJIAN_CAP_SMS_TOKEN")
 CAP_SMS_RECEIPT_TOKEN = env_str("ANJIAN_CAP_SMS_RECEIPT_TOKEN")
-if CAP_SMS_RECEIPT_TOKEN and len(CAP_SMS_RECEIPT_TOKEN) < _MIN_SECRET:
+if CAP_SMS_RECEIPT_TOKEN and len(CAP_SMS_RECEIPT_TOKEN) < MIN_SECRET:
     raise ImproperlyConfigured(
-        f"ANJIAN_CAP_SMS_RECEIPT_TOKEN is shorter than {_MIN_SECRET} characters"
+        f"ANJIAN_CAP_SMS_RECEIPT_TOKEN is shorter than {MIN_SECRET} characters"
     )
 CAP_EMAIL_FROM = env_str("ANJIAN_CAP_EMAIL_FROM")
-
-
-def cap_webhooks(urls: str, secrets: str, regions: str) -> list[dict]:
-    """Broadcast and display systems as ``[{"name", "url", "secret", "regions"}]``: every
-    webhook needs a secret of at least 16 characters; ``regions`` (codes separated by
-    spaces) limits a system to warnings of those regions (empty: all)."""
-    hooks = _name_value_pairs("ANJIAN_CAP_WEBHOOKS", urls, "https://…")
-    keys = _name_value_pairs("ANJIAN_CAP_WEBHOOK_SECRETS", secrets, "secret")
-    areas = _name_value_pairs("ANJIAN_CAP_WEBHOOK_REGIONS", regions, "310110016 310110017")
-    for name in sorted(set(keys) | set(areas)):
-        if name not in hooks:
-            raise ImproperlyConfigured(
-                f"ANJIAN_CAP_WEBHOOK_SECRETS/REGIONS: {name!r} is not in ANJIAN_CAP_WEBHOOKS"
-            )
-    result = []
-    for name, url in hooks.items():
-        if len(keys.get(name, "")) < _MIN_SECRET:
-            raise ImproperlyConfigured(
-                f"ANJIAN_CAP_WEBHOOK_SECRETS: {name!r} needs a secret of at least "
-                f"{_MIN_SECRET} characters"
-            )
-        result.append(
-            {"name": name, "url": url, "secret": keys[name], "regions": areas.get(name, "").split()}
-        )
-    return result
-
-
+# Broadcast and display systems (config/endpoints.cap_webhooks says how they are written).
 CAP_WEBHOOKS = cap_webhooks(
     env_str("ANJIAN_CAP_WEBHOOKS"),
     env_str("ANJIAN_CAP_WEBHOOK_SECRETS"),

@@ -20,6 +20,7 @@ from anjian.cap.tests.test_delivery_support import (
     configure,
     start_gateway,
 )
+from config.endpoints import cap_webhooks
 
 
 @pytest.fixture(scope="module")
@@ -197,3 +198,42 @@ def test_the_console_logs_texts_as_sent_and_emails_as_delivered(gateway, caplog)
     assert "CAP WARNING to 138 0013 8000: 高温预警" in caplog.text
     assert console.refusal(channels.PHONE, "021-65012345")
     assert gateway.received == []
+
+
+# --- the webhooks' settings (config/endpoints.py) ---------------------------------------------
+
+SECRET = "s" * 16
+
+
+def test_webhooks_are_read_with_their_secrets_and_regions():
+    assert cap_webhooks(
+        "screen=https://screens.example.cn/cap,radio=http://10.0.0.5/in",
+        f"screen={SECRET},radio={SECRET}",
+        "screen=310110016 310110017",
+    ) == [
+        {
+            "name": "screen",
+            "url": "https://screens.example.cn/cap",
+            "secret": SECRET,
+            "regions": ["310110016", "310110017"],
+        },
+        {"name": "radio", "url": "http://10.0.0.5/in", "secret": SECRET, "regions": []},
+    ]
+    assert cap_webhooks("", "", "") == []
+
+
+@pytest.mark.parametrize(
+    ("urls", "secrets", "regions", "message"),
+    [
+        ("screen=https://s.example.cn/", "screen=short", "", "at least 16 characters"),
+        ("screen=https://s.example.cn/", "", "", "needs a secret"),
+        ("screen=https://s.example.cn/", f"screen={SECRET},tv={SECRET}", "", "'tv' is not in"),
+        ("screen=https://s.example.cn/", f"screen={SECRET}", "tv=310110016", "'tv' is not in"),
+        ("screen=ftp://s.example.cn/", f"screen={SECRET}", "", "not an absolute http"),
+        ("screen=https://u:p@s.example.cn/", f"screen={SECRET}", "", "carries credentials"),
+        ("screen", f"screen={SECRET}", "", "is not name="),
+    ],
+)
+def test_a_wrong_webhook_setting_stops_the_start(urls, secrets, regions, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        cap_webhooks(urls, secrets, regions)

@@ -28,8 +28,8 @@ from django_tasks_db.models import DBTaskResult
 
 from anjian.core import outbox
 from anjian.core.models import OutboxMessage, OutboxState
+from config.endpoints import direct_report_receivers
 from config.schedule import PERIODIC_JOBS
-from config.settings import direct_report_receivers
 from testsupport.processes import wait_until
 
 PROVINCE_SECRET = "province-secret-0123456789"
