@@ -10,4 +10,4 @@ class EmergencyConfig(AppConfig):
     def ready(self):
         # The import jobs register their handlers (core.jobs) when the module loads: the
         # worker process must know them without a page having been imported.
-        from anjian.emergency import resource_import  # noqa: F401
+        from anjian.emergency import record_import, resource_import  # noqa: F401

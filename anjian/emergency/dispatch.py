@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.core.exceptions import Conflict, OutOfScope, ValidationError
-from anjian.emergency import geo, services_resources
+from anjian.emergency import checks, geo, services_resources
 from anjian.emergency import notices_incidents as notices
 from anjian.emergency.choices import (
     EquipmentStatus,
@@ -56,25 +56,8 @@ MODELS = {
 }
 SINGLE = {ResourceKind.TEAM, ResourceKind.EXPERT}  # sent whole: quantity 1
 MOVES = ("depart", "arrive", "release", "cancel")
-MAX_QUANTITY = 1_000_000
+MAX_QUANTITY = 1_000_000  # units or people sent at once; more is a typing error
 TEAM_TAKEN = gettext_lazy("该队伍已被调派或不在待命状态")
-
-
-def _quantity(value, field: str = "quantity", *, least: int = 1) -> int:
-    """A whole number ≥ ``least`` (a count typed as text is read), else a Chinese error."""
-    if isinstance(value, bool) or value is None or value == "":
-        raise ValidationError({field: _("请填写数量（整数）")})
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ValidationError(
-            {field: _("数量须为整数，不能是“%(value)s”") % {"value": str(value)[:20]}}
-        ) from None
-    if number < least:
-        raise ValidationError({field: _("数量不能小于%(n)d") % {"n": least}})
-    if number > MAX_QUANTITY:
-        raise ValidationError({field: _("数量超出合理范围，请核对")})
-    return number
 
 
 def _resource_for_write(by, kind: str, resource_id):
@@ -131,14 +114,12 @@ def dispatch(
     if kind not in ResourceKind.values:
         raise ValidationError({"kind": _("请选择资源类型（队伍、物资、装备、避难场所、专家）")})
     kind = ResourceKind(kind)
-    quantity = _quantity(quantity)
+    quantity = checks.quantity_of(quantity, maximum=MAX_QUANTITY)
     if kind in SINGLE and quantity != 1:
         raise ValidationError({"quantity": _("队伍和专家按1调派")})
-    task = (task or "").strip() if isinstance(task, str) else None
-    if task is None:
-        raise ValidationError({"task": _("须为文字")})
-    if len(task) > 200:
-        raise ValidationError({"task": _("不能超过%(n)d字") % {"n": 200}})
+    errors: dict = {}
+    task = checks.text(task, "task", errors, limit=200)
+    checks.raise_errors(errors)
     resource = _resource_for_write(by, kind, resource_id)
     assignment = Assignment(
         incident=incident,
@@ -356,7 +337,7 @@ def _given_back(assignment: Assignment, name: str, returned) -> int | None:
             raise ValidationError({"returned": _("取消调派时全部归还，不填写数量")})
         if assignment.kind not in (ResourceKind.SUPPLY, ResourceKind.SHELTER):
             raise ValidationError({"returned": _("只有物资和避难场所登记归还或离开的数量")})
-        number = _quantity(returned, "returned", least=0)
+        number = checks.quantity_of(returned, name="returned", minimum=0, maximum=MAX_QUANTITY)
         if number > assignment.quantity:
             raise ValidationError(
                 {"returned": _("不能超过调派数量%(n)d") % {"n": assignment.quantity}}

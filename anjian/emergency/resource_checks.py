@@ -4,73 +4,48 @@
 - **who**: ``resource.manage`` (``require``); the record is read through the writer's scope,
   locked, and compared with the version the writer started from (``locked``: ``OutOfScope``,
   ``Conflict``);
-- **the owner** (``resolve_owner``): an enterprise user writes for its own unit, forced; an
-  official for a government region, a department or an enterprise inside its scope — a
-  region or unit outside it is ``OutOfScope``; the owner's scope columns are copied;
+- **the owner** (``set_resource_owner``): an enterprise user writes for its own unit,
+  forced; an official for a government region, a department or an enterprise inside its
+  scope — a region or unit outside it is ``OutOfScope``; the owner's scope columns are
+  copied (an update keeps the owner it is not given);
 - **the input**, each problem a Chinese message on its field (``ValidationError``): required
   names, loosely shaped phone numbers, a choice among the field's choices, latitude and
   longitude both or neither and inside the deployment's area (as the enterprise form
-  checks them), whole numbers (text, negatives and fractions refused, saying which);
+  checks them), whole numbers (``whole_field`` over ``checks.whole_number``: text,
+  negatives and fractions refused, saying which);
 - **after the save**, still in the transaction, the record is re-read through the writer's
   scope (``ensure_in_scope``), so nobody writes a record they could not see.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from anjian.accounts.roles import Role
-from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
+from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope
 from anjian.core.scoping import ensure_in_scope
 from anjian.core.services import writable
 from anjian.emergency import permissions as perms
+from anjian.emergency.checks import (
+    active_department,
+    coordinate,
+    key_of,
+    own_unit,
+    raise_errors,
+    region_at,
+    text_of,
+    whole_number,
+)
 from anjian.emergency.choices import OwnerKind
 from anjian.enterprises.selectors import enterprise_for_write
 from anjian.regions import selectors as region_selectors
-from anjian.regions.models import Department, Region
+from anjian.regions.models import Region
 
 OWNER_FIELDS = ("owner_kind", "region", "department", "enterprise")
 PLACE_FIELDS = ("address", "latitude", "longitude")
 FOREIGN_KEYS = {"region", "department", "enterprise", "team", "warehouse"}
-MAX_QUANTITY = 100_000_000  # more is a typing error
 # Digits with the separators people type: 021-6501 2345, (021)65012345转801, +86 138…
 _PHONE = re.compile(r"^[0-9０-９+＋()（）\-－—\s转,，、/#*.extEXT]{7,40}$")
-
-
-def raise_errors(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def text_of(value) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def whole_number(value, *, label: str, minimum: int = 1) -> int:
-    """``value`` as a whole number ≥ ``minimum``; else ValueError with the Chinese reason
-    (empty, text, negative, fraction, zero)."""
-    if value is None or text_of(value) == "":
-        raise ValueError(_("请填写%(label)s") % {"label": label})
-    try:
-        if isinstance(value, bool):
-            raise InvalidOperation
-        number = Decimal(text_of(value).replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(
-            _("%(label)s须为整数，不能是“%(v)s”") % {"label": label, "v": text_of(value)[:20]}
-        ) from None
-    if not number.is_finite():
-        raise ValueError(_("%(label)s须为整数") % {"label": label})
-    if number < 0:
-        raise ValueError(_("%(label)s不能为负数") % {"label": label})
-    if number != number.to_integral_value():
-        raise ValueError(_("%(label)s须为整数，不能是%(v)s") % {"label": label, "v": number})
-    if number < minimum:
-        raise ValueError(_("%(label)s须大于0") % {"label": label})
-    if number > MAX_QUANTITY:
-        raise ValueError(_("%(label)s超出合理范围，请核对") % {"label": label})
-    return int(number)
 
 
 def whole_field(obj, data: dict, name: str, errors: dict, *, minimum=1, required=True):
@@ -103,20 +78,6 @@ def phone(value, *, label: str, required: bool) -> str:
     return text
 
 
-def _coordinate(value, name: str, errors: dict) -> float | None:
-    if value is None or text_of(value) == "":
-        return None
-    try:
-        if isinstance(value, bool):
-            raise InvalidOperation
-        return float(Decimal(text_of(value)))
-    except InvalidOperation:
-        errors[name] = _("%(label)s须为数字") % {
-            "label": _("纬度") if name == "latitude" else _("经度")
-        }
-        return None
-
-
 def set_place(obj, data: dict, errors: dict) -> None:
     """Address, latitude and longitude (popped): both or neither, inside the deployment's
     area (``regions.selectors.deployment_bounds``); the search cell follows."""
@@ -124,8 +85,8 @@ def set_place(obj, data: dict, errors: dict) -> None:
         obj.address = text_of(data.pop("address"))
     if "latitude" not in data and "longitude" not in data:
         return
-    latitude = _coordinate(data.pop("latitude", obj.latitude), "latitude", errors)
-    longitude = _coordinate(data.pop("longitude", obj.longitude), "longitude", errors)
+    latitude = coordinate(data.pop("latitude", obj.latitude), "latitude", errors)
+    longitude = coordinate(data.pop("longitude", obj.longitude), "longitude", errors)
     if "latitude" in errors or "longitude" in errors:
         return
     if (latitude is None) != (longitude is None):
@@ -172,9 +133,7 @@ def take_key(data: dict, name: str) -> tuple[bool, object]:
     """Pop ``data[name]`` or ``data[name + "_id"]`` (an object or a key): (given?, key)."""
     for key in (name, f"{name}_id"):
         if key in data:
-            value = data.pop(key)
-            value = getattr(value, "pk", value)
-            return True, (None if value in (None, "") else value)
+            return True, key_of(data.pop(key))
     return False, None
 
 
@@ -188,16 +147,7 @@ def accepted(data: dict, allowed) -> dict:
 # --- the owner --------------------------------------------------------------------------------
 
 
-def _enterprise_user_unit(by, enterprise) -> int:
-    own = by.scope.enterprise_id
-    if own is None:
-        raise NotPermitted(_("您的账号尚未关联单位，请联系管理员"))
-    if enterprise is not None and int(enterprise) != own:
-        raise OutOfScope(field="enterprise")
-    return own
-
-
-def resolve_owner(by, obj, data: dict, errors: dict) -> None:
+def set_resource_owner(by, obj, data: dict, errors: dict) -> None:
     """Owner kind, region, department and enterprise from ``data`` (popped; an update keeps
     what is not given), then the scope columns. ``OutOfScope`` for a unit or region the
     writer cannot see."""
@@ -209,7 +159,7 @@ def resolve_owner(by, obj, data: dict, errors: dict) -> None:
     if obj.pk and not changing and by.role != Role.ENTERPRISE:
         return
     if by.role == Role.ENTERPRISE:
-        kind, enterprise = OwnerKind.ENTERPRISE, _enterprise_user_unit(by, enterprise)
+        kind, enterprise = OwnerKind.ENTERPRISE, own_unit(by, enterprise)
     if obj.pk:
         enterprise = enterprise if has_enterprise else obj.enterprise_id
         department = department if has_department else obj.department_id
@@ -244,14 +194,12 @@ def _government_owner(by, obj, kind, department, region, errors: dict) -> bool:
     obj.enterprise = None
     obj.department = None
     if kind == OwnerKind.DEPARTMENT:
-        found = Department.objects.filter(pk=department or by.department_id, is_active=True)
-        obj.department = found.first()
+        obj.department = active_department(department or by.department_id)
         if obj.department is None:
             errors["department"] = _("请选择所属部门")
             return False
         region = region or obj.department.region_id
-    region = region or by.region_id
-    found = Region.objects.filter(pk=region).first() if region else None
+    found = region_at(region or by.region_id)
     if found is None:
         errors["region"] = _("请选择所属区划")
         return False
@@ -302,7 +250,7 @@ def write(by, model, data: dict, allowed, *, pk=None, expected_version=None, che
     data = accepted(data, (*allowed, *OWNER_FIELDS, *PLACE_FIELDS))
     obj = model() if pk is None else locked(by, model, pk, expected_version)
     errors: dict = {}
-    resolve_owner(by, obj, data, errors)
+    set_resource_owner(by, obj, data, errors)
     set_place(obj, data, errors)
     if check is not None:
         check(by, obj, data, errors)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from anjian.core.exceptions import ValidationError
 from anjian.emergency import geo
+from anjian.emergency.checks import whole_number
 from anjian.emergency.choices import (
     EquipmentStatus,
     ExpertField,
@@ -48,7 +49,6 @@ from anjian.emergency.models import (
     Supply,
     Warehouse,
 )
-from anjian.emergency.resource_checks import whole_number
 
 EXPIRY_SOON_DAYS = 30
 MAX_RADIUS_KM = 200.0

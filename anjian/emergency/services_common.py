@@ -1,8 +1,8 @@
 """What the plans' and drills' services share: the owner of a new record and who may keep
-one, the input checks that name the field in Chinese, and a plan's contents (response
-levels, roles, the tasks each level starts).
+one, and a plan's contents (response levels, roles, the tasks each level starts). The
+field checks (text, dates, whole numbers) live in ``checks``.
 
-- ``resolve_owner``: ``owner_kind`` with the enterprise, the department or the
+- ``plan_or_drill_owner``: ``owner_kind`` with the enterprise, the department or the
   government's region; an enterprise user's own unit is forced, an industry department
   writes only for itself, a government's region is a city, district or street in scope.
 - ``check_keeper``: who may change a record they see — a unit its own, an industry
@@ -17,12 +17,12 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from anjian.core.exceptions import NotPermitted, OutOfScope, ValidationError
+from anjian.core.exceptions import NotPermitted, OutOfScope
+from anjian.emergency.checks import active_department, key_of, own_unit, region_at
 from anjian.emergency.choices import OwnerKind, ResponseLevel
 from anjian.enterprises.selectors import enterprise_for_write
 from anjian.regions.choices import RegionLevel
 from anjian.regions.levels import level_of
-from anjian.regions.models import Department, Region
 
 OWNER_FIELDS = (
     "owner_kind",
@@ -35,59 +35,11 @@ OWNER_FIELDS = (
 )
 
 
-def raise_errors(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def text(value, name: str, errors: dict, *, limit: int, missing: str | None = None) -> str:
-    value = str(value or "").strip()
-    if missing and not value:
-        errors[name] = _(missing)
-    elif len(value) > limit:
-        errors[name] = _("不能超过%(n)d字") % {"n": limit}
-    return value
-
-
-def day(value, name: str, errors: dict, *, missing: str, today: date | None = None) -> date | None:
-    """A date (or its ISO text) not after ``today`` when given; else an error on ``name``."""
-    if value in (None, ""):
-        errors[name] = _(missing)
-        return None
-    if not isinstance(value, date):
-        try:
-            value = date.fromisoformat(str(value))
-        except ValueError:
-            errors[name] = _("请填写日期，如 2026-03-01")
-            return None
-    elif hasattr(value, "date"):  # a datetime
-        value = value.date()
-    if today is not None and value > today:
-        errors[name] = _("不能晚于今天（%(today)s）") % {"today": today.isoformat()}
-    return value
-
-
-def whole_number(value, name: str, errors: dict, *, low: int, high: int, message: str):
-    if isinstance(value, bool) or value in (None, ""):
-        errors[name] = _(message)
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        errors[name] = _(message)
-        return None
-    if not low <= number <= high:
-        errors[name] = _(message)
-        return None
-    return number
-
-
 def _pick(data: dict, name: str):
-    value = data.get(name, data.get(f"{name}_id"))
-    return None if value in (None, "") else getattr(value, "pk", value)
+    return key_of(data.get(name, data.get(f"{name}_id")))
 
 
-def resolve_owner(by, data: dict, errors: dict) -> dict:
+def plan_or_drill_owner(by, data: dict, errors: dict) -> dict:
     """The owner of a new plan or drill from ``data``: ``owner_kind`` with the enterprise,
     the department or the government's region. An enterprise user's own unit is forced;
     an industry department writes for itself only."""
@@ -98,9 +50,7 @@ def resolve_owner(by, data: dict, errors: dict) -> dict:
         if kind not in ("", OwnerKind.ENTERPRISE):
             errors["owner_kind"] = _("生产经营单位只能为本单位登记")
             return {}
-        if enterprise is not None and str(enterprise) != str(scope.enterprise_id):
-            raise OutOfScope(field="enterprise")
-        kind, enterprise = OwnerKind.ENTERPRISE, scope.enterprise_id
+        kind, enterprise = OwnerKind.ENTERPRISE, own_unit(by, enterprise)
     if kind not in OwnerKind.values:
         errors["owner_kind"] = _("请选择所属主体（人民政府、政府部门或生产经营单位）")
         return {}
@@ -111,13 +61,8 @@ def resolve_owner(by, data: dict, errors: dict) -> dict:
         unit = enterprise_for_write(by, enterprise)
         return {"owner_kind": kind, "enterprise": unit, "region": unit.street, "department": None}
     if kind == OwnerKind.DEPARTMENT:
-        department = _pick(data, "department")
-        found = (
-            Department.objects.select_related("region").filter(pk=department).first()
-            if str(department or "").isdigit()
-            else None
-        )
-        if found is None or not found.is_active:
+        found = active_department(_pick(data, "department"))
+        if found is None:
             errors["department"] = _("请选择编制预案的政府部门")
             return {}
         if not scope.covers_region(found.region_id):
@@ -129,8 +74,7 @@ def resolve_owner(by, data: dict, errors: dict) -> dict:
         raise NotPermitted(
             _("人民政府的预案和演练由应急管理部门或街镇登记；行业主管部门请登记本部门的")
         )
-    region = _pick(data, "region") or by.region_id
-    found = Region.objects.filter(pk=region).first() if region else None
+    found = region_at(_pick(data, "region") or by.region_id)
     if found is None:
         errors["region"] = _("请选择人民政府所在的区划")
         return {}

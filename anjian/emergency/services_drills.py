@@ -23,6 +23,7 @@ from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope
 from anjian.core.scoping import ensure_in_scope
 from anjian.core.services import writable
 from anjian.emergency import permissions as perms
+from anjian.emergency.checks import day, number_in_range, raise_errors, text
 from anjian.emergency.choices import DrillForm, DrillKind, PlanType, RevisionTrigger, TaskState
 from anjian.emergency.lifecycle import DRILL
 from anjian.emergency.models import (
@@ -38,12 +39,8 @@ from anjian.emergency.selectors_plans import visible_plans
 from anjian.emergency.services_common import (
     OWNER_FIELDS,
     check_keeper,
-    day,
-    raise_errors,
-    resolve_owner,
+    plan_or_drill_owner,
     temporary_number,
-    text,
-    whole_number,
 )
 from anjian.emergency.services_plans import record_trigger
 
@@ -108,7 +105,7 @@ def drill_create(by, *, data: dict, synthetic: bool = False) -> Drill:
         raise NotPermitted()
     data = writable(data, DRILL_FIELDS)
     errors: dict = {}
-    owner = resolve_owner(by, data, errors)
+    owner = plan_or_drill_owner(by, data, errors)
     title = text(data.get("title"), "title", errors, limit=200, missing="请填写演练名称")
     kind = data.get("kind") or ""
     if kind not in DrillKind.values:
@@ -162,7 +159,7 @@ def drill_hold(
         return step.obj
     errors: dict = {}
     held_on = day(held_on, "held_on", errors, missing="请填写实施日期", today=timezone.localdate())
-    participants = whole_number(
+    participants = number_in_range(
         participants,
         "participants",
         errors,
@@ -243,7 +240,7 @@ def drill_evaluate(
         return step.obj
     drill = step.obj
     errors: dict = {}
-    score = whole_number(
+    score = number_in_range(
         score, "score", errors, low=0, high=100, message="评估得分须为0至100的整数"
     )
     evaluators = text(evaluators, "evaluators", errors, limit=200, missing="请填写评估人员")

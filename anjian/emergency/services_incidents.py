@@ -15,9 +15,7 @@ a service writes names the records it stands for (``data["refs"]``), so the time
 (``selectors_incidents.timeline``) shows each fact once.
 """
 
-import math
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -29,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from anjian.accidents.models import AccidentState
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
 from anjian.core.scoping import ensure_in_scope
+from anjian.emergency import checks
 from anjian.emergency import notices_incidents as notices
 from anjian.emergency import permissions as perms
 from anjian.emergency.choices import (
@@ -63,41 +62,10 @@ OPEN_FIELDS = (
 )
 REQUIRED_TEXT = {"title": gettext_lazy("请填写事件名称"), "place": gettext_lazy("请填写发生地点")}
 REQUIRED_TEXT["summary"] = gettext_lazy("请填写事件概况")
+PLACE_MISSING = gettext_lazy("请在地图上标出事发位置（%(label)s）")
 
 
 # --- small helpers ----------------------------------------------------------------------------
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _text(value, field: str, errors: dict, *, limit: int, required: str | None = None) -> str:
-    text = value.strip() if isinstance(value, str) else ("" if value is None else None)
-    if text is None:
-        errors[field] = _("须为文字")
-        return ""
-    if required and not text:
-        errors[field] = str(required)
-    elif len(text) > limit:
-        errors[field] = _("不能超过%(n)d字") % {"n": limit}
-    return text
-
-
-def _coordinate(value, field: str, bound: int, errors: dict) -> float | None:
-    label = _("纬度") if field == "latitude" else _("经度")
-    if value is None or value == "":
-        errors[field] = _("请在地图上标出事发位置（%(label)s）") % {"label": label}
-        return None
-    try:
-        number = math.nan if isinstance(value, bool) else float(Decimal(str(value).strip()))
-    except (InvalidOperation, ValueError):
-        number = math.nan
-    if not math.isfinite(number) or abs(number) > bound:
-        errors[field] = _("%(label)s须为−%(b)d到%(b)d之间的数字") % {"label": label, "b": bound}
-        return None
-    return number
 
 
 def _when(value, field: str, errors: dict, *, now: datetime, label: str) -> datetime | None:
@@ -182,14 +150,14 @@ def incident_open(
         values["occurred_at"], "occurred_at", errors, now=now, label=_("发生时间")
     )
     for field, limit in (("title", 200), ("place", 200), ("summary", 4000), ("subtype", 60)):
-        values[field] = _text(
-            values.get(field), field, errors, limit=limit, required=REQUIRED_TEXT.get(field)
+        values[field] = checks.text(
+            values.get(field), field, errors, limit=limit, missing=REQUIRED_TEXT.get(field)
         )
     if values["incident_type"] not in IncidentType.values:
         errors["incident_type"] = _("请选择事件类型（自然灾害、事故灾难、公共卫生、社会安全）")
-    for field, bound in (("latitude", 90), ("longitude", 180)):
-        values[field] = _coordinate(values.get(field), field, bound, errors)
-    _raise(errors)
+    for field in ("latitude", "longitude"):
+        values[field] = checks.coordinate(values.get(field), field, errors, missing=PLACE_MISSING)
+    checks.raise_errors(errors)
     number = f"TMP{now.timestamp():.6f}-{by.pk}"
     values.update(reported_at=now, reported_by=by, open_token=token, synthetic=synthetic)
     incident = Incident(**values, number=number)
@@ -255,12 +223,12 @@ def incident_respond(
     errors: dict = {}
     if level not in IncidentLevel.values:
         errors["level"] = _("请选择事件级别（Ⅰ—Ⅳ级）")
-    lead = _text(
-        lead_organisation, "lead_organisation", errors, limit=120, required=_("请填写牵头处置单位")
+    lead = checks.text(
+        lead_organisation, "lead_organisation", errors, limit=120, missing=_("请填写牵头处置单位")
     )
-    chief = _text(commander, "commander", errors, limit=60, required=_("请填写现场总指挥"))
-    phone = _text(commander_phone, "commander_phone", errors, limit=40)
-    _raise(errors)
+    chief = checks.text(commander, "commander", errors, limit=60, missing=_("请填写现场总指挥"))
+    phone = checks.text(commander_phone, "commander_phone", errors, limit=40)
+    checks.raise_errors(errors)
     values = {"level": level, "lead_organisation": lead, "commander": chief}
     values.update(commander_phone=phone, responding_since=timezone.now())
     INCIDENT.commit(step, by=by, values=values, data={"level": level})
@@ -288,8 +256,8 @@ def incident_set_level(
         errors["level"] = _("请选择事件级别（Ⅰ—Ⅳ级）")
     elif level == incident.level:
         errors["level"] = _("事件已是%(level)s") % {"level": IncidentLevel(level).label}
-    reason = _text(reason, "reason", errors, limit=2000, required=_("请写明调整级别的理由"))
-    _raise(errors)
+    reason = checks.text(reason, "reason", errors, limit=2000, missing=_("请写明调整级别的理由"))
+    checks.raise_errors(errors)
     before = incident.level
     updated = Incident.objects.filter(pk=incident.pk, version=incident.version).update(
         level=level, version=F("version") + 1, updated_at=timezone.now()
@@ -320,8 +288,8 @@ def incident_close(
     if step.replay:
         return step.obj
     errors: dict = {}
-    reason = _text(reason, "reason", errors, limit=2000)
-    _raise(errors)
+    reason = checks.text(reason, "reason", errors, limit=2000)
+    checks.raise_errors(errors)
     now = timezone.now()
     INCIDENT.commit(step, by=by, values={"closed_at": now}, reason=reason)
     refs = [_last_record_ref(incident), *_end_activations(incident, now)]
@@ -356,8 +324,8 @@ def incident_void(by, *, incident_id: int, expected_version: int | None, reason:
     if step.replay:
         return step.obj
     errors: dict = {}
-    reason = _text(reason, "reason", errors, limit=2000, required=_("请写明作废理由"))
-    _raise(errors)
+    reason = checks.text(reason, "reason", errors, limit=2000, missing=_("请写明作废理由"))
+    checks.raise_errors(errors)
     out = incident.assignments.filter(state__in=("dispatched", "en_route", "on_scene")).count()
     if out:
         raise Conflict(
@@ -462,8 +430,8 @@ def incident_log(by, *, incident_id: int, kind: str, text: str) -> CommandLogEnt
     errors: dict = {}
     if kind not in LogKind.values:
         errors["kind"] = _("请选择日志类别")
-    text = _text(text, "text", errors, limit=4000, required=_("请填写日志内容"))
-    _raise(errors)
+    text = checks.text(text, "text", errors, limit=4000, missing=_("请填写日志内容"))
+    checks.raise_errors(errors)
     return CommandLogEntry.objects.create(incident=incident, by=by, kind=kind, text=text)
 
 
@@ -471,8 +439,8 @@ def _task_values(title, responsible, due_at, errors: dict, *, field: str = "") -
     """A task's title, who is responsible and its time limit (``field``: the errors'
     prefix, for a lesson of the review)."""
     values = {
-        "title": _text(title, f"{field}title", errors, limit=200, required=_("请填写任务")),
-        "responsible": _text(responsible, f"{field}responsible", errors, limit=120),
+        "title": checks.text(title, f"{field}title", errors, limit=200, missing=_("请填写任务")),
+        "responsible": checks.text(responsible, f"{field}responsible", errors, limit=120),
         "due_at": None if due_at in (None, "") else due_at,
     }
     if not values["responsible"] and f"{field}responsible" not in errors:
@@ -493,7 +461,7 @@ def incident_task_add(
     values = _task_values(title, responsible, due_at, errors)
     if values["due_at"] and values["due_at"] < incident.occurred_at:
         errors["due_at"] = _("完成时限不能早于事件发生时间")
-    _raise(errors)
+    checks.raise_errors(errors)
     task = IncidentTask.objects.create(incident=incident, source=TaskSource.MANUAL, **values)
     ref = _record(incident, by=by, action="task", data={"task": task.pk})
     due = _("，时限%(due)s") % {"due": _local(task.due_at)} if task.due_at else ""
@@ -518,8 +486,8 @@ def incident_task_done(
     INCIDENT.check_operation(by, "task", incident)
     task = IncidentTask.objects.select_for_update().get(pk=task_id)
     errors: dict = {}
-    note = _text(note, "note", errors, limit=500)
-    _raise(errors)
+    note = checks.text(note, "note", errors, limit=500)
+    checks.raise_errors(errors)
     if task.state != TaskState.OPEN:
         raise Conflict(
             _("该任务当前为“%(state)s”，不能再登记完成") % {"state": task.get_state_display()}
@@ -564,9 +532,9 @@ def incident_after_action(
     if AfterActionReview.objects.filter(incident=incident).exists():
         raise Conflict(_("该事件已登记复盘评估"))
     errors: dict = {}
-    summary = _text(summary, "summary", errors, limit=4000, required=_("请填写处置总结"))
-    went_well = _text(went_well, "went_well", errors, limit=4000)
-    problems = _text(problems, "problems", errors, limit=4000)
+    summary = checks.text(summary, "summary", errors, limit=4000, missing=_("请填写处置总结"))
+    went_well = checks.text(went_well, "went_well", errors, limit=4000)
+    problems = checks.text(problems, "problems", errors, limit=4000)
     today = timezone.localdate()
     if not isinstance(reviewed_on, date) or isinstance(reviewed_on, datetime):
         errors["reviewed_on"] = _("请填写复盘日期")
@@ -579,7 +547,7 @@ def incident_after_action(
         lesson = lesson if isinstance(lesson, dict) else {}
         given = (lesson.get(name) for name in ("title", "responsible", "due_at"))
         rows.append(_task_values(*given, errors, field=f"lessons.{number}."))
-    _raise(errors)
+    checks.raise_errors(errors)
     texts = {"summary": summary, "went_well": went_well, "problems": problems}
     review = AfterActionReview.objects.create(
         incident=incident, reviewed_on=reviewed_on, by=by, **texts

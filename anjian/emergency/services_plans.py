@@ -37,6 +37,7 @@ from anjian.core.scoping import ensure_in_scope
 from anjian.core.services import writable
 from anjian.emergency import notices
 from anjian.emergency import permissions as perms
+from anjian.emergency.checks import day, number_in_range, raise_errors, text
 from anjian.emergency.choices import (
     GOVERNMENT_PLAN_TYPES,
     UNIT_PLAN_TYPES,
@@ -64,12 +65,8 @@ from anjian.emergency.services_common import (
     clean_levels,
     clean_roles,
     clean_tasks,
-    day,
-    raise_errors,
-    resolve_owner,
+    plan_or_drill_owner,
     temporary_number,
-    text,
-    whole_number,
 )
 
 # field: (limit, message when missing — None: optional)
@@ -119,7 +116,7 @@ def _plan_values(values: dict, errors: dict, *, owner_kind: str | None, departme
     # The cycle is the plan's own (88号令 Art. 35: every 3 years for the units it names;
     # others periodically): the configured default unless the form gives one.
     cycle = values.get("assessment_cycle_years")
-    clean["assessment_cycle_years"] = whole_number(
+    clean["assessment_cycle_years"] = number_in_range(
         settings.EMERGENCY_PLAN_ASSESSMENT_YEARS if cycle in (None, "") else cycle,
         "assessment_cycle_years",
         errors,
@@ -186,7 +183,7 @@ def plan_create(
         raise NotPermitted()
     data = writable(data, (*OWNER_FIELDS, *EDITABLE))
     errors: dict = {}
-    owner = resolve_owner(by, data, errors)
+    owner = plan_or_drill_owner(by, data, errors)
     values = _plan_values(
         data, errors, owner_kind=owner.get("owner_kind"), department=owner.get("department")
     )

@@ -27,6 +27,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from anjian.core.exceptions import Conflict, OutOfScope, ValidationError
+from anjian.emergency.checks import raise_errors
 from anjian.emergency.choices import OwnerKind, Readiness, ShelterStatus, Speciality, StorageLevel
 from anjian.emergency.models import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -42,7 +43,6 @@ from anjian.emergency.models import (
 from anjian.emergency.resource_checks import (
     accepted,
     locked,
-    raise_errors,
     require,
     save,
     set_fields,

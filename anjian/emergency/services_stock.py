@@ -20,18 +20,10 @@ from django.utils.translation import gettext as _
 from anjian.core.exceptions import Conflict, OutOfScope, ValidationError
 from anjian.core.scoping import ensure_in_scope
 from anjian.emergency import permissions as perms
+from anjian.emergency.checks import quantity_of, raise_errors, text_of
 from anjian.emergency.choices import MovementKind
 from anjian.emergency.models import StockMovement, Supply, Warehouse
-from anjian.emergency.resource_checks import (
-    accepted,
-    locked,
-    raise_errors,
-    require,
-    set_fields,
-    text_of,
-    whole_field,
-    whole_number,
-)
+from anjian.emergency.resource_checks import accepted, locked, require, set_fields, whole_field
 
 SUPPLY_FIELDS = (
     "name",
@@ -90,7 +82,7 @@ def supply_create(by, *, warehouse_id: int, data: dict, quantity=0) -> Supply:
     require(by)
     data = accepted(data, SUPPLY_FIELDS)
     warehouse = warehouse_for_write(by, warehouse_id)
-    opening = _quantity(quantity, minimum=0)
+    opening = quantity_of(quantity, minimum=0)
     supply = _save_line(by, Supply(warehouse=warehouse), data)
     if opening:
         _move(by, supply, opening, MovementKind.RECEIPT, reason=_("初始入库"))
@@ -107,13 +99,6 @@ def supply_update(by, *, supply_id: int, expected_version: int, data: dict) -> S
 
 
 # --- the ledger -------------------------------------------------------------------------------
-
-
-def _quantity(value, *, minimum: int = 1, name: str = "quantity", label: str = "") -> int:
-    try:
-        return whole_number(value, label=label or _("数量"), minimum=minimum)
-    except ValueError as problem:
-        raise ValidationError({name: str(problem)}) from None
 
 
 def stock_name(supply: Supply) -> str:
@@ -187,7 +172,7 @@ def _reason(reason, label: str) -> str:
 def stock_receive(by, *, supply_id: int, quantity, reason: str = "") -> StockMovement:
     """入库."""
     supply = _line_for_write(by, supply_id)
-    amount = _quantity(quantity, label=_("入库数量"))
+    amount = quantity_of(quantity, label=_("入库数量"))
     if not supply.active:
         raise ValidationError({"supply": _("该物资已停用，不能入库")})
     return _move(by, supply, amount, MovementKind.RECEIPT, reason=text_of(reason))
@@ -201,7 +186,7 @@ def stock_issue(
     supply = _line_for_write(by, supply_id)
     if kind not in ISSUE_KINDS:
         raise ValidationError({"kind": _("出库类型只能是出库、轮换出库或报废")})
-    amount = _quantity(quantity, label=_("出库数量"))
+    amount = quantity_of(quantity, label=_("出库数量"))
     return _move(by, supply, -amount, kind, reason=_reason(reason, _("出库事由")))
 
 
@@ -230,7 +215,7 @@ def stock_transfer(
 ) -> tuple[StockMovement, StockMovement]:
     """调出 and 调入 in one transaction: both or neither. Returns (out, in)."""
     source = _line_for_write(by, supply_id)
-    amount = _quantity(quantity, label=_("调拨数量"))
+    amount = quantity_of(quantity, label=_("调拨数量"))
     target = warehouse_for_write(by, to_warehouse_id, field="to_warehouse")
     if target.pk == source.warehouse_id:
         raise ValidationError({"to_warehouse": _("调入库不能与调出库相同")})
@@ -261,7 +246,7 @@ def stock_count(by, *, supply_id: int, counted, reason: str) -> StockMovement | 
     """盘点: the counted quantity becomes the stock, the difference one COUNT movement (None
     when they agree); ``Conflict`` when the stock moved between the read and the write."""
     supply = _line_for_write(by, supply_id)
-    number = _quantity(counted, minimum=0, name="counted", label=_("盘点数量"))
+    number = quantity_of(counted, minimum=0, name="counted", label=_("盘点数量"))
     text = _reason(reason, _("盘点说明"))
     have = supply.quantity
     if number == have:
@@ -277,7 +262,7 @@ def take_stock(by, *, supply, quantity, assignment) -> StockMovement:
     """应急调拨 for ``assignment`` (the incident's commander): ``Conflict`` when short,
     expired or no longer in use — whatever the caller's copy of ``supply`` says."""
     found = _line_for_write(by, supply, action=perms.INCIDENT_COMMAND)
-    amount = _quantity(quantity)
+    amount = quantity_of(quantity)
     if not found.active:
         raise Conflict(_("%(s)s已停用") % {"s": stock_name(found)})
     if found.expires_on and found.expires_on < timezone.localdate():
@@ -292,7 +277,7 @@ def take_stock(by, *, supply, quantity, assignment) -> StockMovement:
 def return_stock(by, *, supply, quantity, assignment) -> StockMovement | None:
     """归还入库 of what ``assignment`` took and did not use; None when nothing comes back."""
     found = _line_for_write(by, supply, action=perms.INCIDENT_COMMAND)
-    amount = _quantity(quantity, minimum=0)
+    amount = quantity_of(quantity, minimum=0)
     if amount == 0:
         return None
     taken = StockMovement.objects.filter(assignment=assignment, supply=found)

@@ -1,6 +1,7 @@
 """/emergency/ — 应急准备与处置: the overview; plans (预案), drills (演练) and resources (应急资源:
-teams, warehouses and stock, equipment, shelters, experts, the map, Excel import) with each
-form on a record's page posting to its own URL; incidents (``urls_incidents``)."""
+teams, warehouses and stock, equipment, shelters, experts, the map), each with its Excel
+import and export, and each form on a record's page posting to its own URL; incidents
+(``urls_incidents``)."""
 
 from django.urls import include, path
 
@@ -8,6 +9,7 @@ from anjian.emergency import (
     urls_incidents,
     views_drills,
     views_figures,
+    views_imports,
     views_plans,
     views_resources,
     views_stock,
@@ -19,6 +21,12 @@ plans = [
     path("", views_plans.PlanList.as_view(), name="plan_list"),
     path("export.xlsx", views_plans.PlanExport.as_view(), name="plan_export"),
     path("new/", views_plans.PlanCreate.as_view(), name="plan_create"),
+    path("import/", views_imports.PlanImport.as_view(), name="plan_import"),
+    path(
+        "import/template.xlsx",
+        views_imports.PlanImportTemplate.as_view(),
+        name="plan_import_template",
+    ),
     path("<int:pk>/", views_plans.PlanDetail.as_view(), name="plan_detail"),
     path("<int:pk>/edit/", views_plans.PlanEdit.as_view(), name="plan_edit"),
     path("<int:pk>/transition/", views_plans.PlanTransitionView.as_view(), name="plan_transition"),
@@ -37,7 +45,18 @@ drills = [
     path("", views_drills.DrillList.as_view(), name="drill_list"),
     path("export.xlsx", views_drills.DrillExport.as_view(), name="drill_export"),
     path("compliance/", views_drills.drill_compliance, name="drill_compliance"),
+    path(
+        "compliance/export.xlsx",
+        views_drills.drill_compliance_export,
+        name="drill_compliance_export",
+    ),
     path("new/", views_drills.DrillCreate.as_view(), name="drill_create"),
+    path("import/", views_imports.DrillImport.as_view(), name="drill_import"),
+    path(
+        "import/template.xlsx",
+        views_imports.DrillImportTemplate.as_view(),
+        name="drill_import_template",
+    ),
     path("<int:pk>/", views_drills.DrillDetail.as_view(), name="drill_detail"),
     path("<int:pk>/hold/", views_drills.DrillHold.as_view(), name="drill_hold"),
     path("<int:pk>/evaluate/", views_drills.DrillEvaluate.as_view(), name="drill_evaluate"),
@@ -61,6 +80,7 @@ def registry(kind: str, views: dict) -> list:
     ]
 
 
+i = views_imports
 r = views_resources
 s = views_stock
 resources = [
@@ -93,11 +113,17 @@ resources = [
     ),
     path("warehouses/<int:pk>/supplies/", s.SupplyCreate.as_view(), name="supply_create"),
     path("warehouses/<int:pk>/stock/<str:op>/", s.WarehouseStock.as_view(), name="warehouse_stock"),
+    path(
+        "warehouses/<int:pk>/ledger.xlsx",
+        s.WarehouseLedgerExport.as_view(),
+        name="warehouse_ledger",
+    ),
     path("supplies/", s.SupplyList.as_view(), name="supply_list"),
     path("supplies/export.xlsx", s.SupplyExport.as_view(), name="supply_export"),
     path("supplies/<int:pk>/", s.SupplyDetail.as_view(), name="supply_detail"),
     path("supplies/<int:pk>/edit/", s.SupplyEdit.as_view(), name="supply_edit"),
     path("supplies/<int:pk>/stock/<str:op>/", s.SupplyStock.as_view(), name="supply_stock"),
+    path("supplies/<int:pk>/ledger.xlsx", s.SupplyLedgerExport.as_view(), name="supply_ledger"),
     *registry(
         "equipment",
         {
@@ -131,10 +157,10 @@ resources = [
     ),
     path("map/", views_figures.ResourceMap.as_view(), name="resource_map"),
     path("map/points.json", views_figures.ResourceMapPoints.as_view(), name="resource_map_data"),
-    path("import/<str:kind>/", r.ResourceImport.as_view(), name="resource_import"),
+    path("import/<str:kind>/", i.ResourceImport.as_view(), name="resource_import"),
     path(
         "import/<str:kind>/template.xlsx",
-        r.ResourceImportTemplate.as_view(),
+        i.ResourceImportTemplate.as_view(),
         name="resource_import_template",
     ),
 ]

@@ -1,9 +1,12 @@
 """应急演练 pages: the list (and its Excel), the drill plan form, a drill's page — its record,
 evaluation and the problems it found with their improvement tasks — with the forms on it
-(实施, 评估, 取消, 整改完成), and drill-frequency compliance (演练完成率 and who is behind)."""
+(实施, 评估, 取消, 整改完成), and drill-frequency compliance (演练完成率 and who is behind)
+with its Excel (the rows the page shows, with the same filters)."""
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,12 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from anjian.core.access import requires
-from anjian.core.excel import Column
-from anjian.core.registry import RegistryEdit, RegistryExport, RegistryList
+from anjian.core.excel import Column, write_ledger
+from anjian.core.forms import attachment
+from anjian.core.registry import XLSX, RegistryEdit, RegistryExport, RegistryList, about_lines
 from anjian.emergency import compliance as rules
 from anjian.emergency import permissions as perms
 from anjian.emergency import selectors_drills, services_drills
-from anjian.emergency.choices import TaskState
+from anjian.emergency.choices import OwnerKind, TaskState
 from anjian.emergency.filters import ComplianceForm, DrillFilterForm, SelectorFilter
 from anjian.emergency.forms_drills import (
     CancelForm,
@@ -250,22 +254,31 @@ def _link(name: str, query: dict) -> str:
     return f"{reverse(name)}?{urlencode(query)}"
 
 
+def compliance_found(user, params) -> tuple[ComplianceForm, selectors_drills.Compliance]:
+    """The compliance filter form and what it finds for the query ``params``: the page
+    and its Excel read the same rows (a malformed year or status is ignored, as the
+    page does: this year, every unit)."""
+    form = ComplianceForm(params or None)
+    year = form.chosen_year()
+    status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
+    found = selectors_drills.compliance(
+        user,
+        year=year,
+        today=timezone.localdate(),
+        status=status,
+        unit=params.get("unit", ""),
+    )
+    return form, found
+
+
 @require_GET
 @requires(perms.EMERGENCY_VIEW)
 def drill_compliance(request):
     """演练完成率: every unit in scope with a plan in force, the drills it owes this year
     under 88号令 and 708号令, and whether it held them; each figure opens its units, each
     unit its drills."""
-    form = ComplianceForm(request.GET or None)
-    year = form.chosen_year()
-    status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
-    found = selectors_drills.compliance(
-        request.user,
-        year=year,
-        today=timezone.localdate(),
-        status=status,
-        unit=request.GET.get("unit", ""),
-    )
+    form, found = compliance_found(request.user, request.GET)
+    year = found.year
     rows = [
         {
             "row": row,
@@ -280,5 +293,128 @@ def drill_compliance(request):
         key: {"figure": figure, "url": _link("emergency:drill_compliance", figure.filter)}
         for key, figure in found.figures.items()
     }
-    context = {"form": form, "year": year, "rows": rows, "figures": figures, "rules": rules.RULES}
+    context = {
+        "form": form,
+        "year": year,
+        "rows": rows,
+        "figures": figures,
+        "rules": rules.RULES,
+        "query": request.GET.urlencode(),
+    }
     return render(request, "emergency/drills/compliance.html", context)
+
+
+def check_words(check: rules.Check) -> str:
+    """One check as the page words it: 期间 · 要求：完成情况（已演练 n 次 / 应 m 次）."""
+    return _("%(period)s · %(rule)s：%(status)s（已演练 %(held)d 次 / 应 %(required)d 次）") % {
+        "period": check.period.label,
+        "rule": check.rule.label,
+        "status": check.status_label,
+        "held": check.held,
+        "required": check.required,
+    }
+
+
+def _count(status: str):
+    return lambda row: sum(1 for check in row.checks if check.status == status)
+
+
+COMPLIANCE_COLUMNS = [
+    Column("unit", str(gettext_lazy("单位")), 32, export=lambda r: r.name),
+    Column(
+        "owner_kind",
+        str(gettext_lazy("主体类型")),
+        12,
+        export=lambda r: str(OwnerKind(r.result.unit.kind).label),
+    ),
+    Column(
+        "status",
+        str(gettext_lazy("完成情况")),
+        12,
+        export=lambda r: str(rules.STATUS_LABELS[r.status]),
+    ),
+    Column(
+        "higher_risk",
+        str(gettext_lazy("高危行业或人员密集场所")),
+        28,
+        export=lambda r: r.higher_risk_reason,
+    ),
+    Column("required", str(gettext_lazy("应演练（项）")), 12, export=lambda r: len(r.checks)),
+    Column("met", str(gettext_lazy("已完成（项）")), 12, export=_count(rules.MET)),
+    Column("open", str(gettext_lazy("待完成（项）")), 12, export=_count(rules.OPEN)),
+    Column("behind", str(gettext_lazy("未按期完成（项）")), 14, export=_count(rules.BEHIND)),
+    Column(
+        "checks",
+        str(gettext_lazy("各项演练情况")),
+        80,
+        export=lambda r: "\n".join(check_words(check) for check in r.checks),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class CompliancePicked:
+    """The filters a compliance export used, as its 导出说明 lists them (``about_lines``
+    reads ``active_filters``)."""
+
+    active_filters: list[tuple[str, str]]
+
+
+def compliance_title(year: int) -> str:
+    return _("%(y)d年演练完成情况") % {"y": year}
+
+
+def compliance_about(
+    user, form: ComplianceForm, found: selectors_drills.Compliance
+) -> list[tuple[str, str]]:
+    """The 导出说明: the year and the status picked, the figures as the page shows them."""
+    picked = [(str(form.fields["year"].label), _("%(y)d年") % {"y": found.year})]
+    status = form.cleaned_data.get("status") if form.is_bound and form.is_valid() else ""
+    if status:
+        picked.append(
+            (str(form.fields["status"].label), str(dict(form.fields["status"].choices)[status]))
+        )
+    if form.data.get("unit"):
+        names = "、".join(row.name for row in found.rows) or form.data["unit"]
+        picked.append((_("单位"), names))
+    rate = found.figures["rate"]
+    percent = "—" if rate.percent is None else f"{rate.percent}%"
+    figures = [
+        (
+            str(rate.label),
+            _("%(p)s（%(on)d / %(all)d 家单位按期完成）")
+            % {"p": percent, "on": rate.numerator.count, "all": rate.denominator.count},
+        ),
+        *(
+            (str(found.figures[key].label), str(found.figures[key].count))
+            for key in ("required", "behind", "done")
+        ),
+        (
+            _("计算口径"),
+            _(
+                "未结束的期间为“待完成”，期间结束仍未演练的计为“未按期完成”。"
+                "演练完成率 = 按期完成的单位 ÷ 应演练的单位。"
+            ),
+        ),
+    ]
+    ledger = compliance_title(found.year)
+    return about_lines(user, CompliancePicked(picked), ledger=ledger, notes=figures)
+
+
+@require_GET
+@requires(perms.EMERGENCY_VIEW)
+def drill_compliance_export(request):
+    """演练完成情况 as shown, as a workbook (the same query string as the page): one row
+    per unit, in the page's order."""
+    form, found = compliance_found(request.user, request.GET)
+    title = compliance_title(found.year)
+    response = HttpResponse(content_type=XLSX)
+    write_ledger(
+        response,
+        title=title,
+        columns=COMPLIANCE_COLUMNS,
+        objects=found.rows,
+        about=compliance_about(request.user, form, found),
+    )
+    attachment(response, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
+    return response

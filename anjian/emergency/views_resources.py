@@ -1,6 +1,7 @@
 """应急资源 pages: for each kind (teams, warehouses, stock lines, equipment, shelters, experts)
-the list, its Excel, the form and the record's page, and the Excel import of each kind.
-Warehouses and stock are in ``views_stock``, the map of every kind in ``views_figures``.
+the list, its Excel, the form and the record's page. Warehouses and stock are in
+``views_stock``, the map of every kind in ``views_figures``, the Excel import in
+``views_imports``.
 
 Declared on the registry base (``core.registry``): the lists read the selectors with the
 filter form's values (``SelectorFilter``, typed), the pages read through the user's scope
@@ -9,26 +10,21 @@ filter form's values (``SelectorFilter``, typed), the pages read through the use
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anjian.core.access import requires
-from anjian.core.forms import ImportUploadForm, attachment, submit
 from anjian.core.registry import (
-    XLSX,
     RegistryEdit,
     RegistryExport,
-    RegistryImport,
     RegistryList,
-    RegistryView,
     shown,
 )
 from anjian.emergency import permissions as perms
-from anjian.emergency import resource_exports, resource_import
+from anjian.emergency import resource_exports
 from anjian.emergency import selectors_resources as selectors
 from anjian.emergency import services_resources as services
 from anjian.emergency.choices import Readiness
@@ -502,51 +498,3 @@ class ShelterExport(ResourceExport):
 
 class ExpertExport(ResourceExport):
     kind = EXPERT
-
-
-def import_kind(key: str) -> Kind:
-    if key not in resource_import.IMPORT_KINDS:
-        raise Http404
-    return KINDS[key]
-
-
-class ResourceImport(RegistryImport):
-    """Upload an .xlsx of one kind (``resource_import``): every row is checked by the same
-    services as the forms; the job page shows the report row by row."""
-
-    access = perms.RESOURCE_MANAGE
-    template_name = "emergency/resources/import.html"
-    modes = {
-        resource_import.MODE_ALL: gettext_lazy("有错误时全部不导入（推荐）"),
-        resource_import.MODE_VALID: gettext_lazy("只导入无错误的行，错误行单独报告"),
-    }
-
-    def respond(self):
-        kind = import_kind(self.kwargs["kind"])
-        self.job_kind = resource_import.JOB_KINDS[kind.key]
-        request = self.request
-        posted = request.method == "POST"
-        form = ImportUploadForm(
-            request.POST if posted else None, request.FILES if posted else None, modes=self.modes
-        )
-        outcome = submit(request, form, self.start)
-        if outcome.done:
-            return redirect("core:job_detail", pk=outcome.result.pk)
-        kinds = [
-            (key, KINDS[key].label, reverse("emergency:resource_import", args=[key]))
-            for key in resource_import.IMPORT_KINDS
-        ]
-        context = {"form": form, "kind": kind, "kinds": kinds}
-        return render(request, self.template_name, context, status=outcome.status)
-
-
-class ResourceImportTemplate(RegistryView):
-    """The kind's import template: its importable columns, an example row, the drop-downs."""
-
-    access = perms.RESOURCE_MANAGE
-
-    def get(self, request, *args, **kwargs):
-        kind = import_kind(kwargs["kind"])
-        response = HttpResponse(resource_import.template(kind.key), content_type=XLSX)
-        attachment(response, f"{kind.label}导入模板.xlsx")
-        return response

