@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "anjian.cap",
     "anjian.inspections",
     "anjian.accidents",
+    "anjian.hazchem",
     "anjian.emergency",
     "anjian.analytics",
     "anjian.web",

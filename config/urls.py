@@ -16,6 +16,7 @@ urlpatterns = [
     path("inspections/", include("anjian.inspections.urls")),
     path("accidents/", include("anjian.accidents.urls")),
     path("emergency/", include("anjian.emergency.urls")),
+    path("hazchem/", include("anjian.hazchem.urls")),
     path("analytics/", include("anjian.analytics.urls")),
     path("", include("anjian.core.urls")),
     path("api/v1/", api.urls),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from anjian.accidents.choices import AccidentType, Category, FlagKind, Level, Nature, Rating
 from anjian.accidents.models import Accident, Investigation
 from anjian.accounts.roles import Role
+from anjian.core.forms import VersionForm
 from anjian.enterprises.models import Enterprise
 from anjian.regions import selectors as region_selectors
 from anjian.regions.models import Region
@@ -248,12 +249,6 @@ class ReportForm(forms.Form):
             values["region"] = data["region"].code
             values["unit_name"] = data.get("unit_name", "")
         return {**values, **figures_of(data)}
-
-
-class VersionForm(forms.Form):
-    """The version of the accident the page showed: a stale page is a conflict."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class FollowUpForm(VersionForm):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.cap import selectors
 from anjian.cap.models import CapAlert
+from anjian.core.forms import VersionForm
 
 DATETIME_INPUT = {"type": "datetime-local"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -167,12 +168,6 @@ class AlertForm(forms.ModelForm):
                     if department is not None and department.region_id == default.pk
                     else f"{default.name}应急管理局"
                 )
-
-
-class VersionForm(forms.Form):
-    """A transition: the version the page was showing (a stale page is a conflict)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 OPINION_HELP = _("退回修改时必填，写明需要修改什么；审核发布时可选。记入处理记录并通知起草人")

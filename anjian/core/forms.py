@@ -160,3 +160,41 @@ def is_htmx_partial(request, target: str) -> bool:
     return (
         request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == target
     )
+
+
+# --- fields and forms every app's pages share ----------------------------------------------
+
+
+def text_field(label, *, max_length: int, required: bool = True, rows: int = 0, **kwargs):
+    """A CharField whose 'required' message names the field."""
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=widget,
+        error_messages={
+            "required": _("请填写%(label)s") % {"label": label},
+            "max_length": _("%(label)s最多%(n)d个字") % {"label": label, "n": max_length},
+        },
+        **kwargs,
+    )
+
+
+def choice_field(label, choices, *, required: bool = True, **kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=required,
+        choices=[("", _("请选择")), *choices],
+        error_messages={
+            "required": _("请选择%(label)s") % {"label": label},
+            "invalid_choice": _("%(label)s不在可选范围内") % {"label": label},
+        },
+        **kwargs,
+    )
+
+
+class VersionForm(forms.Form):
+    """The version of the record the page showed: a stale page is a conflict."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -6,13 +6,12 @@ A list's filters are its selector's keyword arguments, not a FilterSet of their 
 overview links to a list with the filters its figure counted by, and the list must show
 exactly those records."""
 
-from functools import cached_property
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anjian.core.filters import filter_choices, flag_field
 from anjian.emergency.choices import (
     DrillForm,
     DrillKind,
@@ -32,90 +31,13 @@ from anjian.emergency.forms_plans import DATE
 from anjian.emergency.forms_resources import TeamChoiceField, WarehouseChoiceField
 from anjian.emergency.models import DrillState, EmergencyPlan, PlanState, RescueTeam, Warehouse
 from anjian.enterprises.models import Enterprise
-from anjian.regions import selectors as region_selectors
+from anjian.regions.forms import region_filter_choices
 from anjian.regions.models import Department, Region
 
 # --- the filter -----------------------------------------------------------------------------
 
 
-def raw_filters(params, names) -> dict:
-    """The query parameters ``names`` as a selector takes them: a repeated one as a list,
-    an empty one left off."""
-    found = {}
-    for name in names:
-        values = [v for v in params.getlist(name) if v.strip()] if params else []
-        if len(values) == 1:
-            found[name] = values[0].strip()
-        elif values:
-            found[name] = values
-    return found
-
-
-class SelectorFilter:
-    """What ``RegistryList`` / ``RegistryExport`` read of a FilterSet — ``form``, ``qs``,
-    ``errors``, ``active_filters`` — over a selector that takes the list's query
-    parameters as keyword arguments and ignores a malformed value: the form checks them
-    only to say which conditions apply (and which value is wrong)."""
-
-    def __init__(self, user, params, *, form_class, select, related=(), typed=False):
-        self.user, self.params, self.select, self.related = user, params, select, related
-        self.typed = typed  # the selector takes the form's values, not the query's text
-        self.form = form_class(params or None, user=user)
-        self.errors = self.form.errors if self.form.is_bound else {}
-
-    def kwargs(self) -> dict:
-        if not self.typed:
-            return raw_filters(self.params, self.form.fields)
-        if not self.form.is_bound or (not self.form.is_valid() and not self.form.cleaned_data):
-            return {}
-        return {
-            name: value
-            for name, value in self.form.cleaned_data.items()
-            if value not in (None, "", [], ())
-        }
-
-    @cached_property
-    def qs(self):
-        found = self.select(self.user, **self.kwargs())
-        return found.select_related(*self.related) if self.related else found
-
-    @cached_property
-    def active_filters(self) -> list[tuple[str, str]]:
-        if not self.form.is_bound:
-            return []
-        self.form.is_valid()
-        shown = []
-        for name, value in self.form.cleaned_data.items():
-            if value in (None, "", [], ()) or (value is False and not self.typed):
-                continue
-            field = self.form.fields[name]
-            if isinstance(value, bool) and not hasattr(field, "choices"):
-                value = _("是") if value else _("否")
-            elif isinstance(value, bool):
-                choices = {str(k): v for k, v in field.choices}
-                value = choices.get("1" if value else "0", value)
-            elif hasattr(value, "pk"):
-                value = str(value)
-            elif hasattr(field, "choices"):
-                choices = {str(k): v for k, v in field.choices}
-                if isinstance(value, list):
-                    value = "、".join(str(choices.get(str(v), v)) for v in value)
-                else:
-                    value = choices.get(str(value), value)
-            shown.append((str(field.label), str(value)))
-        return shown
-
-
 # --- the list's filters -----------------------------------------------------------------------
-
-
-def filter_choices(pairs, empty) -> list:
-    return [("", empty), *[(str(value), str(label)) for value, label in pairs]]
-
-
-def region_filter_choices(user) -> list:
-    regions = [*region_selectors.districts_in(user), *region_selectors.streets_for(user)]
-    return [("", _("全部地区")), *[(r.code, r.name) for r in regions]]
 
 
 YES = [("", gettext_lazy("不限")), ("1", gettext_lazy("是"))]
@@ -272,17 +194,6 @@ class ComplianceForm(forms.Form):
 
 
 # --- the lists' filters -----------------------------------------------------------------------
-
-
-def flag_field(label, yes, no):
-    """A yes/no filter: "" applies nothing (the selector's default), "1" True, "0" False."""
-    return forms.TypedChoiceField(
-        label=label,
-        required=False,
-        choices=[("", _("不限")), ("1", yes), ("0", no)],
-        coerce=lambda value: value == "1",
-        empty_value=None,
-    )
 
 
 class ResourceFilterForm(forms.Form):

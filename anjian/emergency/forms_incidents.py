@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anjian.core.forms import VersionForm
 from anjian.emergency.choices import (
     ExpertField,
     IncidentLevel,
@@ -68,12 +69,6 @@ def incident_regions(user):
 class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
-
-
-class VersionForm(forms.Form):
-    """The version of the record the page showed: a stale page is a conflict."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 def text(label, max_length: int, required=None, *, rows: int = 0, **kwargs) -> forms.CharField:

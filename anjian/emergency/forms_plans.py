@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anjian.core.forms import VersionForm, choice_field, text_field
 from anjian.emergency.choices import OwnerKind, PlanType, ResponseLevel, RevisionTrigger
 from anjian.enterprises.models import Enterprise
 from anjian.regions import selectors as region_selectors
@@ -38,22 +39,6 @@ ATTACHMENT_TYPES = (
 )
 
 
-def text_field(label, *, max_length: int, required: bool = True, rows: int = 0, **kwargs):
-    """A CharField whose 'required' message names the field."""
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        widget=widget,
-        error_messages={
-            "required": _("请填写%(label)s") % {"label": label},
-            "max_length": _("%(label)s最多%(n)d个字") % {"label": label, "n": max_length},
-        },
-        **kwargs,
-    )
-
-
 def date_field(label, *, required: bool = True, **kwargs) -> forms.DateField:
     return forms.DateField(
         label=label,
@@ -63,19 +48,6 @@ def date_field(label, *, required: bool = True, **kwargs) -> forms.DateField:
         error_messages={
             "required": _("请填写%(label)s") % {"label": label},
             "invalid": _("%(label)s格式不对，请按“2025-06-30”填写") % {"label": label},
-        },
-        **kwargs,
-    )
-
-
-def choice_field(label, choices, *, required: bool = True, **kwargs) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        required=required,
-        choices=[("", _("请选择")), *choices],
-        error_messages={
-            "required": _("请选择%(label)s") % {"label": label},
-            "invalid_choice": _("%(label)s不在可选范围内") % {"label": label},
         },
         **kwargs,
     )
@@ -95,12 +67,6 @@ def whole_number(label, *, required: bool = True, min_value: int = 0, **kwargs):
         },
         **kwargs,
     )
-
-
-class VersionForm(forms.Form):
-    """The version of the record the page showed: a stale page is a conflict."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReasonForm(VersionForm):

@@ -16,13 +16,15 @@ from django.views.decorators.http import require_GET
 
 from anjian.core.access import requires
 from anjian.core.excel import Column, write_ledger
+from anjian.core.filters import SelectorFilter
 from anjian.core.forms import attachment
+from anjian.core.pages import PageAction, RecordDetail
 from anjian.core.registry import XLSX, RegistryEdit, RegistryExport, RegistryList, about_lines
 from anjian.emergency import compliance as rules
 from anjian.emergency import permissions as perms
 from anjian.emergency import selectors_drills, services_drills
 from anjian.emergency.choices import OwnerKind, TaskState
-from anjian.emergency.filters import ComplianceForm, DrillFilterForm, SelectorFilter
+from anjian.emergency.filters import ComplianceForm, DrillFilterForm
 from anjian.emergency.forms_drills import (
     CancelForm,
     DrillCreateForm,
@@ -33,7 +35,7 @@ from anjian.emergency.forms_drills import (
 from anjian.emergency.lifecycle import DRILL
 from anjian.emergency.models import DrillEvaluation, EmergencyPlan
 from anjian.emergency.tables import DrillTable, drill_state_badge, owner_words, task_badge
-from anjian.emergency.views_plans import EmergencyDetail, PageAction, timeline
+from anjian.emergency.views_plans import timeline
 
 STATUS_COLOURS = {rules.MET: "green", rules.OPEN: "azure", rules.BEHIND: "red"}
 
@@ -133,7 +135,7 @@ class DrillCreate(RegistryEdit):
         return services_drills.drill_create(self.request.user, data=data)
 
 
-class DrillDetail(EmergencyDetail):
+class DrillDetail(RecordDetail):
     access = perms.EMERGENCY_VIEW
     read = selectors_drills.drill_for_read
     template_name = "emergency/drills/detail.html"

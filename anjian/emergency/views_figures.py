@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from anjian.core.access import requires
+from anjian.core.filters import SelectorFilter
 from anjian.core.registry import RegistryMap, RegistryMapPoints
 from anjian.emergency import permissions as perms
 from anjian.emergency import selectors_drills, selectors_plans
 from anjian.emergency import selectors_resources as selectors
 from anjian.emergency.choices import Readiness, ShelterStatus
-from anjian.emergency.filters import MAP_KINDS, MapFilterForm, SelectorFilter
+from anjian.emergency.filters import MAP_KINDS, MapFilterForm
 from anjian.emergency.views_resources import tabs
 from anjian.regions import selectors as region_selectors
 

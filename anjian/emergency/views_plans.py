@@ -3,7 +3,7 @@ deadline with the calendar that counted it, levels with their tasks, roles, atta
 assessments and the timeline — and the forms on it, each posting to its own URL; the form
 that writes or edits a draft.
 
-Also what every emergency page shares (``EmergencyDetail``, ``PageAction``, the unit
+Also what every emergency page shares (``RecordDetail``, ``PageAction``, the unit
 picker): selectors read through the user's scope (404 outside it), services write through
 ``core.forms.submit``; a refused form shows its page again with its errors by field (422),
 a concurrent change with the conflict's reason and the record as it is now (409)."""
@@ -23,18 +23,17 @@ from django.views.decorators.http import require_GET
 
 from anjian.core.access import requires
 from anjian.core.excel import Column
+from anjian.core.filters import SelectorFilter
 from anjian.core.forms import attachment as attachment_header
-from anjian.core.forms import submit
+from anjian.core.pages import PageAction, RecordDetail
 from anjian.core.registry import (
-    RegistryAction,
-    RegistryDetail,
     RegistryEdit,
     RegistryExport,
     RegistryList,
 )
 from anjian.emergency import lifecycle, selectors_plans, services_plans
 from anjian.emergency import permissions as perms
-from anjian.emergency.filters import PlanFilterForm, SelectorFilter
+from anjian.emergency.filters import PlanFilterForm
 from anjian.emergency.forms_plans import (
     TRANSITION_FORMS,
     AssessForm,
@@ -52,64 +51,6 @@ REPLACED = (PlanState.SUPERSEDED, PlanState.ABOLISHED)
 
 
 # --- what the emergency pages share -----------------------------------------------------------
-
-
-class EmergencyDetail(RegistryDetail):
-    """A record's page whose forms post to their own URLs (``PageAction``): ``bound``
-    replaces the page's forms by name with the one posted, ``error`` says a conflict."""
-
-    def page(self, obj, *, status: int = 200, bound=None, error: str = "", **extra):
-        self.bound = bound or {}
-        return super().page(obj, status=status, error=error, **extra)
-
-    def form(self, name: str, make):
-        """The posted form ``name`` (after a refusal), else ``make()``."""
-        return getattr(self, "bound", {}).get(name) or make()
-
-
-class PageAction(RegistryAction):
-    """A form on a record's page (``detail``), posted to its own URL: ``save(obj, data)``
-    calls the service; refused, that page again with the form (``form_name``) and its
-    errors; done, back to the page at ``anchor`` with ``success_message``."""
-
-    anchor = ""
-    versions_the_page = True  # the form's ``version`` is the page's record's (not a row's)
-
-    def get_form_class(self, obj):
-        return self.form_class
-
-    def form_kwargs(self, obj) -> dict:
-        return {"auto_id": f"{self.form_name}-%s"}
-
-    def detail_url(self, obj) -> str:
-        return obj.get_absolute_url()
-
-    def saved(self, obj, result):
-        self.announce(result)
-        return redirect(
-            f"{self.detail_url(obj)}#{self.anchor}" if self.anchor else self.detail_url(obj)
-        )
-
-    def post(self, request, *args, **kwargs):
-        detail = self.detail()
-        detail.setup(request, *args, **kwargs)
-        obj = detail.get_object()
-        self.form = form = self.get_form_class(obj)(
-            request.POST, request.FILES, **self.form_kwargs(obj)
-        )
-        outcome = submit(request, form, lambda data: self.save(obj, data))
-        if outcome.done:
-            return self.saved(obj, outcome.result)
-        fresh = detail.get_object()
-        error = ""
-        if outcome.conflict:
-            # The page shows the record as it is now; the form keeps what was typed, read
-            # at the current version, so sending it again is a decision on what is there.
-            error = outcome.message
-            if self.versions_the_page and "version" in form.fields:
-                form.data = form.data.copy()
-                form.data["version"] = str(fresh.version)
-        return detail.page(fresh, status=outcome.status, bound={self.form_name: form}, error=error)
 
 
 def timeline(obj, lifecycle_) -> dict:
@@ -249,7 +190,7 @@ def filing_status(plan, today) -> dict | None:
     }
 
 
-class PlanDetail(EmergencyDetail):
+class PlanDetail(RecordDetail):
     access = perms.EMERGENCY_VIEW
     read = selectors_plans.plan_for_read
     template_name = "emergency/plans/detail.html"

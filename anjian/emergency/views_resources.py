@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anjian.core.access import requires
+from anjian.core.filters import SelectorFilter
+from anjian.core.pages import PageAction, RecordDetail
 from anjian.core.registry import (
     RegistryEdit,
     RegistryExport,
@@ -31,7 +33,6 @@ from anjian.emergency.choices import Readiness
 from anjian.emergency.filters import (
     EquipmentFilterForm,
     ExpertFilterForm,
-    SelectorFilter,
     ShelterFilterForm,
     SupplyFilterForm,
     TeamFilterForm,
@@ -61,7 +62,6 @@ from anjian.emergency.tables import (
     shelter_badge,
     speciality_labels,
 )
-from anjian.emergency.views_plans import EmergencyDetail, PageAction
 
 PLACE = (gettext_lazy("位置"), ["address", "latitude", "longitude"])
 
@@ -239,7 +239,7 @@ class ResourceList(RegistryList):
         return {"kind": self.kind, "tabs": tabs(self.kind.key)}
 
 
-class ResourceDetail(EmergencyDetail):
+class ResourceDetail(RecordDetail):
     access = perms.EMERGENCY_VIEW
     template_name = "emergency/resources/detail.html"
     context_object_name = "object"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from anjian.accounts.models import User
 from anjian.accounts.roles import REGION_ROLES, Role
 from anjian.core.filters import ActiveFiltersMixin
+from anjian.core.forms import VersionForm
 from anjian.enterprises.choices import SupervisionGrade
 from anjian.inspections import selectors
 from anjian.inspections.choices import DrawState, Outcome, TaskState
@@ -100,12 +101,6 @@ class DrawForm(forms.Form):
         data = dict(self.cleaned_data)
         data["grades"] = "".join(sorted(data.get("grades") or ()))
         return data
-
-
-class VersionForm(forms.Form):
-    """A transition: the version the page was showing (a stale page is a conflict)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReasonForm(VersionForm):

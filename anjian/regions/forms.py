@@ -1,6 +1,8 @@
 from django import forms
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anjian.regions import selectors
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Department, Industry
 
@@ -44,3 +46,9 @@ class IndustryForm(forms.ModelForm):
     class Meta:
         model = Industry
         fields = ["code", "name", "group", "sort_order", "is_active"]
+
+
+def region_filter_choices(user) -> list:
+    """A list filter's regions: the districts and streets of ``user``'s scope."""
+    regions = [*selectors.districts_in(user), *selectors.streets_for(user)]
+    return [("", _("全部地区")), *[(r.code, r.name) for r in regions]]

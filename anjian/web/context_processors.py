@@ -59,6 +59,11 @@ def _section(request) -> str:
             if name.startswith(prefixes):
                 return section
         return "emergency"
+    if match.namespace == "hazchem":
+        name = match.url_name or ""
+        if name.startswith("source"):
+            return "hazchem-sources"
+        return "hazchem-chemicals" if name.startswith("chemical") else "hazchem-units"
     if match.namespace == "cap" and (match.url_name or "").startswith(("reach", "delivery")):
         return "cap-reach"
     if match.namespace == "cap" and (match.url_name or "").startswith("contact"):

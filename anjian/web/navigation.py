@@ -2,9 +2,9 @@
 users whose role grants its action, and a URL listed twice (one entry per action that
 opens it) shows once: the first entry the user's role grants.
 
-The modules sit in dropdowns by area (单位, 隐患排查, 监测预警, 监督检查, 事故与指标, 应急管理;
-reference data and administration, ``MANAGE``, last) so the bar fits one line of a 1366 px
-laptop in a CJK font; a group the user has one entry of shows as that entry. A grid worker
+The modules sit in dropdowns by area (单位, 隐患排查, 风险管控, 监测预警, 监督检查, 事故与指标,
+应急管理; reference data and administration, ``MANAGE``, last) so the bar fits one line of a
+1366 px laptop in a CJK font; a group the user has one entry of shows as that entry. A grid worker
 (a street user whose region is a grid) sees the daily work only — no management, no
 reference libraries."""
 
@@ -22,6 +22,7 @@ from anjian.core import permissions as core_perms
 from anjian.emergency import permissions as emergency_perms
 from anjian.enterprises import permissions as enterprise_perms
 from anjian.hazards import permissions as hazard_perms
+from anjian.hazchem import permissions as hazchem_perms
 from anjian.inspections import permissions as inspection_perms
 from anjian.monitoring import permissions as monitoring_perms
 from anjian.regions import permissions as region_perms
@@ -46,6 +47,7 @@ class MenuItem:
 MANAGE = "manage"
 UNITS = "units"
 HAZARDS = "hazards"
+RISKS = "risks"
 MONITOR = "monitor"
 INSPECT = "inspect"
 ACCIDENTS = "accidents"
@@ -134,12 +136,40 @@ MENU: list[MenuItem] = [
         group=MANAGE,
         for_grid=False,
     ),
+    # 风险管控: the risk points, and the hazardous chemicals — major hazard sources, the
+    # units they are identified from, the catalogue (a reference, not daily work).
     MenuItem(
         _("风险管控"),
         "risks:risk_point_list",
         risk_perms.RISK_VIEW,
         "bi-exclamation-diamond",
         "risks",
+        group=RISKS,
+    ),
+    MenuItem(
+        _("重大危险源"),
+        "hazchem:source_list",
+        hazchem_perms.HAZCHEM_VIEW,
+        "bi-radioactive",
+        "hazchem-sources",
+        group=RISKS,
+    ),
+    MenuItem(
+        _("危化品单元"),
+        "hazchem:unit_list",
+        hazchem_perms.HAZCHEM_VIEW,
+        "bi-boxes",
+        "hazchem-units",
+        group=RISKS,
+    ),
+    MenuItem(
+        _("化学品目录"),
+        "hazchem:chemical_list",
+        hazchem_perms.HAZCHEM_VIEW,
+        "bi-journal-medical",
+        "hazchem-chemicals",
+        group=RISKS,
+        for_grid=False,
     ),
     MenuItem(
         _("在线监测"),
@@ -398,6 +428,7 @@ MENU: list[MenuItem] = [
 GROUPS = {
     UNITS: (_("单位"), "bi-buildings"),
     HAZARDS: (_("隐患排查"), "bi-exclamation-triangle"),
+    RISKS: (_("风险管控"), "bi-exclamation-diamond"),
     MONITOR: (_("监测预警"), "bi-broadcast"),
     INSPECT: (_("监督检查"), "bi-clipboard2-check"),
     ACCIDENTS: (_("事故与指标"), "bi-graph-up"),

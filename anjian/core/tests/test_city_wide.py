@@ -21,6 +21,7 @@ from anjian.core.scoping import (
 )
 from anjian.enterprises import permissions as enterprise_perms
 from anjian.hazards import permissions as hazard_perms
+from anjian.hazchem import permissions as hazchem_perms
 from anjian.inspections import permissions as inspection_perms
 from anjian.monitoring import permissions as monitoring_perms
 from anjian.risks import permissions as risk_perms
@@ -89,6 +90,7 @@ def test_the_city_wide_actions_are_the_configuration_of_the_whole_deployment():
         monitoring_perms.MONITOR_ADMIN,
         inspection_perms.INSPECTION_STANDARDS,
         core_perms.CALENDAR_MANAGE,
+        hazchem_perms.CATALOGUE_MANAGE,
     }
     assert city_wide == account_perms.city_wide_actions()
 

@@ -24,6 +24,8 @@ from anjian.hazards import tally
 from anjian.hazards.choices import State
 from anjian.hazards.models import Hazard
 from anjian.hazards.tests.factories import hazard_in
+from anjian.hazchem import services as hazchem
+from anjian.hazchem.models import Chemical
 from anjian.monitoring.models import Alarm, Device
 from anjian.monitoring.tests.factories import device, plain_alarm
 from anjian.regions.choices import RegionLevel
@@ -82,8 +84,9 @@ def owned_rows(enterprise) -> dict:
 
 @pytest.fixture
 def chemical_with_records(db, settings, tmp_path):
-    """The chemical company with a hazard, a risk point, a device and an alarm, and its
-    emergency plan, drill, team, warehouse and stock, equipment, shelter and expert."""
+    """The chemical company with a hazard, a risk point, a device and an alarm, its
+    emergency plan, drill, team, warehouse and stock, equipment, shelter and expert, and a
+    chemical unit that is a major hazard source."""
     settings.MEDIA_ROOT = tmp_path
     chemical = world.enterprise("yinhang_chemical")
     hazard_in(State.REGISTERED)
@@ -98,6 +101,12 @@ def chemical_with_records(db, settings, tmp_path):
     equipment(manager, team=emergency_team.pk)
     shelter(manager)
     expert(manager)
+    tank_farm = hazchem.unit_create(manager, data={"kind": "storage", "name": "液氯储罐区"})
+    chlorine = Chemical.objects.get(name="氯")
+    # 10 t of chlorine (Q 5 t): a major hazard source, which is owned too.
+    hazchem.line_add(
+        manager, unit_id=tank_farm.pk, data={"chemical": chlorine.pk, "max_quantity": 10}
+    )
     return chemical
 
 

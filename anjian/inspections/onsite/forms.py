@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import VersionForm
 from anjian.inspections import selectors as pool_selectors
 from anjian.inspections.forms import DepartmentChoiceField, acting_departments
 from anjian.inspections.models import ChecklistTemplate
@@ -112,10 +113,6 @@ class StartForm(PositionForm):
 
 class TaskStartForm(PositionForm):
     """开始检查 of a drawn task: the task's inspectors, the first checklist that suits."""
-
-
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReasonForm(VersionForm):

@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 from anjian.core import jobs
 from anjian.core.models import BackgroundJob, JobStatus
 from anjian.web.tests import export_emergency as emergency
+from anjian.web.tests import export_hazchem as hazchem
 from anjian.web.tests.route_walk import iter_routes
 from testsupport import world
 
@@ -309,6 +310,9 @@ EXPORTS = {
     ),
     "emergency:plan_import_template": Export("district_official", nothing),
     "emergency:drill_import_template": Export("district_official", nothing),
+    # 重大危险源台账 as filtered (RegistryExport): the unit's name.
+    "hazchem:source_export": Export("district_official", hazchem.plant_source),
+    "hazchem:unit_export": Export("district_official", hazchem.plant_source),
 }
 EMERGENCY_IMPORTS = ("team", "warehouse", "supply", "equipment", "shelter", "expert")
 # Each emergency import page: (URL name, its arguments).

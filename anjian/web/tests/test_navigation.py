@@ -3,6 +3,7 @@ laptop), and a grid worker sees the daily work only (issue 11, item 10)."""
 
 import pytest
 from django.http import QueryDict
+from django.urls import reverse
 
 from anjian.enterprises.selectors import by_grid, enterprise_filter, registry_counts
 from anjian.web.navigation import MANAGE, MENU, is_grid_worker, menu_for
@@ -110,3 +111,18 @@ def test_street_users_see_their_units_by_grid(client_for):
     html = client_for(street).get("/").content.decode()
     assert "按网格" in html
     assert 'data-param="grid"' in html
+
+
+def test_the_risk_dropdown_holds_the_hazardous_chemicals(client_for):
+    """风险管控 is one dropdown: the risk points, the major hazard sources, the units they
+    are identified from and the chemical catalogue (not for grid workers: a reference)."""
+    official = world.actor("district_official")
+    (group,) = [e for e in menu_for(official, "web") if str(e["label"]) == "风险管控"]
+    assert labels(group["children"]) == ["风险管控", "重大危险源", "危化品单元", "化学品目录"]
+    grid = labels(menu_for(world.actor("grid_member"), "web"))
+    assert "重大危险源" in grid and "化学品目录" not in grid
+
+    menu = client_for(official).get(reverse("hazchem:chemical_list")).context["menu"]
+    (active,) = [e for e in menu if e.get("active")]
+    assert str(active["label"]) == "风险管控"
+    assert [str(c["label"]) for c in active["children"] if c["active"]] == ["化学品目录"]

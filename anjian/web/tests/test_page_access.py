@@ -1,7 +1,7 @@
 """Every named actor against every page (STYLE habit 3): 200/302 when the role grants the
 page's declared action (404 where its scope holds no such record: ``Page.unseen``), 403 when
 it does not, and login for anonymous visitors. Rows of some apps live beside the records they
-open (``access_emergency``, ``access_cap``)."""
+open (``access_emergency``, ``access_cap``, ``access_hazchem``)."""
 
 import pytest
 from django.test import Client
@@ -17,6 +17,7 @@ from anjian.web.tests.access_analytics import (
 )
 from anjian.web.tests.access_cap import CAP_DELIVERY_PAGES
 from anjian.web.tests.access_emergency import EMERGENCY_PAGES
+from anjian.web.tests.access_hazchem import HAZCHEM_PAGES
 from anjian.web.tests.access_inspections import (
     checklist,
     discretion_rule,
@@ -440,6 +441,7 @@ PAGES: dict[str, Page] = {
     "risks:measure_deactivate": Page(args=lambda s: [s.risk_measure.pk]),
     **CAP_DELIVERY_PAGES,
     **EMERGENCY_PAGES,
+    **HAZCHEM_PAGES,
 }
 
 

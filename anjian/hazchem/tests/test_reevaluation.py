@@ -1,0 +1,78 @@
+"""Re-evaluating many units at once (``evaluation.reevaluate``): when the catalogue changes
+what a chemical is, every unit holding it is identified and graded again, the others are
+left alone, and a unit that can no longer be evaluated says why.
+
+Figures (RULES.md §1): a W5.3 chemical has Q 1000 t and β 1; as W5.1 Q 10 t and β 1.5.
+α = 2 (120 people)."""
+
+from decimal import Decimal
+
+import pytest
+
+from anjian.hazchem import services
+from anjian.hazchem.evaluation import reevaluate
+from anjian.hazchem.models import ChemicalUnit, UnitEvaluation
+from anjian.hazchem.tests import factories as make
+from testsupport import world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_chemical_reclassified_regrades_the_units_holding_it_and_only_those():
+    solvent = make.classed("某溶剂", "W5.3")
+    holding = make.unit(name="溶剂罐区")
+    make.add(holding, solvent, "100")  # S 0.1: not major
+    other = make.unit(name="液氯库")
+    make.add(other, "氯", "2")  # S 0.4, untouched by the change
+    other = make.fresh(other)
+    history = UnitEvaluation.objects.filter(unit=other).count()
+
+    solvent.gb18218_classes = ["W5.1"]  # flash point below 23 ℃ and boiling point ≤ 35 ℃
+    solvent.save()
+    counts = reevaluate(ChemicalUnit.objects.all(), by=world.actor("admin"), reason="目录修订")
+
+    assert counts == {"units": 2, "changed": 1, "failed": 0}
+    regraded = make.fresh(holding)
+    # S = 100/10 = 10; R = 2 × 1.5 × 10 = 30 → 三级.
+    assert (regraded.s_value, regraded.r_value, regraded.grade) == (
+        Decimal("10.000000"),
+        Decimal("30.000000"),
+        "3",
+    )
+    assert make.source_of(regraded).grade == "3"
+    assert regraded.evaluations.first().reason == "目录修订"
+    untouched = make.fresh(other)
+    assert untouched.version == other.version
+    assert UnitEvaluation.objects.filter(unit=other).count() == history
+
+
+def test_a_unit_that_can_no_longer_be_graded_keeps_its_figures_and_says_why():
+    solvent = make.classed("某溶剂", "W5.1")
+    target = make.unit()
+    make.add(target, solvent, "20")  # S 2, R 6 → 四级
+    before = make.fresh(target)
+    solvent.gb18218_classes = []  # neither a table 1 row nor a class: no Q
+    solvent.save()
+
+    counts = reevaluate(ChemicalUnit.objects.all(), by=None, reason="目录修订")
+
+    assert counts["failed"] == 1
+    after = make.fresh(target)
+    assert "无法确定临界量" in after.evaluation_error
+    assert (after.s_value, after.grade) == (before.s_value, before.grade)
+    # Told again, nothing changes: the same error is not written twice.
+    assert reevaluate(ChemicalUnit.objects.all(), by=None, reason="再次")["failed"] == 1
+    assert make.fresh(target).version == after.version
+
+
+def test_retired_units_are_not_reevaluated():
+    target = make.unit()
+    make.add(target, "氯", "10")
+    target = make.fresh(target)
+    services.unit_retire(
+        world.actor("district_official"),
+        unit_id=target.pk,
+        expected_version=target.version,
+        reason="拆除",
+    )
+    assert reevaluate(ChemicalUnit.objects.all(), by=None, reason="x")["units"] == 0

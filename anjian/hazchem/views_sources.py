@@ -1,0 +1,117 @@
+"""重大危险源 pages: the list of the sources in scope (current ones by default, 一级 first) with
+its Excel, a source's page — its one file (一源一档): the record, how its unit was
+identified and graded, the inventory behind it and the history of its grade — and the
+chemical catalogue (read-only in this slice).
+
+Declared on the registry base (``core.registry``): the list and its Excel run the same
+filter (``filters_sources``), the page reads through the user's scope (404 outside it)."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anjian.core.excel import Column
+from anjian.core.registry import RegistryDetail, RegistryExport, RegistryList
+from anjian.hazchem import permissions as perms
+from anjian.hazchem import selectors
+from anjian.hazchem.choices import DutyRole
+from anjian.hazchem.filters_sources import chemical_filter, source_filter
+from anjian.hazchem.tables_sources import ChemicalTable, SourceTable, source_state_badge
+
+HISTORY_LIMIT = 50  # the latest evaluations on the page (older ones: the count)
+
+
+class SourceList(RegistryList):
+    access = perms.HAZCHEM_VIEW
+    filterset = source_filter
+    table = SourceTable
+    template_name = "hazchem/sources/list.html"
+
+
+def _day(value):
+    return value or None
+
+
+def _yes(value: bool) -> str:
+    return _("是") if value else _("否")
+
+
+SOURCE_COLUMNS = [
+    Column("number", str(gettext_lazy("编号")), 18, export=lambda s: s.number),
+    Column("unit", str(gettext_lazy("单元名称")), 24, export=lambda s: s.unit.name),
+    Column("kind", str(gettext_lazy("单元类型")), 10, export=lambda s: s.unit.get_kind_display()),
+    Column("enterprise", str(gettext_lazy("单位")), 30, export=lambda s: s.enterprise.name),
+    Column("grade", str(gettext_lazy("级别")), 8, export=lambda s: s.get_grade_display()),
+    Column("state", str(gettext_lazy("状态")), 14, export=lambda s: s.get_state_display()),
+    Column(
+        "qualifies", str(gettext_lazy("仍构成重大危险源")), 10, export=lambda s: _yes(s.qualifies)
+    ),
+    Column("s_value", str(gettext_lazy("S值")), 12, export=lambda s: s.unit.s_value),
+    Column("r_value", str(gettext_lazy("R值")), 12, export=lambda s: s.unit.r_value),
+    Column("identified_on", str(gettext_lazy("辨识日期")), 12, export=lambda s: s.identified_on),
+    Column("filed_on", str(gettext_lazy("备案日期")), 12, export=lambda s: _day(s.filed_on)),
+    Column("filing_number", str(gettext_lazy("备案编号")), 18, export=lambda s: s.filing_number),
+    Column(
+        "filed_grade",
+        str(gettext_lazy("备案级别")),
+        8,
+        export=lambda s: s.get_filed_grade_display() if s.filed_grade else "",
+    ),
+    Column(
+        "assessment_due_on",
+        str(gettext_lazy("下次评估期限")),
+        12,
+        export=lambda s: _day(s.assessment_due_on),
+    ),
+    Column(
+        "monitoring_required",
+        str(gettext_lazy("须在线监测")),
+        10,
+        export=lambda s: _yes(s.monitoring_required),
+    ),
+    Column("closed_on", str(gettext_lazy("核销日期")), 12, export=lambda s: _day(s.closed_on)),
+]
+
+
+class SourceExport(RegistryExport):
+    access = perms.HAZCHEM_VIEW
+    filterset = source_filter
+    columns = SOURCE_COLUMNS
+    title = str(gettext_lazy("重大危险源台账"))
+
+
+class SourceDetail(RegistryDetail):
+    """一源一档: the source, its unit's evaluation and inventory, the history of its grade."""
+
+    access = perms.HAZCHEM_VIEW
+    template_name = "hazchem/sources/detail.html"
+    context_object_name = "source"
+
+    def get_object(self):
+        visible = selectors.sources(self.request.user).select_related(
+            "enterprise", "enterprise__street", "unit"
+        )
+        return get_object_or_404(visible, pk=self.kwargs["pk"])
+
+    def get_extra_context(self, obj, **context) -> dict:
+        unit = obj.unit
+        evaluations = unit.evaluations.select_related("by")
+        holders = {duty.role: duty for duty in obj.duties.filter(until__isnull=True)}
+        return {
+            "unit": unit,
+            "evaluations": evaluations[:HISTORY_LIMIT],
+            "history_total": evaluations.count(),
+            "history_limit": HISTORY_LIMIT,
+            "lines": unit.lines.select_related("chemical").order_by("id"),
+            "duties": [(label, holders.get(role)) for role, label in DutyRole.choices],
+            "state_badge": source_state_badge(obj),
+        }
+
+
+class ChemicalList(RegistryList):
+    """危险化学品目录: search by name, alias or CAS number; flags; the GB 18218 row."""
+
+    access = perms.HAZCHEM_VIEW
+    filterset = chemical_filter
+    table = ChemicalTable
+    template_name = "hazchem/chemicals/list.html"
