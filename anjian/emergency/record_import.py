@@ -222,8 +222,11 @@ class Owners:
         return data
 
 
+OWNER_KEY = ("owner_kind", "enterprise_id", "department_id", "region_id")
+
+
 def _owner_key(record) -> tuple:
-    return (record.owner_kind, record.enterprise_id, record.department_id, record.region_id)
+    return tuple(getattr(record, name) for name in OWNER_KEY)
 
 
 def _level(word: str) -> str | None:
@@ -267,7 +270,30 @@ def _tasks(raw: Any, problems: RowProblems) -> list[dict]:
     ]
 
 
-class PlanImport(ImportSpec):
+class OwnedImport(ImportSpec):
+    """A kind whose records belong to an owner: the writer needs ``action``; a record is
+    the same as another of the same owner with the same ``same_fields``."""
+
+    action: str
+    same_fields: tuple[str, ...]
+
+    def visible(self, by):
+        raise NotImplementedError
+
+    def require(self, by) -> None:
+        if not by.can(self.action):
+            raise NotPermitted()
+
+    def identity(self, record) -> tuple:
+        return (*_owner_key(record), *(getattr(record, name) for name in self.same_fields))
+
+    def registered(self, by, record) -> bool:
+        owner = dict(zip(OWNER_KEY, _owner_key(record), strict=True))
+        same = {name: getattr(record, name) for name in self.same_fields}
+        return self.visible(by).filter(**owner, **same).exclude(pk=record.pk).exists()
+
+
+class PlanImport(OwnedImport):
     kind, title, columns, name_key = "plan", "应急预案", PLAN_COLUMNS, "title"
     notes = (
         gettext_lazy(
@@ -281,9 +307,10 @@ class PlanImport(ImportSpec):
     repeat_note = "（同一主体的同名同版本预案）"
     registered_note = "（同一主体已有同名同版本预案）"
 
-    def require(self, by) -> None:
-        if not by.can(perms.PLAN_MANAGE):
-            raise NotPermitted()
+    action, same_fields = perms.PLAN_MANAGE, ("title", "edition")
+
+    def visible(self, by):
+        return visible_plans(by)
 
     def lookups(self, by, sheet: SheetRows) -> Owners:
         return Owners(by, sheet)
@@ -319,22 +346,8 @@ class PlanImport(ImportSpec):
             by, plan_id=plan.pk, expected_version=plan.version, published_on=published_on
         )
 
-    def identity(self, record) -> tuple:
-        return (*_owner_key(record), record.title, record.edition)
 
-    def registered(self, by, record) -> bool:
-        same = visible_plans(by).filter(
-            owner_kind=record.owner_kind,
-            enterprise_id=record.enterprise_id,
-            department_id=record.department_id,
-            region_id=record.region_id,
-            title=record.title,
-            edition=record.edition,
-        )
-        return same.exclude(pk=record.pk).exists()
-
-
-class DrillImport(ImportSpec):
+class DrillImport(OwnedImport):
     kind, title, columns, name_key = "drill", "应急演练", DRILL_COLUMNS, "title"
     notes = (
         gettext_lazy("单位用户导入的演练一律属于本单位；演练的预案须为同一主体的现行预案。"),
@@ -346,9 +359,10 @@ class DrillImport(ImportSpec):
     repeat_note = "（同一主体、同一计划日期的同名演练）"
     registered_note = "（同一主体已有同一计划日期的同名演练）"
 
-    def require(self, by) -> None:
-        if not by.can(perms.DRILL_MANAGE):
-            raise NotPermitted()
+    action, same_fields = perms.DRILL_MANAGE, ("title", "planned_on")
+
+    def visible(self, by):
+        return visible_drills(by)
 
     def lookups(self, by, sheet: SheetRows) -> Owners:
         owners = Owners(by, sheet)
@@ -384,20 +398,6 @@ class DrillImport(ImportSpec):
         return services_drills.drill_hold(
             by, drill_id=drill.pk, expected_version=drill.version, **held
         )
-
-    def identity(self, record) -> tuple:
-        return (*_owner_key(record), record.title, record.planned_on)
-
-    def registered(self, by, record) -> bool:
-        same = visible_drills(by).filter(
-            owner_kind=record.owner_kind,
-            enterprise_id=record.enterprise_id,
-            department_id=record.department_id,
-            region_id=record.region_id,
-            title=record.title,
-            planned_on=record.planned_on,
-        )
-        return same.exclude(pk=record.pk).exists()
 
 
 SPECS = {"plan": PlanImport(), "drill": DrillImport()}
