@@ -26,6 +26,7 @@ from anjian.enterprises.places.api import router as places_router
 from anjian.hazards.api import router as hazards_router
 from anjian.hazards.library.api import router as hazard_standards_router
 from anjian.hazards.selfcheck.api import router as selfcheck_router
+from anjian.hazchem.api import router as hazchem_router
 from anjian.inspections.api import router as inspections_router
 from anjian.inspections.cases.api import router as inspection_cases_router
 from anjian.inspections.documents_api import router as documents_router
@@ -79,6 +80,7 @@ api.add_router("/penalty-cases", inspection_cases_router)
 api.add_router("/enforcement-documents", documents_router)
 api.add_router("/accidents", accidents_router)
 api.add_router("/emergency", emergency_router)
+api.add_router("/hazchem", hazchem_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/analytics/monthly-reports", monthly_reports_router)
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 from anjian.core.exceptions import Conflict, NotPermitted, OutOfScope, ValidationError
 
 XLSX_MAGIC = b"PK\x03\x04"
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 
 
 class ImportUploadForm(forms.Form):
@@ -198,3 +200,17 @@ class VersionForm(forms.Form):
     """The version of the record the page showed: a stale page is a conflict."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def date_field(label, *, required: bool = True, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DATE,
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "required": _("请填写%(label)s") % {"label": label},
+            "invalid": _("%(label)s格式不对，请按“2025-06-30”填写") % {"label": label},
+        },
+        **kwargs,
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.core.filters import filter_choices, flag_field
+from anjian.core.forms import DATE
 from anjian.emergency.choices import (
     DrillForm,
     DrillKind,
@@ -27,7 +28,6 @@ from anjian.emergency.choices import (
     SupplyCategory,
     TeamKind,
 )
-from anjian.emergency.forms_plans import DATE
 from anjian.emergency.forms_resources import TeamChoiceField, WarehouseChoiceField
 from anjian.emergency.models import DrillState, EmergencyPlan, PlanState, RescueTeam, Warehouse
 from anjian.enterprises.models import Enterprise

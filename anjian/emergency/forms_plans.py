@@ -15,14 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anjian.core.forms import VersionForm, choice_field, text_field
+from anjian.core.forms import DATE_FORMATS, VersionForm, choice_field, date_field, text_field
 from anjian.emergency.choices import OwnerKind, PlanType, ResponseLevel, RevisionTrigger
 from anjian.enterprises.models import Enterprise
 from anjian.regions import selectors as region_selectors
 from anjian.regions.models import Department, Region
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 MAX_MINUTES = 43_200  # 30 days
 CELL_SEPARATOR = re.compile(r"\s*[|｜\t]\s*")
 ATTACHMENT_TYPES = (
@@ -37,20 +35,6 @@ ATTACHMENT_TYPES = (
     ".jpeg",
     ".png",
 )
-
-
-def date_field(label, *, required: bool = True, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DATE,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": _("请填写%(label)s") % {"label": label},
-            "invalid": _("%(label)s格式不对，请按“2025-06-30”填写") % {"label": label},
-        },
-        **kwargs,
-    )
 
 
 def whole_number(label, *, required: bool = True, min_value: int = 0, **kwargs):

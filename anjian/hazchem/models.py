@@ -21,9 +21,10 @@ was last given (GB 18218-2018, ``identification``), and the major hazard sources
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.models import TimeStampedModel, VersionedModel
+from anjian.core.models import TimeStampedModel, TransitionRecord, VersionedModel
 from anjian.core.scoping import ScopedQuerySet
 from anjian.enterprises.owned import EnterpriseOwned
 from anjian.hazchem.choices import (
@@ -249,6 +250,9 @@ class MajorHazardSource(EnterpriseOwned, VersionedModel):
         _("仍构成重大危险源"), default=True, editable=False, help_text=_("随单元辨识结果")
     )
     identified_on = models.DateField(_("辨识日期"), editable=False)
+    filing_due_on = models.DateField(
+        _("备案期限"), null=True, blank=True, editable=False, help_text=_("辨识之日起15日内")
+    )
     filed_on = models.DateField(_("备案日期"), null=True, blank=True, editable=False)
     filing_number = models.CharField(_("备案编号"), max_length=60, blank=True, editable=False)
     filed_grade = models.CharField(
@@ -270,6 +274,19 @@ class MajorHazardSource(EnterpriseOwned, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.unit.name}（{self.get_grade_display()}重大危险源）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("hazchem:source_detail", args=[self.pk])
+
+
+class SourceTransition(TransitionRecord):
+    source = models.ForeignKey(
+        MajorHazardSource, on_delete=models.PROTECT, related_name="transitions"
+    )
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("重大危险源办理记录")
+        verbose_name_plural = _("重大危险源办理记录")
 
 
 class SourceDuty(TimeStampedModel):

@@ -176,7 +176,7 @@ def unit_retire(by, *, unit_id: int, expected_version: int | None, reason: str) 
         active=False, retired_reason=reason, version=F("version") + 1
     )
     unit.refresh_from_db()
-    follow_source(unit, is_major=False, grade="")
+    follow_source(unit, is_major=False, grade="", by=by)
     return unit
 
 

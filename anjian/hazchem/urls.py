@@ -24,4 +24,6 @@ urlpatterns = [
     path("sources/", s.SourceList.as_view(), name="source_list"),
     path("sources/export.xlsx", s.SourceExport.as_view(), name="source_export"),
     path("sources/<int:pk>/", s.SourceDetail.as_view(), name="source_detail"),
+    path("sources/<int:pk>/file/", s.SourceFile.as_view(), name="source_file"),
+    path("sources/<int:pk>/close/", s.SourceClose.as_view(), name="source_close"),
 ]

@@ -1,21 +1,29 @@
 """重大危险源 pages: the list of the sources in scope (current ones by default, 一级 first) with
 its Excel, a source's page — its one file (一源一档): the record, how its unit was
 identified and graded, the inventory behind it and the history of its grade — and the
-chemical catalogue (read-only in this slice).
+chemical catalogue (read-only in this slice). The authority files (备案) and closes (核销)
+a source with the forms on its page, each posting to its own URL.
 
 Declared on the registry base (``core.registry``): the list and its Excel run the same
 filter (``filters_sources``), the page reads through the user's scope (404 outside it)."""
 
+from functools import partial
+
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.core.excel import Column
-from anjian.core.registry import RegistryDetail, RegistryExport, RegistryList
+from anjian.core.pages import PageAction, RecordDetail
+from anjian.core.registry import RegistryExport, RegistryList
 from anjian.hazchem import permissions as perms
-from anjian.hazchem import selectors
+from anjian.hazchem import selectors, services_sources
 from anjian.hazchem.choices import DutyRole
 from anjian.hazchem.filters_sources import chemical_filter, source_filter
+from anjian.hazchem.forms_sources import CloseForm, FileForm
+from anjian.hazchem.lifecycle import SOURCE
 from anjian.hazchem.tables_sources import ChemicalTable, SourceTable, source_state_badge
 
 HISTORY_LIMIT = 50  # the latest evaluations on the page (older ones: the count)
@@ -80,8 +88,9 @@ class SourceExport(RegistryExport):
     title = str(gettext_lazy("重大危险源台账"))
 
 
-class SourceDetail(RegistryDetail):
-    """一源一档: the source, its unit's evaluation and inventory, the history of its grade."""
+class SourceDetail(RecordDetail):
+    """一源一档: the source, its unit's evaluation and inventory, the history of its grade,
+    its timeline, and the authority's forms (备案, 核销) when they apply."""
 
     access = perms.HAZCHEM_VIEW
     template_name = "hazchem/sources/detail.html"
@@ -105,7 +114,67 @@ class SourceDetail(RegistryDetail):
             "lines": unit.lines.select_related("chemical").order_by("id"),
             "duties": [(label, holders.get(role)) for role, label in DutyRole.choices],
             "state_badge": source_state_badge(obj),
+            "timeline": obj.transitions.select_related("by").order_by("at", "id"),
+            "labels": SOURCE.labels(),
+            "state_labels": dict(SOURCE.states.choices),
+            "actions": self.actions(obj),
+            "today": timezone.localdate(),
         }
+
+    def actions(self, obj) -> list[dict]:
+        """The authority's forms the user may use on the source now."""
+        available = {item.name for item in SOURCE.available(self.request.user, obj)}
+        found = []
+        for name, form_class, title in (
+            ("file", FileForm, _("备案")),
+            ("close", CloseForm, _("核销")),
+        ):
+            if name in available:
+                form = self.form(name, partial(_blank, form_class, name, obj.version))
+                url = reverse(f"hazchem:source_{name}", args=[obj.pk])
+                found.append({"name": name, "title": title, "form": form, "url": url})
+        return found
+
+
+def _blank(form_class, name: str, version: int):
+    return form_class(initial={"version": version}, auto_id=f"{name}-%s")
+
+
+class SourceAction(PageAction):
+    access = perms.SOURCE_FILE
+    detail = SourceDetail
+    anchor = "summary"
+
+    def form_kwargs(self, obj) -> dict:
+        return {"auto_id": f"{self.form_name}-%s"}
+
+
+class SourceFile(SourceAction):
+    form_class, form_name = FileForm, "file"
+    success_message = gettext_lazy("已备案")
+
+    def save(self, obj, data):
+        return services_sources.source_file(
+            self.request.user,
+            source_id=obj.pk,
+            expected_version=data["version"],
+            filed_on=data["filed_on"],
+            filing_number=data["filing_number"],
+        )
+
+
+class SourceClose(SourceAction):
+    form_class, form_name = CloseForm, "close"
+    success_message = gettext_lazy("已核销")
+
+    def save(self, obj, data):
+        return services_sources.source_close(
+            self.request.user,
+            source_id=obj.pk,
+            expected_version=data["version"],
+            closed_on=data["closed_on"],
+            reason=data["reason"],
+        )
 
 
 class ChemicalList(RegistryList):

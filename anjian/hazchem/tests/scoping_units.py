@@ -39,10 +39,8 @@ class TestChemicalUnitScoping(ScopedCrudTests):
     visible = world.VISIBLE
     creators = tuple(INSIDE)
     not_creators = ("street_officer", "grid_member", "inspector", "leader")
-    not_applicable = {
-        "api_list": "hazchem has no API in this slice (issue 15, slice 2: pages)",
-        "api_detail": "hazchem has no API in this slice (issue 15, slice 2: pages)",
-    }
+    api_list = "/api/v1/hazchem/units"
+    api_detail = "/api/v1/hazchem/units/{pk}"
 
     def get_object(self, name: str) -> ChemicalUnit:
         unit_name = f"{name}储罐区"
@@ -89,14 +87,14 @@ class TestMajorHazardSourceScoping(ScopedCrudTests):
     export_url = "hazchem:source_export"
     export_key_header = "编号"
     key_attribute = "number"
+    api_list = "/api/v1/hazchem/sources"
+    api_detail = "/api/v1/hazchem/sources/{pk}"
     visible = world.VISIBLE
     not_applicable = {
         "create_url": "a source opens when its unit's identification makes it one "
         "(evaluation.follow_source), never by a form",
         "edit_url": "a source's grade follows its unit; its filing and closing are "
         "transitions on its page, not an edit form",
-        "api_list": "hazchem has no API in this slice (issue 15, slice 2: pages)",
-        "api_detail": "hazchem has no API in this slice (issue 15, slice 2: pages)",
     }
 
     def get_object(self, name: str) -> MajorHazardSource:

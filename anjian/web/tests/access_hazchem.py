@@ -70,4 +70,24 @@ HAZCHEM_PAGES: dict[str, Page] = {
     "hazchem:source_list": Page(),
     "hazchem:source_export": Page(),
     "hazchem:source_detail": _view("source"),
+    "hazchem:source_file": _refused(_of("source")),
+    "hazchem:source_close": _refused(_of("source")),
 }
+
+
+# --- the API's reads (web/tests/test_api_access.py) -------------------------------------------
+
+API_RECORDS = {
+    "{int:unit_id}": lambda s: hazchem(s).unit.pk,
+    "{int:source_id}": lambda s: hazchem(s).source.pk,
+    "{int:chemical_id}": lambda s: Chemical.objects.get(name="氯").pk,
+}
+
+
+def hazchem_api_url(template_path: str, setup: Setup) -> str:
+    """A hazchem read's URL with the setup's unit, its source and the catalogue's 氯. Every
+    actor allowed to read has a scope holding them (the expert, who has none, may not read)."""
+    for placeholder, pk in API_RECORDS.items():
+        if placeholder in template_path:
+            template_path = template_path.replace(placeholder, str(pk(setup)))
+    return template_path

@@ -16,6 +16,7 @@ from anjian.web.tests.access_analytics import (
     monthly_report,
 )
 from anjian.web.tests.access_emergency import api_unseen, emergency_api_url
+from anjian.web.tests.access_hazchem import hazchem_api_url
 from anjian.web.tests.access_setup import (
     Setup,
     build_setup,
@@ -137,6 +138,13 @@ API_READS = {
     "/api/v1/emergency/supplies/{int:supply_id}/movements",
     "/api/v1/emergency/incidents/{int:incident_id}/timeline",
     "/api/v1/emergency/incidents/{int:incident_id}/candidates",
+    "/api/v1/hazchem/chemicals",
+    "/api/v1/hazchem/chemicals/{int:chemical_id}",
+    "/api/v1/hazchem/units",
+    "/api/v1/hazchem/units/{int:unit_id}",
+    "/api/v1/hazchem/units/{int:unit_id}/evaluations",
+    "/api/v1/hazchem/sources",
+    "/api/v1/hazchem/sources/{int:source_id}",
 }
 
 
@@ -296,6 +304,8 @@ def accident(setup: Setup):
 def api_url(template_path: str, setup: Setup) -> str:
     if template_path.startswith("/api/v1/emergency/"):
         return emergency_api_url(template_path, setup)
+    if template_path.startswith("/api/v1/hazchem/"):
+        return hazchem_api_url(template_path, setup)
     if "{int:denominator_id}" in template_path:
         denominator_id = str(indicator_denominator(setup).pk)
         template_path = template_path.replace("{int:denominator_id}", denominator_id)

@@ -34,6 +34,7 @@ from anjian.enterprises.services import enterprise_bulk_create, enterprise_link_
 from anjian.hazards.fixtures import build_demo_hazards, build_demo_place_hazards
 from anjian.hazards.selfcheck.fixtures import build_demo_checks
 from anjian.hazards.sweeps import escalate_overdue
+from anjian.hazchem.fixtures import build_demo_hazchem
 from anjian.inspections.fixtures import DEPARTMENTS as INSPECTION_DEPARTMENTS
 from anjian.inspections.fixtures import build_demo_inspections
 from anjian.inspections.onsite.fixtures import build_demo_onsite
@@ -113,6 +114,7 @@ class Command(BaseCommand):
             self._enterprises(admin, district_codes, count, options)
             self._risks(admin, city_scale, options)
             accounts = self._users(options["password"]) if not options["append"] else []
+            self._hazchem(city_scale, options)
             self._devices(admin, city_scale, options)
             self._hazards(admin, count, city_scale, options)
             self._inspections(admin, options)
@@ -351,6 +353,24 @@ class Command(BaseCommand):
         Notification.objects.filter(created_at__gte=started).exclude(url__in=walk_through).update(
             read_at=timezone.now()
         )
+
+    def _hazchem(self, city_scale: bool, options) -> None:
+        """危化品单元 and their inventories for the demo district's chemical, gas and 涉氨制冷
+        enterprises, entered by their accounts or the district's 应急局 (after the accounts,
+        before the devices); thirteen are major hazard sources of every grade, graded by the
+        engine. Not at city scale."""
+        official = User.objects.filter(username="yp_yjj").first()
+        if city_scale or official is None:
+            return
+        with tqdm(
+            desc="生成危化品单元与重大危险源", unit="家", disable=options["no_progress"]
+        ) as bar:
+            build_demo_hazchem(
+                district=Region.objects.get(code=region_fixtures.DEMO_DISTRICT),
+                official=official,
+                seed=options["seed"],
+                progress=bar.update,
+            )
 
     def _indicators(self, admin, city_scale: bool, options) -> None:
         """Denominators and the plans' targets (city and demo district), then the demo
