@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 PG_URL ?= postgres://postgres@127.0.0.1:5432/anjian
 
-.PHONY: help run test test-pg test-browser bench bench-registry bench-clearing bench-ingest bench-draw bench-dispatch bench-smoke lint format deps deps-dev assets chromium services broker clean
+.PHONY: help run test test-pg test-browser bench bench-registry bench-clearing bench-ingest bench-draw bench-dispatch bench-sources bench-smoke lint format deps deps-dev assets chromium services broker clean
 
 help:
 	@echo "make run      — 安装依赖、迁移、生成演示数据并启动 http://127.0.0.1:8000"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench-ingest — 只运行监测数据接入的性能测试（2 万台设备，NATS MQTT）"
 	@echo "make bench-draw — 只运行双随机抽取的性能测试（20 万家对象库、500 名执法人员）"
 	@echo "make bench-dispatch — 只运行最近资源查找的性能测试（10 万条应急资源）"
+	@echo "make bench-sources — 只运行重大危险源辨识分级的性能测试（2 万个单元 × 10 种危险化学品）"
 	@echo "make bench-smoke — 以极小规模跑一遍全部性能测试（CI 用，检验能否跑通）"
 	@echo "make lint     — ruff check + ruff format --check + lint-imports（应用分层与无循环导入）"
 
@@ -90,7 +91,7 @@ BENCH_URL = $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anjian_ben
 # data packages, its page scenarios the collected static files, the ingest a broker.
 BENCH_NEEDS = deps-dev services node_modules/.package-lock.json assets
 
-bench: bench-registry bench-clearing bench-ingest bench-draw bench-dispatch
+bench: bench-registry bench-clearing bench-ingest bench-draw bench-dispatch bench-sources
 
 bench-registry: $(BENCH_NEEDS)
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/registry.py
@@ -107,11 +108,14 @@ bench-draw: deps-dev
 bench-dispatch: $(BENCH_NEEDS)
 	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/dispatch.py
 
+bench-sources: $(BENCH_NEEDS)
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python bench/sources.py
+
 # Every benchmark at tiny sizes in a throw-away database: do they still run? (CI)
 SMOKE_URL = postgres://postgres@127.0.0.1:5432/anjian_bench_smoke_$$$$
 bench-smoke: $(BENCH_NEEDS) broker
 	@url=$(SMOKE_URL); status=0; \
-	for bench in registry clearing ingest draw dispatch; do \
+	for bench in registry clearing ingest draw dispatch sources; do \
 	  echo "=== bench/$$bench.py --smoke"; \
 	  DATABASE_URL=$$url $(BIN)/python bench/$$bench.py --smoke > build/bench-smoke-$$bench.log 2>&1 \
 	    || { status=1; echo "bench/$$bench.py --smoke FAILED:"; tail -40 build/bench-smoke-$$bench.log; }; \

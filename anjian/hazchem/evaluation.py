@@ -34,6 +34,7 @@ from anjian.hazchem.models import (
     ChemicalUnit,
     InventoryLine,
     MajorHazardSource,
+    SourceTransition,
     UnitEvaluation,
 )
 
@@ -154,16 +155,22 @@ def reevaluate(units, *, by, reason: str, chunk_size: int = 2000) -> dict[str, i
     """Identify and grade every active unit of ``units`` again; returns how many were read,
     changed and could not be evaluated (their ``evaluation_error`` says why)."""
     ids = list(units.filter(active=True).order_by("pk").values_list("pk", flat=True))
-    counts = {"units": len(ids), "changed": 0, "failed": 0}
+    counts = {"units": len(ids), "changed": 0, "failed": 0, "opened": 0}
+    opened: list[int] = []
     for start in range(0, len(ids), chunk_size):
         with transaction.atomic():
-            changed, failed = _reevaluate_chunk(ids[start : start + chunk_size], by, reason)
+            changed, failed, new = _reevaluate_chunk(ids[start : start + chunk_size], by, reason)
         counts["changed"] += changed
         counts["failed"] += failed
+        opened += new
+    counts["opened"] = len(opened)
+    by_id = by.pk if by is not None else None
+    # One notice per person for all the sources the run opened (not one per source).
+    transaction.on_commit(lambda: notices.sources_identified(opened, by_id=by_id))
     return counts
 
 
-def _reevaluate_chunk(ids: list[int], by, reason: str) -> tuple[int, int]:
+def _reevaluate_chunk(ids: list[int], by, reason: str) -> tuple[int, int, list[int]]:
     # Of the enterprise only what a new source copies (not its wide row); the lines as
     # rows with each chemical read once: 200,000 lines as model instances took seconds.
     units = {
@@ -218,10 +225,15 @@ def _reevaluate_chunk(ids: list[int], by, reason: str) -> tuple[int, int]:
     sourced = set(
         MajorHazardSource.objects.filter(unit_id__in=ids).values_list("unit_id", flat=True)
     )
+    opening = []
     for unit in dirty:
-        if not unit.evaluation_error and (unit.is_major or unit.pk in sourced):
+        if unit.evaluation_error:
+            continue
+        if unit.pk in sourced:
             follow_source(unit, is_major=unit.is_major, grade=unit.grade, by=by)
-    return len(history), failed
+        elif unit.is_major:
+            opening.append((unit, unit.grade))
+    return len(history), failed, _open_sources(opening, by=by)
 
 
 def _write_units(units: list[ChemicalUnit]) -> None:
@@ -251,7 +263,8 @@ def follow_source(unit: ChemicalUnit, *, is_major: bool, grade: str, by=None) ->
     today = timezone.localdate()
     if source is None:
         if is_major:
-            _open_source(unit, grade=grade, today=today, by=by)
+            opened = _open_sources([(unit, grade)], by=by)
+            transaction.on_commit(lambda: notices.sources_identified(opened))
         return
     if not is_major:
         if source.qualifies:
@@ -296,20 +309,42 @@ def _update(source: MajorHazardSource, **values) -> None:
     source.version += 1
 
 
-def _open_source(unit: ChemicalUnit, *, grade: str, today: date, by) -> MajorHazardSource:
-    source = MajorHazardSource(
-        enterprise=unit.enterprise,
-        unit=unit,
-        number=f"TMP{unit.pk}",
-        grade=grade,
-        **_identified(today),
+def _open_sources(opening: list[tuple[ChemicalUnit, str]], *, by) -> list[int]:
+    """A source for each (unit, grade) that first qualifies, state 待备案, each with its
+    ``identify`` line on the timeline — inserted together (a bulk re-evaluation of a city
+    opens thousands). Returns their ids; the caller tells people after the commit."""
+    if not opening:
+        return []
+    today, now = timezone.localdate(), timezone.now()
+    sources = []
+    for unit, grade in opening:
+        source = MajorHazardSource(
+            enterprise=unit.enterprise,
+            unit=unit,
+            number=f"TMP{unit.pk}",
+            grade=grade,
+            **_identified(today),
+        )
+        source.copy_enterprise_scope()
+        sources.append(source)
+    MajorHazardSource.objects.bulk_create(sources)
+    for source in sources:
+        source.number = f"ZDWXY{today:%Y}{source.pk:06d}"
+    table = connection.ops.quote_name(MajorHazardSource._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET number = %s WHERE id = %s",
+            [(source.number, source.pk) for source in sources],
+        )
+    SourceTransition.objects.bulk_create(
+        SourceTransition(
+            source=source,
+            action="identify",
+            by=by,
+            to_state=source.state,
+            data={"grade": source.grade},
+            at=now,
+        )
+        for source in sources
     )
-    source.copy_enterprise_scope()
-    source.save()
-    source.number = f"ZDWXY{today:%Y}{source.pk:06d}"
-    MajorHazardSource.objects.filter(pk=source.pk).update(number=source.number)
-    SOURCE.record_event(
-        source, action="identify", by=by, to_state=source.state, data={"grade": grade}
-    )
-    transaction.on_commit(lambda: notices.source_identified(source.pk))
-    return source
+    return [source.pk for source in sources]

@@ -18,6 +18,10 @@ here: each comes from the quantities and the population within 500 m.
   table 2 class (β needs it: ``identification`` rule 3) where an administrator has given
   none, and 柴油 is entered — standing in for the administrator's catalogue import.
 
+- Their life so far (``_file_and_close``): identified months or years ago, most filed, one
+  awaiting filing past its due day, one identified last week, one closed after its
+  inventory was cut.
+
 ``ChemicalUnit`` has no synthetic flag; the demo site says every record is synthetic.
 ``build_demo_hazchem`` leaves a district that already has units alone.
 """
@@ -25,14 +29,17 @@ here: each comes from the quantities and the population within 500 m.
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from anjian.enterprises.models import Enterprise, EnterpriseUser
-from anjian.hazchem import services
+from anjian.hazchem import services, services_sources
 from anjian.hazchem.choices import CatalogueSource, UnitKind
+from anjian.hazchem.evaluation import FILING_DAYS
 from anjian.hazchem.models import Chemical, ChemicalUnit, MajorHazardSource
 
 # The demo's chemicals: table 1 rows by number (Q from table 1), and 柴油 by name.
@@ -323,10 +330,65 @@ def build_demo_hazchem(*, district, official, seed: int = 2026, progress=None) -
             for plan in plans:
                 built.units.append(_enter(by, enterprise, plan, chemicals, rng))
             tick()
+        _file_and_close(official, built.units, rng)
     built.sources = list(
         MajorHazardSource.objects.filter(unit__in=built.units).select_related("unit")
     )
     return built
+
+
+def _file_and_close(official, units: list[ChemicalUnit], rng: random.Random) -> None:
+    """The sources' life so far, as the district's 应急局 would have recorded it: each was
+    identified some months or years ago (the dates are set back: synthetic), most filed
+    within the 15 days; one is still awaiting filing and overdue, one was identified last
+    week; the smallest one's inventory was cut below the critical quantities and it was
+    closed (核销)."""
+    sources = list(MajorHazardSource.objects.filter(unit__in=units).order_by("grade", "pk"))
+    if len(sources) < 3:
+        return
+    today = timezone.localdate()
+    overdue, recent, closing = sources[0].pk, sources[1].pk, sources[-1].pk
+    for source in sources:
+        ago = {overdue: 40, recent: 5}.get(source.pk, rng.randint(60, 900))
+        identified = today - timedelta(days=ago)
+        MajorHazardSource.objects.filter(pk=source.pk).update(
+            identified_on=identified, filing_due_on=identified + timedelta(days=FILING_DAYS)
+        )
+        source.transitions.filter(action="identify").update(
+            at=timezone.make_aware(datetime.combine(identified, time(9)))
+        )
+        if source.pk in (overdue, recent):
+            continue
+        filed = services_sources.source_file(
+            official,
+            source_id=source.pk,
+            expected_version=None,
+            filed_on=identified + timedelta(days=rng.randint(3, 14)),
+            filing_number=f"杨浦应急危备〔{identified.year}〕{source.pk:03d}号",
+        )
+        if source.pk == closing:
+            _close(official, filed)
+
+
+def _close(official, source: MajorHazardSource) -> None:
+    """Cut the unit's inventory to a twentieth (below its critical quantities) and close."""
+    for line in source.unit.lines.all():
+        quantity = (line.max_quantity / 20).quantize(Decimal("0.0001"))
+        services.line_update(
+            official,
+            line_id=line.pk,
+            expected_version=line.version,
+            data={"max_quantity": quantity, "note": "设备减量改造后"},
+        )
+    source.refresh_from_db()
+    if not source.qualifies:
+        services_sources.source_close(
+            official,
+            source_id=source.pk,
+            expected_version=source.version,
+            closed_on=timezone.localdate(),
+            reason="储存设施减量改造，经重新辨识不再构成重大危险源",
+        )
 
 
 def kind_of(enterprise: Enterprise) -> str:

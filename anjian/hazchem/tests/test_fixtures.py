@@ -5,13 +5,16 @@ engine from its lines as the grade's figures say; every other unit below its cri
 quantities; each unit on an enterprise of its kind and entered by its account where it has
 one; a second run builds nothing."""
 
+from collections import Counter
 from decimal import Decimal
 
 from auditlog.context import set_actor
 from django.test import TestCase
+from django.utils import timezone
 
 from anjian.enterprises.services import enterprise_create
 from anjian.hazchem import identification as engine
+from anjian.hazchem.choices import SourceState
 from anjian.hazchem.evaluation import STORED, engine_line
 from anjian.hazchem.fixtures import MAJOR, build_demo_hazchem, kind_of
 from anjian.hazchem.models import ChemicalUnit, MajorHazardSource, UnitEvaluation
@@ -69,7 +72,25 @@ class DemoHazchemTests(TestCase):
 
         assert len(self.built.sources) == len(MAJOR) == sources.count() == 13
         assert {source.unit.name: source.grade for source in sources} == EXPECTED
-        assert all(source.grade == source.unit.grade and source.qualifies for source in sources)
+        current = [source for source in sources if source.state != SourceState.CLOSED]
+        assert all(source.grade == source.unit.grade and source.qualifies for source in current)
+
+    def test_the_sources_life_so_far_most_filed_one_overdue_one_new_one_closed(self):
+        sources = MajorHazardSource.objects.filter(unit__in=self.units())
+        today = timezone.localdate()
+        states = Counter(sources.values_list("state", flat=True))
+
+        assert states == {SourceState.FILED: 10, SourceState.IDENTIFIED: 2, SourceState.CLOSED: 1}
+        waiting = sources.filter(state=SourceState.IDENTIFIED).order_by("filing_due_on")
+        assert waiting[0].filing_due_on < today < waiting[1].filing_due_on  # overdue, new
+        for source in sources.exclude(state=SourceState.IDENTIFIED):
+            assert 3 <= (source.filed_on - source.identified_on).days <= 14
+            assert source.assessment_due_on == source.filed_on.replace(
+                year=source.filed_on.year + 3
+            )
+            assert source.transitions.get(action="identify").at.date() == source.identified_on
+        closed = sources.get(state=SourceState.CLOSED)
+        assert not closed.qualifies and not closed.unit.is_major and closed.closed_on == today
 
     def test_every_units_stored_figures_are_a_fresh_identification_of_its_lines(self):
         for unit in self.units().prefetch_related("lines__chemical"):
@@ -81,10 +102,12 @@ class DemoHazchemTests(TestCase):
             assert unit.alpha == fresh.alpha and unit.is_major == fresh.is_major, unit.name
             assert unit.grade == (str(fresh.grade.grade) if fresh.grade else ""), unit.name
             assert unit.evaluation["explain"] == list(fresh.explain()), unit.name
-            assert UnitEvaluation.objects.filter(unit=unit).count() == 1 + len(lines)
+            cut = MajorHazardSource.objects.filter(unit=unit, state=SourceState.CLOSED).exists()
+            expected = 1 + len(lines) * (2 if cut else 1)  # the closed one's lines were cut
+            assert UnitEvaluation.objects.filter(unit=unit).count() == expected, unit.name
 
     def test_every_other_unit_is_below_its_critical_quantities(self):
-        ordinary = self.units().filter(is_major=False)
+        ordinary = self.units().filter(is_major=False, source__isnull=True)
 
         assert ordinary.count() == len(self.built.units) - len(MAJOR) == 1  # the station
         assert all(unit.s_value < 1 and not unit.grade for unit in ordinary)

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from anjian.core.models import Notification
 from anjian.hazchem import services
 from anjian.hazchem.evaluation import reevaluate
-from anjian.hazchem.models import ChemicalUnit, UnitEvaluation
+from anjian.hazchem.models import ChemicalUnit, MajorHazardSource, UnitEvaluation
 from anjian.hazchem.tests import factories as make
 from testsupport import world
 
@@ -31,7 +32,7 @@ def test_a_chemical_reclassified_regrades_the_units_holding_it_and_only_those():
     solvent.save()
     counts = reevaluate(ChemicalUnit.objects.all(), by=world.actor("admin"), reason="目录修订")
 
-    assert counts == {"units": 2, "changed": 1, "failed": 0}
+    assert counts == {"units": 2, "changed": 1, "failed": 0, "opened": 1}
     regraded = make.fresh(holding)
     # S = 100/10 = 10; R = 2 × 1.5 × 10 = 30 → 三级.
     assert (regraded.s_value, regraded.r_value, regraded.grade) == (
@@ -76,3 +77,38 @@ def test_retired_units_are_not_reevaluated():
         reason="拆除",
     )
     assert reevaluate(ChemicalUnit.objects.all(), by=None, reason="x")["units"] == 0
+
+
+def test_a_bulk_run_that_opens_many_sources_tells_each_person_once(
+    django_capture_on_commit_callbacks,
+):
+    solvent = make.classed("某溶剂", "W5.3")
+    units = [make.unit(name=f"{n}号溶剂罐区") for n in (1, 2, 3)]
+    for unit in units:
+        make.add(unit, solvent, "100")  # S 0.1 each: no source yet
+    solvent.gb18218_classes = ["W5.1"]  # S 10 each: three sources at once
+    solvent.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = reevaluate(ChemicalUnit.objects.all(), by=None, reason="目录修订", chunk_size=2)
+
+    assert counts["opened"] == 3
+    assert MajorHazardSource.objects.filter(unit__in=units).count() == 3
+    told = list(
+        Notification.objects.filter(kind="hazchem").values_list("recipient__username", "title")
+    )
+    by_person: dict[str, list[str]] = {}
+    for username, title in told:
+        by_person.setdefault(username, []).append(title)
+    # Three sources across two chunks, one notice each for the unit's users and the
+    # district's officials, naming all three; the neighbouring district hears nothing.
+    assert by_person["enterprise_manager"] == ["3处单元辨识为重大危险源，待备案"]
+    assert by_person["district_official"] == ["3处单元辨识为重大危险源，待备案"]
+    assert "neighbour_official" not in by_person
+    numbers = MajorHazardSource.objects.filter(unit__in=units).values_list("number", flat=True)
+    assert all(number.startswith("ZDWXY") for number in numbers)
+    assert set(
+        MajorHazardSource.objects.filter(unit__in=units).values_list(
+            "transitions__action", flat=True
+        )
+    ) == {"identify"}
