@@ -20,7 +20,7 @@ from ninja.errors import HttpError
 from anjian.core.access import api_requires
 from anjian.core.api import errors
 from anjian.core.pagination import paginate
-from anjian.hazchem import filters_sources, selectors, services, services_sources
+from anjian.hazchem import api_figures, filters_sources, selectors, services, services_sources
 from anjian.hazchem import permissions as perms
 from anjian.hazchem.choices import Grade, UnitKind
 from anjian.hazchem.filters import unit_rows
@@ -50,6 +50,7 @@ from anjian.hazchem.schemas import (
 )
 
 router = Router(tags=["危险化学品与重大危险源"])
+router.add_router("", api_figures.router)
 
 CATALOGUE = ["危险化学品目录"]
 UNITS = ["危险化学品单元与辨识分级"]
@@ -263,8 +264,8 @@ def list_evaluations(request: HttpRequest, unit_id: int):
     "/sources",
     response={200: list[HazchemSourceOut], **errors(422)},
     summary="重大危险源（分页，一级在前）",
-    description="与重大危险源列表页相同的条件：q、street、grade、state、qualifies；"
-    "省略 state 为现有的（不含已核销）。",
+    description="与重大危险源列表页相同的条件：q、street、grade、state、qualifies、industry、"
+    "overdue、assessment_overdue；省略 state 为现有的（不含已核销）。",
     tags=SOURCES,
 )
 @api_requires(perms.HAZCHEM_VIEW)

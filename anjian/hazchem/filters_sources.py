@@ -7,6 +7,7 @@ city-wide), so the list, its Excel and a figure's link all show the same records
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,15 +16,29 @@ from anjian.hazchem import selectors
 from anjian.hazchem.choices import Grade, SourceState
 from anjian.hazchem.models import Chemical, MajorHazardSource
 from anjian.regions.forms import region_filter_choices
+from anjian.regions.models import Industry
 
 ALL_STATES = "all"  # the source list's state filter: closed sources too
 SOURCE_ORDER = ("grade", "number")  # 一级 first ("1" < "2" …), then by number
 
 
-def sources(user, *, q=None, street=None, grade=None, state=None, qualifies=None) -> QuerySet:
+def sources(
+    user,
+    *,
+    q=None,
+    street=None,
+    grade=None,
+    state=None,
+    qualifies=None,
+    industry=None,
+    overdue=None,
+    assessment_overdue=None,
+) -> QuerySet:
     """The major hazard sources in ``user``'s scope: current ones (not 核销) unless ``state``
     says otherwise (a state, or ``ALL_STATES``); ``street`` a region-code prefix; ``q`` part
-    of the number, the unit's name or the enterprise's."""
+    of the number, the unit's name or the enterprise's; ``industry`` an industry's code;
+    ``overdue`` awaiting filing past the due day, ``assessment_overdue`` filed with the
+    three-yearly assessment past due (both as of today)."""
     found: QuerySet[MajorHazardSource] = selectors.sources(user).select_related(
         "enterprise", "unit"
     )
@@ -37,6 +52,15 @@ def sources(user, *, q=None, street=None, grade=None, state=None, qualifies=None
         found = found.filter(grade=grade)
     if qualifies is not None:
         found = found.filter(qualifies=qualifies)
+    if industry:
+        found = found.filter(industry__code=industry)
+    today = timezone.localdate()
+    if overdue is not None:
+        late = Q(state=SourceState.IDENTIFIED, filing_due_on__lt=today)
+        found = found.filter(late) if overdue else found.exclude(late)
+    if assessment_overdue is not None:
+        late = Q(state=SourceState.FILED, assessment_due_on__lt=today)
+        found = found.filter(late) if assessment_overdue else found.exclude(late)
     if q and q.strip():
         q = q.strip()
         found = found.filter(
@@ -59,9 +83,20 @@ class SourceFilterForm(forms.Form):
     qualifies = flag_field(
         gettext_lazy("仍构成重大危险源"), gettext_lazy("仍构成"), gettext_lazy("已不构成")
     )
+    industry = forms.ChoiceField(label=gettext_lazy("行业"), required=False)
+    overdue = flag_field(
+        gettext_lazy("逾期未备案"), gettext_lazy("逾期未备案"), gettext_lazy("未逾期")
+    )
+    assessment_overdue = flag_field(
+        gettext_lazy("复评逾期"), gettext_lazy("已超三年未复评"), gettext_lazy("未逾期")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["industry"].choices = filter_choices(
+            Industry.objects.order_by("code").values_list("code", "name"),
+            gettext_lazy("全部行业"),
+        )
         self.fields["street"].choices = region_filter_choices(user)
         if len(self.fields["street"].choices) <= 2 and not self.data.get("street"):
             del self.fields["street"]

@@ -324,6 +324,11 @@ class HazchemSourceFilters(Schema):
         None, description="状态：" + listed(SourceState) + f"；{ALL_STATES} 全部；省略为不含已核销"
     )
     qualifies: bool | None = Field(None, description="仍构成重大危险源")
+    industry: str | None = Field(None, description="行业代码")
+    overdue: bool | None = Field(None, description="逾期未备案（待备案且已过备案期限）")
+    assessment_overdue: bool | None = Field(
+        None, description="复评逾期（已备案且已过下次评估期限）"
+    )
 
 
 class HazchemSourceOut(Schema):

@@ -3,7 +3,7 @@ and graded, the major hazard sources (一源一档), the chemical catalogue."""
 
 from django.urls import path
 
-from anjian.hazchem import views_sources, views_units
+from anjian.hazchem import views_figures, views_sources, views_units
 
 app_name = "hazchem"
 
@@ -23,6 +23,12 @@ urlpatterns = [
     path("chemicals/", s.ChemicalList.as_view(), name="chemical_list"),
     path("sources/", s.SourceList.as_view(), name="source_list"),
     path("sources/export.xlsx", s.SourceExport.as_view(), name="source_export"),
+    path("sources/figures/", views_figures.source_figures_page, name="source_figures"),
+    path(
+        "sources/figures/export.xlsx",
+        views_figures.source_figures_export,
+        name="source_figures_export",
+    ),
     path("sources/<int:pk>/", s.SourceDetail.as_view(), name="source_detail"),
     path("sources/<int:pk>/file/", s.SourceFile.as_view(), name="source_file"),
     path("sources/<int:pk>/close/", s.SourceClose.as_view(), name="source_close"),

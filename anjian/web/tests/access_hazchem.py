@@ -69,6 +69,8 @@ HAZCHEM_PAGES: dict[str, Page] = {
     "hazchem:chemical_list": Page(),
     "hazchem:source_list": Page(),
     "hazchem:source_export": Page(),
+    "hazchem:source_figures": Page(),
+    "hazchem:source_figures_export": Page(),
     "hazchem:source_detail": _view("source"),
     "hazchem:source_file": _refused(_of("source")),
     "hazchem:source_close": _refused(_of("source")),

@@ -145,6 +145,7 @@ API_READS = {
     "/api/v1/hazchem/units/{int:unit_id}/evaluations",
     "/api/v1/hazchem/sources",
     "/api/v1/hazchem/sources/{int:source_id}",
+    "/api/v1/hazchem/figures/sources",
 }
 
 

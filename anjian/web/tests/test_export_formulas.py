@@ -313,6 +313,8 @@ EXPORTS = {
     # 重大危险源台账 as filtered (RegistryExport): the unit's name.
     "hazchem:source_export": Export("district_official", hazchem.plant_source),
     "hazchem:unit_export": Export("district_official", hazchem.plant_source),
+    # 重大危险源统计: region and industry names and counts only, no text a user typed.
+    "hazchem:source_figures_export": Export("district_official", nothing),
 }
 EMERGENCY_IMPORTS = ("team", "warehouse", "supply", "equipment", "shelter", "expert")
 # Each emergency import page: (URL name, its arguments).
