@@ -50,7 +50,7 @@ from anjian.hazchem.schemas import (
 )
 
 router = Router(tags=["危险化学品与重大危险源"])
-router.add_router("", api_figures.router)
+api_figures.join(router)
 
 CATALOGUE = ["危险化学品目录"]
 UNITS = ["危险化学品单元与辨识分级"]

@@ -349,6 +349,7 @@ WRITERS = {
     "enterprises/jobs.py",
     "hazards/figures_export.py",  # 动态清零 as shown (write_tables)
     "hazards/library/views.py",
+    "hazchem/views_figures.py",  # 重大危险源统计 as shown (write_ledger)
     "inspections/figures/export.py",  # 执法统计 as shown (through core.excel)
     "inspections/plans/export.py",  # a plan's units (write_ledger)
 }
