@@ -38,6 +38,7 @@ from anjian.risks.api import band_tables_router as risk_band_tables_router
 from anjian.risks.api import library_router as risk_library_router
 from anjian.risks.api import register_router as risk_register_router
 from anjian.risks.api import router as risk_points_router
+from anjian.specialwork.api import router as specialwork_router
 
 
 class ApiTokenBearer(HttpBearer):
@@ -81,6 +82,7 @@ api.add_router("/enforcement-documents", documents_router)
 api.add_router("/accidents", accidents_router)
 api.add_router("/emergency", emergency_router)
 api.add_router("/hazchem", hazchem_router)
+api.add_router("/specialwork", specialwork_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/analytics/monthly-reports", monthly_reports_router)
 

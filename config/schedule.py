@@ -164,6 +164,15 @@ PERIODIC_JOBS: list[Periodic] = [
         limit=timedelta(minutes=5),
     ),
     Periodic(
+        "anjian.specialwork.tasks.expire_permits",
+        every=timedelta(minutes=5),
+        why="特殊作业票: a permit still pending, approved, at work or paused once its validity "
+        "(8 h for 特级/一级动火, 24 h for 受限空间 …) has passed becomes 已过期 and its unit is "
+        "told; the gates already refuse work past the validity, so five minutes only makes "
+        "the state say so. Row locks with SKIP LOCKED: idempotent, several workers may run it.",
+        limit=timedelta(minutes=5),
+    ),
+    Periodic(
         "anjian.emergency.tasks.remind_plan_deadlines",
         every=timedelta(hours=6),
         why="应急预案: keepers are told 3 working days before the filing deadline (20 working "

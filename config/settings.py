@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "anjian.inspections",
     "anjian.accidents",
     "anjian.hazchem",
+    "anjian.specialwork",
     "anjian.emergency",
     "anjian.analytics",
     "anjian.web",

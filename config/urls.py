@@ -17,6 +17,7 @@ urlpatterns = [
     path("accidents/", include("anjian.accidents.urls")),
     path("emergency/", include("anjian.emergency.urls")),
     path("hazchem/", include("anjian.hazchem.urls")),
+    path("specialwork/", include("anjian.specialwork.urls")),
     path("analytics/", include("anjian.analytics.urls")),
     path("", include("anjian.core.urls")),
     path("api/v1/", api.urls),

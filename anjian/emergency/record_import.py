@@ -1,5 +1,5 @@
 """Excel import of 应急预案 and 应急演练 — the registers a district or a unit brings with it
-when it starts on the platform — through the engine in ``excel_import``.
+when it starts on the platform — through the engine in ``core.excel_import``.
 
 A plan row is a draft (``services_plans.plan_create``) with its response levels written in
 one cell, a line per level (级别|启动条件|总指挥); with a 发布日期 it is then published
@@ -25,11 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.core.excel import Column, RowProblems, SheetRows
-from anjian.core.exceptions import NotPermitted
-from anjian.emergency import permissions as perms
-from anjian.emergency import services_drills, services_plans
-from anjian.emergency.choices import DrillForm, DrillKind, OwnerKind, PlanType, ResponseLevel
-from anjian.emergency.excel_import import (
+from anjian.core.excel_import import (
     ImportSpec,
     labels,
     read_choice,
@@ -37,6 +33,10 @@ from anjian.emergency.excel_import import (
     register_jobs,
     text,
 )
+from anjian.core.exceptions import NotPermitted
+from anjian.emergency import permissions as perms
+from anjian.emergency import services_drills, services_plans
+from anjian.emergency.choices import DrillForm, DrillKind, OwnerKind, PlanType, ResponseLevel
 from anjian.emergency.models import Drill, EmergencyPlan
 from anjian.emergency.selectors_drills import visible_drills
 from anjian.emergency.selectors_plans import visible_plans
@@ -274,6 +274,7 @@ class OwnedImport(ImportSpec):
     """A kind whose records belong to an owner: the writer needs ``action``; a record is
     the same as another of the same owner with the same ``same_fields``."""
 
+    app = "emergency"
     action: str
     same_fields: tuple[str, ...]
 

@@ -2,7 +2,7 @@
 equipment, shelters, experts — one kind per file, with the columns of ``resource_exports``.
 
 Each row goes through the same service a typed entry does (``services_resources``), by the
-engine in ``excel_import`` (modes, savepoints, the report), so it is checked exactly as the
+engine in ``core.excel_import`` (modes, savepoints, the report), so it is checked exactly as the
 form is: owner and scope, required names, phones, coordinates inside the deployment, whole
 numbers, storage levels. A row that repeats an earlier row, or a record already registered
 (same name in the same region; supplies: the same line of the same warehouse), is a problem,
@@ -20,18 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.core.excel import RowProblems, SheetRows, invalid_choice
-from anjian.core.jobs import JobProgress
-from anjian.emergency import selectors_resources as selectors
-from anjian.emergency import services_resources as services
-from anjian.emergency.choices import (
-    ExpertField,
-    ShelterKind,
-    Speciality,
-    StorageLevel,
-    SupplyCategory,
-    TeamKind,
-)
-from anjian.emergency.excel_import import (
+from anjian.core.excel_import import (
     MODE_ALL,
     MODE_VALID,
     ImportResult,
@@ -43,6 +32,17 @@ from anjian.emergency.excel_import import (
     read_yes_no,
     register_jobs,
     text,
+)
+from anjian.core.jobs import JobProgress
+from anjian.emergency import selectors_resources as selectors
+from anjian.emergency import services_resources as services
+from anjian.emergency.choices import (
+    ExpertField,
+    ShelterKind,
+    Speciality,
+    StorageLevel,
+    SupplyCategory,
+    TeamKind,
 )
 from anjian.emergency.resource_checks import require
 from anjian.emergency.resource_exports import COLUMNS, labels
@@ -169,6 +169,7 @@ def _cell(kind, key, raw, lookups: Lookups, problems: RowProblems) -> tuple[bool
 class ResourceImport(ImportSpec):
     """One resource kind's file: the kind's columns (``resource_exports.COLUMNS``)."""
 
+    app = "emergency"
     notes = (
         gettext_lazy("所属区划代码空白时为您的管辖区划；单位用户导入的记录一律属于本单位。"),
         gettext_lazy("同一区划已登记的同名记录不会重复导入。"),

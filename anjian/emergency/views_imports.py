@@ -1,77 +1,32 @@
-"""The Excel import pages of the emergency registers: each resource kind, plans and drills.
-The upload starts a background job (``excel_import``: every row is checked by the same
-services as the forms), whose page shows the report row by row; the template is the kind's
-importable columns with an example row and the drop-downs."""
+"""The Excel import pages of the emergency registers: each resource kind, plans and drills,
+on the import pages of ``core.views_imports`` (the upload starts the spec's background job,
+whose page shows the report row by row; the template is the kind's importable columns with
+an example row and the drop-downs)."""
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from anjian.core.forms import ImportUploadForm, attachment, submit
-from anjian.core.registry import XLSX, RegistryImport, RegistryView
+from anjian.core.excel_import import ImportSpec
+from anjian.core.views_imports import SpecImport, SpecImportTemplate
 from anjian.emergency import permissions as perms
 from anjian.emergency import record_import, resource_import
-from anjian.emergency.excel_import import MODE_ALL, MODE_VALID, ImportSpec
 from anjian.emergency.views_resources import KINDS
 
+SCOPE_NOTE = gettext_lazy(
+    "所属区划、所属单位只能填写您管辖范围内的；生产经营单位账号导入的均属本单位。"
+)
+COORDINATES_NOTE = gettext_lazy("经纬度使用 WGS-84（GPS）坐标，用于资源地图和就近调派。")
 
-class EmergencyImport(RegistryImport):
-    """Upload an .xlsx of one kind (``spec()``)."""
 
-    template_name = "emergency/import.html"
-    modes = {
-        MODE_ALL: gettext_lazy("有错误时全部不导入（推荐）"),
-        MODE_VALID: gettext_lazy("只导入无错误的行，错误行单独报告"),
-    }
-    list_url = ""
-    template_url = ""
-
-    def spec(self) -> ImportSpec:
-        raise NotImplementedError
-
-    def tabs(self) -> list[tuple[str, str, str]]:
-        return []
+class EmergencyImport(SpecImport):
+    """Upload an .xlsx of one kind (``spec()``); the list is the kind's own."""
 
     def urls(self, spec: ImportSpec) -> tuple[str, str]:
-        """The kind's list and template URLs."""
         return reverse(f"emergency:{spec.kind}_list"), reverse(self.template_url)
 
-    def respond(self):
-        spec = self.spec()
-        self.job_kind = spec.job_kind
-        request = self.request
-        posted = request.method == "POST"
-        form = ImportUploadForm(
-            request.POST if posted else None, request.FILES if posted else None, modes=self.modes
-        )
-        outcome = submit(request, form, self.start)
-        if outcome.done:
-            return redirect("core:job_detail", pk=outcome.result.pk)
-        list_url, template_url = self.urls(spec)
-        context = {
-            "form": form,
-            "title": spec.title,
-            "kind": spec.kind,
-            "tabs": self.tabs(),
-            "notes": spec.notes,
-            "list_url": list_url,
-            "template_url": template_url,
-        }
-        return render(request, self.template_name, context, status=outcome.status)
-
-
-class ImportTemplate(RegistryView):
-    """A kind's import template: its importable columns, an example row, the drop-downs."""
-
-    def spec(self) -> ImportSpec:
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        spec = self.spec()
-        response = HttpResponse(spec.template(), content_type=XLSX)
-        attachment(response, f"{spec.title}导入模板.xlsx")
-        return response
+    def page_notes(self) -> list[str]:
+        return [SCOPE_NOTE]
 
 
 def resource_spec(key: str) -> ImportSpec:
@@ -98,8 +53,11 @@ class ResourceImport(EmergencyImport):
             reverse("emergency:resource_import_template", args=[spec.kind]),
         )
 
+    def page_notes(self) -> list[str]:
+        return [SCOPE_NOTE, COORDINATES_NOTE]
 
-class ResourceImportTemplate(ImportTemplate):
+
+class ResourceImportTemplate(SpecImportTemplate):
     access = perms.RESOURCE_MANAGE
 
     def spec(self) -> ImportSpec:
@@ -114,7 +72,7 @@ class PlanImport(EmergencyImport):
         return record_import.SPECS["plan"]
 
 
-class PlanImportTemplate(ImportTemplate):
+class PlanImportTemplate(SpecImportTemplate):
     access = perms.PLAN_MANAGE
 
     def spec(self) -> ImportSpec:
@@ -129,7 +87,7 @@ class DrillImport(EmergencyImport):
         return record_import.SPECS["drill"]
 
 
-class DrillImportTemplate(ImportTemplate):
+class DrillImportTemplate(SpecImportTemplate):
     access = perms.DRILL_MANAGE
 
     def spec(self) -> ImportSpec:

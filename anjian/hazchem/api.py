@@ -20,7 +20,16 @@ from ninja.errors import HttpError
 from anjian.core.access import api_requires
 from anjian.core.api import errors
 from anjian.core.pagination import paginate
-from anjian.hazchem import api_figures, filters_sources, selectors, services, services_sources
+from anjian.hazchem import (
+    api_catalogue,
+    api_coverage,
+    api_duties,
+    api_figures,
+    filters_sources,
+    selectors,
+    services,
+    services_sources,
+)
 from anjian.hazchem import permissions as perms
 from anjian.hazchem.choices import Grade, UnitKind
 from anjian.hazchem.filters import unit_rows
@@ -50,6 +59,9 @@ from anjian.hazchem.schemas import (
 )
 
 router = Router(tags=["危险化学品与重大危险源"])
+router.add_router("", api_duties.router)
+router.add_router("", api_coverage.router)
+api_catalogue.join(router)  # the catalogue writes share paths with the reads below
 api_figures.join(router)
 
 CATALOGUE = ["危险化学品目录"]

@@ -22,6 +22,7 @@ was last given (GB 18218-2018, ``identification``), and the major hazard sources
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.models import TimeStampedModel, TransitionRecord, VersionedModel
@@ -35,6 +36,7 @@ from anjian.hazchem.choices import (
     SourceState,
     UnitKind,
 )
+from anjian.hazchem.duty_periods import DutyPeriod
 
 QUANTITY = {"max_digits": 14, "decimal_places": 4}  # tonnes, to 0.1 kg
 FIGURE = {"max_digits": 24, "decimal_places": 6}  # S and R as stored (shown to 4 places)
@@ -289,9 +291,10 @@ class SourceTransition(TransitionRecord):
         verbose_name_plural = _("重大危险源办理记录")
 
 
-class SourceDuty(TimeStampedModel):
+class SourceDuty(VersionedModel):
     """A person holding one of the three 包保 roles of a source, from ``since`` until
-    ``until`` (open: holds it now). One holder per role at a time."""
+    ``until`` (open: holds it now; the handover day belongs to both terms). One holder per
+    role at a time; a term is ended, never deleted (``services_duties``)."""
 
     source = models.ForeignKey(MajorHazardSource, on_delete=models.PROTECT, related_name="duties")
     role = models.CharField(_("包保角色"), max_length=12, choices=DutyRole.choices)
@@ -308,6 +311,25 @@ class SourceDuty(TimeStampedModel):
     )
     since = models.DateField(_("起始日期"))
     until = models.DateField(_("截止日期"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("登记人"),
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("结束登记人"),
+    )
+    end_reason = models.CharField(_("结束原因"), max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("包保责任人")
@@ -343,3 +365,40 @@ class DutyCheck(TimeStampedModel):
         verbose_name_plural = _("包保履职记录")
         ordering = ["-checked_on", "-id"]
         indexes = [models.Index(fields=["source", "role", "checked_on"])]
+
+
+class DutyRule(models.Model):
+    """How often one 包保 role checks its source, city-wide (RULES.md §14 rates the
+    frequencies L: they are configuration). Never changed or deleted: a change is a new row
+    with the next ``version`` (the unique pair makes two concurrent changes conflict); the
+    newest row of a role is in force, the older ones are its history (who, when, why).
+    Without a row the shipped default applies (``duty_periods.DEFAULT_RULES``, version 0)."""
+
+    role = models.CharField(_("包保角色"), max_length=12, choices=DutyRole.choices)
+    version = models.PositiveIntegerField(_("版本"))
+    period = models.CharField(_("检查周期"), max_length=8, choices=DutyPeriod.choices)
+    checks = models.PositiveSmallIntegerField(_("每周期至少检查次数"))
+    basis = models.CharField(_("依据或说明"), max_length=300)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("设置人"),
+    )
+    set_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("包保检查频次")
+        verbose_name_plural = _("包保检查频次")
+        ordering = ["role", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "version"], name="hazchem_duty_rule_version"),
+            models.CheckConstraint(
+                condition=(models.Q(period=DutyPeriod.NONE, checks=0))
+                | (~models.Q(period=DutyPeriod.NONE) & models.Q(checks__gte=1)),
+                name="hazchem_duty_rule_checks",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} v{self.version}"

@@ -7,6 +7,7 @@ HAZCHEM_VIEW = "hazchem.view"
 UNIT_MANAGE = "chemunit.manage"
 SOURCE_FILE = "source.file"
 CATALOGUE_MANAGE = "catalogue.manage"
+DUTYRULE_MANAGE = "dutyrule.manage"
 
 ACTIONS = {
     HAZCHEM_VIEW: "the chemical catalogue; the units, inventories and major hazard sources of "
@@ -17,18 +18,20 @@ ACTIONS = {
     "one that no longer qualifies",
     CATALOGUE_MANAGE: "keep the chemical catalogue (entries beyond the shipped GB 18218 table 1 "
     "rows; import from Excel)",
+    DUTYRULE_MANAGE: "set how often each 包保 role checks its major hazard source (whole "
+    "deployment; every change kept)",
 }
 
 _VIEW = {HAZCHEM_VIEW}
 _GOVERNMENT = _VIEW | {UNIT_MANAGE, SOURCE_FILE}
 
 GRANTS = {
-    Role.ADMIN: _GOVERNMENT | {CATALOGUE_MANAGE},
-    Role.SUPERVISOR: _GOVERNMENT,
+    Role.ADMIN: _GOVERNMENT | {CATALOGUE_MANAGE, DUTYRULE_MANAGE},
+    Role.SUPERVISOR: _GOVERNMENT | {DUTYRULE_MANAGE},
     Role.DEPARTMENT: _GOVERNMENT,
     Role.STREET: _VIEW,
     Role.INSPECTOR: _VIEW,
     Role.ENTERPRISE: _VIEW | {UNIT_MANAGE},
     Role.LEADER: _VIEW,
 }
-CITY_WIDE: set[str] = {CATALOGUE_MANAGE}
+CITY_WIDE: set[str] = {CATALOGUE_MANAGE, DUTYRULE_MANAGE}

@@ -3,7 +3,14 @@ and graded, the major hazard sources (一源一档), the chemical catalogue."""
 
 from django.urls import path
 
-from anjian.hazchem import views_figures, views_sources, views_units
+from anjian.hazchem import (
+    urls_catalogue,
+    urls_coverage,
+    urls_duties,
+    views_figures,
+    views_sources,
+    views_units,
+)
 
 app_name = "hazchem"
 
@@ -20,7 +27,6 @@ urlpatterns = [
     path("units/<int:pk>/lines/<int:line_id>/", u.LineEdit.as_view(), name="line_edit"),
     path("units/<int:pk>/lines/<int:line_id>/remove/", u.LineRemove.as_view(), name="line_remove"),
     path("chemicals/search.json", u.chemical_search, name="chemical_search"),
-    path("chemicals/", s.ChemicalList.as_view(), name="chemical_list"),
     path("sources/", s.SourceList.as_view(), name="source_list"),
     path("sources/export.xlsx", s.SourceExport.as_view(), name="source_export"),
     path("sources/figures/", views_figures.source_figures_page, name="source_figures"),
@@ -33,3 +39,4 @@ urlpatterns = [
     path("sources/<int:pk>/file/", s.SourceFile.as_view(), name="source_file"),
     path("sources/<int:pk>/close/", s.SourceClose.as_view(), name="source_close"),
 ]
+urlpatterns += urls_duties.urlpatterns + urls_coverage.urlpatterns + urls_catalogue.urlpatterns

@@ -1,8 +1,8 @@
 """重大危险源 pages: the list of the sources in scope (current ones by default, 一级 first) with
 its Excel, a source's page — its one file (一源一档): the record, how its unit was
-identified and graded, the inventory behind it and the history of its grade — and the
-chemical catalogue (read-only in this slice). The authority files (备案) and closes (核销)
-a source with the forms on its page, each posting to its own URL.
+identified and graded, the inventory behind it and the history of its grade. The
+authority files (备案) and closes (核销) a source with the forms on its page, each posting
+to its own URL. (The chemical catalogue's pages are ``views_catalogue``.)
 
 Declared on the registry base (``core.registry``): the list and its Excel run the same
 filter (``filters_sources``), the page reads through the user's scope (404 outside it)."""
@@ -20,11 +20,10 @@ from anjian.core.pages import PageAction, RecordDetail
 from anjian.core.registry import RegistryExport, RegistryList
 from anjian.hazchem import permissions as perms
 from anjian.hazchem import selectors, services_sources
-from anjian.hazchem.choices import DutyRole
-from anjian.hazchem.filters_sources import chemical_filter, source_filter
+from anjian.hazchem.filters_sources import source_filter
 from anjian.hazchem.forms_sources import CloseForm, FileForm
 from anjian.hazchem.lifecycle import SOURCE
-from anjian.hazchem.tables_sources import ChemicalTable, SourceTable, source_state_badge
+from anjian.hazchem.tables_sources import SourceTable, source_state_badge
 
 HISTORY_LIMIT = 50  # the latest evaluations on the page (older ones: the count)
 
@@ -105,14 +104,12 @@ class SourceDetail(RecordDetail):
     def get_extra_context(self, obj, **context) -> dict:
         unit = obj.unit
         evaluations = unit.evaluations.select_related("by")
-        holders = {duty.role: duty for duty in obj.duties.filter(until__isnull=True)}
         return {
             "unit": unit,
             "evaluations": evaluations[:HISTORY_LIMIT],
             "history_total": evaluations.count(),
             "history_limit": HISTORY_LIMIT,
             "lines": unit.lines.select_related("chemical").order_by("id"),
-            "duties": [(label, holders.get(role)) for role, label in DutyRole.choices],
             "state_badge": source_state_badge(obj),
             "timeline": obj.transitions.select_related("by").order_by("at", "id"),
             "labels": SOURCE.labels(),
@@ -175,12 +172,3 @@ class SourceClose(SourceAction):
             closed_on=data["closed_on"],
             reason=data["reason"],
         )
-
-
-class ChemicalList(RegistryList):
-    """危险化学品目录: search by name, alias or CAS number; flags; the GB 18218 row."""
-
-    access = perms.HAZCHEM_VIEW
-    filterset = chemical_filter
-    table = ChemicalTable
-    template_name = "hazchem/chemicals/list.html"

@@ -19,6 +19,7 @@ from anjian.hazards import permissions as hazard_perms
 from anjian.monitoring import ingest, refusals, selectors, services
 from anjian.monitoring import permissions as perms
 from anjian.monitoring.choices import AlarmState, Channel, DeviceState, RejectReason
+from anjian.monitoring.filters import source_choices
 from anjian.monitoring.models import Device, DeviceType, Reading
 from anjian.monitoring.schemas import (
     AckIn,
@@ -130,8 +131,22 @@ def list_devices(request: HttpRequest, filters: Query[DeviceFilters]):
     if filters.enterprise:
         devices = devices.filter(enterprise_id=filters.enterprise)
     if filters.major_hazard_source is not None:
-        devices = devices.filter(is_major_hazard_source=filters.major_hazard_source)
-    return devices.order_by("enterprise_id", "code")
+        devices = devices.filter(hazard_source__isnull=not filters.major_hazard_source)
+    if filters.hazard_source:
+        devices = devices.filter(hazard_source_id=filters.hazard_source)
+    return devices.select_related("hazard_source__unit").order_by("enterprise_id", "code")
+
+
+def _source(request, source_id: int | None):
+    """The major hazard source ``source_id`` in the caller's scope (None: none); 422 when
+    the caller cannot see it. Read through ``Device.hazard_source`` (monitoring does not
+    import hazchem)."""
+    if source_id is None:
+        return None
+    found = source_choices(request.user, closed=True).filter(pk=source_id).first()
+    if found is None:
+        raise HttpError(422, f"未找到重大危险源 {source_id}")
+    return found
 
 
 @router.get(
@@ -160,9 +175,8 @@ def create_device(request: HttpRequest, payload: DeviceIn):
     if Device.objects.filter(code=payload.code).exists():
         raise HttpError(422, f"设备编码 {payload.code} 已被使用")
     data = payload.dict(exclude={"enterprise_id", "device_type"})
-    device, token = services.device_register(
-        by=request.user, enterprise=enterprise, data={**data, "device_type": device_type}
-    )
+    data.update(device_type=device_type, hazard_source=_source(request, payload.hazard_source))
+    device, token = services.device_register(by=request.user, enterprise=enterprise, data=data)
     created = _device(request, device.pk)
     created.token = token
     return Status(201, created)
@@ -177,6 +191,8 @@ def create_device(request: HttpRequest, payload: DeviceIn):
 def update_device(request: HttpRequest, device_id: int, payload: DeviceUpdateIn):
     _device(request, device_id)
     data = {k: v for k, v in payload.dict(exclude={"version"}).items() if v is not None}
+    if "hazard_source" in payload.model_fields_set:  # null: unlink
+        data["hazard_source"] = _source(request, payload.hazard_source)
     services.device_update(
         by=request.user, device_id=device_id, data=data, expected_version=payload.version
     )
@@ -314,7 +330,7 @@ def to_hazard(request: HttpRequest, alarm_id: int, payload: HazardIn):
 @router.get(
     "/rates",
     response={200: RatesOut, **errors(422)},
-    summary="在线率、重大危险源在线监测率、报警统计",
+    summary="设备在线率、危险源设备在线率、报警统计",
 )
 @api_requires(perms.MONITOR_VIEW)
 def rates(request: HttpRequest, by: str = "street", since: datetime | None = None):

@@ -22,7 +22,7 @@ def ledger_rows(user, params):
     """(the filtered alarms in the list's order, the 导出说明 lines) — exactly the list the
     user is looking at, in their scope (``selectors.alarm_filter``)."""
     filterset = selectors.alarm_filter(user, params)
-    queryset = filterset.qs.select_related("hazard")
+    queryset = filterset.qs.select_related("hazard", "device__hazard_source__unit")
     return queryset, about_lines(user, filterset, ledger=LEDGER_TITLE)
 
 

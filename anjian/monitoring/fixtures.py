@@ -2,8 +2,8 @@
 
 What an enterprise has installed follows what its kind is required to monitor:
 
-- 危险化学品 (industry ``hazchem``): tank monitors (level / temperature / pressure; most
-  tank farms are 重大危险源 and the device names the source, "一号储罐区"), combustible-
+- 危险化学品 (industry ``hazchem``): tank monitors (level / temperature / pressure; the
+  location names the tank farm, "一号储罐区 T-101 罐顶"), combustible-
   gas detectors (%LEL, first limit 25, second 50 — the usual GB/T 50493 settings), toxic-
   gas detectors (CO, H₂S) and, at chemical works, a reactor (temperature / pressure);
   LPG stations of the 燃气 industry a tank and a gas detector.
@@ -27,6 +27,9 @@ zh_CN name, an enterprise login without a usable password) made its duty person:
 simulator acts as these accounts — and only these — when it acknowledges and disposes part
 of the alarms (``simulator.duty``), so alarms do not pile up unhandled and the human demo
 accounts keep their own alarms to handle.
+
+Devices are not linked to major hazard sources here (monitoring does not know them): the
+hazchem demo links its sources' devices (``hazchem.fixtures_devices``).
 
 Idempotent: enterprises that already have devices, and codes already taken, are skipped.
 Everything here is invented.
@@ -90,7 +93,6 @@ class Kit:
     name: str
     location: str
     limits: list[Limit]
-    hazard_source_name: str = ""
     offline_after_seconds: int = 300
     extra: dict = field(default_factory=dict)
 
@@ -115,7 +117,6 @@ def _tank(rng: random.Random, n: int, *, source: str = "", what: str = "储罐")
             Limit("pressure", H, pressure, 0.02, 20),
             Limit("pressure", HH, round(pressure * 1.2, 2), 0.02, 10),
         ],
-        hazard_source_name=source,
     )
 
 
@@ -126,7 +127,7 @@ def _reactor(rng: random.Random, n: int, *, source: str = "") -> Kit:
     return Kit(
         "reactor",
         f"{n}号反应釜温度压力监测（{tag}）",
-        f"{CHINESE_NUMBERS[(n - 1) % 10]}车间 {tag}",
+        f"{source or CHINESE_NUMBERS[(n - 1) % 10] + '车间'} {tag}",
         [
             Limit("temp", H, float(temp + 20), 2.0, 20),
             Limit("temp", HH, float(temp + 35), 2.0, 10),
@@ -137,7 +138,6 @@ def _reactor(rng: random.Random, n: int, *, source: str = "") -> Kit:
                 "pressure", HH, round(pressure * 1.7, 2), round(max(pressure * 0.03, 0.01), 3), 10
             ),
         ],
-        hazard_source_name=source,
     )
 
 
@@ -361,8 +361,6 @@ class _Builder:
                     "device_type": self.types[kit.kind],
                     "code": code,
                     "name": kit.name,
-                    "is_major_hazard_source": bool(kit.hazard_source_name),
-                    "hazard_source_name": kit.hazard_source_name,
                     "location": kit.location,
                     "latitude": self._near(enterprise.latitude, rng) if has_coordinates else None,
                     "longitude": self._near(enterprise.longitude, rng) if has_coordinates else None,

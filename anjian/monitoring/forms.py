@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from anjian.accounts.models import User
 from anjian.enterprises.models import Enterprise
 from anjian.monitoring.choices import AlarmCause, ThresholdLevel
+from anjian.monitoring.filters import source_choices, source_label
 from anjian.monitoring.models import Device, Gateway
 
 # A device may watch one of its enterprise's risk points (Device.risk_point): a declared
@@ -84,8 +85,7 @@ class DeviceForm(forms.ModelForm):
             "code",
             "name",
             "risk_point",
-            "is_major_hazard_source",
-            "hazard_source_name",
+            "hazard_source",
             "location",
             "latitude",
             "longitude",
@@ -101,6 +101,10 @@ class DeviceForm(forms.ModelForm):
             "enterprise"
         )
         self.fields["risk_point"].required = False
+        sources = self.fields["hazard_source"]
+        sources.queryset = source_choices(user)
+        sources.label_from_instance = source_label
+        sources.help_text = _("本单位未核销的重大危险源；设备的监测项计入该危险源的在线监测")
         if self.instance.pk:
             # Who owns the device and what it reports under do not change: a new code is a
             # new device (its readings and alarms stay with the old one).
@@ -108,6 +112,11 @@ class DeviceForm(forms.ModelForm):
                 self.fields[name].disabled = True
             self.fields["version"].initial = self.instance.version
             self.fields["risk_point"].queryset = self.fields["risk_point"].queryset.filter(
+                enterprise=self.instance.enterprise
+            )
+            # The source it watches stays offered even if closed since (its history).
+            kept = source_choices(user, closed=True).filter(pk=self.instance.hazard_source_id)
+            sources.queryset = (source_choices(user) | kept).filter(
                 enterprise=self.instance.enterprise
             )
         else:

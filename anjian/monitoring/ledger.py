@@ -19,10 +19,17 @@ def _number(alarm, value):
     return "" if alarm.metric.signal_label else display.rounded(alarm.metric, value)
 
 
+def _source(alarm) -> str:
+    """The major hazard source the device watches: number and unit, or ""."""
+    source = alarm.device.hazard_source
+    return f"{source.number} {source.unit.name}" if source is not None else ""
+
+
 ALARM_COLUMNS: list[Column] = [
     Column("enterprise", str(_("单位")), 28, export=lambda a: a.enterprise.name),
     Column("device", str(_("设备编码")), 16, export=lambda a: a.device.code),
     Column("device_name", str(_("设备")), 24, export=lambda a: a.device.name),
+    Column("hazard_source", str(_("重大危险源")), 28, export=_source),
     Column("metric", str(_("监测项")), 14, export=lambda a: a.metric.name),
     Column("level", str(_("级别")), 14, export=lambda a: a.level_label),
     Column("limit", str(_("阈值")), 10, export=lambda a: _number(a, a.limit)),

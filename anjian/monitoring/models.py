@@ -194,9 +194,18 @@ class Device(EnterpriseOwned, Reporter):
         related_name="devices",
         verbose_name=_("风险点"),
     )
-    is_major_hazard_source = models.BooleanField(_("重大危险源监测"), default=False)
-    hazard_source_name = models.CharField(_("重大危险源名称"), max_length=80, blank=True)
-    location = models.CharField(_("安装位置"), max_length=120, blank=True)
+    # The major hazard source it watches (一源一档), of its own enterprise; monitoring does
+    # not import hazchem (a layer above it): the reference is by name, and the checks read
+    # the source through this relation (services._check_device).
+    hazard_source = models.ForeignKey(
+        "hazchem.MajorHazardSource",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("重大危险源"),
+    )
+    location = models.CharField(_("安装位置"), max_length=240, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(
         _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
@@ -246,6 +255,11 @@ class Device(EnterpriseOwned, Reporter):
     @property
     def topic(self) -> str:
         return f"anjian/v1/{self.enterprise.credit_code}/{self.code}/telemetry"
+
+    @property
+    def is_major_hazard_source(self) -> bool:
+        """重大危险源监测 — derived from the link, never set on its own."""
+        return self.hazard_source_id is not None
 
 
 class GatewayQuerySet(ScopedQuerySet):

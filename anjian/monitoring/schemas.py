@@ -76,8 +76,10 @@ class DeviceOut(Schema):
     enterprise_id: int
     enterprise_name: str = Field(alias="enterprise.name")
     device_type: str = Field(alias="device_type.code")
-    is_major_hazard_source: bool
-    hazard_source_name: str
+    is_major_hazard_source: bool = Field(description="重大危险源监测：由是否关联重大危险源得出")
+    hazard_source_id: int | None = Field(description="所关联的重大危险源")
+    hazard_source_number: str | None = Field(description="重大危险源编号")
+    hazard_source_name: str | None = Field(description="重大危险源（单元）名称")
     location: str
     latitude: Decimal | None
     longitude: Decimal | None
@@ -86,6 +88,14 @@ class DeviceOut(Schema):
     last_seen_at: datetime | None
     offline_after_seconds: int
     version: int
+
+    @staticmethod
+    def resolve_hazard_source_number(obj):
+        return obj.hazard_source.number if obj.hazard_source_id else None
+
+    @staticmethod
+    def resolve_hazard_source_name(obj):
+        return obj.hazard_source.unit.name if obj.hazard_source_id else None
 
 
 class DeviceDetailOut(DeviceOut):
@@ -109,8 +119,9 @@ class DeviceIn(Schema):
     device_type: str = Field(description="设备类型编码，见 /monitoring/device-types")
     code: str = Field(description="设备编码：字母、数字、_ . -，全平台唯一")
     name: str
-    is_major_hazard_source: bool = False
-    hazard_source_name: str = ""
+    hazard_source: int | None = Field(
+        None, description="所关联的重大危险源（本单位、未核销；见 /hazchem/sources）"
+    )
     location: str = ""
     latitude: Decimal | None = None
     longitude: Decimal | None = None
@@ -124,8 +135,9 @@ class DeviceCreatedOut(DeviceDetailOut):
 class DeviceUpdateIn(Schema):
     version: int
     name: str | None = None
-    is_major_hazard_source: bool | None = None
-    hazard_source_name: str | None = None
+    hazard_source: int | None = Field(
+        None, description="关联的重大危险源；传 null 解除关联，省略则不变"
+    )
     location: str | None = None
     latitude: Decimal | None = None
     longitude: Decimal | None = None
@@ -149,7 +161,8 @@ class ThresholdIn(Schema):
 class DeviceFilters(Schema):
     state: str | None = Field(None, description="never / online / offline")
     enterprise: int | None = None
-    major_hazard_source: bool | None = None
+    major_hazard_source: bool | None = Field(None, description="是否关联了重大危险源")
+    hazard_source: int | None = Field(None, description="关联到该重大危险源的设备")
 
 
 class ReadingOut(Schema):
@@ -219,9 +232,11 @@ class RateOut(Schema):
     devices: int
     online: int
     online_rate: float | None
-    hazard_sources: int
-    hazard_sources_online: int
-    hazard_source_rate: float | None = Field(description="重大危险源在线监测率（%）")
+    source_devices: int = Field(description="关联了重大危险源的设备")
+    source_devices_online: int
+    source_device_rate: float | None = Field(
+        description="危险源设备在线率（%）：设备在线情况；重大危险源在线监测率见 /hazchem/coverage"
+    )
     quality_issues: int
 
 

@@ -66,7 +66,8 @@ MAP_POINT_LIMIT = 5000
 
 def device_filter(user, params) -> DeviceFilterSet:
     """The active devices in scope narrowed by the console's filters (search, state,
-    category, street, industry, enterprise, major hazard source, data quality) — the
+    category, street, industry, enterprise, major hazard source — any or one —, data
+    quality) — the
     console, the device map and the 在线率 table's links."""
     devices = device_queryset(user).filter(is_active=True)
     return DeviceFilterSet(params or None, queryset=devices, user=user)
@@ -203,8 +204,8 @@ class OnlineRow:
     label: str
     devices: int = 0
     online: int = 0
-    hazard_sources: int = 0
-    hazard_sources_online: int = 0
+    source_devices: int = 0  # devices linked to a major hazard source
+    source_devices_online: int = 0
     quality_issues: int = 0  # open data-quality findings
     quality_devices: int = 0  # devices with at least one of them
     # The device list's filter that shows exactly this row's devices (the links' base).
@@ -224,9 +225,11 @@ class OnlineRow:
         return self._rate(self.online, self.devices)
 
     @property
-    def hazard_source_rate(self):
-        """重大危险源在线监测率: major-hazard-source devices online / all of them."""
-        return self._rate(self.hazard_sources_online, self.hazard_sources)
+    def source_device_rate(self):
+        """危险源设备在线率: devices linked to a major hazard source online / all of them —
+        device uptime. The 重大危险源在线监测率 (coverage: sources whose every required
+        metric is reporting) is hazchem's (``hazchem.selectors_coverage``)."""
+        return self._rate(self.source_devices_online, self.source_devices)
 
 
 def online_rates(user, group: str) -> list[OnlineRow]:
@@ -242,7 +245,7 @@ def online_rates(user, group: str) -> list[OnlineRow]:
     if group == "street":
         devices = devices.annotate(street=code_at_sql("scope_region_code", RegionLevel.STREET))
     online = Q(state=DeviceState.ONLINE)
-    source = Q(is_major_hazard_source=True)
+    source = Q(hazard_source__isnull=False)
     rows = (
         devices.annotate(flagged=open_quality_flags())
         .values(key)
@@ -276,8 +279,8 @@ def online_rates(user, group: str) -> list[OnlineRow]:
             label=str(row[key]),
             devices=row["n"],
             online=row["up"],
-            hazard_sources=row["hs"],
-            hazard_sources_online=row["hs_up"],
+            source_devices=row["hs"],
+            source_devices_online=row["hs_up"],
             quality_issues=issues.get(row[key], 0),
             quality_devices=row["qd"],
         )
@@ -311,8 +314,8 @@ def online_totals(user) -> OnlineRow:
     for row in rows:
         total.devices += row.devices
         total.online += row.online
-        total.hazard_sources += row.hazard_sources
-        total.hazard_sources_online += row.hazard_sources_online
+        total.source_devices += row.source_devices
+        total.source_devices_online += row.source_devices_online
         total.quality_issues += row.quality_issues
         total.quality_devices += row.quality_devices
     return total

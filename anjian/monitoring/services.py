@@ -239,8 +239,7 @@ DEVICE_FIELDS = (
     "code",
     "name",
     "risk_point",
-    "is_major_hazard_source",
-    "hazard_source_name",
+    "hazard_source",
     "location",
     "latitude",
     "longitude",
@@ -257,12 +256,31 @@ def _require_manage(by) -> None:
         raise NotPermitted()
 
 
-def _check_device(device: Device) -> None:
+def _sources():
+    """The major hazard sources (hazchem's model, read through the device's relation:
+    monitoring does not import hazchem, a layer above it)."""
+    return Device._meta.get_field("hazard_source").related_model.objects
+
+
+def _source_refusal(device: Device, *, linking: bool) -> str:
+    """Why the device may not watch its ``hazard_source``: another enterprise's, or — when
+    the link is new — one already closed (核销); "" when it may."""
+    source = device.hazard_source
+    if source.enterprise_id != device.enterprise_id:
+        return _("重大危险源不属于该单位")
+    if linking and not _sources().current().filter(pk=source.pk).exists():
+        return _("该重大危险源已核销，不能再关联设备")
+    return ""
+
+
+def _check_device(device: Device, *, linking: bool = True) -> None:
+    """``linking``: the device's source is new to it (a source closed since it was linked
+    stays linked: its devices' history is the source's)."""
     errors = {}
     if device.risk_point_id and device.risk_point.enterprise_id != device.enterprise_id:
         errors["risk_point"] = _("风险点不属于该单位")
-    if device.is_major_hazard_source and not device.hazard_source_name.strip():
-        errors["hazard_source_name"] = _("重大危险源监测设备请填写危险源名称")
+    if device.hazard_source_id and (refusal := _source_refusal(device, linking=linking)):
+        errors["hazard_source"] = refusal
     if (device.latitude is None) != (device.longitude is None):
         errors["latitude"] = _("经度和纬度须同时填写")
     if errors:
@@ -295,18 +313,42 @@ def device_update(*, by, device_id: int, data: dict, expected_version: int) -> D
     device = Device.objects.for_user(by).select_for_update().get(pk=device_id)
     if device.version != expected_version:
         raise Conflict()
+    return _change(device, data)
+
+
+def _change(device: Device, data: dict) -> Device:
+    """Write ``data`` onto the locked ``device``: checked, version bumped, and a changed
+    setting flagged as a configuration change (data quality)."""
+    before = device.hazard_source_id
     changed = []
     for name, value in data.items():
         if getattr(device, name) != value:
             setattr(device, name, value)
             changed.append(name)
     device.full_clean(exclude=["scope_region_code", "industry", "token_hash"])
-    _check_device(device)
+    _check_device(device, linking=device.hazard_source_id != before)
     device.version += 1
     device.save()
     if changed:
         _flag_config_change(device, _("设置被修改：%(f)s") % {"f": "、".join(changed)})
     return device
+
+
+@transaction.atomic
+def device_link_source(
+    *, by, device_id: int, source, expected_version: int | None = None
+) -> Device:
+    """Link the device to ``source`` (a major hazard source of its own enterprise, not
+    closed), or unlink it (``source=None``) — from the source's page (hazchem calls this).
+    ``expected_version``: the device's version as read (None: as it is now). A device
+    already as asked (a double submit) is returned unchanged, whatever its version."""
+    _require_manage(by)
+    device = Device.objects.for_user(by).select_for_update().get(pk=device_id)
+    if device.hazard_source_id == getattr(source, "pk", source):
+        return device
+    if expected_version is not None and device.version != expected_version:
+        raise Conflict()
+    return _change(device, {"hazard_source": source})
 
 
 @transaction.atomic

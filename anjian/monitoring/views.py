@@ -315,8 +315,8 @@ DRILL_DOWN = {
     "devices": {},
     "online": {"state": DeviceState.ONLINE},
     "offline": {"state": NOT_ONLINE},
-    "hazard_sources": {"hazard_source": "on"},
-    "hazard_sources_online": {"hazard_source": "on", "state": DeviceState.ONLINE},
+    "source_devices": {"hazard_source": "on"},
+    "source_devices_online": {"hazard_source": "on", "state": DeviceState.ONLINE},
     "quality_devices": {"quality": "on"},
 }
 

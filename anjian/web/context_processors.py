@@ -61,6 +61,10 @@ def _section(request) -> str:
         return "emergency"
     if match.namespace == "hazchem":
         name = match.url_name or ""
+        if name.startswith(("duty", "source_dut", "source_check")):
+            return "hazchem-duties"
+        if name.startswith("coverage"):
+            return "hazchem-coverage"
         if name.startswith("source"):
             return "hazchem-sources"
         return "hazchem-chemicals" if name.startswith("chemical") else "hazchem-units"
@@ -70,6 +74,8 @@ def _section(request) -> str:
         return "cap-contacts"
     if match.url_name == "work_calendar":
         return "core-calendar"
+    if match.namespace == "enterprises" and (match.url_name or "").startswith("place"):
+        return "enterprises-places"
     if match.url_name in ("enterprise_map",):
         return "enterprises-map"
     if match.url_name in ("clearing_figures",):

@@ -29,6 +29,7 @@ from anjian.regions import permissions as region_perms
 from anjian.regions.choices import RegionLevel
 from anjian.regions.levels import level_of
 from anjian.risks import permissions as risk_perms
+from anjian.specialwork import permissions as specialwork_perms
 from anjian.web import permissions as perms
 
 
@@ -155,12 +156,39 @@ MENU: list[MenuItem] = [
         group=RISKS,
     ),
     MenuItem(
+        _("在线监测率"),
+        "hazchem:coverage",
+        hazchem_perms.HAZCHEM_VIEW,
+        "bi-broadcast-pin",
+        "hazchem-coverage",
+        group=RISKS,
+        for_grid=False,
+    ),
+    MenuItem(
+        _("包保履职"),
+        "hazchem:duty_figures",
+        hazchem_perms.HAZCHEM_VIEW,
+        "bi-person-check",
+        "hazchem-duties",
+        group=RISKS,
+        for_grid=False,
+    ),
+    MenuItem(
         _("危化品单元"),
         "hazchem:unit_list",
         hazchem_perms.HAZCHEM_VIEW,
         "bi-boxes",
         "hazchem-units",
         group=RISKS,
+    ),
+    MenuItem(
+        _("特殊作业"),
+        "specialwork:permit_list",
+        specialwork_perms.SPECIALWORK_VIEW,
+        "bi-fire",
+        "specialwork",
+        group=RISKS,
+        for_grid=False,
     ),
     MenuItem(
         _("化学品目录"),

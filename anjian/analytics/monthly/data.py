@@ -14,7 +14,8 @@ the report says what that module's page says —
   January … the month);
 - 报警: ``monitoring.selectors.alarm_figures`` (the alarms raised since the month began,
   less those raised since it ended — every figure taken is a count, so the difference is
-  the month's) and ``online_totals`` (the device online rate now);
+  the month's) and ``online_totals`` (the device online rate now); the
+  重大危险源在线监测率 now: ``hazchem.selectors_coverage.coverage_figure``;
 - 重点工作: the plan completion of 执法统计, the hazards 挂牌督办中 (the hazard list's
   filter) and the year's accident records by state.
 
@@ -58,6 +59,7 @@ from anjian.analytics.monthly.figures import (
 from anjian.core.models import SiteFlag
 from anjian.hazards.choices import ListingState
 from anjian.hazards.selectors import ClearingReport, FigureFilters, hazard_filter
+from anjian.hazchem.selectors_coverage import coverage_figure
 from anjian.inspections.figures.report import EnforcementReport
 from anjian.inspections.figures.selectors import Period, Where
 from anjian.monitoring.selectors import alarm_figures, online_totals
@@ -409,6 +411,7 @@ def _alarms(reader, year, month) -> AlarmFigures:
     disposed = raised_in_month("disposed")
     false_alarms = raised_in_month("false_alarms")
     online = online_totals(reader)
+    coverage = coverage_figure(reader).total
     return AlarmFigures(
         raised=raised,
         first_grade=first,
@@ -422,8 +425,12 @@ def _alarms(reader, year, month) -> AlarmFigures:
         devices=online.devices,
         online=online.online,
         online_rate=online.online_rate,
-        hazard_sources=online.hazard_sources,
-        hazard_source_rate=online.hazard_source_rate,
+        sources_monitored=coverage.counted,
+        sources_covered=coverage.covered,
+        sources_no_device=coverage.no_device,
+        sources_missing=coverage.missing,
+        sources_offline=coverage.offline,
+        coverage_rate=coverage.rate,
     )
 
 

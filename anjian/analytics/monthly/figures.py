@@ -160,8 +160,14 @@ class AlarmFigures:
     devices: int
     online: int
     online_rate: float | None
-    hazard_sources: int
-    hazard_source_rate: float | None
+    # 重大危险源在线监测率 (hazchem.selectors_coverage): sources that must be monitored
+    # online, those whose every required metric reports in time, and why the rest do not.
+    sources_monitored: int
+    sources_covered: int
+    sources_no_device: int
+    sources_missing: int
+    sources_offline: int
+    coverage_rate: float | None
 
 
 @dataclass

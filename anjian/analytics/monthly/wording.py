@@ -265,7 +265,8 @@ def enforcement_value(line, attribute: str):
 
 
 def alarms_empty(figures: MonthlyFigures) -> bool:
-    return not (figures.alarms.devices or figures.alarms.raised)
+    a = figures.alarms
+    return not (a.devices or a.raised or a.sources_monitored)
 
 
 def alarms_summary(figures: MonthlyFigures) -> list[str]:
@@ -280,9 +281,33 @@ def alarms_summary(figures: MonthlyFigures) -> list[str]:
         f"尚未处置{a.open}起（其中未确认{a.unacknowledged}起）；处置中核实为误报"
         f"{a.false_alarms}起，误报率{percent(a.false_alarm_rate)}。",
         f"截至{day_label(figures.as_of)}，接入在线监测设备{a.devices}台，在线{a.online}台，"
-        f"在线率{percent(a.online_rate)}；重大危险源监测设备{a.hazard_sources}台，在线率"
-        f"{percent(a.hazard_source_rate)}。",
+        f"在线率{percent(a.online_rate)}。",
+        coverage_summary(figures),
     ]
+
+
+def coverage_summary(figures: MonthlyFigures) -> str:
+    """重大危险源在线监测率: the sources that must be monitored, those covered, and why the
+    rest are not."""
+    a = figures.alarms
+    if not a.sources_monitored:
+        return "须在线监测的重大危险源0个（无）。"
+    text = (
+        f"须在线监测的重大危险源{a.sources_monitored}个，全部应监测项按时上报的"
+        f"{a.sources_covered}个，重大危险源在线监测率{percent(a.coverage_rate)}"
+    )
+    gaps = [
+        (label, n)
+        for label, n in (
+            ("未关联监测设备", a.sources_no_device),
+            ("缺少应监测项", a.sources_missing),
+            ("设备离线或未按时上报", a.sources_offline),
+        )
+        if n
+    ]
+    if gaps:
+        text += "；未覆盖的：" + "、".join(f"{label}{n}个" for label, n in gaps)
+    return text + "。"
 
 
 def alarm_rows(figures: MonthlyFigures) -> list[list]:
@@ -301,8 +326,9 @@ def alarm_rows(figures: MonthlyFigures) -> list[list]:
         ["接入设备（台）", a.devices],
         ["在线设备（台）", a.online],
         ["设备在线率（%）", a.online_rate],
-        ["重大危险源监测设备（台）", a.hazard_sources],
-        ["重大危险源监测在线率（%）", a.hazard_source_rate],
+        ["须在线监测的重大危险源（个）", a.sources_monitored],
+        ["其中全部应监测项按时上报（个）", a.sources_covered],
+        ["重大危险源在线监测率（%）", a.coverage_rate],
     ]
 
 
@@ -393,6 +419,12 @@ def suggestions(figures: MonthlyFigures) -> list[str]:
         found.append(
             f"监测设备在线率{percent(al.online_rate)}，低于{ONLINE_RATE_EXPECTED:.0f}%，"
             "须督促企业排除设备和网络故障。"
+        )
+    if al.sources_monitored and al.sources_covered < al.sources_monitored:
+        found.append(
+            f"重大危险源在线监测率{percent(al.coverage_rate)}，未达100%"
+            f"（{al.sources_monitored - al.sources_covered}个重大危险源的应监测项未全部按时上报），"
+            "须督促企业补装、关联监测设备并保持在线。"
         )
     if not found:
         found.append("本月各项工作运行平稳，建议继续保持监管力度，抓好重点行业领域安全防范。")

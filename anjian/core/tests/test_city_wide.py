@@ -91,6 +91,7 @@ def test_the_city_wide_actions_are_the_configuration_of_the_whole_deployment():
         inspection_perms.INSPECTION_STANDARDS,
         core_perms.CALENDAR_MANAGE,
         hazchem_perms.CATALOGUE_MANAGE,
+        hazchem_perms.DUTYRULE_MANAGE,
     }
     assert city_wide == account_perms.city_wide_actions()
 

@@ -8,6 +8,8 @@ shows at most ``WEB_MAX_PER_PAGE`` rows whatever ``?per_page=`` asks for, and th
 nearest real page for a junk or huge ``?page=``.
 """
 
+import re
+
 import pytest
 from django.core.paginator import Page
 from django.db import connection
@@ -27,12 +29,15 @@ HUGE = 10**18
 def paginated_operations() -> dict[str, object]:
     """``"GET /api/v1/…"`` → operation, for every operation django-ninja paginates."""
     found = {}
+    assert api.urls  # mounts the nested routers too: ``api._routers`` lists them from then on
     for prefix, router in api._routers:
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 if getattr(operation.view_func, "_ninja_is_paginated", False):
                     for method in operation.methods:
-                        found[f"{method} /api/v1{prefix}{path}"] = operation
+                        # A nested router's prefix is "hazchem/": one slash between parts.
+                        route = re.sub("/+", "/", f"/api/v1/{prefix}{path}")
+                        found[f"{method} {route}"] = operation
     return found
 
 

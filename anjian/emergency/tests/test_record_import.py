@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from anjian.core import excel_import
 from anjian.core.exceptions import NotPermitted
 from anjian.core.models import BackgroundJob, JobStatus
-from anjian.emergency import excel_import, record_import
+from anjian.emergency import record_import
 from anjian.emergency.choices import OwnerKind, PlanType
 from anjian.emergency.models import Drill, DrillState, EmergencyPlan, PlanState
 from anjian.emergency.tests import factories_plans as plans

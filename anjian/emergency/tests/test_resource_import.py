@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
+from anjian.core import excel_import
 from anjian.core.jobs import HANDLERS, JobProgress, job_start
 from anjian.core.models import BackgroundJob, JobStatus
-from anjian.emergency import excel_import
 from anjian.emergency import resource_exports as exports
 from anjian.emergency import resource_import as importer
 from anjian.emergency.choices import MovementKind, OwnerKind

@@ -32,6 +32,7 @@ from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Industry, Region
 from anjian.risks.models import RiskPoint
 from anjian.risks.tests.factories import make_point
+from anjian.specialwork.tests import factories as specialwork
 from testsupport import world
 
 
@@ -85,8 +86,8 @@ def owned_rows(enterprise) -> dict:
 @pytest.fixture
 def chemical_with_records(db, settings, tmp_path):
     """The chemical company with a hazard, a risk point, a device and an alarm, its
-    emergency plan, drill, team, warehouse and stock, equipment, shelter and expert, and a
-    chemical unit that is a major hazard source."""
+    emergency plan, drill, team, warehouse and stock, equipment, shelter and expert, a
+    chemical unit that is a major hazard source, and a special-work permit."""
     settings.MEDIA_ROOT = tmp_path
     chemical = world.enterprise("yinhang_chemical")
     hazard_in(State.REGISTERED)
@@ -107,6 +108,7 @@ def chemical_with_records(db, settings, tmp_path):
     hazchem.line_add(
         manager, unit_id=tank_farm.pk, data={"chemical": chlorine.pk, "max_quantity": 10}
     )
+    specialwork.permit(by=manager)  # a special-work permit of its own
     return chemical
 
 

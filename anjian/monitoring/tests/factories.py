@@ -124,3 +124,23 @@ def plain_alarm(device_):
         breach_since=now,
         raised_at=now,
     )
+
+
+def hazard_source(enterprise="yinhang_chemical", name="一号罐区", tonnes="10"):
+    """A major hazard source of ``enterprise``: a storage unit ``name`` holding ``tonnes`` of
+    chlorine (Q 5 t), entered through hazchem's services by the administrator (devices are
+    linked to sources; the tests may cross the layers)."""
+    from anjian.hazchem import services as hazchem_services
+    from anjian.hazchem.models import Chemical
+
+    admin = world.actor("admin")
+    unit = hazchem_services.unit_create(
+        admin,
+        data={"enterprise": world.enterprise(enterprise).pk, "kind": "storage", "name": name},
+    )
+    chlorine = Chemical.objects.get(name="氯")
+    hazchem_services.line_add(
+        admin, unit_id=unit.pk, data={"chemical": chlorine.pk, "max_quantity": tonnes}
+    )
+    unit.refresh_from_db()
+    return unit.source

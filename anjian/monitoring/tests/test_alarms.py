@@ -15,7 +15,14 @@ from anjian.monitoring import ingest, services, sweeps
 from anjian.monitoring.choices import AlarmState, DeviceState, EscalationStep, QualityKind
 from anjian.monitoring.lifecycle import ALARM
 from anjian.monitoring.models import Alarm, AlarmEvent, Device, QualityFlag
-from anjian.monitoring.tests.factories import device, group, now_ish, send, threshold
+from anjian.monitoring.tests.factories import (
+    device,
+    group,
+    hazard_source,
+    now_ish,
+    send,
+    threshold,
+)
 from testsupport import world
 
 
@@ -245,8 +252,8 @@ def test_the_console_shows_latest_values_and_refreshes_its_live_part(alarm, clie
 
 def test_online_rates_by_street_industry_enterprise(db, client_for):
     t = timezone.now() - timedelta(minutes=1)
-    online = device("TK-A", is_major_hazard_source=True, hazard_source_name="一号罐区")
-    device("TK-B", is_major_hazard_source=True, hazard_source_name="二号罐区")  # never seen
+    online = device("TK-A", hazard_source=hazard_source(name="一号罐区"))
+    device("TK-B", hazard_source=hazard_source(name="二号罐区"))  # never seen
     send(online, group(t, level=2.0), now=t)
     client = client_for(world.actor("district_official"))
 

@@ -8,7 +8,14 @@ import pytest
 
 from anjian.monitoring import ingest
 from anjian.monitoring.models import Alarm, Device, QualityFlag
-from anjian.monitoring.tests.factories import device, group, now_ish, send, threshold
+from anjian.monitoring.tests.factories import (
+    device,
+    group,
+    hazard_source,
+    now_ish,
+    send,
+    threshold,
+)
 from testsupport import world
 
 BASE = "/api/v1/monitoring"
@@ -78,7 +85,8 @@ def test_an_integrator_registers_a_device_sets_a_limit_and_the_device_reports(
     [
         ({"device_type": "nope"}, "未知的设备类型"),
         ({"code": "含 空格"}, "编码只能"),
-        ({"is_major_hazard_source": True}, "危险源名称"),
+        ({"hazard_source": "pingliang_factory"}, "重大危险源不属于该单位"),
+        ({"hazard_source": 0}, "未找到重大危险源"),
         ({"latitude": "31.3"}, "经度和纬度"),
         ({"offline_after_seconds": 5}, "30"),
     ],
@@ -90,6 +98,8 @@ def test_bad_devices_are_refused_with_the_reason(api_client_for, body, needle):
         "code": "TK-9",
         "name": "储罐",
     }
+    if body.get("hazard_source") == "pingliang_factory":  # another enterprise's source
+        body = {"hazard_source": hazard_source("pingliang_factory").pk}
     response = post(
         api_client_for(world.actor("district_official")), f"{BASE}/devices", {**base, **body}
     )
@@ -160,14 +170,15 @@ def test_devices_and_alarms_are_listed_only_in_scope(api_client_for, db):
 
 def test_rates_and_dead_letters(api_client_for, db):
     t = now_ish() - timedelta(minutes=1)
-    up = device("TK-UP", is_major_hazard_source=True, hazard_source_name="罐区")
-    device("TK-DOWN", is_major_hazard_source=True, hazard_source_name="罐区")
+    source = hazard_source()
+    up = device("TK-UP", hazard_source=source)
+    device("TK-DOWN", hazard_source=source)
     send(up, group(t, level=1.0, colour=2), now=t + timedelta(seconds=1))
 
     rates = api_client_for(world.actor("district_official")).get(f"{BASE}/rates?by=industry")
     assert rates.status_code == 200
     total = rates.json()["total"]
-    assert (total["online"], total["devices"], total["hazard_source_rate"]) == (1, 2, 50.0)
+    assert (total["online"], total["devices"], total["source_device_rate"]) == (1, 2, 50.0)
     assert (
         api_client_for(world.actor("district_official")).get(f"{BASE}/rates?by=x").status_code
         == 422

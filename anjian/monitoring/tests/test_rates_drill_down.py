@@ -13,7 +13,7 @@ from django.utils import timezone
 from anjian.monitoring import ingest
 from anjian.monitoring.choices import DeviceState, QualityKind
 from anjian.monitoring.models import Device, QualityFlag
-from anjian.monitoring.tests.factories import device, group, send
+from anjian.monitoring.tests.factories import device, group, hazard_source, send
 from testsupport import world
 
 LINK = re.compile(r'<a href="([^"]+)" data-count="(\d+)"')
@@ -28,20 +28,22 @@ def fresh_registry():
 @pytest.fixture
 def fleet(db):
     """Devices in two streets, three enterprises, two industries: online, offline and
-    never seen; some major hazard sources; data-quality problems (two on one device)."""
+    never seen; some linked to major hazard sources (危险源设备); data-quality problems (two
+    on one device)."""
     t = timezone.now() - timedelta(minutes=1)
-    source = {"is_major_hazard_source": True, "hazard_source_name": "一号罐区"}
+    source = {"hazard_source": hazard_source()}
+    pingliang = {"hazard_source": hazard_source("pingliang_factory", "液氯仓库")}
     up = [
         device("TK-1", **source),
         device("TK-2"),
         device("ST-1", kind="structure", enterprise="yinhang_site"),
-        device("TK-3", enterprise="pingliang_factory", **source),
+        device("TK-3", enterprise="pingliang_factory", **pingliang),
     ]
     for dev in up:
         send(dev, group(t, **{dev.device_type.metrics.first().code: 1.0}), now=t)
     down = device("TK-4", **source)
     Device.objects.filter(pk=down.pk).update(state=DeviceState.OFFLINE)
-    device("TK-5", enterprise="pingliang_factory", **source)  # never seen
+    device("TK-5", enterprise="pingliang_factory", **pingliang)  # never seen
     device("GL-1", kind="gas_lel", enterprise="yinhang_site")  # never seen
     retired = device("TK-6", enterprise="pingliang_factory")
     Device.objects.filter(pk=retired.pk).update(is_active=False)  # counted nowhere
@@ -88,7 +90,7 @@ def test_the_totals_link_to_the_whole_fleet(fleet, client_for):
     numbers = re.findall(r'<a href="(/monitoring/[^"]*)">(\d+)</a>', cards)
     hrefs = [html.unescape(href) for href, _n in numbers]
     shown = [int(n) for _href, n in numbers]
-    assert shown == [4, 7, 3, 2, 4]  # online / devices · offline; sources online / sources
+    assert shown == [4, 7, 3, 2, 4]  # online / devices · offline; source devices online / all
     assert [listed(client, href) for href in hrefs] == shown
 
 

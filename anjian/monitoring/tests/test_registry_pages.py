@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from anjian.monitoring import ingest
 from anjian.monitoring.models import Device, DeviceType, DutyPerson, Metric, QualityFlag, Threshold
-from anjian.monitoring.tests.factories import device
+from anjian.monitoring.tests.factories import device, hazard_source
 from testsupport import world
 
 
@@ -46,13 +46,15 @@ def test_an_enterprise_manager_registers_a_device_and_sees_its_token_once(db, cl
     ("extra", "field_message"),
     [
         ({"code": "有 空格"}, "编码只能"),
-        ({"is_major_hazard_source": "on", "hazard_source_name": ""}, "危险源名称"),
+        ({"hazard_source": "pingliang_factory"}, "重大危险源不属于该单位"),
         ({"latitude": "31.3"}, "经度和纬度"),
         ({"offline_after_seconds": 5}, "30"),
     ],
 )
 def test_bad_devices_come_back_with_chinese_errors(db, client_for, extra, field_message):
     client = client_for(world.actor("district_official"))
+    if extra.get("hazard_source") == "pingliang_factory":  # another enterprise's source
+        extra = {"hazard_source": hazard_source("pingliang_factory").pk}
 
     response = client.post(reverse("monitoring:device_create"), device_form(**extra))
 

@@ -72,7 +72,8 @@ def api_operations_from_routers():
     for prefix, router in api._routers:
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
-                yield f"{prefix}{path}", operation
+                # A nested router's prefix comes without its leading slash ("hazchem").
+                yield f"/{prefix.lstrip('/')}{path}", operation
 
 
 def undeclared_routes(patterns) -> tuple[list[str], set]:

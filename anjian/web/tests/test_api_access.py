@@ -17,6 +17,8 @@ from anjian.web.tests.access_analytics import (
 )
 from anjian.web.tests.access_emergency import api_unseen, emergency_api_url
 from anjian.web.tests.access_hazchem import hazchem_api_url
+from anjian.web.tests.access_hazchem_coverage import COVERAGE_API_READS
+from anjian.web.tests.access_hazchem_duties import HAZCHEM_DUTY_API_READS
 from anjian.web.tests.access_setup import (
     Setup,
     build_setup,
@@ -29,6 +31,7 @@ from anjian.web.tests.access_setup import (
     standard,
     standard_clause,
 )
+from anjian.web.tests.access_specialwork import SPECIALWORK_API_READS, specialwork_api_url
 from anjian.web.tests.route_walk import api_operations_from_routers
 from testsupport import world
 
@@ -145,6 +148,9 @@ API_READS = {
     "/api/v1/hazchem/units/{int:unit_id}/evaluations",
     "/api/v1/hazchem/sources",
     "/api/v1/hazchem/sources/{int:source_id}",
+    *COVERAGE_API_READS,
+    *HAZCHEM_DUTY_API_READS,
+    *SPECIALWORK_API_READS,
     "/api/v1/hazchem/figures/sources",
 }
 
@@ -307,6 +313,8 @@ def api_url(template_path: str, setup: Setup) -> str:
         return emergency_api_url(template_path, setup)
     if template_path.startswith("/api/v1/hazchem/"):
         return hazchem_api_url(template_path, setup)
+    if template_path.startswith("/api/v1/specialwork/"):
+        return specialwork_api_url(template_path, setup)
     if "{int:denominator_id}" in template_path:
         denominator_id = str(indicator_denominator(setup).pk)
         template_path = template_path.replace("{int:denominator_id}", denominator_id)

@@ -28,8 +28,10 @@ from openpyxl import load_workbook
 
 from anjian.core import jobs
 from anjian.core.models import BackgroundJob, JobStatus
+from anjian.web.tests import access_hazchem_duties as duties
 from anjian.web.tests import export_emergency as emergency
 from anjian.web.tests import export_hazchem as hazchem
+from anjian.web.tests import export_specialwork as specialwork
 from anjian.web.tests.route_walk import iter_routes
 from testsupport import world
 
@@ -313,8 +315,21 @@ EXPORTS = {
     # 重大危险源台账 as filtered (RegistryExport): the unit's name.
     "hazchem:source_export": Export("district_official", hazchem.plant_source),
     "hazchem:unit_export": Export("district_official", hazchem.plant_source),
+    # 特殊作业票台账 as filtered (place, content, guardian); its figures: labels and counts.
+    "specialwork:permit_export": Export("district_official", specialwork.plant_permit),
+    "specialwork:figures_export": Export("district_official", nothing),
+    # The inventories in the import's columns (the planted unit's name); the two templates.
+    "hazchem:inventory_export": Export("district_official", hazchem.plant_source),
+    "hazchem:inventory_import_template": Export("district_official", nothing),
+    "hazchem:catalogue_import_template": Export("admin", nothing),
     # 重大危险源统计: region and industry names and counts only, no text a user typed.
     "hazchem:source_figures_export": Export("district_official", nothing),
+    # 包保履职 as shown (enterprise and street names, counts); its drill-down list (the
+    # unit's name, the holders' names and phones).
+    "hazchem:duty_figures_export": Export("district_official", duties.plant_duties_figure),
+    "hazchem:duty_figures_sources_export": Export("district_official", duties.plant_duties),
+    # 重大危险源在线监测率 as shown and its list (the unit's name of an uncovered source).
+    "hazchem:coverage_export": Export("district_official", hazchem.plant_source),
 }
 EMERGENCY_IMPORTS = ("team", "warehouse", "supply", "equipment", "shelter", "expert")
 # Each emergency import page: (URL name, its arguments).
@@ -334,24 +349,34 @@ JOB_OUTPUTS = {
     "risk_register_export",
     # 应急资源 imports: the error report (test_an_emergency_import_error_report_…)
     *(f"emergency_{kind}_import" for kind in EMERGENCY_IMPORT_PAGES),
+    # 危险化学品目录 and inventory imports: their error files are checked in
+    # hazchem/tests/test_catalogue_import.py and test_inventory_import.py (the same
+    # core/excel_import.py as the emergency imports above); the re-evaluation after a
+    # catalogue change writes no file.
+    "hazchem_catalogue_import",
+    "hazchem_inventory_import",
+    "hazchem_catalogue_reevaluate",
 }
 # Modules that may write a workbook, all through core/excel.py (reviewed).
 WRITERS = {
     "core/excel.py",
+    "core/excel_import.py",  # every row-by-row import's template and error report
     "analytics/monthly/xlsx.py",  # 区情月报's annex (write_tables)
     "analytics/exports.py",  # 指标监测 as shown (write_tables), denominators (write_ledger)
     "analytics/importer.py",  # the denominators' import template (write_template)
     "core/exports.py",  # the ledgers written by background jobs (hazards, risk points, alarms)
     "core/registry.py",  # every registry export and import template (RegistryExport, …)
     "emergency/resource_exports.py",  # the resources' and the stock ledgers (write_ledger)
-    "emergency/excel_import.py",  # every emergency import's template and error report
     "emergency/views_drills.py",  # 演练完成情况 as shown (write_ledger)
     "enterprises/jobs.py",
     "hazards/figures_export.py",  # 动态清零 as shown (write_tables)
+    "hazchem/figures_duties.py",  # 包保履职 as shown (write_tables) and its list (write_ledger)
+    "hazchem/views_coverage.py",  # 在线监测率 as shown and its list (write_tables)
     "hazards/library/views.py",
     "hazchem/views_figures.py",  # 重大危险源统计 as shown (write_ledger)
     "inspections/figures/export.py",  # 执法统计 as shown (through core.excel)
     "inspections/plans/export.py",  # a plan's units (write_ledger)
+    "specialwork/views_figures.py",  # 特殊作业统计 as shown (write_tables)
 }
 
 
@@ -532,8 +557,8 @@ def test_the_ledgers_written_outside_the_pages_keep_planted_formulas_as_text(db)
 def test_an_emergency_import_error_report_writes_the_uploaded_formulas_as_text(
     db, client_for, settings, tmp_path, django_capture_on_commit_callbacks, kind
 ):
+    from anjian.core.excel_import import MODE_ALL
     from anjian.emergency import record_import, resource_import
-    from anjian.emergency.excel_import import MODE_ALL
     from testsupport.hostile_xlsx import text_workbook
 
     settings.MEDIA_ROOT = tmp_path

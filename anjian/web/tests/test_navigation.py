@@ -3,9 +3,11 @@ laptop), and a grid worker sees the daily work only (issue 11, item 10)."""
 
 import pytest
 from django.http import QueryDict
-from django.urls import reverse
+from django.test import RequestFactory
+from django.urls import resolve, reverse
 
 from anjian.enterprises.selectors import by_grid, enterprise_filter, registry_counts
+from anjian.web.context_processors import _section
 from anjian.web.navigation import MANAGE, MENU, is_grid_worker, menu_for
 from testsupport import world
 
@@ -118,7 +120,9 @@ def test_the_risk_dropdown_holds_the_hazardous_chemicals(client_for):
     are identified from and the chemical catalogue (not for grid workers: a reference)."""
     official = world.actor("district_official")
     (group,) = [e for e in menu_for(official, "web") if str(e["label"]) == "风险管控"]
-    assert labels(group["children"]) == ["风险管控", "重大危险源", "危化品单元", "化学品目录"]
+    expected = ["风险管控", "重大危险源", "在线监测率", "包保履职", "危化品单元"]
+    expected += ["特殊作业", "化学品目录"]
+    assert labels(group["children"]) == expected
     grid = labels(menu_for(world.actor("grid_member"), "web"))
     assert "重大危险源" in grid and "化学品目录" not in grid
 
@@ -126,3 +130,12 @@ def test_the_risk_dropdown_holds_the_hazardous_chemicals(client_for):
     (active,) = [e for e in menu if e.get("active")]
     assert str(active["label"]) == "风险管控"
     assert [str(c["label"]) for c in active["children"] if c["active"]] == ["化学品目录"]
+
+
+@pytest.mark.parametrize("item", MENU, ids=lambda item: item.url_name)
+def test_each_entrys_own_page_marks_that_entry(item):
+    """Opening an entry highlights it, not a neighbour in its dropdown (包保履职 and 在线监测率
+    once lit 重大危险源, 场所 lit 企业: their pages share a namespace)."""
+    request = RequestFactory().get(reverse(item.url_name))
+    request.resolver_match = resolve(request.path)
+    assert _section(request) == item.section

@@ -18,6 +18,9 @@ from anjian.web.tests.access_analytics import (
 from anjian.web.tests.access_cap import CAP_DELIVERY_PAGES
 from anjian.web.tests.access_emergency import EMERGENCY_PAGES
 from anjian.web.tests.access_hazchem import HAZCHEM_PAGES
+from anjian.web.tests.access_hazchem_catalogue import CATALOGUE_PAGES
+from anjian.web.tests.access_hazchem_coverage import COVERAGE_PAGES
+from anjian.web.tests.access_hazchem_duties import HAZCHEM_DUTY_PAGES
 from anjian.web.tests.access_inspections import (
     checklist,
     discretion_rule,
@@ -44,6 +47,7 @@ from anjian.web.tests.access_setup import (
     standard,
     standard_clause,
 )
+from anjian.web.tests.access_specialwork import SPECIALWORK_PAGES
 from anjian.web.tests.route_walk import Route, all_routes
 from testsupport import world
 
@@ -442,6 +446,10 @@ PAGES: dict[str, Page] = {
     **CAP_DELIVERY_PAGES,
     **EMERGENCY_PAGES,
     **HAZCHEM_PAGES,
+    **COVERAGE_PAGES,
+    **HAZCHEM_DUTY_PAGES,
+    **SPECIALWORK_PAGES,
+    **CATALOGUE_PAGES,
 }
 
 

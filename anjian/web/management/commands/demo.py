@@ -35,6 +35,9 @@ from anjian.hazards.fixtures import build_demo_hazards, build_demo_place_hazards
 from anjian.hazards.selfcheck.fixtures import build_demo_checks
 from anjian.hazards.sweeps import escalate_overdue
 from anjian.hazchem.fixtures import build_demo_hazchem
+from anjian.hazchem.fixtures_devices import build_demo_source_devices
+from anjian.hazchem.fixtures_duties import build_demo_duties
+from anjian.hazchem.models import MajorHazardSource
 from anjian.inspections.fixtures import DEPARTMENTS as INSPECTION_DEPARTMENTS
 from anjian.inspections.fixtures import build_demo_inspections
 from anjian.inspections.onsite.fixtures import build_demo_onsite
@@ -44,6 +47,7 @@ from anjian.regions import services as region_services
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Department, Region
 from anjian.risks.fixtures import build_demo_risks
+from anjian.specialwork.fixtures import build_demo_permits
 
 DEFAULT_PASSWORD = "Anquan@2026"
 CITY_SCALE_THRESHOLD = 20_000
@@ -116,6 +120,7 @@ class Command(BaseCommand):
             accounts = self._users(options["password"]) if not options["append"] else []
             self._hazchem(city_scale, options)
             self._devices(admin, city_scale, options)
+            self._hazchem_work(admin, city_scale, options)
             self._hazards(admin, count, city_scale, options)
             self._inspections(admin, options)
             self._accidents(city_scale, options)
@@ -365,12 +370,28 @@ class Command(BaseCommand):
         with tqdm(
             desc="生成危化品单元与重大危险源", unit="家", disable=options["no_progress"]
         ) as bar:
-            build_demo_hazchem(
+            built = build_demo_hazchem(
                 district=Region.objects.get(code=region_fixtures.DEMO_DISTRICT),
                 official=official,
                 seed=options["seed"],
                 progress=bar.update,
             )
+        build_demo_duties(sources=built.sources, official=official, seed=options["seed"])
+
+    def _hazchem_work(self, admin, city_scale: bool, options) -> None:
+        """The demo district's major hazard sources' devices (after the monitoring devices:
+        covered, offline, missing a metric, none) and special-work permits at every state
+        on its chemical enterprises. Not at city scale."""
+        official = User.objects.filter(username="yp_yjj").first()
+        if city_scale or official is None:
+            return
+        district = Region.objects.get(code=region_fixtures.DEMO_DISTRICT)
+        sources = MajorHazardSource.objects.filter(
+            scope_region_code__startswith=district.code
+        ).exclude(state="closed")
+        build_demo_source_devices(by=official, sources=sources, seed=options["seed"])
+        with tqdm(desc="生成特殊作业票", unit="张", disable=options["no_progress"]) as bar:
+            build_demo_permits(district=district, admin=admin, progress=bar.update)
 
     def _indicators(self, admin, city_scale: bool, options) -> None:
         """Denominators and the plans' targets (city and demo district), then the demo

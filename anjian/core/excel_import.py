@@ -1,5 +1,7 @@
-"""The Excel import of the emergency registers — resources (``resource_import``), plans and
-drills (``record_import``) — one kind per file, each kind an ``ImportSpec``.
+"""The Excel import engine of the registers that import row by row through their services —
+emergency resources, plans and drills (``emergency.resource_import``, ``record_import``),
+the chemical catalogue and the units' inventories (``hazchem.catalogue_import``,
+``inventory_import``) — one kind per file, each kind an ``ImportSpec``.
 
 Each row goes through the same service a typed entry does, in a savepoint of one
 transaction, so it is checked exactly as the form is. Its problems are reported by Excel row
@@ -11,7 +13,13 @@ imported twice does not register everything twice.
 
 A spec reads a row's cells into the service's ``data`` (``read``), creates the record
 (``create``) and names what makes it the same as another (``identity``); the cell readers
-here (choices by label or code, yes/no, dates, numbers) are shared by every spec.
+here (choices by label or code, yes/no, dates, numbers) are shared by every spec. What a
+spec sets off once its rows are written (``finish``: units identified again after the
+catalogue changed) runs after the rows' transaction, and only when rows were written.
+
+The upload is a background job (``register_jobs``: one job kind per spec, named
+``<app>_<kind>_import``); the pages that start it and serve the template are
+``core.views_imports``.
 """
 
 import datetime
@@ -54,6 +62,7 @@ class ImportSpec:
     """One importable kind. Subclasses set the attributes and implement ``read``,
     ``create`` and, to refuse repeats, ``identity`` and ``registered``."""
 
+    app: str  # the app whose records it imports: its job kind is "<app>_<kind>_import"
     kind: str
     title: str
     columns: list[Column]
@@ -64,7 +73,7 @@ class ImportSpec:
 
     @property
     def job_kind(self) -> str:
-        return f"emergency_{self.kind}_import"
+        return f"{self.app}_{self.kind}_import"
 
     def require(self, by) -> None:
         """NotPermitted unless ``by`` may import this kind."""
@@ -88,6 +97,11 @@ class ImportSpec:
     def registered(self, by, record) -> bool:
         """Whether a record the same as ``record`` (not itself) is already registered."""
         return False
+
+    def finish(self, by, result: "ImportResult") -> str:
+        """After the rows were written (never when none was): what they set off, in words
+        for the job's message ("" for nothing)."""
+        return ""
 
     def header(self, key: str) -> str:
         return next(column.header for column in self.columns if column.key == key)
@@ -116,6 +130,7 @@ class ImportResult:
     file_error: str = ""
     sheet: SheetRows | None = None
     created_ids: list[int] = field(default_factory=list)
+    followup: str = ""  # what ``spec.finish`` reported
 
     @property
     def kind(self) -> str:
@@ -141,6 +156,7 @@ class ImportResult:
             ],
             "example_rows": self.sheet.example_rows if self.sheet is not None else [],
             "created_ids": self.created_ids[:5000],
+            "followup": self.followup,
         }
 
 
@@ -277,6 +293,8 @@ def import_file(
             transaction.set_rollback(True)
             result.created_ids = []
     result.created = len(result.created_ids)
+    if result.created:
+        result.followup = spec.finish(by, result)
     return result
 
 
@@ -316,6 +334,8 @@ def _runner(spec: ImportSpec):
             if result.created
             else _("未导入任何%(what)s") % {"what": what}
         )
+        if result.followup:
+            job.message = f"{job.message}；{result.followup}"
         job.done = result.total
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         name = _("导入待修正") if result.mode == MODE_ALL else _("导入错误行")
