@@ -44,6 +44,7 @@ from anjian.hazchem.schemas import (
     HazchemFileIn,
     HazchemLineIn,
     HazchemLineUpdateIn,
+    HazchemMonitoringIn,
     HazchemRetireIn,
     HazchemSourceDetailOut,
     HazchemSourceFilters,
@@ -345,6 +346,27 @@ def close_source(request: HttpRequest, source_id: int, payload: HazchemCloseIn):
         source_id=source_id,
         expected_version=payload.version,
         closed_on=payload.closed_on,
+        reason=payload.reason,
+    )
+    return source_read(request, source_id)
+
+
+@router.post(
+    "/sources/{int:source_id}/monitoring-requirement",
+    response=SOURCE_ANSWERS,
+    summary="在线监测要求（应急管理部门）",
+    description="带 version、required、reason：是否须在线监测；不要求的不计入在线监测率。"
+    "记入重大危险源的办理记录；已核销的 409；单位用户不能办理（403）。",
+    tags=SOURCES,
+)
+@api_requires(perms.SOURCE_FILE)
+def set_source_monitoring(request: HttpRequest, source_id: int, payload: HazchemMonitoringIn):
+    source_read(request, source_id)
+    services_sources.source_set_monitoring(
+        request.user,
+        source_id=source_id,
+        expected_version=payload.version,
+        required=payload.required,
         reason=payload.reason,
     )
     return source_read(request, source_id)

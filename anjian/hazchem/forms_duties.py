@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anjian.accounts.roles import Role
 from anjian.core.forms import VersionForm, choice_field, date_field, text_field
 from anjian.enterprises.models import EnterpriseUser
 from anjian.hazchem.choices import DutyRole, Grade
@@ -49,7 +50,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, source, **kwargs):
         super().__init__(*args, **kwargs)
         links = EnterpriseUser.objects.filter(
-            enterprise_id=source.enterprise_id, user__is_active=True
+            enterprise_id=source.enterprise_id, user__is_active=True, user__role=Role.ENTERPRISE
         ).select_related("user")
         self.fields["user"].choices = [
             ("", _("无平台账号")),

@@ -1,5 +1,7 @@
-"""The forms on a 重大危险源's page: 备案 and 核销 (``services_sources``)."""
+"""The forms on a 重大危险源's page: 备案, 核销 and the online-monitoring requirement
+(``services_sources``)."""
 
+from django import forms
 from django.utils.translation import gettext_lazy
 
 from anjian.core.forms import VersionForm, date_field, text_field
@@ -21,4 +23,21 @@ class CloseForm(VersionForm):
         max_length=500,
         rows=2,
         help_text=gettext_lazy("如“储罐拆除后单元不再构成重大危险源，经评估报告确认”"),
+    )
+
+
+class MonitoringForm(VersionForm):
+    required = forms.TypedChoiceField(
+        label=gettext_lazy("在线监测要求"),
+        choices=[
+            ("1", gettext_lazy("须在线监测（计入在线监测率）")),
+            ("0", gettext_lazy("不要求在线监测")),
+        ],
+        coerce=lambda value: value == "1",
+    )
+    reason = text_field(
+        gettext_lazy("理由或依据"),
+        max_length=500,
+        rows=2,
+        help_text=gettext_lazy("如“经专家论证，该仓库为桶装储存，不设液位监测”"),
     )

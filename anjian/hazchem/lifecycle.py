@@ -47,6 +47,7 @@ SOURCE = Lifecycle(
         "regrade": _("级别变化"),
         "lapse": _("单元不再构成重大危险源"),
         "requalify": _("单元重新构成重大危险源"),
+        "monitoring": _("在线监测要求变更"),
     },
     transitions=[
         Transition(

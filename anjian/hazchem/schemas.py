@@ -262,6 +262,11 @@ class HazchemCloseIn(HazchemVersionIn):
     reason: str = Field(description="核销理由（必填）")
 
 
+class HazchemMonitoringIn(HazchemVersionIn):
+    required: bool = Field(description="是否须在线监测（false：不计入在线监测率）")
+    reason: str = Field(description="理由或依据（必填）")
+
+
 class HazchemLineIn(HazchemStrictIn):
     chemical_id: int = Field(description="危险化学品目录中的 id（GET /hazchem/chemicals）")
     max_quantity: Decimal = Field(description="设计最大量（吨，大于0，最多4位小数）")

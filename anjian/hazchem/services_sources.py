@@ -5,6 +5,8 @@
   待备案); the next assessment falls due three years after the filing (RULES.md §15).
 - ``source_close``: only when the unit no longer qualifies (the lifecycle's condition),
   with the day and the reason; the record stays.
+- ``source_set_monitoring``: whether the source must be monitored online (the 在线监测率
+  counts only those that must), the authority's decision with its reason, on the timeline.
 The enterprise's users are told after the commit.
 """
 
@@ -15,9 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.core.exceptions import OutOfScope, ValidationError
+from anjian.core.exceptions import NotPermitted, OutOfScope, ValidationError
 from anjian.hazchem import notices
-from anjian.hazchem.lifecycle import SOURCE
+from anjian.hazchem import permissions as perms
+from anjian.hazchem.choices import SourceState
+from anjian.hazchem.lifecycle import SOURCE, not_the_unit_itself
 from anjian.hazchem.models import MajorHazardSource
 from anjian.hazchem.selectors import sources
 
@@ -134,4 +138,37 @@ def source_close(
         data={"closed_on": closed_on.isoformat()},
     )
     transaction.on_commit(lambda: notices.source_closed(source.pk, by_id=by.pk, reason=reason))
+    return source
+
+
+@transaction.atomic
+def source_set_monitoring(
+    by, *, source_id: int, expected_version: int | None, required, reason: str
+) -> MajorHazardSource:
+    """Mark whether the source must be monitored online. Asking for what it already is
+    changes nothing (a repeated click or request is harmless)."""
+    if not by.can(perms.SOURCE_FILE):
+        raise NotPermitted()
+    source = _source_for_write(by, source_id)
+    refusal = not_the_unit_itself(by, source)
+    if refusal:
+        raise NotPermitted(refusal)
+    if source.state == SourceState.CLOSED:
+        raise SOURCE.conflict(source, _("调整在线监测要求"))
+    if not isinstance(required, bool):
+        raise ValidationError({"required": _("请选择是否须在线监测")})
+    if source.monitoring_required == required:
+        return source
+    if expected_version is not None and source.version != expected_version:
+        raise SOURCE.conflict(source)
+    errors: dict = {}
+    reason = _text(reason, "reason", errors, limit=500, missing=_("请填写理由或依据"))
+    if errors:
+        raise ValidationError(errors)
+    source.monitoring_required = required
+    source.version += 1
+    source.save(update_fields=["monitoring_required", "version", "updated_at"])
+    SOURCE.record_event(
+        source, action="monitoring", by=by, reason=reason, data={"required": required}
+    )
     return source

@@ -38,5 +38,6 @@ urlpatterns = [
     path("sources/<int:pk>/", s.SourceDetail.as_view(), name="source_detail"),
     path("sources/<int:pk>/file/", s.SourceFile.as_view(), name="source_file"),
     path("sources/<int:pk>/close/", s.SourceClose.as_view(), name="source_close"),
+    path("sources/<int:pk>/monitoring/", s.SourceMonitoring.as_view(), name="source_monitoring"),
 ]
 urlpatterns += urls_duties.urlpatterns + urls_coverage.urlpatterns + urls_catalogue.urlpatterns

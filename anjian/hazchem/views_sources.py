@@ -1,8 +1,9 @@
 """重大危险源 pages: the list of the sources in scope (current ones by default, 一级 first) with
 its Excel, a source's page — its one file (一源一档): the record, how its unit was
 identified and graded, the inventory behind it and the history of its grade. The
-authority files (备案) and closes (核销) a source with the forms on its page, each posting
-to its own URL. (The chemical catalogue's pages are ``views_catalogue``.)
+authority files (备案) and closes (核销) a source, and says whether it must be monitored
+online, with the forms on its page, each posting to its own URL. (The chemical
+catalogue's pages are ``views_catalogue``.)
 
 Declared on the registry base (``core.registry``): the list and its Excel run the same
 filter (``filters_sources``), the page reads through the user's scope (404 outside it)."""
@@ -20,9 +21,10 @@ from anjian.core.pages import PageAction, RecordDetail
 from anjian.core.registry import RegistryExport, RegistryList
 from anjian.hazchem import permissions as perms
 from anjian.hazchem import selectors, services_sources
+from anjian.hazchem.choices import SourceState
 from anjian.hazchem.filters_sources import source_filter
-from anjian.hazchem.forms_sources import CloseForm, FileForm
-from anjian.hazchem.lifecycle import SOURCE
+from anjian.hazchem.forms_sources import CloseForm, FileForm, MonitoringForm
+from anjian.hazchem.lifecycle import SOURCE, not_the_unit_itself
 from anjian.hazchem.tables_sources import SourceTable, source_state_badge
 
 HISTORY_LIMIT = 50  # the latest evaluations on the page (older ones: the count)
@@ -130,11 +132,29 @@ class SourceDetail(RecordDetail):
                 form = self.form(name, partial(_blank, form_class, name, obj.version))
                 url = reverse(f"hazchem:source_{name}", args=[obj.pk])
                 found.append({"name": name, "title": title, "form": form, "url": url})
+        if self.may_set_monitoring(obj):
+            form = self.form("monitoring", partial(_monitoring_blank, obj))
+            url = reverse("hazchem:source_monitoring", args=[obj.pk])
+            title = _("在线监测要求")
+            found.append({"name": "monitoring", "title": title, "form": form, "url": url})
         return found
+
+    def may_set_monitoring(self, obj) -> bool:
+        user = self.request.user
+        return (
+            user.can(perms.SOURCE_FILE)
+            and not not_the_unit_itself(user, obj)
+            and obj.state != SourceState.CLOSED
+        )
 
 
 def _blank(form_class, name: str, version: int):
     return form_class(initial={"version": version}, auto_id=f"{name}-%s")
+
+
+def _monitoring_blank(obj):
+    initial = {"version": obj.version, "required": "1" if obj.monitoring_required else "0"}
+    return MonitoringForm(initial=initial, auto_id="monitoring-%s")
 
 
 class SourceAction(PageAction):
@@ -170,5 +190,19 @@ class SourceClose(SourceAction):
             source_id=obj.pk,
             expected_version=data["version"],
             closed_on=data["closed_on"],
+            reason=data["reason"],
+        )
+
+
+class SourceMonitoring(SourceAction):
+    form_class, form_name = MonitoringForm, "monitoring"
+    success_message = gettext_lazy("已保存在线监测要求")
+
+    def save(self, obj, data):
+        return services_sources.source_set_monitoring(
+            self.request.user,
+            source_id=obj.pk,
+            expected_version=data["version"],
+            required=data["required"],
             reason=data["reason"],
         )

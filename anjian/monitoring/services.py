@@ -270,6 +270,10 @@ def _source_refusal(device: Device, *, linking: bool) -> str:
         return _("重大危险源不属于该单位")
     if linking and not _sources().current().filter(pk=source.pk).exists():
         return _("该重大危险源已核销，不能再关联设备")
+    if linking and not device.is_active:
+        return _("设备%(code)s已停用，不计入在线监测，不能关联重大危险源；请先启用") % {
+            "code": device.code
+        }
     return ""
 
 
@@ -330,7 +334,8 @@ def _change(device: Device, data: dict) -> Device:
     device.version += 1
     device.save()
     if changed:
-        _flag_config_change(device, _("设置被修改：%(f)s") % {"f": "、".join(changed)})
+        labels = "、".join(str(Device._meta.get_field(name).verbose_name) for name in changed)
+        _flag_config_change(device, _("设置被修改：%(f)s") % {"f": labels})
     return device
 
 

@@ -148,7 +148,7 @@ def list_analyses(request: HttpRequest, permit_id: int):
     response={201: SpecialworkAnalysisOut, **errors(403, 404, 409, 422)},
     summary="记录气体分析（自动判定合格与否）",
     description="动火须有可燃气体浓度和爆炸下限，受限空间另须氧含量；有毒物质须同时填写"
-    "容许浓度。已结束的作业票 409。不改变版本。",
+    "容许浓度。草稿和已结束的作业票 409。不改变版本。",
     tags=PERMITS,
 )
 @api_requires(perms.PERMIT_ISSUE)

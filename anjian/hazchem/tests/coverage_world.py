@@ -107,9 +107,16 @@ def build() -> CoverageWorld:
         "offline_toxic": device("OF-GT", "gas_toxic", sources["offline"]),
         "missing_reactor": device("MS-RE", "reactor", sources["missing"]),
         "missing_water": device("MS-FW", "fire_water", sources["missing"]),
-        "idle_tank": device("ID-TK", "tank", sources["idle"], is_active=False),
+        "idle_tank": device("ID-TK", "tank", sources["idle"]),
         "closed_tank": device("CL-TK", "tank", sources["closed"]),
     }
+    # Switched off after it was linked (an inactive device cannot be linked).
+    devices["idle_tank"] = monitoring_services.device_update(
+        by=world.actor("admin"),
+        device_id=devices["idle_tank"].pk,
+        data={"is_active": False},
+        expected_version=devices["idle_tank"].version,
+    )
     for name in ("covered_tank", "offline_tank", "offline_toxic", "missing_reactor"):
         report(devices[name])
     report(devices["covered_toxic"], "co")

@@ -42,7 +42,7 @@ def test_a_device_of_the_enterprise_is_linked_and_the_flag_follows():
     assert linked.hazard_source == source and linked.is_major_hazard_source
     assert linked.version == tank.version + 1
     flag = QualityFlag.objects.get(device=tank, kind=QualityKind.CONFIG_CHANGE)
-    assert "hazard_source" in flag.detail
+    assert flag.detail == "设置被修改：重大危险源"  # the field's label, not its code
 
 
 def test_linking_twice_changes_nothing():
@@ -66,6 +66,15 @@ def test_another_enterprises_device_is_refused_and_nothing_is_linked():
     assert "不属于该单位" in errors["devices"][0]
     ours.refresh_from_db()
     assert ours.hazard_source_id is None  # all or none
+
+
+def test_a_switched_off_device_is_refused_it_would_count_for_nothing():
+    source = hazard_source()
+    idle = device("TK-L9", is_active=False)
+    errors = refused(link, source, idle)
+    assert errors["devices"] == ["设备TK-L9已停用，不计入在线监测，不能关联重大危险源；请先启用"]
+    idle.refresh_from_db()
+    assert idle.hazard_source_id is None
 
 
 def test_a_closed_source_takes_no_new_device_but_keeps_its_own():

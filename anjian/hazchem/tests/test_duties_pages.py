@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from anjian.accounts.roles import Role
 from anjian.hazchem.choices import SourceState
-from anjian.hazchem.forms_duties import roster
+from anjian.hazchem.forms_duties import AssignForm, roster
 from anjian.hazchem.models import DutyRule, MajorHazardSource
 from anjian.hazchem.selectors_duties import holders
 from anjian.hazchem.tests import duty_factories as dm
@@ -289,3 +290,13 @@ def test_the_workbooks_hold_the_page_and_the_list(client_for, source):
     assert [row[0] for row in rows[1:]] == [source.number]
     values = dict(zip(rows[0], rows[1], strict=True))
     assert values["主要负责人"] == "未明确" and "主要负责人：未明确包保责任人" in values["缺少"]
+
+
+def test_the_account_picker_offers_only_accounts_the_service_accepts(source):
+    """An account linked to the enterprise whose role was changed since (here to 街镇) is
+    not offered: naming it would be refused (``services_duties._account``)."""
+    manager = world.actor("enterprise_manager")
+    offered = dict(AssignForm(source=source).fields["user"].choices)
+    assert str(manager.pk) in offered
+    type(manager).objects.filter(pk=manager.pk).update(role=Role.STREET)
+    assert str(manager.pk) not in dict(AssignForm(source=source).fields["user"].choices)

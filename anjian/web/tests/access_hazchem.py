@@ -74,6 +74,7 @@ HAZCHEM_PAGES: dict[str, Page] = {
     "hazchem:source_detail": _view("source"),
     "hazchem:source_file": _refused(_of("source")),
     "hazchem:source_close": _refused(_of("source")),
+    "hazchem:source_monitoring": _refused(_of("source")),
 }
 
 
