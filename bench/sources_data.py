@@ -274,7 +274,7 @@ def reset(units) -> None:
     """Back to never evaluated: no sources, no history, no cached figures (not timed)."""
     delete_sources(units)
     UnitEvaluation.objects.filter(unit__in=units).delete()
-    empty = dict.fromkeys(("grade", "evaluation_error", "edition"), "")
+    empty = dict.fromkeys(("grade", "evaluation_error", "edition", "inputs_digest"), "")
     empty.update(dict.fromkeys(("s_value", "r_value", "alpha", "evaluated_at")))
     units.update(is_major=False, evaluation={}, version=1, **empty)
     analyse()

@@ -69,6 +69,20 @@ PAGES = [
     ("denominators", "/analytics/denominators/"),
     ("plans-targets", "/analytics/plans/"),
     ("monthly-reports", "/analytics/reports/"),
+    ("sources", "/hazchem/sources/"),
+    ("source", "/hazchem/sources/{source}/"),
+    ("source-figures", "/hazchem/sources/figures/"),
+    ("coverage", "/hazchem/coverage/"),
+    ("coverage-uncovered", "/hazchem/coverage/sources/?status=uncovered"),
+    ("duties", "/hazchem/duties/"),
+    ("duty-rules", "/hazchem/duties/rules/"),
+    ("units", "/hazchem/units/"),
+    ("unit", "/hazchem/units/{unit}/"),
+    ("chemicals", "/hazchem/chemicals/"),
+    ("permits", "/specialwork/"),
+    ("permit-map", "/specialwork/map/"),
+    ("permit-figures", "/specialwork/figures/"),
+    ("permit", "/specialwork/{permit}/"),
 ]
 WIDTHS = {"phone": (390, 844), "desktop": (1366, 900)}
 

@@ -14,12 +14,15 @@ unit's cached columns and a ``UnitEvaluation`` row, and the major hazard source 
   authority's, ``services_sources.source_close``).
 """
 
+import hashlib
+import json
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import CharField, F, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,8 +44,10 @@ from anjian.hazchem.models import (
 STORED = Decimal("0.000001")
 # 备案 within 15 days of the identification and assessment (40号令 Art. 23, RULES.md §15: M).
 FILING_DAYS = 15
-CACHED = ("s_value", "r_value", "alpha", "is_major", "grade", "evaluation")
-WRITTEN = (*CACHED, "evaluation_error", "evaluated_at", "edition", "version")
+NUMBERS = ("s_value", "r_value", "alpha", "is_major", "grade")
+WRITTEN = (*NUMBERS, "evaluation", "evaluated_at", "edition", "inputs_digest")
+HISTORY = ("unit", "at", "by", "reason", "s_value", "r_value", "is_major", "grade")
+HISTORY_WRITTEN = (*HISTORY, "evaluation", "edition")
 
 
 def engine_line(line) -> engine.Line:
@@ -108,6 +113,18 @@ def evaluation_values(lines: list[engine.Line], population: int) -> dict:
     }
 
 
+def inputs_digest(lines: list[engine.Line], population: int) -> str:
+    """What the engine is given for a unit, condensed: the same digest, the same result
+    (the edition is part of it: a new edition re-evaluates every unit)."""
+    parts = [engine.EDITION, str(population)]
+    parts += [
+        f"{line.row}|{line.cas}|{line.name}|{','.join(line.classes)}|"
+        f"{line.quantity.normalize():f}|{line.mixture.value}"
+        for line in lines
+    ]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
 def _history(unit_id: int, values: dict, *, at, by, reason: str) -> UnitEvaluation:
     return UnitEvaluation(
         unit_id=unit_id,
@@ -141,7 +158,12 @@ def evaluate_unit(unit: ChemicalUnit, *, by, reason: str) -> ChemicalUnit:
     except IdentificationError as error:
         raise ValidationError({"__all__": _("无法辨识分级：%(e)s") % {"e": error}}) from None
     now = timezone.now()
-    values.update(evaluation_error="", evaluated_at=now, edition=engine.EDITION)
+    values.update(
+        evaluation_error="",
+        evaluated_at=now,
+        edition=engine.EDITION,
+        inputs_digest=inputs_digest(lines, unit.population_500m),
+    )
     ChemicalUnit.objects.filter(pk=unit.pk).update(version=F("version") + 1, **values)
     for name, value in values.items():
         setattr(unit, name, value)
@@ -170,89 +192,168 @@ def reevaluate(units, *, by, reason: str, chunk_size: int = 2000) -> dict[str, i
     return counts
 
 
-def _reevaluate_chunk(ids: list[int], by, reason: str) -> tuple[int, int, list[int]]:
-    # Of the enterprise only what a new source copies (not its wide row); the lines as
-    # rows with each chemical read once: 200,000 lines as model instances took seconds.
-    units = {
-        unit.pk: unit
-        for unit in ChemicalUnit.objects.select_for_update()
-        .filter(pk__in=ids)
-        .select_related("enterprise")
-        .only(
-            "pk",
-            "enterprise__scope_region_code",
-            "enterprise__industry",
-            "population_500m",
-            *WRITTEN,
+class _Chunk:
+    """One chunk's outcome: the UPDATE rows for the units and the INSERT rows for their
+    history, prepared once (the evaluation's JSON serves both), and the units to follow."""
+
+    def __init__(self, by, reason: str):
+        self.now = timezone.now()
+        self.by, self.reason = by, reason[:200]
+        self.evaluated: list[list] = []
+        self.history: list[list] = []
+        self.failed: list[list] = []
+        self.digests: list[list] = []
+        self.follow: dict[int, tuple[bool, str]] = {}
+        unit_fields = ChemicalUnit._meta
+        self.unit_fields = [unit_fields.get_field(name) for name in WRITTEN]
+        self.history_fields = [UnitEvaluation._meta.get_field(n) for n in HISTORY_WRITTEN]
+        self.json = unit_fields.get_field("evaluation")
+
+    def prepared(self, field, value):
+        return field.get_db_prep_save(value, connection)
+
+    def evaluated_unit(self, unit, values: dict, digest: str) -> None:
+        evaluation = self.prepared(self.json, values["evaluation"])
+        numbers = [self.prepared(f, values[f.name]) for f in self.unit_fields[: len(NUMBERS)]]
+        at = self.prepared(self.unit_fields[len(NUMBERS) + 1], self.now)
+        self.evaluated.append(
+            [*numbers, evaluation, at, engine.EDITION, digest, unit.version + 1, unit.pk]
         )
-    }
-    found = InventoryLine.objects.filter(unit_id__in=ids).order_by("unit_id", "id")
-    rows = list(
-        found.values_list("unit_id", "chemical_id", "max_quantity", "mixture", "own_classes")
+        history = {"unit": unit.pk, "at": self.now, "by": getattr(self.by, "pk", None)}
+        history["reason"] = self.reason
+        prepared = [
+            self.prepared(f, history[f.name] if f.name in history else values[f.name])
+            for f in self.history_fields[: len(HISTORY)]
+        ]
+        self.history.append([*prepared, evaluation, engine.EDITION])
+        self.follow[unit.pk] = (values["is_major"], values["grade"])
+
+    def write(self) -> None:
+        quote = connection.ops.quote_name
+        table = quote(ChemicalUnit._meta.db_table)
+        where = f"WHERE {quote('id')} = %s"
+        columns = [*WRITTEN, "version"]
+        assignments = ", ".join(
+            f"{quote(ChemicalUnit._meta.get_field(name).column)} = %s" for name in columns
+        )
+        error = quote("evaluation_error")
+        digest = quote("inputs_digest")
+        history_table = quote(UnitEvaluation._meta.db_table)
+        history_columns = ", ".join(quote(f.column) for f in self.history_fields)
+        marks = ", ".join(["%s"] * len(self.history_fields))
+        with connection.cursor() as cursor:
+            if self.evaluated:
+                cursor.executemany(
+                    f"UPDATE {table} SET {assignments}, {error} = '' {where}", self.evaluated
+                )
+                cursor.executemany(
+                    f"INSERT INTO {history_table} ({history_columns}) VALUES ({marks})",
+                    self.history,
+                )
+            if self.failed:
+                cursor.executemany(
+                    f"UPDATE {table} SET {error} = %s, {digest} = %s, {quote('version')} = %s "
+                    f"{where}",
+                    self.failed,
+                )
+            if self.digests:
+                cursor.executemany(f"UPDATE {table} SET {digest} = %s {where}", self.digests)
+
+
+def _lines_of(ids: list[int]) -> dict[int, list[engine.Line]]:
+    """The units' lines for the engine. Quantities and own classes are read as text: the
+    database's decimal and JSON conversions of 200,000 values took seconds, and a line's
+    own classes matter only for a mixture judged by them."""
+    rows = (
+        InventoryLine.objects.filter(unit_id__in=ids)
+        .order_by("unit_id", "id")
+        .values_list(
+            "unit_id",
+            "chemical_id",
+            Cast("max_quantity", CharField()),
+            "mixture",
+            Cast("own_classes", TextField()),
+        )
     )
+    rows = list(rows)
     chemicals = Chemical.objects.only("name", "cas", "table1_row", "gb18218_classes").in_bulk(
         {row[1] for row in rows}
     )
     lines: dict[int, list[engine.Line]] = defaultdict(list)
-    for unit_id, chemical_id, quantity, mixture, own_classes in rows:
-        lines[unit_id].append(_engine_line(chemicals[chemical_id], quantity, mixture, own_classes))
-    now = timezone.now()
-    dirty, history, failed = [], [], 0
-    for pk, unit in units.items():
+    for unit_id, chemical_id, quantity, mixture, own in rows:
+        own_classes = json.loads(own) if mixture == Mixture.OWN else ()
+        line = _engine_line(chemicals[chemical_id], Decimal(quantity), mixture, own_classes)
+        lines[unit_id].append(line)
+    return lines
+
+
+UNIT_READ = ("pk", "population_500m", "version", "evaluation_error", "inputs_digest", *NUMBERS)
+
+
+def _reevaluate_chunk(ids: list[int], by, reason: str) -> tuple[int, int, list[int]]:
+    # The units and their lines as rows, each chemical read once, no model instances:
+    # 200,000 lines (or 20,000 units) as instances took seconds.
+    units = list(
+        ChemicalUnit.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list(*UNIT_READ, named=True)
+    )
+    lines = _lines_of(ids)
+    chunk = _Chunk(by, reason)
+    unchanged_numbers: dict[int, tuple] = {}
+    failed = 0
+    for unit in units:
+        digest = inputs_digest(lines[unit.pk], unit.population_500m)
+        if digest == unit.inputs_digest:
+            failed += bool(unit.evaluation_error)
+            continue  # the same inputs: the same result (or the same refusal)
         try:
-            values = evaluation_values(lines[pk], unit.population_500m)
+            values = evaluation_values(lines[unit.pk], unit.population_500m)
         except IdentificationError as error:
             failed += 1
-            if unit.evaluation_error != str(error)[:500]:
-                unit.evaluation_error = str(error)[:500]
-                unit.version += 1
-                dirty.append(unit)
+            message = str(error)[:500]
+            version = unit.version + (message != unit.evaluation_error)
+            chunk.failed.append([message, digest, version, unit.pk])
             continue
-        if unit.evaluation_error == "" and all(
-            getattr(unit, name) == values[name] for name in CACHED
+        if not unit.evaluation_error and all(
+            getattr(unit, name) == values[name] for name in NUMBERS
         ):
+            unchanged_numbers[unit.pk] = (unit, values, digest)
             continue
-        for name, value in values.items():
-            setattr(unit, name, value)
-        unit.evaluation_error, unit.evaluated_at, unit.edition = "", now, engine.EDITION
-        unit.version += 1
-        dirty.append(unit)
-        history.append(_history(pk, values, at=now, by=by, reason=reason))
-    _write_units(dirty)
-    UnitEvaluation.objects.bulk_create(history, batch_size=1000)
-    # follow_source has nothing to do for a unit with no source that does not qualify; which
-    # units have one is read once (a source is opened only under its unit's lock, held here).
+        chunk.evaluated_unit(unit, values, digest)
+    # Inputs changed but not the figures: the same result only if the stored form is too
+    # (read for these units alone).
+    stored = ChemicalUnit.objects.filter(pk__in=unchanged_numbers).values_list("pk", "evaluation")
+    for pk, evaluation in stored:
+        unit, values, digest = unchanged_numbers[pk]
+        if evaluation == values["evaluation"]:
+            chunk.digests.append([digest, pk])
+        else:
+            chunk.evaluated_unit(unit, values, digest)
+    chunk.write()
+    return len(chunk.history), failed, _follow_sources(chunk.follow, ids, by=by)
+
+
+def _follow_sources(follow: dict[int, tuple[bool, str]], ids: list[int], *, by) -> list[int]:
+    """``follow_source`` for the re-evaluated units that have a source or qualify now (it
+    has nothing to do for the others); which units have one is read once (a source is
+    opened only under its unit's lock, held here). Returns the sources opened."""
     sourced = set(
         MajorHazardSource.objects.filter(unit_id__in=ids).values_list("unit_id", flat=True)
     )
+    wanted = [pk for pk, (is_major, _grade) in follow.items() if is_major or pk in sourced]
+    units = ChemicalUnit.objects.select_related("enterprise").only(
+        "pk", "enterprise__scope_region_code", "enterprise__industry"
+    )
     opening = []
-    for unit in dirty:
-        if unit.evaluation_error:
-            continue
-        if unit.pk in sourced:
-            follow_source(unit, is_major=unit.is_major, grade=unit.grade, by=by)
-        elif unit.is_major:
-            opening.append((unit, unit.grade))
-    return len(history), failed, _open_sources(opening, by=by)
-
-
-def _write_units(units: list[ChemicalUnit]) -> None:
-    """The units' WRITTEN columns: one UPDATE per unit, sent together (``executemany``),
-    each value prepared by its field as the ORM would. ``bulk_update`` builds a CASE WHEN
-    per column and unit in Python: 20,000 units took over a minute that way."""
-    if not units:
-        return
-    fields = [ChemicalUnit._meta.get_field(name) for name in WRITTEN]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    table, pk = quote(ChemicalUnit._meta.db_table), quote(ChemicalUnit._meta.pk.column)
-    params = [
-        [field.get_db_prep_save(getattr(unit, field.attname), connection) for field in fields]
-        + [unit.pk]
-        for unit in units
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", params)
+    for pk, unit in sorted(units.in_bulk(wanted).items()):
+        is_major, grade = follow[pk]
+        if pk in sourced:
+            follow_source(unit, is_major=is_major, grade=grade, by=by)
+        else:
+            opening.append((unit, grade))
+    return _open_sources(opening, by=by)
 
 
 def follow_source(unit: ChemicalUnit, *, is_major: bool, grade: str, by=None) -> None:

@@ -40,7 +40,7 @@ from anjian.enterprises.models import Enterprise, EnterpriseUser
 from anjian.hazchem import services, services_sources
 from anjian.hazchem.choices import CatalogueSource, UnitKind
 from anjian.hazchem.evaluation import FILING_DAYS
-from anjian.hazchem.models import Chemical, ChemicalUnit, MajorHazardSource
+from anjian.hazchem.models import Chemical, ChemicalUnit, MajorHazardSource, UnitEvaluation
 
 # The demo's chemicals: table 1 rows by number (Q from table 1), and 柴油 by name.
 ROWS = {
@@ -354,9 +354,15 @@ def _file_and_close(official, units: list[ChemicalUnit], rng: random.Random) -> 
         MajorHazardSource.objects.filter(pk=source.pk).update(
             identified_on=identified, filing_due_on=identified + timedelta(days=FILING_DAYS)
         )
-        source.transitions.filter(action="identify").update(
-            at=timezone.make_aware(datetime.combine(identified, time(9)))
+        at = timezone.make_aware(datetime.combine(identified, time(9)))
+        source.transitions.filter(action="identify").update(at=at)
+        # The unit's evaluations so far led to that identification: they move with it.
+        evaluations = list(
+            source.unit.evaluations.order_by("-at", "-id").values_list("pk", flat=True)
         )
+        for minutes, pk in enumerate(evaluations):
+            UnitEvaluation.objects.filter(pk=pk).update(at=at - timedelta(minutes=minutes))
+        ChemicalUnit.objects.filter(pk=source.unit_id).update(evaluated_at=at)
         if source.pk in (overdue, recent):
             continue
         filed = services_sources.source_file(

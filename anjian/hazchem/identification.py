@@ -236,13 +236,19 @@ def evaluate_line(line: Line, index: int = 1) -> Term:
     )
 
 
+@lru_cache(maxsize=65536)
 def shown(value: Decimal | None, places: int = DISPLAY_PLACES) -> str:
-    """``value`` for display: rounded down to ``places`` decimals, no trailing zeros."""
+    """``value`` for display: rounded down to ``places`` decimals, no trailing zeros.
+    Remembered: a unit's figures are each shown twice (its terms, its sentences) and the
+    tables' Q and β recur in every unit."""
     if value is None:
         return "—"
-    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    rounded = value.quantize(_STEPS[places], rounding=ROUND_DOWN)
     text = format(rounded.normalize(), "f")
     return "0" if text == "-0" else text
+
+
+_STEPS = {places: Decimal(1).scaleb(-places) for places in range(13)}
 
 
 # --- the steps -----------------------------------------------------------------------------------

@@ -138,6 +138,9 @@ class ChemicalUnit(EnterpriseOwned, VersionedModel):
     )
     evaluated_at = models.DateTimeField(_("辨识时间"), null=True, blank=True, editable=False)
     edition = models.CharField(_("依据标准"), max_length=40, blank=True, editable=False)
+    # What the engine was last given, condensed (``evaluation.inputs_digest``): a bulk
+    # re-evaluation skips a unit whose inputs are the same without computing anything.
+    inputs_digest = models.CharField(max_length=32, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -89,6 +89,10 @@ class DemoHazchemTests(TestCase):
                 year=source.filed_on.year + 3
             )
             assert source.transitions.get(action="identify").at.date() == source.identified_on
+        for source in sources.exclude(state=SourceState.CLOSED):
+            # The unit's history led to its identification: none of it comes after.
+            identified_at = source.transitions.get(action="identify").at
+            assert source.unit.evaluations.latest("at").at == identified_at
         closed = sources.get(state=SourceState.CLOSED)
         assert not closed.qualifies and not closed.unit.is_major and closed.closed_on == today
 

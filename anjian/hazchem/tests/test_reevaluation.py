@@ -5,13 +5,17 @@ left alone, and a unit that can no longer be evaluated says why.
 Figures (RULES.md §1): a W5.3 chemical has Q 1000 t and β 1; as W5.1 Q 10 t and β 1.5.
 α = 2 (120 people)."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from anjian.core.models import Notification
+from anjian.hazchem import identification as engine
 from anjian.hazchem import services
-from anjian.hazchem.evaluation import reevaluate
+from anjian.hazchem.evaluation import inputs_digest, reevaluate
 from anjian.hazchem.models import ChemicalUnit, MajorHazardSource, UnitEvaluation
 from anjian.hazchem.tests import factories as make
 from testsupport import world
@@ -112,3 +116,45 @@ def test_a_bulk_run_that_opens_many_sources_tells_each_person_once(
             "transitions__action", flat=True
         )
     ) == {"identify"}
+
+
+def test_the_inputs_digest_follows_every_input_not_how_a_quantity_is_written():
+    line = engine.Line(quantity=Decimal("10"), cas="7782-50-5", name="氯", row=12, classes=("J3",))
+    digest = inputs_digest([line], 120)
+    assert inputs_digest([replace(line, quantity=Decimal("10.0000"))], 120) == digest
+    changed = [
+        inputs_digest([line], 121),
+        inputs_digest([line, line], 120),
+        inputs_digest([], 120),
+        *(
+            inputs_digest([replace(line, **change)], 120)
+            for change in (
+                {"quantity": Decimal("10.0001")},
+                {"cas": "7782-50-6"},
+                {"name": "液氯"},
+                {"row": 13},
+                {"row": None},
+                {"classes": ("J3", "W2")},
+                {"classes": ()},
+                {"mixture": engine.Mixture.AS_PURE},
+            )
+        ),
+    ]
+    assert digest not in changed and len(set(changed)) == len(changed)
+
+
+def test_a_run_with_nothing_changed_reads_and_writes_nothing():
+    """The digest a write leaves (``evaluate_unit``) is the one a bulk run computes, so
+    a run over unchanged units skips them without evaluating or writing anything."""
+    target = make.unit()
+    make.add(target, "氯", "10")
+    make.add(target, make.classed("某溶剂", "W5.3"), "12.5")
+    before = make.fresh(target)
+    with CaptureQueriesContext(connection) as queries:
+        counts = reevaluate(ChemicalUnit.objects.all(), by=None, reason="复核")
+    assert counts == {"units": 1, "changed": 0, "failed": 0, "opened": 0}
+    writes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+    assert writes == []
+    assert make.fresh(target).version == before.version
