@@ -34,7 +34,8 @@ from anjian.hazchem import permissions as perms
 from anjian.hazchem.choices import Grade, UnitKind
 from anjian.hazchem.filters import unit_rows
 from anjian.hazchem.filters_sources import FLAG_CHOICES, TABLE1, TABLE2
-from anjian.hazchem.models import ChemicalUnit, InventoryLine
+from anjian.hazchem.forms_catalogue import catalogue_rows
+from anjian.hazchem.models import Chemical, ChemicalUnit, InventoryLine
 from anjian.hazchem.schemas import (
     SOURCE_STATES,
     HazchemChemicalFilters,
@@ -109,7 +110,8 @@ def line_data(data: dict) -> dict:
     "/chemicals",
     response={200: list[HazchemChemicalOut], **errors(422)},
     summary="危险化学品目录（分页）",
-    description="按品名、别名或CAS号检索；目录全市通用（不分管辖范围）。",
+    description="按品名、别名或CAS号检索；目录全市通用（不分管辖范围）。"
+    "目录管理员以 retired=true 查已停用的条目。",
     tags=CATALOGUE,
 )
 @api_requires(perms.HAZCHEM_VIEW)
@@ -118,7 +120,7 @@ def list_chemicals(request: HttpRequest, filters: Query[HazchemChemicalFilters])
     values = present(filters)
     query_choice("flag", values.get("flag"), [name for name, _label in FLAG_CHOICES])
     query_choice("gb18218", values.get("gb18218"), [TABLE1, TABLE2])
-    return filters_sources.chemicals(request.user, **values)
+    return catalogue_rows(request.user, **values)
 
 
 @router.get(
@@ -129,7 +131,7 @@ def list_chemicals(request: HttpRequest, filters: Query[HazchemChemicalFilters])
 )
 @api_requires(perms.HAZCHEM_VIEW)
 def get_chemical(request: HttpRequest, chemical_id: int):
-    return get_object_or_404(selectors.chemicals(), pk=chemical_id)
+    return get_object_or_404(Chemical, pk=chemical_id)  # a retired entry too, as the page
 
 
 # --- units -------------------------------------------------------------------------------------

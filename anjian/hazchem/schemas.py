@@ -81,6 +81,9 @@ class HazchemChemicalFilters(Schema):
     gb18218: str | None = Field(
         None, description=f"{TABLE1} 表1列名的；{TABLE2} 按表2类别确定临界量的"
     )
+    retired: bool = Field(
+        False, description="true：只列已停用的条目（须有目录管理权限；其他用户仍得在用的条目）"
+    )
 
 
 class HazchemChemicalOut(Schema):
@@ -100,6 +103,7 @@ class HazchemChemicalOut(Schema):
     key_supervised: bool = Field(description="重点监管")
     special_control: bool = Field(description="特别管控")
     source: str = Field(description="shipped 随平台提供、imported 目录导入、entered 手工登记")
+    active: bool = Field(description="在用；false 为已停用（可恢复）")
     version: int
 
     @staticmethod

@@ -91,3 +91,20 @@ def test_only_an_administrator_writes_the_catalogue(api_client_for, name):
     assert post(client, "", {"name": "某溶剂"}).status_code == 403
     assert patch(client, f"/{chlorine.pk}", {"version": chlorine.version}).status_code == 403
     assert post(client, f"/{chlorine.pk}/retire", {"version": chlorine.version}).status_code == 403
+
+
+def test_a_retired_entry_is_read_and_listed_for_its_restoration(admin, api_client_for):
+    """Restoring needs the entry's version: the entry is read when retired too, and the
+    administrator lists the retired ones (another reader still gets the active ones)."""
+    solvent = make.classed("某溶剂", "W5.3")
+    post(admin, f"/{solvent.pk}/retire", {"version": solvent.version})
+    read = admin.get(f"{BASE}/{solvent.pk}").json()
+    assert read["active"] is False and read["version"] == solvent.version + 1
+    retired = admin.get(BASE, {"retired": "true", "q": "某溶剂"}).json()["items"]
+    assert [item["id"] for item in retired] == [solvent.pk]
+    official = api_client_for(world.actor("district_official"))
+    assert official.get(f"{BASE}/{solvent.pk}").json()["active"] is False
+    listed = official.get(BASE, {"retired": "true", "q": "某溶剂"}).json()["items"]
+    assert listed == []
+    restored = post(admin, f"/{solvent.pk}/restore", {"version": read["version"]})
+    assert restored.status_code == 200, restored.content
