@@ -194,17 +194,22 @@ def _classes(value, errors: dict) -> list[str]:
     return codes
 
 
-def _line_values(data: dict, errors: dict) -> dict:
+def _chemical_named(value) -> Chemical | None:
+    """The active catalogue entry ``value`` names, locked — before the unit or line is: a
+    catalogue change locks the entry and then re-grades the units holding it, so a line
+    bringing the entry into a unit waits for that change and is graded by what it made of
+    the entry (and with the same order on both sides neither waits for the other)."""
+    key = getattr(value, "pk", value)
+    if not str(key or "").isdigit():
+        return None
+    return Chemical.objects.select_for_update().filter(pk=key, active=True).first()
+
+
+def _line_values(data: dict, errors: dict, chemical: Chemical | None) -> dict:
     values: dict = {}
-    chemical = data.get("chemical")
-    found = (
-        Chemical.objects.filter(pk=getattr(chemical, "pk", chemical), active=True).first()
-        if str(getattr(chemical, "pk", chemical) or "").isdigit()
-        else None
-    )
-    if found is None:
+    if chemical is None:
         errors["chemical"] = _("请从危险化学品目录中选择")
-    values["chemical"] = found
+    values["chemical"] = chemical
     values["max_quantity"] = _decimal(
         data.get("max_quantity"),
         "max_quantity",
@@ -244,10 +249,11 @@ def _check_line(line: InventoryLine, errors: dict) -> None:
 @transaction.atomic
 def line_add(by, *, unit_id: int, data: dict) -> InventoryLine:
     _require(by)
-    unit = unit_for_write(by, unit_id, None)
     data = writable(data, LINE_FIELDS)
+    chemical = _chemical_named(data.get("chemical"))
+    unit = unit_for_write(by, unit_id, None)
     errors: dict = {}
-    line = InventoryLine(unit=unit, **_line_values(data, errors))
+    line = InventoryLine(unit=unit, **_line_values(data, errors, chemical))
     if not errors:
         _check_line(line, errors)
     _raise(errors)
@@ -259,12 +265,15 @@ def line_add(by, *, unit_id: int, data: dict) -> InventoryLine:
 @transaction.atomic
 def line_update(by, *, line_id: int, expected_version: int | None, data: dict) -> InventoryLine:
     _require(by)
-    line = line_for_write(by, line_id, expected_version)
     data = writable(data, LINE_FIELDS)
+    chemical = _chemical_named(data["chemical"]) if "chemical" in data else None
+    line = line_for_write(by, line_id, expected_version)
+    if "chemical" not in data:
+        chemical = line.chemical if line.chemical.active else None
     before = line.max_quantity
     errors: dict = {}
     current = {name: getattr(line, name) for name in LINE_FIELDS}
-    for name, value in _line_values({**current, **data}, errors).items():
+    for name, value in _line_values({**current, **data}, errors, chemical).items():
         setattr(line, name, value)
     if not errors:
         _check_line(line, errors)

@@ -7,9 +7,12 @@ within 500 m: ≥100 → 2, 50–99 → 1.5, 30–49 → 1.2, 1–29 → 1, 0 �
 a test says otherwise.
 """
 
+import re
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from anjian.core.exceptions import Conflict, ValidationError
@@ -532,3 +535,35 @@ def test_two_active_units_of_one_enterprise_cannot_share_a_name():
     make.unit(name="液氯库", enterprise="pingliang_factory")
     services.unit_retire(by, unit_id=first.pk, expected_version=first.version, reason="停用")
     assert make.unit(name="液氯库").active is True
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+def test_a_line_locks_its_catalogue_entry_before_its_unit():
+    """A catalogue change locks the entry, then the units holding it; a line that brings the
+    entry into a unit takes the same locks in the same order, so it waits for the change
+    (and is graded by it) instead of grading the unit by the entry as it was."""
+    target = make.unit()
+    solvent = make.classed("某溶剂", "W5.3")
+
+    def locked_tables(call) -> list[str]:
+        """The table each ``SELECT … FOR UPDATE`` locks (its first FROM), in order."""
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        return [
+            re.search(r'FROM "(\w+)"', q["sql"]).group(1)
+            for q in queries
+            if "FOR UPDATE" in q["sql"]
+        ]
+
+    added = locked_tables(lambda: make.add(target, solvent, "10"))
+    assert added[:2] == ["hazchem_chemical", "hazchem_chemicalunit"]
+    line = target.lines.get()
+    changed = locked_tables(
+        lambda: services.line_update(
+            world.actor("district_official"),
+            line_id=line.pk,
+            expected_version=line.version,
+            data={"chemical": make.shipped("氯").pk},
+        )
+    )
+    assert changed[:2] == ["hazchem_chemical", "hazchem_inventoryline"]
