@@ -285,10 +285,19 @@ def _lines_of(ids: list[int]) -> dict[int, list[engine.Line]]:
     chemicals = Chemical.objects.only("name", "cas", "table1_row", "gb18218_classes").in_bulk(
         {row[1] for row in rows}
     )
+    classes = {pk: tuple(chemical.gb18218_classes) for pk, chemical in chemicals.items()}
+    rules = {rule.value: rule for rule in engine.Mixture}
     lines: dict[int, list[engine.Line]] = defaultdict(list)
-    for unit_id, chemical_id, quantity, mixture, own in rows:
-        own_classes = json.loads(own) if mixture == Mixture.OWN else ()
-        line = _engine_line(chemicals[chemical_id], Decimal(quantity), mixture, own_classes)
+    for unit_id, chemical_id, quantity, mixture, own in rows:  # as _engine_line, inlined
+        chemical = chemicals[chemical_id]
+        line = engine.Line(
+            quantity=Decimal(quantity),
+            cas=chemical.cas,
+            name=chemical.name,
+            row=chemical.table1_row,
+            classes=tuple(json.loads(own)) if mixture == Mixture.OWN else classes[chemical_id],
+            mixture=rules[mixture],
+        )
         lines[unit_id].append(line)
     return lines
 

@@ -51,6 +51,17 @@ def _source(source_id: int) -> MajorHazardSource:
     return MajorHazardSource.objects.select_related("unit", "enterprise").get(pk=source_id)
 
 
+NAMED_FIELDS = (
+    "number",
+    "grade",
+    "identified_on",
+    "filing_due_on",
+    "scope_region_code",
+    "enterprise__name",
+    "unit__name",
+)
+
+
 def _named(source: MajorHazardSource) -> dict:
     return {
         "unit": source.unit.name,
@@ -67,6 +78,7 @@ def sources_identified(source_ids: list[int], *, by_id: int | None = None) -> in
     sources = list(
         MajorHazardSource.objects.filter(pk__in=source_ids)
         .select_related("unit", "enterprise")
+        .only(*NAMED_FIELDS)  # not the enterprise's wide row: thousands in a bulk run
         .order_by("pk")
     )
     if not sources:
@@ -81,7 +93,8 @@ def sources_identified(source_ids: list[int], *, by_id: int | None = None) -> in
         staff[user.enterprise_link.enterprise_id].append(user)
     sent = 0
     for enterprise_id, group in by_enterprise.items():
-        sent += _tell(staff[enterprise_id], by_id=by_id, **_identified(group))
+        if staff[enterprise_id]:
+            sent += _tell(staff[enterprise_id], by_id=by_id, **_identified(group))
     districts = {district_of(source.scope_region_code) for source in sources}
     for official in _officials({code for d in districts for code in ancestor_codes(d)}):
         seen = set(
