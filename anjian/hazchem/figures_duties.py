@@ -26,7 +26,9 @@ from anjian.hazchem.selectors_duties import (
     SourceRow,
     Tally,
     Where,
+    checks,
     completion,
+    counted_sources,
 )
 from anjian.regions.choices import RegionLevel
 
@@ -272,4 +274,54 @@ def write_sources(target, context: dict, *, scope_label: str) -> int:
         columns=SOURCE_COLUMNS,
         objects=context["rows"],
         about=_about(context, scope_label, title),
+    )
+
+
+# --- the check records (履职记录台账) -----------------------------------------------------------
+
+
+def checks_context(user, params) -> dict:
+    """The checks of the range and filters the figure shows (its sources, its roles), oldest
+    first — what an official files as the record of 包保履职."""
+    form, where, _status, errors = read_where(user, params)
+    found = (
+        checks(user)
+        .filter(
+            source__in=counted_sources(user, where),
+            checked_on__range=(where.first, where.last),
+            role__in=where.roles,
+        )
+        .select_related("source__unit", "source__enterprise", "duty")
+        .order_by("checked_on", "id")
+    )
+    return {"form": form, "where": where, "errors": errors, "rows": found}
+
+
+CHECK_COLUMNS = [
+    Column("checked_on", str(gettext_lazy("检查日期")), 12, export=lambda c: c.checked_on),
+    Column("number", str(gettext_lazy("重大危险源编号")), 18, export=lambda c: c.source.number),
+    Column("unit", str(gettext_lazy("单元名称")), 24, export=lambda c: c.source.unit.name),
+    Column("enterprise", str(gettext_lazy("单位")), 30, export=lambda c: c.source.enterprise.name),
+    Column("grade", str(gettext_lazy("级别")), 8, export=lambda c: c.source.get_grade_display()),
+    Column("role", str(gettext_lazy("包保角色")), 12, export=lambda c: c.get_role_display()),
+    Column("holder", str(gettext_lazy("责任人")), 16, export=lambda c: c.duty.name),
+    Column("findings", str(gettext_lazy("检查情况")), 60, export=lambda c: c.findings),
+    Column("hazards", str(gettext_lazy("发现隐患数")), 10, export=lambda c: c.hazards_found),
+]
+
+
+def write_checks(target, context: dict, *, scope_label: str) -> int:
+    """Every check of the figure's sources in its range, one row each."""
+    title = _("包保履职记录（%(range)s）") % {"range": context["where"].label}
+    return write_ledger(
+        target,
+        title=str(_("包保履职记录")),
+        columns=CHECK_COLUMNS,
+        objects=context["rows"].iterator(),
+        about=[
+            (_("报表"), title),
+            (_("范围"), scope_label),
+            *_filters(context),
+            (_("导出时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+        ],
     )

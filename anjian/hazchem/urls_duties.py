@@ -16,6 +16,7 @@ urlpatterns = [
     path("sources/<int:pk>/checks/", v.CheckRecord.as_view(), name="source_check_record"),
     path("duties/", v.duty_figures, name="duty_figures"),
     path("duties/export.xlsx", v.duty_figures_export, name="duty_figures_export"),
+    path("duties/checks.xlsx", v.duty_checks_export, name="duty_checks_export"),
     path("duties/sources/", v.duty_figures_sources, name="duty_figures_sources"),
     path(
         "duties/sources/export.xlsx",

@@ -23,8 +23,10 @@ from anjian.hazchem import permissions as perms
 from anjian.hazchem import selectors, selectors_duties, services_duties
 from anjian.hazchem.choices import DutyRole
 from anjian.hazchem.figures_duties import (
+    checks_context,
     figures_context,
     sources_context,
+    write_checks,
     write_figures,
     write_sources,
 )
@@ -236,5 +238,18 @@ def duty_figures_sources_export(request):
     write_sources(response, context, scope_label=str(request.user.scope.label))
     attachment(
         response, f"包保履职明细_{context['where'].label}_{timezone.localdate():%Y%m%d}.xlsx"
+    )
+    return response
+
+
+@require_GET
+@requires(perms.HAZCHEM_VIEW)
+def duty_checks_export(request):
+    """履职记录台账: the checks behind the figure (its range, sources and roles)."""
+    context = checks_context(request.user, request.GET)
+    response = HttpResponse(content_type=XLSX)
+    write_checks(response, context, scope_label=str(request.user.scope.label))
+    attachment(
+        response, f"包保履职记录_{context['where'].label}_{timezone.localdate():%Y%m%d}.xlsx"
     )
     return response

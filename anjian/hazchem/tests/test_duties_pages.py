@@ -300,3 +300,20 @@ def test_the_account_picker_offers_only_accounts_the_service_accepts(source):
     assert str(manager.pk) in offered
     type(manager).objects.filter(pk=manager.pk).update(role=Role.STREET)
     assert str(manager.pk) not in dict(AssignForm(source=source).fields["user"].choices)
+
+
+def test_the_check_records_ledger_holds_the_checks_the_figure_counts(client_for, source):
+    """导出履职记录: every check of the figure's sources in its range and roles, in scope."""
+
+    def ledger(actor: str, **params) -> list[tuple]:
+        response = client_for(world.actor(actor)).get(reverse("hazchem:duty_checks_export"), params)
+        assert response.status_code == 200
+        return list(load_workbook(BytesIO(response.content)).worksheets[0].values)
+
+    rows = ledger("district_official")
+    assert rows[0][:3] == ("检查日期", "重大危险源编号", "单元名称")
+    assert [(row[1], row[5], row[6], row[7]) for row in rows[1:]] == [
+        (source.number, "操作负责人", "赵主任", "检查罐区液位报警，正常。")
+    ]
+    assert len(ledger("district_official", role="technical")) == 1  # the header alone
+    assert len(ledger("neighbour_official")) == 1

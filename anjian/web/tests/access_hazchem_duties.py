@@ -50,6 +50,7 @@ HAZCHEM_DUTY_PAGES: dict[str, Page] = {
     "hazchem:source_check_record": Page(method="post", args=_source, ok=(422,)),
     "hazchem:duty_figures": Page(),
     "hazchem:duty_figures_export": Page(),
+    "hazchem:duty_checks_export": Page(),
     "hazchem:duty_figures_sources": Page(),
     "hazchem:duty_figures_sources_export": Page(),
     "hazchem:duty_rules": Page(),
@@ -85,3 +86,12 @@ def plant_duties_figure() -> list[str]:
     holder), so it is checked for formulas with nothing to find as text."""
     plant_duties()
     return []
+
+
+def plant_duty_checks() -> list[str]:
+    """A check whose findings start with a formula, on a source whose unit is named with
+    one, recorded this quarter (the ledger's default range)."""
+    source = duty_factories.source(name=FORMULA)
+    holder = duty_factories.holder(source, "operational", PLUS, by=world.actor("district_official"))
+    duty_factories.check(source, holder, timezone.localdate(), findings=f"{PLUS}检查")
+    return [FORMULA, f"{PLUS}检查"]

@@ -328,6 +328,7 @@ EXPORTS = {
     # unit's name, the holders' names and phones).
     "hazchem:duty_figures_export": Export("district_official", duties.plant_duties_figure),
     "hazchem:duty_figures_sources_export": Export("district_official", duties.plant_duties),
+    "hazchem:duty_checks_export": Export("district_official", duties.plant_duty_checks),
     # 重大危险源在线监测率 as shown and its list (the unit's name of an uncovered source).
     "hazchem:coverage_export": Export("district_official", hazchem.plant_source),
 }
