@@ -194,7 +194,9 @@ class CompletionForm(forms.Form):
 def read_where(user, params) -> tuple[CompletionForm, Where, str, list[str]]:
     """The form, what it asks for (this quarter by default), the drill-down's status and
     what was wrong with the query (each wrong value left out and said)."""
-    form = CompletionForm(params or None, user=user)
+    today = timezone.localdate()
+    shown = {"year": today.year, "quarter": quarter_of(today)}  # what an unbound form counts
+    form = CompletionForm(params or None, user=user, initial=shown)
     data, errors = {}, []
     if form.is_bound and not form.is_valid():
         for name, field_errors in form.errors.items():
@@ -204,7 +206,6 @@ def read_where(user, params) -> tuple[CompletionForm, Where, str, list[str]]:
             )
     if form.is_bound:
         data = form.cleaned_data
-    today = timezone.localdate()
     year = data.get("year") or today.year
     quarter = data.get("quarter")
     if quarter in (None, ""):

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from anjian.accounts.roles import Role
 from anjian.hazchem.choices import SourceState
+from anjian.hazchem.duty_periods import quarter_of
 from anjian.hazchem.forms_duties import AssignForm, roster
 from anjian.hazchem.models import DutyRule, MajorHazardSource
 from anjian.hazchem.selectors_duties import holders
@@ -317,3 +318,12 @@ def test_the_check_records_ledger_holds_the_checks_the_figure_counts(client_for,
     ]
     assert len(ledger("district_official", role="technical")) == 1  # the header alone
     assert len(ledger("neighbour_official")) == 1
+
+
+def test_the_form_shows_the_quarter_the_page_counts(client_for, source):
+    """Opened without a query the page counts this quarter; its 季度 select says so (it
+    said 全年 while the heading said the quarter)."""
+    response = client_for(world.actor("district_official")).get(reverse("hazchem:duty_figures"))
+    form, where = response.context["form"], response.context["where"]
+    assert form["quarter"].value() == where.quarter == quarter_of(TODAY)
+    assert form["year"].value() == where.year == TODAY.year
